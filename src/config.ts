@@ -1,0 +1,108 @@
+// Every setting in one typed table: environment variable, CLI flag, default
+// and meaning. Parsed and validated once at start; a bad value stops the
+// process with a message naming the setting. `parley config` prints it, and
+// the README's table is checked against it by a test.
+
+import { MAX_NODE_ID } from './core/ids.ts';
+
+type Parser<T> = (raw: string) => T;
+
+interface Setting<T> {
+  env: string;
+  flag: string;
+  default: T;
+  description: string;
+  parse: Parser<T>;
+}
+
+const str: Parser<string> = (raw) => raw;
+
+const int = (min: number, max: number): Parser<number> => (raw) => {
+  const n = Number(raw);
+  if (!/^-?[0-9]+$/.test(raw.trim()) || !Number.isSafeInteger(n)) throw new Error(`must be an integer`);
+  if (n < min || n > max) throw new Error(`must be between ${min} and ${max}`);
+  return n;
+};
+
+const oneOf = <T extends string>(...values: T[]): Parser<T> => (raw) => {
+  if (!(values as string[]).includes(raw)) throw new Error(`must be one of ${values.join(', ')}`);
+  return raw as T;
+};
+
+const bool: Parser<boolean> = (raw) => {
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(raw.toLowerCase())) return false;
+  throw new Error('must be true or false');
+};
+
+function setting<T>(s: Setting<T>): Setting<T> {
+  return s;
+}
+
+export const settings = {
+  host: setting({ env: 'PARLEY_HOST', flag: '--host', default: '127.0.0.1', description: 'Address the HTTP and WebSocket server listens on.', parse: str }),
+  port: setting({ env: 'PARLEY_PORT', flag: '--port', default: 8080, description: 'TCP port to listen on (0 picks a free one).', parse: int(0, 65535) }),
+  dataDir: setting({ env: 'PARLEY_DATA_DIR', flag: '--data-dir', default: './data', description: 'Directory for the embedded database and local files.', parse: str }),
+  databaseUrl: setting({ env: 'DATABASE_URL', flag: '--database-url', default: '', description: 'postgres://… to use PostgreSQL; empty uses SQLite at <dataDir>/parley.db; sqlite:<path> names another file.', parse: str }),
+  databasePoolSize: setting({ env: 'PARLEY_DB_POOL', flag: '--db-pool', default: 10, description: 'PostgreSQL connections per process.', parse: int(1, 200) }),
+  nodeId: setting({ env: 'PARLEY_NODE_ID', flag: '--node-id', default: 0, description: `This process's id in a cluster (0..${MAX_NODE_ID}); part of every id it makes, so unique per process.`, parse: int(0, MAX_NODE_ID) }),
+  logLevel: setting({ env: 'LOG_LEVEL', flag: '--log-level', default: 'info' as 'info', description: 'fatal, error, warn, info, debug, trace or silent.', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') }),
+  bodyLimit: setting({ env: 'PARLEY_BODY_LIMIT', flag: '--body-limit', default: 1_048_576, description: 'Largest request body in bytes for JSON and form requests (uploads have their own limit).', parse: int(1024, 1 << 30) }),
+  corsOrigins: setting({ env: 'PARLEY_CORS_ORIGINS', flag: '--cors-origins', default: '*', description: 'Comma-separated origins allowed by CORS; * allows any; empty disables CORS.', parse: str }),
+  userTokenTtl: setting({ env: 'PARLEY_USER_TOKEN_TTL', flag: '--user-token-ttl', default: 30 * 86400, description: 'Default lifetime of a user token in seconds (0: never expires).', parse: int(0, 10 * 365 * 86400) }),
+  shutdownGraceMs: setting({ env: 'PARLEY_SHUTDOWN_GRACE_MS', flag: '--shutdown-grace-ms', default: 10_000, description: 'How long a stopping server waits for in-flight requests before closing.', parse: int(0, 600_000) }),
+  docs: setting({ env: 'PARLEY_DOCS', flag: '--docs', default: true, description: 'Serve the interactive API docs at /docs.', parse: bool }),
+} as const;
+
+type Settings = typeof settings;
+export type Config = { readonly [K in keyof Settings]: Settings[K]['default'] };
+export type ConfigKey = keyof Settings;
+
+export class ConfigError extends Error {}
+
+/**
+ * Builds the configuration from defaults, then the environment, then flags
+ * (later wins), then explicit overrides (tests).
+ */
+export function loadConfig(opts: { env?: NodeJS.ProcessEnv; argv?: readonly string[]; overrides?: Partial<Config> } = {}): Config {
+  const env = opts.env ?? process.env;
+  const flags = parseFlags(opts.argv ?? []);
+  const out: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(settings) as [ConfigKey, Setting<unknown>][]) {
+    let value: unknown = s.default;
+    const raw = flags.get(s.flag) ?? env[s.env];
+    if (raw !== undefined) {
+      try {
+        value = s.parse(raw);
+      } catch (e) {
+        throw new ConfigError(`setting ${s.env} (${s.flag}) ${(e as Error).message}; got "${raw}"`);
+      }
+    }
+    out[key] = value;
+  }
+  Object.assign(out, opts.overrides ?? {});
+  return Object.freeze(out) as Config;
+}
+
+function parseFlags(argv: readonly string[]): Map<string, string> {
+  const known = new Set(Object.values(settings).map((s) => s.flag));
+  const map = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    if (!known.has(name)) continue;
+    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new ConfigError(`flag ${name} needs a value`);
+    map.set(name, value);
+  }
+  return map;
+}
+
+/** The settings table as Markdown (README and `parley config`). */
+export function settingsTable(): string {
+  const rows = Object.values(settings).map((s) => `| \`${s.env}\` | \`${s.flag}\` | \`${JSON.stringify(s.default)}\` | ${s.description} |`);
+  return ['| env | flag | default | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+export const settingFlags = (): string[] => Object.values(settings).map((s) => s.flag);

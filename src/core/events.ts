@@ -1,0 +1,47 @@
+// Domain events: a typed union, emitted by core only after the change that
+// caused it is committed. Subscribers (the gateway, the bus bridge, metrics)
+// are wired explicitly in the composition root.
+
+import type { User } from './model.ts';
+
+export interface UserCreated {
+  type: 'user.created';
+  appId: number;
+  user: User;
+}
+export interface UserUpdated {
+  type: 'user.updated';
+  appId: number;
+  user: User;
+}
+export interface TokenRevoked {
+  type: 'token.revoked';
+  appId: number;
+  tokenId: number;
+  userId: number | null;
+}
+
+/** Extended by each domain module (groups, messages, calls) with its own events. */
+export type DomainEvent = UserCreated | UserUpdated | TokenRevoked;
+
+export type EventListener = (event: DomainEvent) => void;
+
+/** In-process fan-out of committed events to the subscribers wired at start. */
+export class EventHub {
+  readonly #listeners = new Set<EventListener>();
+
+  on(listener: EventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  emit(event: DomainEvent): void {
+    for (const l of this.#listeners) {
+      try {
+        l(event);
+      } catch {
+        // A failing subscriber must not undo or fail a committed change.
+      }
+    }
+  }
+}

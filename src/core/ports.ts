@@ -1,0 +1,59 @@
+// The ports core needs, each a small interface owned by core and implemented
+// by an adapter (src/store, src/bus, src/blobs). Each states its guarantee.
+
+import type { App, TokenRecord, User } from './model.ts';
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page, absent on the last page. */
+  next?: string;
+}
+
+export interface AppRepo {
+  insert(app: App): Promise<void>;
+  get(id: number): Promise<App | undefined>;
+  list(): Promise<App[]>;
+}
+
+export interface UserWithSecret extends User {
+  passwordHash: string | null;
+}
+
+export interface UserRepo {
+  /** Fails with `handle_taken` when (appId, handle) exists. */
+  insert(user: UserWithSecret): Promise<void>;
+  get(id: number): Promise<UserWithSecret | undefined>;
+  getByHandle(appId: number, handle: string): Promise<UserWithSecret | undefined>;
+  getMany(ids: readonly number[]): Promise<User[]>;
+  update(id: number, patch: Partial<Pick<UserWithSecret, 'displayName' | 'avatar' | 'profile' | 'passwordHash' | 'updatedAt'>>): Promise<void>;
+  /** Users of an app in id order, after `afterId`. */
+  list(appId: number, afterId: number, limit: number): Promise<User[]>;
+  count(appId: number): Promise<number>;
+}
+
+export interface TokenRepo {
+  insert(token: TokenRecord): Promise<void>;
+  getByHash(hash: string): Promise<TokenRecord | undefined>;
+  get(id: number): Promise<TokenRecord | undefined>;
+  /** Marks revoked; returns false when it was unknown or already revoked. */
+  revoke(id: number, at: number): Promise<boolean>;
+}
+
+export interface Repositories {
+  apps: AppRepo;
+  users: UserRepo;
+  tokens: TokenRepo;
+}
+
+/**
+ * The store is the truth. Every write a caller awaits is committed when the
+ * promise resolves. `transaction` runs `fn` atomically: all its writes commit
+ * together or none do, and concurrent transactions are serialisable with
+ * respect to the rows they touch.
+ */
+export interface Store extends Repositories {
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

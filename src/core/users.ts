@@ -1,0 +1,152 @@
+import type { Clock } from './clock.ts';
+import { decodeCursor, encodeCursor, isPositiveInt } from './cursor.ts';
+import { fail } from './errors.ts';
+import type { EventHub } from './events.ts';
+import type { IdGenerator } from './ids.ts';
+import type { Profile, User } from './model.ts';
+import type { Page, Store, UserWithSecret } from './ports.ts';
+import { hashPassword, verifyPassword } from './secrets.ts';
+
+export interface UsersDeps {
+  store: Store;
+  clock: Clock;
+  ids: IdGenerator;
+  events: EventHub;
+}
+
+export interface NewUser {
+  handle: string;
+  displayName?: string;
+  avatar?: string;
+  profile?: Profile;
+  password?: string;
+}
+
+export interface UserPatch {
+  displayName?: string;
+  avatar?: string;
+  profile?: Profile;
+  password?: string;
+}
+
+// Handles are names people type and dialects carry (usernames, numeric ids,
+// dtalk addresses): letters, digits and a few separators.
+const HANDLE = /^[\p{L}\p{N}_.@+-]{1,64}$/u;
+const MAX_NAME = 128;
+const MAX_AVATAR = 2048;
+const MAX_PROFILE_BYTES = 16 * 1024;
+export const MIN_PASSWORD = 8;
+const MAX_PASSWORD = 256;
+
+function checkPatch(p: UserPatch): void {
+  if (p.displayName !== undefined && p.displayName.length > MAX_NAME) throw fail('invalid_argument', `displayName is longer than ${MAX_NAME} characters`);
+  if (p.avatar !== undefined && p.avatar.length > MAX_AVATAR) throw fail('invalid_argument', `avatar is longer than ${MAX_AVATAR} characters`);
+  if (p.profile !== undefined) {
+    if (typeof p.profile !== 'object' || p.profile === null || Array.isArray(p.profile)) throw fail('invalid_argument', 'profile must be an object');
+    if (Buffer.byteLength(JSON.stringify(p.profile)) > MAX_PROFILE_BYTES) throw fail('invalid_argument', `profile is larger than ${MAX_PROFILE_BYTES} bytes`);
+  }
+  if (p.password !== undefined && (p.password.length < MIN_PASSWORD || p.password.length > MAX_PASSWORD)) {
+    throw fail('invalid_argument', `password must be ${MIN_PASSWORD} to ${MAX_PASSWORD} characters`);
+  }
+}
+
+const publicUser = ({ passwordHash: _omit, ...user }: UserWithSecret): User => user;
+
+export class Users {
+  readonly #d: UsersDeps;
+  constructor(deps: UsersDeps) {
+    this.#d = deps;
+  }
+
+  async create(appId: number, input: NewUser): Promise<User> {
+    const { store, clock, ids, events } = this.#d;
+    if (!HANDLE.test(input.handle)) throw fail('invalid_argument', 'handle must be 1 to 64 letters, digits or _ . @ + -');
+    checkPatch(input);
+    if (!(await store.apps.get(appId))) throw fail('app_not_found', `app ${appId} does not exist`);
+    const now = clock.now();
+    const user: UserWithSecret = {
+      id: ids.next(),
+      appId,
+      handle: input.handle,
+      displayName: input.displayName ?? input.handle,
+      avatar: input.avatar ?? '',
+      profile: input.profile ?? {},
+      passwordHash: input.password === undefined ? null : await hashPassword(input.password),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await store.users.insert(user);
+    const created = publicUser(user);
+    events.emit({ type: 'user.created', appId, user: created });
+    return created;
+  }
+
+  /** The user with this handle, created on first sight (dialects whose users are external identities). */
+  async ensure(appId: number, handle: string, defaults: Omit<NewUser, 'handle'> = {}): Promise<User> {
+    const existing = await this.#d.store.users.getByHandle(appId, handle);
+    if (existing) return publicUser(existing);
+    try {
+      return await this.create(appId, { handle, ...defaults });
+    } catch (e) {
+      // Two first requests raced; the other one created it.
+      const again = await this.#d.store.users.getByHandle(appId, handle);
+      if (again) return publicUser(again);
+      throw e;
+    }
+  }
+
+  async get(appId: number, id: number): Promise<User> {
+    const u = await this.#d.store.users.get(id);
+    if (!u || u.appId !== appId) throw fail('user_not_found', `user ${id} does not exist`);
+    return publicUser(u);
+  }
+
+  async getByHandle(appId: number, handle: string): Promise<User> {
+    const u = await this.#d.store.users.getByHandle(appId, handle);
+    if (!u) throw fail('user_not_found', `user "${handle}" does not exist`);
+    return publicUser(u);
+  }
+
+  /** Users by id, in the order asked, failing on the first unknown one. */
+  async getMany(appId: number, ids: readonly number[]): Promise<User[]> {
+    const found = new Map((await this.#d.store.users.getMany(ids)).filter((u) => u.appId === appId).map((u) => [u.id, u]));
+    return ids.map((id) => {
+      const u = found.get(id);
+      if (!u) throw fail('user_not_found', `user ${id} does not exist`, { userId: id });
+      return u;
+    });
+  }
+
+  async update(appId: number, id: number, patch: UserPatch): Promise<User> {
+    checkPatch(patch);
+    await this.get(appId, id);
+    const { password, ...rest } = patch;
+    await this.#d.store.users.update(id, {
+      ...rest,
+      ...(password === undefined ? {} : { passwordHash: await hashPassword(password) }),
+      updatedAt: this.#d.clock.now(),
+    });
+    const updated = await this.get(appId, id);
+    this.#d.events.emit({ type: 'user.updated', appId, user: updated });
+    return updated;
+  }
+
+  async list(appId: number, opts: { cursor?: string; limit: number }): Promise<Page<User> & { total: number }> {
+    const after = opts.cursor ? decodeCursor(opts.cursor, isPositiveInt) : 0;
+    const limit = Math.min(Math.max(opts.limit, 1), 200);
+    const items = await this.#d.store.users.list(appId, after, limit + 1);
+    const more = items.length > limit;
+    const page = more ? items.slice(0, limit) : items;
+    const total = await this.#d.store.users.count(appId);
+    return { items: page, total, ...(more ? { next: encodeCursor(page[page.length - 1].id) } : {}) };
+  }
+
+  /** Checks a handle and password; the same error whether the handle or the password is wrong. */
+  async verifyPassword(appId: number, handle: string, password: string): Promise<User> {
+    const u = await this.#d.store.users.getByHandle(appId, handle);
+    if (!u || !u.passwordHash || !(await verifyPassword(password, u.passwordHash))) {
+      throw fail('invalid_credentials', 'wrong username or password');
+    }
+    return publicUser(u);
+  }
+}

@@ -1,0 +1,71 @@
+// The HTTP server: shared plumbing (request ids, logging, body limits, CORS,
+// OpenAPI) and one encapsulated plugin per dialect.
+
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Core } from '../core/core.ts';
+import { ErrorBody, User } from './native/schemas.ts';
+import { nativePlugin, type NativeRoutes } from './native/plugin.ts';
+import { createMetrics, opsRoutes } from './ops.ts';
+
+export interface HttpOptions {
+  config: Config;
+  core: Core;
+  logger: Logger;
+  /** More native route groups (from later domains). */
+  nativeRoutes?: readonly NativeRoutes[];
+  /** Other dialect plugins, mounted after the native API. */
+  plugins?: readonly ((app: FastifyInstance) => Promise<void>)[];
+}
+
+export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
+  const { config, core } = opts;
+  const app = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    bodyLimit: config.bodyLimit,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    disableRequestLogging: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false } },
+  });
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  if (config.corsOrigins.trim() !== '') {
+    const list = config.corsOrigins.split(',').map((s) => s.trim()).filter(Boolean);
+    await app.register(cors, { origin: list.includes('*') ? '*' : list, methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] });
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Parley native API', version: '1', description: "Parley's own HTTP API. Authenticate with `Authorization: Bearer <token>`." },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    // Only the native API is documented here; the other dialects have their own documents in spec/.
+    hideUntagged: true,
+  });
+  if (config.docs) await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.addSchema(ErrorBody);
+  app.addSchema(User);
+
+  const metrics = createMetrics();
+  opsRoutes(app, core, metrics);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(nativePlugin(core, opts.nativeRoutes ?? []), { prefix: '/v1' });
+  for (const plugin of opts.plugins ?? []) await app.register(plugin);
+  return app;
+}

@@ -1,0 +1,42 @@
+// Parley's own API, as one encapsulated Fastify plugin: its routes, its error
+// envelope `{error:{code,message,details}}` and its auth. Mounted at /v1.
+
+import type { FastifyInstance, FastifyBaseLogger, RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Core } from '../../core/core.ts';
+import { toParleyError } from '../framework-errors.ts';
+import { validatorCompiler } from '../validation.ts';
+import { nativeStatus } from './errors.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+import { userRoutes } from './routes/users.ts';
+
+export type NativeApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider> & {
+  core: Core;
+};
+
+/** Extra route groups (groups, messages, files, calls) register through this list. */
+export type NativeRoutes = (app: NativeApp) => void;
+
+export function nativePlugin(core: Core, extra: readonly NativeRoutes[] = []) {
+  return async function native(instance: FastifyInstance): Promise<void> {
+    const app = instance.withTypeProvider<TypeBoxTypeProvider>() as NativeApp;
+    app.decorate('core', core);
+    app.setValidatorCompiler(validatorCompiler());
+
+    app.setErrorHandler((err, req, reply) => {
+      const pe = toParleyError(err);
+      if (!pe) {
+        req.log.error({ err }, 'unhandled error');
+        return reply.code(500).send({ error: { code: 'internal', message: 'internal error' } });
+      }
+      const body: { code: string; message: string; details?: Record<string, unknown> } = { code: pe.code, message: pe.message };
+      if (pe.details) body.details = pe.details;
+      return reply.code(nativeStatus[pe.code]).send({ error: body });
+    });
+    app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url}` } }));
+
+    userRoutes(app);
+    tokenRoutes(app);
+    for (const routes of extra) routes(app);
+  };
+}

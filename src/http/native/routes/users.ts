@@ -1,0 +1,66 @@
+import { Type } from '@sinclair/typebox';
+import type { NativeApp } from '../plugin.ts';
+import { authenticate, requireAdmin, requireUser } from '../auth.ts';
+import { IdParam, PageQuery, User, errors, paged } from '../schemas.ts';
+
+const Profile = Type.Record(Type.String(), Type.Unknown());
+const NewUser = Type.Object(
+  {
+    handle: Type.String({ minLength: 1, maxLength: 64 }),
+    displayName: Type.Optional(Type.String({ maxLength: 128 })),
+    avatar: Type.Optional(Type.String({ maxLength: 2048 })),
+    profile: Type.Optional(Profile),
+    password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
+  },
+  { additionalProperties: false },
+);
+const UserPatch = Type.Object(
+  {
+    displayName: Type.Optional(Type.String({ maxLength: 128 })),
+    avatar: Type.Optional(Type.String({ maxLength: 2048 })),
+    profile: Type.Optional(Profile),
+    password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export function userRoutes(app: NativeApp): void {
+  const { core } = app;
+
+  app.post('/users', { schema: { tags: ['users'], summary: 'Create a user (admin)', body: NewUser, response: { 201: User, ...errors } } }, async (req, reply) => {
+    const p = requireAdmin(await authenticate(core, req));
+    reply.code(201);
+    return core.users.create(p.appId, req.body);
+  });
+
+  app.get('/users', { schema: { tags: ['users'], summary: 'List users, or find one by handle', querystring: Type.Intersect([PageQuery, Type.Object({ handle: Type.Optional(Type.String({ maxLength: 64 })) })]), response: { 200: paged(User), ...errors } } }, async (req) => {
+    const p = await authenticate(core, req);
+    if (req.query.handle !== undefined) {
+      // Any member of the app may look a user up by name (to start a chat).
+      const u = await core.users.getByHandle(p.appId, req.query.handle);
+      return { items: [u], total: 1 };
+    }
+    requireAdmin(p);
+    return core.users.list(p.appId, { limit: req.query.limit ?? 50, ...(req.query.cursor ? { cursor: req.query.cursor } : {}) });
+  });
+
+  app.get('/users/:id', { schema: { tags: ['users'], summary: 'Get a user', params: IdParam, response: { 200: User, ...errors } } }, async (req) => {
+    const p = await authenticate(core, req);
+    return core.users.get(p.appId, Number(req.params.id));
+  });
+
+  app.patch('/users/:id', { schema: { tags: ['users'], summary: 'Update a user (admin)', params: IdParam, body: UserPatch, response: { 200: User, ...errors } } }, async (req) => {
+    const p = requireAdmin(await authenticate(core, req));
+    return core.users.update(p.appId, Number(req.params.id), req.body);
+  });
+
+  app.get('/me', { schema: { tags: ['users'], summary: 'The calling user', response: { 200: User, ...errors } } }, async (req) => {
+    const p = await authenticate(core, req);
+    return core.users.get(p.appId, requireUser(p));
+  });
+
+  app.patch('/me', { schema: { tags: ['users'], summary: 'Update the calling user', body: UserPatch, response: { 200: User, ...errors } } }, async (req) => {
+    const p = await authenticate(core, req);
+    return core.users.update(p.appId, requireUser(p), req.body);
+  });
+}

@@ -1,0 +1,52 @@
+// Operator endpoints: liveness, readiness (the database answers) and
+// Prometheus metrics. Outside every dialect; no auth (bind to a private
+// interface or filter at the proxy in production).
+
+import type { FastifyInstance } from 'fastify';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Core } from '../core/core.ts';
+
+export interface Metrics {
+  registry: Registry;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  events: Counter<'type'>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'parley_' });
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'parley_http_request_duration_seconds',
+      help: 'HTTP request duration by route',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    events: new Counter({ name: 'parley_domain_events_total', help: 'Domain events emitted, by type', labelNames: ['type'], registers: [registry] }),
+  };
+}
+
+export function opsRoutes(app: FastifyInstance, core: Core, metrics: Metrics): void {
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  core.events.on((e) => metrics.events.inc({ type: e.type }));
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await core.store.ping();
+      return { status: 'ready' };
+    } catch (e) {
+      reply.code(503);
+      return { status: 'unavailable', reason: `database: ${(e as Error).message}` };
+    }
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+}

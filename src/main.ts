@@ -1,0 +1,65 @@
+// The `parley` CLI. `parley serve` (the default) runs the server until SIGTERM
+// or SIGINT, then drains: stop accepting, finish in-flight requests, close the
+// database.
+
+import { ConfigError } from './config.ts';
+import { isParleyError } from './core/errors.ts';
+import { parseCommand, usage, UsageError } from './cli/commands.ts';
+import { startServer } from './server.ts';
+
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    process.stdout.write(usage() + '\n');
+    return 0;
+  }
+  const parsed = parseCommand(argv);
+  if (parsed.help) {
+    process.stdout.write(`usage: ${parsed.command.usage}\n\n${parsed.command.summary}\n`);
+    return 0;
+  }
+  if (parsed.name === 'serve') return serve(parsed.config);
+  await parsed.command.run(parsed.values, parsed.positionals, parsed.config);
+  return 0;
+}
+
+async function serve(config: Parameters<typeof startServer>[0]): Promise<number> {
+  const server = await startServer(config);
+  if (server.bootstrap) {
+    // Shown once: the database keeps only a hash of it.
+    process.stdout.write(
+      `\nParley created the default app (id ${server.bootstrap.appId}).\n` +
+        `Its admin token, shown only this once:\n\n  ${server.bootstrap.adminToken}\n\n`,
+    );
+  }
+  server.app.log.info({ url: server.url }, 'parley listening');
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      server.app.log.info({ signal }, 'shutting down');
+      server.close().then(resolve, (e: unknown) => {
+        server.app.log.error({ err: e }, 'error during shutdown');
+        resolve();
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError || e instanceof ConfigError || (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {
+      process.stderr.write(`parley: ${(e as Error).message}\n${usage()}\n`);
+      process.exitCode = 2;
+    } else if (isParleyError(e)) {
+      process.stderr.write(`parley: ${e.message} (${e.code})\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`parley: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,81 @@
+// The composition root: configuration → store → core → HTTP (+ gateway).
+// The only file that knows every adapter; everything else receives ports.
+
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { systemClock, type Clock } from './core/clock.ts';
+import { createCore, type Core } from './core/core.ts';
+import { SnowflakeIds } from './core/ids.ts';
+import { buildHttp } from './http/app.ts';
+import { createLogger } from './logger.ts';
+import { kyselyStore } from './store/kysely-store.ts';
+import { migrateToLatest } from './store/migrate.ts';
+import { openEngine } from './store/open.ts';
+
+export interface Bootstrap {
+  appId: number;
+  adminToken: string;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  core: Core;
+  config: Config;
+  /** http://host:port actually bound. */
+  url: string;
+  /** Set when this start created the default app (first start on an empty database). */
+  bootstrap?: Bootstrap;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const logger = opts.logger ?? createLogger(config);
+  const clock = opts.clock ?? systemClock;
+  const engine = openEngine({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  try {
+    const { applied } = await migrateToLatest(engine);
+    if (applied.length > 0) logger.info({ applied, engine: engine.name }, 'database migrated');
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
+  const store = kyselyStore(engine);
+  const ids = new SnowflakeIds(clock, config.nodeId);
+  const core = createCore({ store, clock, ids, settings: { userTokenTtlSeconds: config.userTokenTtl } });
+
+  const bootstrap = await bootstrapDefaultApp(core);
+  const app = await buildHttp({ config, core, logger });
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const grace = setTimeout(() => app.server.closeAllConnections(), config.shutdownGraceMs);
+      grace.unref();
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(grace);
+        await store.close();
+      }
+    })());
+
+  return { app, core, config, url, close, ...(bootstrap ? { bootstrap } : {}) };
+}
+
+/** On an empty database: the default app and its first admin token (shown once). */
+async function bootstrapDefaultApp(core: Core): Promise<Bootstrap | undefined> {
+  if (await core.apps.defaultApp()) return undefined;
+  const app = await core.apps.create('default');
+  const { token } = await core.tokens.issue({ appId: app.id, kind: 'admin' });
+  return { appId: app.id, adminToken: token };
+}

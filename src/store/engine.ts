@@ -1,0 +1,16 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+/**
+ * One SQL engine behind Kysely. Repositories are written once against this;
+ * an engine declares what it supports instead of callers checking its name.
+ */
+export interface Engine {
+  readonly name: 'sqlite' | 'postgres';
+  readonly db: Kysely<Database>;
+  /** `SELECT … FOR UPDATE` is available (PostgreSQL); SQLite serialises writers instead. */
+  readonly supportsRowLocks: boolean;
+  /** The schema the migration bookkeeping tables live in, when the engine has schemas. */
+  currentSchema(): Promise<string | undefined>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,30 @@
+import { sql, type Kysely } from 'kysely';
+import type { Repositories, Store } from '../core/ports.ts';
+import type { Engine } from './engine.ts';
+import type { Database } from './schema.ts';
+import { appRepo } from './repos/apps.ts';
+import { tokenRepo } from './repos/tokens.ts';
+import { userRepo } from './repos/users.ts';
+
+/** Every repository over one Kysely handle (the pool, or one transaction). */
+export function repositories(db: Kysely<Database>, engine: Engine): Repositories {
+  void engine;
+  return {
+    apps: appRepo(db),
+    users: userRepo(db),
+    tokens: tokenRepo(db),
+  };
+}
+
+/** The Store port over a SQL engine. */
+export function kyselyStore(engine: Engine): Store {
+  const base = repositories(engine.db, engine);
+  return {
+    ...base,
+    transaction: (fn) => engine.db.transaction().execute((trx) => fn(repositories(trx, engine))),
+    async ping() {
+      await sql`select 1`.execute(engine.db);
+    },
+    close: () => engine.close(),
+  };
+}

@@ -1,0 +1,48 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { Database } from '../schema.ts';
+import type { Engine } from '../engine.ts';
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+// Parley's ids and times are 53-bit safe integers, so int8 is read as a
+// JavaScript number (pg's default is a string). Scoped to this pool rather than
+// set on pg's global type table.
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID || oid === NUMERIC_OID) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+export interface PostgresOptions {
+  url: string;
+  poolSize: number;
+  /** Optional schema to run in (tests isolate runs by schema). */
+  schema?: string;
+}
+
+export function postgresEngine(options: PostgresOptions): Engine {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    types,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  // An idle client that loses its connection must not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    name: 'postgres',
+    db,
+    supportsRowLocks: true,
+    async currentSchema() {
+      const r = await sql<{ s: string }>`select current_schema() as s`.execute(db);
+      return r.rows[0]?.s;
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+// The database as Kysely sees it: the union of every domain's tables.
+import type { FoundationTables } from './tables/foundation.ts';
+
+export interface Database extends FoundationTables {}

@@ -1,0 +1,54 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { client } from '../support/http.ts';
+
+describe('operations endpoints', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer();
+  });
+  after(() => s.stop());
+
+  test('healthz and readyz answer; readyz checks the database', async () => {
+    const c = client(s.url);
+    assert.deepEqual((await c.get('/healthz')).body, { status: 'ok' });
+    assert.deepEqual((await c.get('/readyz')).body, { status: 'ready' });
+  });
+
+  test('metrics are Prometheus text with request durations', async () => {
+    await client(s.url).get('/healthz');
+    const r = await client(s.url).get('/metrics');
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type') ?? '', /text\/plain/);
+    assert.match(r.text, /parley_http_request_duration_seconds_bucket/);
+    assert.match(r.text, /parley_process_cpu/);
+  });
+
+  test('the OpenAPI document lists the native routes, and /docs serves a page', async () => {
+    const doc = (await client(s.url).get('/openapi.json')).body;
+    assert.equal(doc.openapi, '3.1.0');
+    for (const path of ['/v1/users', '/v1/users/{id}', '/v1/me', '/v1/tokens']) assert.ok(doc.paths[path], path);
+    const docs = await fetch(new URL('/docs/', s.url));
+    assert.equal(docs.status, 200);
+    assert.match(await docs.text(), /swagger/i);
+  });
+
+  test('every response carries a request id, and a given one is echoed', async () => {
+    const r = await client(s.url).get('/healthz', { headers: { 'x-request-id': 'abc-123' } });
+    assert.equal(r.headers.get('x-request-id'), 'abc-123');
+    assert.ok((await client(s.url).get('/healthz')).headers.get('x-request-id'));
+  });
+
+  test('CORS answers preflight requests', async () => {
+    const r = await fetch(new URL('/v1/me', s.url), { method: 'OPTIONS', headers: { origin: 'http://example.test', 'access-control-request-method': 'GET' } });
+    assert.equal(r.status, 204);
+    assert.equal(r.headers.get('access-control-allow-origin'), '*');
+  });
+
+  test('unknown native routes are a JSON 404', async () => {
+    const r = await client(s.url).get('/v1/nope');
+    assert.equal(r.status, 404);
+    assert.equal(r.body.error.code, 'not_found');
+  });
+});
