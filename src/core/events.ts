@@ -4,6 +4,17 @@
 
 import type { User } from './model.ts';
 
+/**
+ * Who a delivered event is for. The gateway pushes an event to every online
+ * session of `users`, and to every session subscribed to `groupId` (the
+ * group's current members): fan-out works on connected sessions, never on the
+ * member list. An event without an audience is not pushed to clients.
+ */
+export interface Audience {
+  users?: readonly number[];
+  groupId?: number;
+}
+
 export interface UserCreated {
   type: 'user.created';
   appId: number;
