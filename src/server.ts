@@ -75,7 +75,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 /** On an empty database: the default app and its first admin token (shown once). */
 async function bootstrapDefaultApp(core: Core): Promise<Bootstrap | undefined> {
   if (await core.apps.defaultApp()) return undefined;
-  const app = await core.apps.create('default');
+  const app = await core.apps.createDefault();
+  if (!app) return undefined;
   const { token } = await core.tokens.issue({ appId: app.id, kind: 'admin' });
   return { appId: app.id, adminToken: token };
 }
