@@ -8,6 +8,8 @@ import { systemClock, type Clock } from './core/clock.ts';
 import { createCore, type Core } from './core/core.ts';
 import { SnowflakeIds } from './core/ids.ts';
 import { buildHttp } from './http/app.ts';
+import { messageRoutes } from './http/native/routes/messages.ts';
+import { messageSyncRoutes } from './http/native/routes/messages-sync.ts';
 import { createLogger } from './logger.ts';
 import { kyselyStore } from './store/kysely-store.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -47,10 +49,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
   const store = kyselyStore(engine);
   const ids = new SnowflakeIds(clock, config.nodeId);
-  const core = createCore({ store, clock, ids, settings: { userTokenTtlSeconds: config.userTokenTtl } });
+  const messaging = { revokeWindowSeconds: config.revokeWindow, maxBytes: config.messageMaxBytes, maxTextChars: config.messageMaxText };
+  const core = createCore({ store, clock, ids, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging } });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const app = await buildHttp({ config, core, logger });
+  const nativeRoutes = [messageRoutes, messageSyncRoutes];
+  const app = await buildHttp({ config, core, logger, nativeRoutes });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

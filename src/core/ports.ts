@@ -2,6 +2,7 @@
 // by an adapter (src/store, src/bus, src/blobs). Each states its guarantee.
 
 import type { App, TokenRecord, User } from './model.ts';
+import type { MessagingRepositories } from './messages/ports.ts';
 
 export interface Page<T> {
   items: T[];
@@ -41,7 +42,7 @@ export interface TokenRepo {
   revoke(id: number, at: number): Promise<boolean>;
 }
 
-export interface Repositories {
+export interface Repositories extends MessagingRepositories {
   apps: AppRepo;
   users: UserRepo;
   tokens: TokenRepo;

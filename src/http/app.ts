@@ -12,6 +12,7 @@ import type { Core } from '../core/core.ts';
 import { ErrorBody, User } from './native/schemas.ts';
 import { nativePlugin, type NativeRoutes } from './native/plugin.ts';
 import { createMetrics, opsRoutes } from './ops.ts';
+import { Message } from './native/message-schemas.ts';
 
 export interface HttpOptions {
   config: Config;
@@ -60,6 +61,7 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
   if (config.docs) await app.register(swaggerUi, { routePrefix: '/docs' });
   app.addSchema(ErrorBody);
   app.addSchema(User);
+  app.addSchema(Message);
 
   const metrics = createMetrics();
   opsRoutes(app, core, metrics);
