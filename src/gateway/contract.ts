@@ -34,9 +34,10 @@ export interface GatewayCore {
   send(principal: UserPrincipal, input: Record<string, unknown>): Promise<GatewayMessage>;
   /**
    * Messages of `conversation` this user may read with seq > `after`, in seq
-   * order, at most `limit`. Throws when the user may not read it.
+   * order, at most `limit` (core may cap a page lower); `more` when others
+   * follow. Throws when the user may not read the conversation.
    */
-  messagesAfter(principal: UserPrincipal, conversation: string, after: number, limit: number): Promise<GatewayMessage[]>;
+  messagesAfter(principal: UserPrincipal, conversation: string, after: number, limit: number): Promise<{ messages: GatewayMessage[]; more: boolean }>;
 }
 
 /** How committed domain events become deliveries; supplied by the composition root. */

@@ -14,7 +14,7 @@ export function gatewayCore(core: Core): GatewayCore {
     send: async () => {
       throw fail('unsupported', 'sending over the WebSocket needs the messages module');
     },
-    messagesAfter: async () => {
+    messagesAfter: async (): Promise<{ messages: never[]; more: boolean }> => {
       throw fail('unsupported', 'resuming needs the messages module');
     },
   };

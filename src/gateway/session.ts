@@ -15,7 +15,8 @@ import { CloseCode, frame, parseClientFrame, type CloseReason, type HelloFrame, 
 /** new: connected, waiting for hello · catching-up: subscribed, replaying the store · live · closed */
 type Phase = 'new' | 'catching-up' | 'live' | 'closed';
 
-const PAGE = 500;
+/** Messages read from the store per query (core may cap it lower). */
+const PAGE = 200;
 const MAX_IN_FLIGHT = 256;
 const RECENT_EVENTS = 16;
 /** Held out-of-order messages per conversation before the store is asked at once. */
@@ -230,15 +231,22 @@ export class Session {
     if (!held || held.size === 0 || this.closed) return;
     this.#node.stats.repairs++;
     const first = Math.min(...held.keys());
-    const from = this.#positions.get(c)!;
-    let page: GatewayMessage[] = [];
-    try {
-      page = await this.#node.core.messagesAfter(this.principal, c, from, Math.min(first - from - 1, this.#node.settings.resumeLimit));
-    } catch (e) {
-      if (!isParleyError(e)) throw e;
+    let read = 0;
+    for (;;) {
+      const from = this.#positions.get(c)!;
+      if (from + 1 >= first || read >= this.#node.settings.resumeLimit) break;
+      let page: { messages: GatewayMessage[]; more: boolean };
+      try {
+        page = await this.#node.core.messagesAfter(this.principal, c, from, Math.min(PAGE, first - from - 1));
+      } catch (e) {
+        if (!isParleyError(e)) throw e;
+        break;
+      }
+      if (this.closed) return;
+      for (const m of page.messages) if (m.seq < first) this.#writeStored(m);
+      read += page.messages.length;
+      if (!page.more || page.messages.length === 0) break;
     }
-    if (this.closed) return;
-    for (const m of page) this.#writeStored(m);
     const pos = this.#positions.get(c)!;
     const still = this.#held?.get(c);
     if (still && still.size > 0 && !still.has(pos + 1)) {
@@ -271,10 +279,9 @@ export class Session {
       for (;;) {
         if (this.closed) return;
         const from = this.#positions.get(c)!;
-        const room = limit - replayed;
-        let page: GatewayMessage[];
+        let page: { messages: GatewayMessage[]; more: boolean };
         try {
-          page = await this.#node.core.messagesAfter(this.principal, c, from, Math.min(PAGE, room + 1));
+          page = await this.#node.core.messagesAfter(this.principal, c, from, PAGE);
         } catch (e) {
           if (!isParleyError(e)) throw e;
           this.write(frame.gap(c, from, e.code));
@@ -282,15 +289,15 @@ export class Session {
           break;
         }
         if (this.closed) return;
-        for (const m of page.slice(0, room)) this.#writeStored(m);
-        replayed += Math.min(page.length, room);
-        if (page.length > room) {
+        for (const m of page.messages) this.#writeStored(m);
+        replayed += page.messages.length;
+        if (!page.more || page.messages.length === 0) break;
+        if (replayed >= limit) {
           this.write(frame.gap(c, this.#positions.get(c)!, 'resume_limit'));
           // Live messages of this conversation now start a new position.
           this.#positions.delete(c);
           break;
         }
-        if (page.length < Math.min(PAGE, room + 1)) break;
         await this.#drained();
       }
     }

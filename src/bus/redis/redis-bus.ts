@@ -3,12 +3,15 @@
 // Redis pub/sub is fire-and-forget: payloads published while the subscriber
 // is disconnected are lost, so a reconnect reports an interruption.
 
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Bus, BusHandler } from '../../core/bus.ts';
 import { Interruptions, TopicTable } from '../topic-table.ts';
 
 export class RedisBus implements Bus {
   readonly scope = 'cluster' as const;
+  /** CLIENT LIST name of the subscribing connection (operators, tests). */
+  readonly subscriberName = `parley-bus-${randomBytes(6).toString('hex')}`;
   readonly #pub: Redis;
   readonly #sub: Redis;
   readonly #table: TopicTable;
@@ -19,7 +22,7 @@ export class RedisBus implements Bus {
   constructor(url: string) {
     const options = { lazyConnect: true, maxRetriesPerRequest: null, enableOfflineQueue: true };
     this.#pub = new Redis(url, options);
-    this.#sub = new Redis(url, options);
+    this.#sub = new Redis(url, { ...options, connectionName: this.subscriberName });
     this.#table = new TopicTable({
       add: async (topic) => {
         // Resolves on Redis's subscribe reply: from then on it delivers the channel to us.
