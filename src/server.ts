@@ -8,6 +8,11 @@ import { systemClock, type Clock } from './core/clock.ts';
 import { createCore, type Core } from './core/core.ts';
 import { SnowflakeIds } from './core/ids.ts';
 import { buildHttp } from './http/app.ts';
+import { openBlobs, storageAndCallSettings } from './blobs/open.ts';
+import { startHousekeeping } from './housekeeping.ts';
+import { fileRoutes } from './http/native/routes/files.ts';
+import { uploadRoutes } from './http/native/routes/uploads.ts';
+import { callRoutes } from './http/native/routes/calls.ts';
 import { createLogger } from './logger.ts';
 import { kyselyStore } from './store/kysely-store.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -47,10 +52,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
   const store = kyselyStore(engine);
   const ids = new SnowflakeIds(clock, config.nodeId);
-  const core = createCore({ store, clock, ids, settings: { userTokenTtlSeconds: config.userTokenTtl } });
+  const blobs = openBlobs(config);
+  const core = createCore({ store, clock, ids, blobs, settings: { userTokenTtlSeconds: config.userTokenTtl, ...storageAndCallSettings(config) } });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const app = await buildHttp({ config, core, logger });
+  const app = await buildHttp({ config, core, logger, nativeRoutes: [fileRoutes, uploadRoutes, callRoutes] });
+  const stopHousekeeping = startHousekeeping(core, logger);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -65,6 +72,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         await app.close();
       } finally {
         clearTimeout(grace);
+        stopHousekeeping();
+        await blobs.close?.();
         await store.close();
       }
     })());

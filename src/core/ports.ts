@@ -2,6 +2,8 @@
 // by an adapter (src/store, src/bus, src/blobs). Each states its guarantee.
 
 import type { App, TokenRecord, User } from './model.ts';
+import type { FileRepo, UploadRepo } from './files/ports.ts';
+import type { CallRepo } from './calls/ports.ts';
 
 export interface Page<T> {
   items: T[];
@@ -43,6 +45,9 @@ export interface Repositories {
   apps: AppRepo;
   users: UserRepo;
   tokens: TokenRepo;
+  files: FileRepo;
+  uploads: UploadRepo;
+  calls: CallRepo;
 }
 
 /**

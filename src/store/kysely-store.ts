@@ -3,6 +3,8 @@ import type { Repositories, Store } from '../core/ports.ts';
 import type { Engine } from './engine.ts';
 import type { Database } from './schema.ts';
 import { appRepo } from './repos/apps.ts';
+import { fileRepo, uploadRepo } from './repos/files.ts';
+import { callRepo } from './repos/calls.ts';
 import { tokenRepo } from './repos/tokens.ts';
 import { userRepo } from './repos/users.ts';
 
@@ -13,6 +15,9 @@ export function repositories(db: Kysely<Database>, engine: Engine): Repositories
     apps: appRepo(db),
     users: userRepo(db),
     tokens: tokenRepo(db),
+    files: fileRepo(db),
+    uploads: uploadRepo(db),
+    calls: callRepo(db),
   };
 }
 

@@ -1,4 +1,6 @@
 // The database as Kysely sees it: the union of every domain's tables.
 import type { FoundationTables } from './tables/foundation.ts';
+import type { FileTables } from './tables/files.ts';
+import type { CallTables } from './tables/calls.ts';
 
-export interface Database extends FoundationTables {}
+export interface Database extends FoundationTables, FileTables, CallTables {}
