@@ -52,6 +52,11 @@ export const settings = {
   userTokenTtl: setting({ env: 'PARLEY_USER_TOKEN_TTL', flag: '--user-token-ttl', default: 30 * 86400, description: 'Default lifetime of a user token in seconds (0: never expires).', parse: int(0, 10 * 365 * 86400) }),
   shutdownGraceMs: setting({ env: 'PARLEY_SHUTDOWN_GRACE_MS', flag: '--shutdown-grace-ms', default: 10_000, description: 'How long a stopping server waits for in-flight requests before closing.', parse: int(0, 600_000) }),
   docs: setting({ env: 'PARLEY_DOCS', flag: '--docs', default: true, description: 'Serve the interactive API docs at /docs.', parse: bool }),
+  web: setting({ env: 'PARLEY_WEB', flag: '--web', default: true, description: 'Serve the browser client (built into web/dist by npm install) at /.', parse: bool }),
+  signupApp: setting({ env: 'PARLEY_SIGNUP_APP', flag: '--signup-app', default: 0, description: 'App that POST /v1/auth/signup and /v1/auth/login act on; 0 is the default (oldest) app.', parse: int(0, Number.MAX_SAFE_INTEGER) }),
+  signup: setting({ env: 'PARLEY_SIGNUP', flag: '--signup', default: true, description: 'Let anyone create a password account with POST /v1/auth/signup.', parse: bool }),
+  authRatePerIp: setting({ env: 'PARLEY_AUTH_RATE_IP', flag: '--auth-rate-ip', default: 30, description: 'Sign-up and sign-in attempts allowed per client address per minute (then 429).', parse: int(1, 1_000_000) }),
+  authRatePerHandle: setting({ env: 'PARLEY_AUTH_RATE_HANDLE', flag: '--auth-rate-handle', default: 10, description: 'Failed sign-ins allowed per username per minute (then 429).', parse: int(1, 1_000_000) }),
 } as const;
 
 type Settings = typeof settings;
