@@ -1,4 +1,8 @@
+// The Parley web client: Preact components over the SDK in ./sdk.
 import { render } from 'preact';
-import { useState } from 'preact/hooks';
-function App() { const [n, setN] = useState(0); return <button onClick={() => setN(n + 1)}>{n}</button>; }
+import { App } from './app/App.tsx';
+import { store } from './app/store.ts';
+import './styles.css';
+
 render(<App />, document.getElementById('app')!);
+if (store.session) void store.start();
