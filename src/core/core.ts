@@ -9,6 +9,7 @@ import type { IdGenerator } from './ids.ts';
 import type { Store } from './ports.ts';
 import { Tokens } from './tokens.ts';
 import { Users } from './users.ts';
+import { Devices } from './devices.ts';
 
 export interface CoreDeps {
   store: Store;
@@ -30,6 +31,7 @@ export interface Core {
   readonly apps: Apps;
   readonly users: Users;
   readonly tokens: Tokens;
+  readonly devices: Devices;
 }
 
 export function createCore(deps: CoreDeps): Core {
@@ -41,5 +43,6 @@ export function createCore(deps: CoreDeps): Core {
     apps: new Apps(base),
     users: new Users({ ...base, events }),
     tokens: new Tokens({ ...base, events, userTokenTtlSeconds: deps.settings.userTokenTtlSeconds }),
+    devices: new Devices(base),
   };
 }

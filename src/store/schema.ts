@@ -2,3 +2,6 @@
 import type { FoundationTables } from './tables/foundation.ts';
 
 export interface Database extends FoundationTables {}
+// dtalk devices (0006-dtalk); interface merging keeps each domain's line separate.
+import type { DeviceTables } from './tables/devices.ts';
+export interface Database extends DeviceTables {}
