@@ -12,12 +12,14 @@ import { DtalkAuth, type DtalkAuthOptions } from './auth.ts';
 import { DtalkCode, DtalkFailure, dtalkStatus, type DtalkStatus } from './errors.ts';
 import { UnparsableBody, parseJson, stringifyJson } from './json.ts';
 import type { DtalkContext, DtalkRoute, DtalkRoutes } from './route.ts';
+import { DtalkGateway, type DtalkSocketSettings } from './socket/gateway.ts';
 
 /** go-zero's default MaxBytes: larger bodies get a bare 413 before any handler. */
 export const DEFAULT_BODY_LIMIT = 1_048_576;
 
 export interface DtalkOptions extends DtalkAuthOptions {
   routes: readonly DtalkRoutes[];
+  socket?: Partial<DtalkSocketSettings>;
 }
 
 const CORS_HEADERS = {
@@ -55,7 +57,8 @@ function sendError(req: FastifyRequest, reply: FastifyReply, err: unknown, route
 export function dtalkPlugin(core: Core, opts: DtalkOptions) {
   return async function dtalk(app: FastifyInstance): Promise<void> {
     const auth = new DtalkAuth(core, opts);
-    const ctx: DtalkContext = { core, auth };
+    const gateway = new DtalkGateway(core, auth, opts.socket);
+    const ctx: DtalkContext = { core, auth, gateway };
 
     // go-zero parses the body as JSON only when Content-Length > 0 and the
     // Content-Type contains application/json; anything else binds as {}.
@@ -102,6 +105,7 @@ export function dtalkPlugin(core: Core, opts: DtalkOptions) {
       await scope.register(multipart, { limits: { fieldSize: DEFAULT_BODY_LIMIT, fields: 32, files: 4, parts: 40 } });
       for (const route of routes.filter((r) => r.body === 'multipart')) register(scope, route);
     });
+    await gateway.register(app);
   };
 }
 

@@ -7,10 +7,13 @@ import type { Core } from '../../core/core.ts';
 import type { DtalkAuth, DtalkCaller } from './auth.ts';
 import type { DtalkStatus } from './errors.ts';
 import type { ErrorCode } from '../../core/errors.ts';
+import type { DtalkGateway } from './socket/gateway.ts';
 
 export interface DtalkContext {
   core: Core;
   auth: DtalkAuth;
+  /** The /sub socket gateway: routes push signals to connected clients through it. */
+  gateway: DtalkGateway;
 }
 
 export interface DtalkRequest {
