@@ -76,3 +76,25 @@ describe('dtalk ↔ core message translation', () => {
     assert.deepEqual(await contentOf(text, names), { content: 'hi' });
   });
 });
+
+describe('client message wrappings', async () => {
+  const { commonFromEnvelope, commonFromWireProto, RefusedMessage } = await import('../../../src/http/dtalk/records/parse.ts');
+  const { commonEnvelope, encodeWireProto, signalEnvelope } = await import('../../../src/http/dtalk/proto/messages.ts');
+  const { ProtoDecodeError } = await import('../../../src/http/dtalk/proto/codec.ts');
+  const text = encode('imparse.proto.TextMsg', { content: 'x' });
+
+  test('push (envelope) and push2 (whole frame) give the same Common', () => {
+    const env = commonEnvelope({ channelType: 1, seq: 's', target: '42', msgType: MsgType.Text, msg: text });
+    assert.equal(commonFromEnvelope(env).target, '42');
+    assert.equal(commonFromWireProto(encodeWireProto({ ver: 1, op: 7, body: env })).seq, 's');
+  });
+
+  test('signals, server msgTypes, bad channels, other ops and garbage are refused', () => {
+    assert.throws(() => commonFromEnvelope(signalEnvelope('Revoke', { mid: 1 })), RefusedMessage);
+    assert.throws(() => commonFromEnvelope(commonEnvelope({ target: 'a', msgType: MsgType.Notice, msg: text })), RefusedMessage);
+    assert.throws(() => commonFromEnvelope(commonEnvelope({ channelType: 7, target: 'a', msgType: MsgType.Text, msg: text })), RefusedMessage);
+    assert.throws(() => commonFromEnvelope(commonEnvelope({ msgType: MsgType.Text, msg: text })), RefusedMessage);
+    assert.throws(() => commonFromWireProto(encodeWireProto({ op: 9, body: commonEnvelope({ target: 'a', msgType: 1, msg: text }) })), RefusedMessage);
+    assert.throws(() => commonFromEnvelope(Buffer.from([0x12, 0x09, 0x01])), ProtoDecodeError);
+  });
+});
