@@ -3,7 +3,7 @@
 // the same device rule as /app/user/login), the EndpointLogin signal after
 // each sign-in, and one timer for retransmission, idle and handshake expiry.
 
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
 import type { Core } from '../../../core/core.ts';
@@ -12,6 +12,7 @@ import type { DtalkAuth } from '../auth.ts';
 import { encode } from '../proto/codec.ts';
 import { decodeAuthMsg, decodeLogin, Device, signalEnvelope } from '../proto/messages.ts';
 import { deviceNumber, signInDevice } from '../routes/user.ts';
+import { deliverEvents } from './delivery.ts';
 import { DtalkSession, type SessionDeviceInfo, type SessionHost } from './session.ts';
 
 export interface DtalkSocketSettings {
@@ -39,6 +40,8 @@ export class DtalkGateway implements SessionHost {
   readonly #sessions = new Set<DtalkSession>();
   readonly #byUser = new Map<number, Set<DtalkSession>>();
   #sender: SocketSender | undefined;
+  #log: FastifyBaseLogger | undefined;
+  #stopDelivery: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #nextId = 0;
 
@@ -51,6 +54,8 @@ export class DtalkGateway implements SessionHost {
   /** Mounts /sub and /sub/ (the desktop client connects to the latter). */
   async register(app: FastifyInstance): Promise<void> {
     // One WebSocket server per HTTP server: reuse the one another part registered.
+    this.#log = app.log;
+    this.#stopDelivery = deliverEvents(this.#core, this);
     if (!app.hasDecorator('websocketServer')) await app.register(websocket, { options: { maxPayload: 64 * 1024, perMessageDeflate: false } });
     for (const path of ['/sub', '/sub/']) {
       app.get(path, { websocket: true }, (socket: WebSocket) => {
@@ -116,8 +121,7 @@ export class DtalkGateway implements SessionHost {
   }
 
   log(err: unknown, msg: string): void {
-    void err;
-    void msg;
+    this.#log?.info({ err }, msg);
   }
 
   // Delivery
@@ -153,6 +157,7 @@ export class DtalkGateway implements SessionHost {
 
   close(): void {
     if (this.#timer) clearInterval(this.#timer);
+    this.#stopDelivery?.();
     for (const s of [...this.#sessions]) s.close();
   }
 }
