@@ -10,6 +10,9 @@ import type { Store } from './ports.ts';
 import { Tokens } from './tokens.ts';
 import { Users } from './users.ts';
 import { Devices } from './devices.ts';
+import { Messages } from './messages/messages.ts';
+import type { MessagingSettings } from './messages/context.ts';
+import { noGroupsGate } from './messages/no-groups-gate.ts';
 
 export interface CoreDeps {
   store: Store;
@@ -21,6 +24,7 @@ export interface CoreDeps {
 /** The rules' tunables; every one is also a setting in src/config.ts. */
 export interface CoreSettings {
   userTokenTtlSeconds: number;
+  messaging?: Partial<MessagingSettings>;
 }
 
 export interface Core {
@@ -32,6 +36,7 @@ export interface Core {
   readonly users: Users;
   readonly tokens: Tokens;
   readonly devices: Devices;
+  readonly messages: Messages;
 }
 
 export function createCore(deps: CoreDeps): Core {
@@ -44,5 +49,7 @@ export function createCore(deps: CoreDeps): Core {
     users: new Users({ ...base, events }),
     tokens: new Tokens({ ...base, events, userTokenTtlSeconds: deps.settings.userTokenTtlSeconds }),
     devices: new Devices(base),
+    // Group rules reach messages only through GroupGate; until groups are wired here, there are none.
+    messages: new Messages({ ...base, events, gate: noGroupsGate, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) }),
   };
 }

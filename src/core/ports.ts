@@ -3,6 +3,7 @@
 
 import type { App, TokenRecord, User } from './model.ts';
 import type { DeviceRecord } from './devices.ts';
+import type { MessagingRepositories } from './messages/ports.ts';
 
 export interface Page<T> {
   items: T[];
@@ -12,6 +13,8 @@ export interface Page<T> {
 
 export interface AppRepo {
   insert(app: App): Promise<void>;
+  /** Inserts unless an app with that id exists; true when inserted. */
+  insertIfAbsent(app: App): Promise<boolean>;
   get(id: number): Promise<App | undefined>;
   list(): Promise<App[]>;
 }
@@ -50,7 +53,7 @@ export interface DeviceRepo {
   get(userId: number, uuid: string): Promise<DeviceRecord | undefined>;
 }
 
-export interface Repositories {
+export interface Repositories extends MessagingRepositories {
   apps: AppRepo;
   users: UserRepo;
   tokens: TokenRepo;

@@ -6,6 +6,9 @@ import { appRepo } from './repos/apps.ts';
 import { tokenRepo } from './repos/tokens.ts';
 import { userRepo } from './repos/users.ts';
 import { deviceRepo } from './repos/devices.ts';
+import { conversationRepo } from './repos/messages-conversations.ts';
+import { messageRepo } from './repos/messages.ts';
+import { focusRepo, readPositionRepo } from './repos/messages-reads.ts';
 
 /** Every repository over one Kysely handle (the pool, or one transaction). */
 export function repositories(db: Kysely<Database>, engine: Engine): Repositories {
@@ -15,6 +18,10 @@ export function repositories(db: Kysely<Database>, engine: Engine): Repositories
     users: userRepo(db),
     tokens: tokenRepo(db),
     devices: deviceRepo(db),
+    conversations: conversationRepo(db),
+    messages: messageRepo(db),
+    readPositions: readPositionRepo(db),
+    focus: focusRepo(db),
   };
 }
 

@@ -1,7 +1,8 @@
 // The database as Kysely sees it: the union of every domain's tables.
 import type { FoundationTables } from './tables/foundation.ts';
+import type { MessagesTables } from './tables/messages.ts';
 
-export interface Database extends FoundationTables {}
+export interface Database extends FoundationTables, MessagesTables {}
 // dtalk devices (0006-dtalk); interface merging keeps each domain's line separate.
 import type { DeviceTables } from './tables/devices.ts';
 export interface Database extends DeviceTables {}

@@ -13,6 +13,7 @@ import { DtalkCode, DtalkFailure, dtalkStatus, type DtalkStatus } from './errors
 import { UnparsableBody, parseJson, stringifyJson } from './json.ts';
 import type { DtalkContext, DtalkRoute, DtalkRoutes } from './route.ts';
 import { DtalkGateway, type DtalkSocketSettings } from './socket/gateway.ts';
+import { DtalkNames } from './names.ts';
 
 /** go-zero's default MaxBytes: larger bodies get a bare 413 before any handler. */
 export const DEFAULT_BODY_LIMIT = 1_048_576;
@@ -57,8 +58,9 @@ function sendError(req: FastifyRequest, reply: FastifyReply, err: unknown, route
 export function dtalkPlugin(core: Core, opts: DtalkOptions) {
   return async function dtalk(app: FastifyInstance): Promise<void> {
     const auth = new DtalkAuth(core, opts);
-    const gateway = new DtalkGateway(core, auth, opts.socket);
-    const ctx: DtalkContext = { core, auth, gateway };
+    const names = new DtalkNames(core);
+    const gateway = new DtalkGateway(core, auth, names, opts.socket);
+    const ctx: DtalkContext = { core, auth, gateway, names };
 
     // go-zero parses the body as JSON only when Content-Length > 0 and the
     // Content-Type contains application/json; anything else binds as {}.

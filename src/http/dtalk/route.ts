@@ -8,12 +8,15 @@ import type { DtalkAuth, DtalkCaller } from './auth.ts';
 import type { DtalkStatus } from './errors.ts';
 import type { ErrorCode } from '../../core/errors.ts';
 import type { DtalkGateway } from './socket/gateway.ts';
+import type { DtalkNames } from './names.ts';
 
 export interface DtalkContext {
   core: Core;
   auth: DtalkAuth;
   /** The /sub socket gateway: routes push signals to connected clients through it. */
   gateway: DtalkGateway;
+  /** Addresses ↔ user ids. */
+  names: DtalkNames;
 }
 
 export interface DtalkRequest {

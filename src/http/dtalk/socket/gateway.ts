@@ -9,8 +9,12 @@ import type { WebSocket } from 'ws';
 import type { Core } from '../../../core/core.ts';
 import { fail } from '../../../core/errors.ts';
 import type { DtalkAuth } from '../auth.ts';
+import type { Audience } from '../../../core/events.ts';
+import type { DtalkNames } from '../names.ts';
 import { encode } from '../proto/codec.ts';
-import { decodeAuthMsg, decodeLogin, Device, signalEnvelope } from '../proto/messages.ts';
+import { commonAckEnvelope, decodeAuthMsg, decodeLogin, Device, signalEnvelope } from '../proto/messages.ts';
+import { commonFromEnvelope } from '../records/parse.ts';
+import { sendCommon } from '../records/send.ts';
 import { deviceNumber, signInDevice } from '../routes/user.ts';
 import { deliverEvents } from './delivery.ts';
 import { DtalkSession, type SessionDeviceInfo, type SessionHost } from './session.ts';
@@ -28,8 +32,8 @@ export interface DtalkSocketSettings {
 
 export const defaultSocketSettings: DtalkSocketSettings = { rtoMs: 2000, idleMs: 8 * 60_000, handshakeMs: 8000, tickMs: 250 };
 
-/** Sends over the socket (op 7) once the messages module is wired; resolves with the op 8 body. */
-export type SocketSender = (session: DtalkSession, body: Uint8Array) => Promise<Uint8Array>;
+/** Which of these connected users are current members of the group. */
+export type GroupMembersOnline = (appId: number, groupId: number, userIds: readonly number[]) => Promise<number[]>;
 
 const deviceNames = Object.fromEntries(Object.entries(Device).map(([name, n]) => [n, name])) as Record<number, string>;
 
@@ -39,15 +43,19 @@ export class DtalkGateway implements SessionHost {
   readonly #settings: DtalkSocketSettings;
   readonly #sessions = new Set<DtalkSession>();
   readonly #byUser = new Map<number, Set<DtalkSession>>();
-  #sender: SocketSender | undefined;
   #log: FastifyBaseLogger | undefined;
   #stopDelivery: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #nextId = 0;
 
-  constructor(core: Core, auth: DtalkAuth, settings: Partial<DtalkSocketSettings> = {}) {
+  readonly #names: DtalkNames;
+  /** Group membership of connected users, when the groups core is wired (dtalk pushes group traffic to members online). */
+  #groupMembers: GroupMembersOnline | undefined;
+
+  constructor(core: Core, auth: DtalkAuth, names: DtalkNames, settings: Partial<DtalkSocketSettings> = {}) {
     this.#core = core;
     this.#auth = auth;
+    this.#names = names;
     this.#settings = { ...defaultSocketSettings, ...settings };
   }
 
@@ -55,7 +63,7 @@ export class DtalkGateway implements SessionHost {
   async register(app: FastifyInstance): Promise<void> {
     // One WebSocket server per HTTP server: reuse the one another part registered.
     this.#log = app.log;
-    this.#stopDelivery = deliverEvents(this.#core, this);
+    this.#stopDelivery = deliverEvents(this.#core, this, this.#names, (e) => app.log.error({ err: e }, 'dtalk: delivering an event failed'));
     if (!app.hasDecorator('websocketServer')) await app.register(websocket, { options: { maxPayload: 64 * 1024, perMessageDeflate: false } });
     for (const path of ['/sub', '/sub/']) {
       app.get(path, { websocket: true }, (socket: WebSocket) => {
@@ -65,10 +73,6 @@ export class DtalkGateway implements SessionHost {
     this.#timer = setInterval(() => this.tick(), this.#settings.tickMs);
     this.#timer.unref();
     app.addHook('onClose', async () => this.close());
-  }
-
-  setSender(sender: SocketSender): void {
-    this.#sender = sender;
   }
 
   accept(ws: WebSocket): DtalkSession {
@@ -106,9 +110,12 @@ export class DtalkGateway implements SessionHost {
     this.pushToUsers([userId], signalEnvelope('EndpointLogin', { uuid: d.uuid, device: Math.max(deviceNumber(d.kind), 0), deviceName: d.name, datetime: this.now() }));
   }
 
-  send(session: DtalkSession, body: Uint8Array): Promise<Uint8Array> {
-    if (!this.#sender) return Promise.reject(fail('unsupported', 'socket sends need the messages module'));
-    return this.#sender(session, body);
+  /** op 7: the same pipeline as /record/push; the op 8 body is CommonAck{mid, datetime}. */
+  async send(session: DtalkSession, body: Uint8Array): Promise<Uint8Array> {
+    const c = commonFromEnvelope(body);
+    if (c.seq !== '') session.markOwnSend(c.seq);
+    const ack = await sendCommon(this.#core, this.#names, session.caller!, c);
+    return commonAckEnvelope({ mid: ack.mid, datetime: ack.datetime });
   }
 
   closed(session: DtalkSession): void {
@@ -126,9 +133,32 @@ export class DtalkGateway implements SessionHost {
 
   // Delivery
 
-  /** Pushes one business envelope (op 9) to every open connection of these users. */
-  pushToUsers(userIds: Iterable<number>, body: Uint8Array): void {
-    for (const userId of new Set(userIds)) for (const s of this.#byUser.get(userId) ?? []) s.push(body);
+  /**
+   * Pushes one business envelope (op 9) to every open connection of these
+   * users, except the connection that sent it over the socket (it got op 8).
+   */
+  pushToUsers(userIds: Iterable<number>, body: Uint8Array, origin?: { senderId: number | null; clientId: string }): void {
+    for (const userId of new Set(userIds)) {
+      for (const s of this.#byUser.get(userId) ?? []) {
+        if (origin && origin.senderId === userId && s.isOwnSend(origin.clientId)) continue;
+        s.push(body);
+      }
+    }
+  }
+
+  /** The connected users (in this app) an event's audience names. */
+  async audienceUsers(appId: number, audience: Audience): Promise<number[]> {
+    const out = new Set<number>();
+    for (const id of audience.users ?? []) if (this.#byUser.has(id)) out.add(id);
+    if (audience.groupId !== undefined && this.#groupMembers) {
+      const online = [...this.#byUser.keys()].filter((id) => [...(this.#byUser.get(id) ?? [])].some((s) => s.caller?.appId === appId));
+      for (const id of await this.#groupMembers(appId, audience.groupId, online)) out.add(id);
+    }
+    return [...out];
+  }
+
+  setGroupMembers(fn: GroupMembersOnline): void {
+    this.#groupMembers = fn;
   }
 
   /** The users with an open connection here (fan-out works on connected sessions, not member lists). */

@@ -50,6 +50,8 @@ export class DtalkSession {
   readonly #pending = new Map<number, Pending>();
   /** Frames that arrived while Auth was being checked, handled in order after it. */
   #early: Frame[] = [];
+  /** Client seqs of messages this connection sent over the socket (not pushed back to it). */
+  readonly #ownSends = new Set<string>();
   lastSeen: number;
   readonly openedAt: number;
 
@@ -143,6 +145,16 @@ export class DtalkSession {
     const early = this.#early;
     this.#early = [];
     for (const f of early) this.#handle(f);
+  }
+
+  isOwnSend(clientId: string): boolean {
+    return this.#ownSends.has(clientId);
+  }
+
+  /** Marks a client seq as sent by this connection, before the send commits. */
+  markOwnSend(clientId: string): void {
+    if (this.#ownSends.size >= 256) this.#ownSends.delete(this.#ownSends.values().next().value as string);
+    this.#ownSends.add(clientId);
   }
 
   async #send(frame: Frame): Promise<void> {
