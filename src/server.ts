@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './core/clock.ts';
 import { createCore, type Core } from './core/core.ts';
 import { SnowflakeIds } from './core/ids.ts';
 import { buildHttp } from './http/app.ts';
+import { dialectPlugins } from './http/dialects.ts';
 import { createLogger } from './logger.ts';
 import { kyselyStore } from './store/kysely-store.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -50,7 +51,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const core = createCore({ store, clock, ids, settings: { userTokenTtlSeconds: config.userTokenTtl } });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const app = await buildHttp({ config, core, logger });
+  const app = await buildHttp({ config, core, logger, plugins: [...dialectPlugins(core)] });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
