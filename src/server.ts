@@ -9,7 +9,7 @@ import { createCore, type Core } from './core/core.ts';
 import { SnowflakeIds } from './core/ids.ts';
 import { buildHttp } from './http/app.ts';
 import { messageRoutes } from './http/native/routes/messages.ts';
-  const plugins = [...dialectPlugins(core)];
+import { dialectPlugins } from './http/dialects.ts';
 import { messageSyncRoutes } from './http/native/routes/messages-sync.ts';
 import { createLogger } from './logger.ts';
 import { kyselyStore } from './store/kysely-store.ts';
