@@ -52,6 +52,11 @@ export const settings = {
   userTokenTtl: setting({ env: 'PARLEY_USER_TOKEN_TTL', flag: '--user-token-ttl', default: 30 * 86400, description: 'Default lifetime of a user token in seconds (0: never expires).', parse: int(0, 10 * 365 * 86400) }),
   shutdownGraceMs: setting({ env: 'PARLEY_SHUTDOWN_GRACE_MS', flag: '--shutdown-grace-ms', default: 10_000, description: 'How long a stopping server waits for in-flight requests before closing.', parse: int(0, 600_000) }),
   docs: setting({ env: 'PARLEY_DOCS', flag: '--docs', default: true, description: 'Serve the interactive API docs at /docs.', parse: bool }),
+  groupDefaultCapacity: setting({ env: 'PARLEY_GROUP_CAPACITY', flag: '--group-capacity', default: 2000, description: 'Capacity of a new group when its creator names none.', parse: int(1, 1_000_000) }),
+  groupMaxCapacity: setting({ env: 'PARLEY_GROUP_MAX_CAPACITY', flag: '--group-max-capacity', default: 100_000, description: 'Largest capacity a group may be given.', parse: int(1, 1_000_000) }),
+  groupMaxAdmins: setting({ env: 'PARLEY_GROUP_MAX_ADMINS', flag: '--group-max-admins', default: 10, description: 'Most admins a group may have (besides its owner).', parse: int(0, 10_000) }),
+  groupRequestTtl: setting({ env: 'PARLEY_GROUP_REQUEST_TTL', flag: '--group-request-ttl', default: 7 * 86400, description: 'Seconds a group application or invitation stays open before it expires.', parse: int(60, 365 * 86400) }),
+  groupQrCodeTtl: setting({ env: 'PARLEY_GROUP_QR_TTL', flag: '--group-qr-ttl', default: 7 * 86400, description: 'Seconds a signed group QR code stays valid.', parse: int(60, 365 * 86400) }),
 } as const;
 
 type Settings = typeof settings;

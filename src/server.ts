@@ -8,6 +8,8 @@ import { systemClock, type Clock } from './core/clock.ts';
 import { createCore, type Core } from './core/core.ts';
 import { SnowflakeIds } from './core/ids.ts';
 import { buildHttp } from './http/app.ts';
+import { groupRoutes } from './http/native/routes/groups.ts';
+import { groupMemberRoutes } from './http/native/routes/groups-members.ts';
 import { createLogger } from './logger.ts';
 import { kyselyStore } from './store/kysely-store.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -47,10 +49,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
   const store = kyselyStore(engine);
   const ids = new SnowflakeIds(clock, config.nodeId);
-  const core = createCore({ store, clock, ids, settings: { userTokenTtlSeconds: config.userTokenTtl } });
+  const core = createCore({ store, clock, ids, settings: { userTokenTtlSeconds: config.userTokenTtl,
+    groups: { defaultCapacity: config.groupDefaultCapacity, maxCapacity: config.groupMaxCapacity, maxAdmins: config.groupMaxAdmins, applicationTtlMs: config.groupRequestTtl * 1000, invitationTtlMs: config.groupRequestTtl * 1000, qrCodeTtlMs: config.groupQrCodeTtl * 1000 },
+  } });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const app = await buildHttp({ config, core, logger });
+  const app = await buildHttp({ config, core, logger, nativeRoutes: [groupRoutes, groupMemberRoutes] });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -2,6 +2,7 @@
 // by an adapter (src/store, src/bus, src/blobs). Each states its guarantee.
 
 import type { App, TokenRecord, User } from './model.ts';
+import type { GroupRepos } from './groups/ports.ts';
 
 export interface Page<T> {
   items: T[];
@@ -43,6 +44,7 @@ export interface Repositories {
   apps: AppRepo;
   users: UserRepo;
   tokens: TokenRepo;
+  groups: GroupRepos;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Database } from './schema.ts';
 import { appRepo } from './repos/apps.ts';
 import { tokenRepo } from './repos/tokens.ts';
 import { userRepo } from './repos/users.ts';
+import { groupRepos } from './repos/groups.ts';
 
 /** Every repository over one Kysely handle (the pool, or one transaction). */
 export function repositories(db: Kysely<Database>, engine: Engine): Repositories {
@@ -13,6 +14,7 @@ export function repositories(db: Kysely<Database>, engine: Engine): Repositories
     apps: appRepo(db),
     users: userRepo(db),
     tokens: tokenRepo(db),
+    groups: groupRepos(db, engine),
   };
 }
 
