@@ -10,6 +10,8 @@ import { SnowflakeIds } from './core/ids.ts';
 import { buildHttp } from './http/app.ts';
 import { groupRoutes } from './http/native/routes/groups.ts';
 import { groupMemberRoutes } from './http/native/routes/groups-members.ts';
+import { groupRequestRoutes } from './http/native/routes/groups-requests.ts';
+import { groupContentRoutes } from './http/native/routes/groups-content.ts';
 import { createLogger } from './logger.ts';
 import { kyselyStore } from './store/kysely-store.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -54,7 +56,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   } });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const app = await buildHttp({ config, core, logger, nativeRoutes: [groupRoutes, groupMemberRoutes] });
+  const app = await buildHttp({ config, core, logger, nativeRoutes: [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes] });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
