@@ -134,6 +134,13 @@ const rows: Row[] = [
     run: (_s, c, me) => me.api.post(`/v1/groups/${c.groupId}/leave`),
     stored: async (s, c, me) => (await member(s, c.groupId, me.id)) === undefined && (await group(s, c.groupId)).memberCount === 2,
   },
+  {
+    action: 'leave (adminsMayLeave off)',
+    settings: { adminsMayLeave: false },
+    expect: { owner: 'owner_cannot_leave', admin: 'admin_cannot_leave', member: 'ok', outsider: NM, blocked: BL },
+    run: (_s, c, me) => me.api.post(`/v1/groups/${c.groupId}/leave`),
+    stored: async (s, c, me) => (await member(s, c.groupId, me.id)) === undefined && (await group(s, c.groupId)).memberCount === 2,
+  },
   { action: 'sign a QR code', expect: everyMember, run: (_s, c, me) => me.api.post(`/v1/groups/${c.groupId}/qr-codes`) },
   { action: 'sign a QR code (invitePolicy admins)', settings: { invitePolicy: 'admins' }, expect: staffOnly('invite_not_allowed'), run: (_s, c, me) => me.api.post(`/v1/groups/${c.groupId}/qr-codes`) },
   {
