@@ -12,10 +12,26 @@ import { groupRoutes } from './http/native/routes/groups.ts';
 import { groupMemberRoutes } from './http/native/routes/groups-members.ts';
 import { groupRequestRoutes } from './http/native/routes/groups-requests.ts';
 import { groupContentRoutes } from './http/native/routes/groups-content.ts';
+import { messageRoutes } from './http/native/routes/messages.ts';
+import { dialectPlugins } from './http/dialects.ts';
+import { messageSyncRoutes } from './http/native/routes/messages-sync.ts';
+import { openBlobs, storageAndCallSettings } from './blobs/open.ts';
+import { startHousekeeping } from './housekeeping.ts';
+import { fileRoutes } from './http/native/routes/files.ts';
+import { uploadRoutes } from './http/native/routes/uploads.ts';
+import { callRoutes } from './http/native/routes/calls.ts';
+import { dtalkDialect } from './http/dtalk/index.ts';
 import { createLogger } from './logger.ts';
 import { kyselyStore } from './store/kysely-store.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { openEngine } from './store/open.ts';
+import type { Bus } from './core/bus.ts';
+import { openBus } from './bus/open.ts';
+import { bridgeEvents } from './gateway/bridge.ts';
+import { Topics } from './gateway/envelope.ts';
+import { gatewayRoutes } from './gateway/endpoint.ts';
+import { eventTranslation, gatewayCore } from './gateway/from-core.ts';
+import { GatewayNode } from './gateway/node.ts';
 
 export interface Bootstrap {
   appId: number;
@@ -26,6 +42,9 @@ export interface RunningServer {
   app: FastifyInstance;
   core: Core;
   config: Config;
+  /** This process's WebSocket gateway (sessions, delivery). */
+  gateway: GatewayNode;
+  bus: Bus;
   /** http://host:port actually bound. */
   url: string;
   /** Set when this start created the default app (first start on an empty database). */
@@ -51,12 +70,42 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
   const store = kyselyStore(engine);
   const ids = new SnowflakeIds(clock, config.nodeId);
-  const core = createCore({ store, clock, ids, settings: { userTokenTtlSeconds: config.userTokenTtl,
-    groups: { defaultCapacity: config.groupDefaultCapacity, maxCapacity: config.groupMaxCapacity, maxAdmins: config.groupMaxAdmins, applicationTtlMs: config.groupRequestTtl * 1000, invitationTtlMs: config.groupRequestTtl * 1000, qrCodeTtlMs: config.groupQrCodeTtl * 1000 },
-  } });
+  const messaging = { revokeWindowSeconds: config.revokeWindow, maxBytes: config.messageMaxBytes, maxTextChars: config.messageMaxText };
+  const blobs = openBlobs(config);
+  const groups = { defaultCapacity: config.groupDefaultCapacity, maxCapacity: config.groupMaxCapacity, maxAdmins: config.groupMaxAdmins, applicationTtlMs: config.groupRequestTtl * 1000, invitationTtlMs: config.groupRequestTtl * 1000, qrCodeTtlMs: config.groupQrCodeTtl * 1000 };
+  const core = createCore({ store, clock, ids, blobs, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, ...storageAndCallSettings(config) } });
+
+  let bus: Bus;
+  try {
+    bus = await openBus(config.bus);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  bridgeEvents(core.events, bus, new Topics(config.busPrefix), eventTranslation);
+  const gateway = new GatewayNode({
+    core: gatewayCore(core),
+    bus,
+    logger: logger.child({ component: 'gateway' }),
+    settings: {
+      busPrefix: config.busPrefix,
+      nodeId: config.nodeId,
+      queueBytes: config.wsQueueBytes,
+      heartbeatMs: config.wsHeartbeatMs,
+      idleTimeoutMs: config.wsIdleTimeoutMs,
+      maxFrameBytes: config.wsMaxFrameBytes,
+      resumeLimit: config.wsResumeLimit,
+      reorderWaitMs: config.wsReorderWaitMs,
+    },
+  });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const app = await buildHttp({ config, core, logger, nativeRoutes: [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes] });
+  const nativeRoutes = [messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
+  nativeRoutes.push(groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes);
+  const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
+  plugins.push(dtalkDialect(core, config));
+  const app = await buildHttp({ config, core, logger, nativeRoutes, plugins });
+  const stopHousekeeping = startHousekeeping(core, logger);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -68,20 +117,25 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       const grace = setTimeout(() => app.server.closeAllConnections(), config.shutdownGraceMs);
       grace.unref();
       try {
+        await gateway.close();
         await app.close();
       } finally {
         clearTimeout(grace);
+        await bus.close();
+        stopHousekeeping();
+        await blobs.close?.();
         await store.close();
       }
     })());
 
-  return { app, core, config, url, close, ...(bootstrap ? { bootstrap } : {}) };
+  return { app, core, config, gateway, bus, url, close, ...(bootstrap ? { bootstrap } : {}) };
 }
 
 /** On an empty database: the default app and its first admin token (shown once). */
 async function bootstrapDefaultApp(core: Core): Promise<Bootstrap | undefined> {
   if (await core.apps.defaultApp()) return undefined;
-  const app = await core.apps.create('default');
+  const app = await core.apps.createDefault();
+  if (!app) return undefined;
   const { token } = await core.tokens.issue({ appId: app.id, kind: 'admin' });
   return { appId: app.id, adminToken: token };
 }

@@ -3,6 +3,11 @@
 // dialect and to the gateway.
 
 import { Apps } from './apps.ts';
+import { unavailableBlobs, type BlobStore } from './blobs.ts';
+import { Calls, type CallRecorder, type CallsSettings } from './calls/calls.ts';
+import { Files, type FilesSettings } from './files/files.ts';
+import { Uploads } from './files/uploads.ts';
+import type { GroupGate } from './groups/gate.ts';
 import type { Clock } from './clock.ts';
 import { EventHub } from './events.ts';
 import type { IdGenerator } from './ids.ts';
@@ -11,13 +16,17 @@ import { Tokens } from './tokens.ts';
 import { Users } from './users.ts';
 import { Groups, defaultGroupLimits } from './groups/groups.ts';
 import type { GroupLimits } from './groups/context.ts';
-import type { GroupGate } from './groups/gate.ts';
+import { Devices } from './devices.ts';
+import { Messages } from './messages/messages.ts';
+import type { MessagingSettings } from './messages/context.ts';
 
 export interface CoreDeps {
   store: Store;
   clock: Clock;
   ids: IdGenerator;
   settings: CoreSettings;
+  /** Where file bytes live; absent in processes that serve no files (CLI commands). */
+  blobs?: BlobStore;
 }
 
 /** The rules' tunables; every one is also a setting in src/config.ts. */
@@ -25,7 +34,13 @@ export interface CoreSettings {
   userTokenTtlSeconds: number;
   /** Group limits; defaults in src/core/groups/groups.ts. */
   groups?: Partial<GroupLimits>;
+  messaging?: Partial<MessagingSettings>;
+  files?: FilesSettings;
+  calls?: CallsSettings;
 }
+
+export const defaultFilesSettings: FilesSettings = { maxObjectSize: 5 * 1024 ** 3, maxPartSize: 5 * 1024 ** 3, minPartSize: 5 * 1024 ** 2, downloadUrlTtlSeconds: 3600, uploadCredentialTtlSeconds: 900, multipartMaxAgeSeconds: 86400 };
+export const defaultCallsSettings: CallsSettings = { ringTimeoutSeconds: 60, trtc: null };
 
 export interface Core {
   readonly store: Store;
@@ -38,12 +53,30 @@ export interface Core {
   readonly groups: Groups;
   /** The same object as `groups`, seen through the contract messages code against. */
   readonly groupGate: GroupGate;
+  readonly devices: Devices;
+  readonly messages: Messages;
+  readonly files: Files;
+  readonly uploads: Uploads;
+  readonly calls: Calls;
+  /** Integration points wired after construction (other domains' cores). */
+  readonly hooks: CoreHooks;
+}
+
+/** Late-bound collaborators: set by the composition root once both sides exist. */
+export interface CoreHooks {
+  /** Group membership for group calls (the groups core). */
+  groupGate?: GroupGate;
+  /** Writes a call-record message when a call ends (the messages core). */
+  callRecorder?: CallRecorder;
 }
 
 export function createCore(deps: CoreDeps): Core {
   const events = new EventHub();
   const base = { store: deps.store, clock: deps.clock, ids: deps.ids };
   const groups = new Groups({ ...base, events, limits: { ...defaultGroupLimits, ...deps.settings.groups } });
+  const hooks: CoreHooks = { groupGate: groups };
+  const filesDeps = { ...base, blobs: deps.blobs ?? unavailableBlobs, settings: deps.settings.files ?? defaultFilesSettings };
+  const files = new Files(filesDeps);
   return {
     ...base,
     events,
@@ -52,5 +85,12 @@ export function createCore(deps: CoreDeps): Core {
     tokens: new Tokens({ ...base, events, userTokenTtlSeconds: deps.settings.userTokenTtlSeconds }),
     groups,
     groupGate: groups,
+    devices: new Devices(base),
+    // Group rules reach messages only through GroupGate, implemented by the groups core.
+    messages: new Messages({ ...base, events, gate: groups, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) }),
+    files,
+    uploads: new Uploads(filesDeps, files),
+    calls: new Calls({ ...base, events, settings: deps.settings.calls ?? defaultCallsSettings, groupGate: () => hooks.groupGate, recorder: () => hooks.callRecorder }),
+    hooks,
   };
 }

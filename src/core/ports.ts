@@ -3,6 +3,10 @@
 
 import type { App, TokenRecord, User } from './model.ts';
 import type { GroupRepos } from './groups/ports.ts';
+import type { DeviceRecord } from './devices.ts';
+import type { MessagingRepositories } from './messages/ports.ts';
+import type { FileRepo, UploadRepo } from './files/ports.ts';
+import type { CallRepo } from './calls/ports.ts';
 
 export interface Page<T> {
   items: T[];
@@ -12,6 +16,8 @@ export interface Page<T> {
 
 export interface AppRepo {
   insert(app: App): Promise<void>;
+  /** Inserts unless an app with that id exists; true when inserted. */
+  insertIfAbsent(app: App): Promise<boolean>;
   get(id: number): Promise<App | undefined>;
   list(): Promise<App[]>;
 }
@@ -40,11 +46,25 @@ export interface TokenRepo {
   revoke(id: number, at: number): Promise<boolean>;
 }
 
-export interface Repositories {
+/** Devices users sign in from (src/core/devices.ts). Keyed by (userId, uuid). */
+export interface DeviceRepo {
+  /** Inserts the device, or replaces kind, name and both times when (userId, uuid) exists. */
+  signIn(d: DeviceRecord): Promise<void>;
+  seen(userId: number, uuid: string, at: number): Promise<void>;
+  /** The device of one of `kinds` that signed in last. */
+  latest(userId: number, kinds: readonly string[]): Promise<DeviceRecord | undefined>;
+  get(userId: number, uuid: string): Promise<DeviceRecord | undefined>;
+}
+
+export interface Repositories extends MessagingRepositories {
   apps: AppRepo;
   users: UserRepo;
   tokens: TokenRepo;
   groups: GroupRepos;
+  files: FileRepo;
+  uploads: UploadRepo;
+  calls: CallRepo;
+  devices: DeviceRepo;
 }
 
 /**

@@ -3,9 +3,15 @@ import type { Repositories, Store } from '../core/ports.ts';
 import type { Engine } from './engine.ts';
 import type { Database } from './schema.ts';
 import { appRepo } from './repos/apps.ts';
+import { fileRepo, uploadRepo } from './repos/files.ts';
+import { callRepo } from './repos/calls.ts';
 import { tokenRepo } from './repos/tokens.ts';
 import { userRepo } from './repos/users.ts';
 import { groupRepos } from './repos/groups.ts';
+import { deviceRepo } from './repos/devices.ts';
+import { conversationRepo } from './repos/messages-conversations.ts';
+import { messageRepo } from './repos/messages.ts';
+import { focusRepo, readPositionRepo } from './repos/messages-reads.ts';
 
 /** Every repository over one Kysely handle (the pool, or one transaction). */
 export function repositories(db: Kysely<Database>, engine: Engine): Repositories {
@@ -15,6 +21,14 @@ export function repositories(db: Kysely<Database>, engine: Engine): Repositories
     users: userRepo(db),
     tokens: tokenRepo(db),
     groups: groupRepos(db, engine),
+    devices: deviceRepo(db),
+    conversations: conversationRepo(db),
+    messages: messageRepo(db),
+    readPositions: readPositionRepo(db),
+    focus: focusRepo(db),
+    files: fileRepo(db),
+    uploads: uploadRepo(db),
+    calls: callRepo(db),
   };
 }
 
