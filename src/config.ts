@@ -35,6 +35,16 @@ const bool: Parser<boolean> = (raw) => {
   throw new Error('must be true or false');
 };
 
+const busUrl: Parser<string> = (raw) => {
+  if (raw === 'local' || /^(rediss?|nats):\/\/[^\s]+$/.test(raw)) return raw;
+  throw new Error('must be local, redis://host:port or nats://host:port');
+};
+
+const topicPrefix: Parser<string> = (raw) => {
+  if (/^[A-Za-z0-9_-]{1,64}$/.test(raw)) return raw;
+  throw new Error('must be 1-64 letters, digits, _ or -');
+};
+
 function setting<T>(s: Setting<T>): Setting<T> {
   return s;
 }
@@ -55,6 +65,14 @@ export const settings = {
   messageMaxBytes: setting({ env: 'PARLEY_MESSAGE_MAX_BYTES', flag: '--message-max-bytes', default: 16_384, description: 'Largest message payload (body + ext as JSON) in bytes.', parse: int(256, 1 << 20) }),
   messageMaxText: setting({ env: 'PARLEY_MESSAGE_MAX_TEXT', flag: '--message-max-text', default: 5000, description: 'Largest text of a text message, in characters.', parse: int(1, 1 << 20) }),
   docs: setting({ env: 'PARLEY_DOCS', flag: '--docs', default: true, description: 'Serve the interactive API docs at /docs.', parse: bool }),
+  bus: setting({ env: 'PARLEY_BUS', flag: '--bus', default: 'local', description: 'How processes tell each other about new messages and events: local (one process), redis://host:6379 (Redis pub/sub) or nats://host:4222 (NATS).', parse: busUrl }),
+  busPrefix: setting({ env: 'PARLEY_BUS_PREFIX', flag: '--bus-prefix', default: 'parley', description: 'Prefix of every bus topic, so several Parley clusters can share one Redis or NATS.', parse: topicPrefix }),
+  wsQueueBytes: setting({ env: 'PARLEY_WS_QUEUE_BYTES', flag: '--ws-queue-bytes', default: 1_048_576, description: 'Most bytes waiting to be written to one WebSocket; a client further behind is disconnected (close 4008) and resumes.', parse: int(4096, 1 << 30) }),
+  wsHeartbeatMs: setting({ env: 'PARLEY_WS_HEARTBEAT_MS', flag: '--ws-heartbeat-ms', default: 25_000, description: 'How often a WebSocket client should send a ping frame (told to the client in welcome).', parse: int(100, 3_600_000) }),
+  wsIdleTimeoutMs: setting({ env: 'PARLEY_WS_IDLE_TIMEOUT_MS', flag: '--ws-idle-timeout-ms', default: 60_000, description: 'A WebSocket that sends nothing for this long is closed (4004).', parse: int(200, 86_400_000) }),
+  wsMaxFrameBytes: setting({ env: 'PARLEY_WS_MAX_FRAME', flag: '--ws-max-frame', default: 65_536, description: 'Largest frame a WebSocket client may send, in bytes (larger closes with 1009).', parse: int(1024, 16_777_216) }),
+  wsResumeLimit: setting({ env: 'PARLEY_WS_RESUME_LIMIT', flag: '--ws-resume-limit', default: 10_000, description: 'Most missed messages one resume replays per conversation; beyond it the client gets a gap frame and pages history itself.', parse: int(1, 1_000_000) }),
+  wsReorderWaitMs: setting({ env: 'PARLEY_WS_REORDER_WAIT_MS', flag: '--ws-reorder-wait-ms', default: 300, description: 'How long a session holds a message that arrived ahead of a missing one before reading the gap from the store.', parse: int(0, 60_000) }),
 } as const;
 
 type Settings = typeof settings;

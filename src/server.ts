@@ -14,6 +14,13 @@ import { createLogger } from './logger.ts';
 import { kyselyStore } from './store/kysely-store.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { openEngine } from './store/open.ts';
+import type { Bus } from './core/bus.ts';
+import { openBus } from './bus/open.ts';
+import { bridgeEvents } from './gateway/bridge.ts';
+import { Topics } from './gateway/envelope.ts';
+import { gatewayRoutes } from './gateway/endpoint.ts';
+import { eventTranslation, gatewayCore } from './gateway/from-core.ts';
+import { GatewayNode } from './gateway/node.ts';
 
 export interface Bootstrap {
   appId: number;
@@ -24,6 +31,9 @@ export interface RunningServer {
   app: FastifyInstance;
   core: Core;
   config: Config;
+  /** This process's WebSocket gateway (sessions, delivery). */
+  gateway: GatewayNode;
+  bus: Bus;
   /** http://host:port actually bound. */
   url: string;
   /** Set when this start created the default app (first start on an empty database). */
@@ -52,8 +62,32 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const messaging = { revokeWindowSeconds: config.revokeWindow, maxBytes: config.messageMaxBytes, maxTextChars: config.messageMaxText };
   const core = createCore({ store, clock, ids, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging } });
 
+  let bus: Bus;
+  try {
+    bus = await openBus(config.bus);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  bridgeEvents(core.events, bus, new Topics(config.busPrefix), eventTranslation);
+  const gateway = new GatewayNode({
+    core: gatewayCore(core),
+    bus,
+    logger: logger.child({ component: 'gateway' }),
+    settings: {
+      busPrefix: config.busPrefix,
+      nodeId: config.nodeId,
+      queueBytes: config.wsQueueBytes,
+      heartbeatMs: config.wsHeartbeatMs,
+      idleTimeoutMs: config.wsIdleTimeoutMs,
+      maxFrameBytes: config.wsMaxFrameBytes,
+      resumeLimit: config.wsResumeLimit,
+      reorderWaitMs: config.wsReorderWaitMs,
+    },
+  });
+
   const bootstrap = await bootstrapDefaultApp(core);
-  const nativeRoutes = [messageRoutes, messageSyncRoutes];
+  const nativeRoutes = [messageRoutes, messageSyncRoutes, gatewayRoutes(gateway)];
   const app = await buildHttp({ config, core, logger, nativeRoutes });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -66,20 +100,23 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       const grace = setTimeout(() => app.server.closeAllConnections(), config.shutdownGraceMs);
       grace.unref();
       try {
+        await gateway.close();
         await app.close();
       } finally {
         clearTimeout(grace);
+        await bus.close();
         await store.close();
       }
     })());
 
-  return { app, core, config, url, close, ...(bootstrap ? { bootstrap } : {}) };
+  return { app, core, config, gateway, bus, url, close, ...(bootstrap ? { bootstrap } : {}) };
 }
 
 /** On an empty database: the default app and its first admin token (shown once). */
 async function bootstrapDefaultApp(core: Core): Promise<Bootstrap | undefined> {
   if (await core.apps.defaultApp()) return undefined;
-  const app = await core.apps.create('default');
+  const app = await core.apps.createDefault();
+  if (!app) return undefined;
   const { token } = await core.tokens.issue({ appId: app.id, kind: 'admin' });
   return { appId: app.id, adminToken: token };
 }

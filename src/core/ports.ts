@@ -12,6 +12,8 @@ export interface Page<T> {
 
 export interface AppRepo {
   insert(app: App): Promise<void>;
+  /** Inserts unless an app with that id exists; true when inserted. */
+  insertIfAbsent(app: App): Promise<boolean>;
   get(id: number): Promise<App | undefined>;
   list(): Promise<App[]>;
 }
