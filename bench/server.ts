@@ -1,7 +1,7 @@
 // A Parley server for benchmarks, in its own process so the load generator
 // does not share its CPU time. Prints one JSON line {url, adminToken, appId,
 // seeded} when ready. With BENCH_SEED=<n> it first stores n messages through
-// the real write path (MessageRepo.append in transactions of 1,000), spread
+// the real write path (MessageRepo.append in transactions of 5,000), spread
 // over BENCH_SEED_PAIRS private conversations; the first pair gets
 // BENCH_SEED_FIRST of them (the conversation whose history is measured).
 
@@ -37,7 +37,7 @@ if (seed > 0) {
   const started = Date.now();
   while (left > 0) {
     const batch: Appendable[] = [];
-    for (let k = 0; k < 1000 && left > 0; k++, left--, n++) {
+    for (let k = 0; k < 5000 && left > 0; k++, left--, n++) {
       const c = n < first ? conversations[0] : conversations[1 + (n % (pairs - 1))];
       batch.push({ id: core.ids.next(), appId, conversationId: c.id, senderId: users[0].id, clientId: null, type: 'text' as const, body: { text: `seed message ${n} with some ordinary length of text in it` }, ext: null, createdAt: core.clock.now() });
     }
