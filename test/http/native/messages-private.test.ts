@@ -303,4 +303,16 @@ describe('native private messages', () => {
       assert.deepEqual(got.body.ext, (m as { ext?: unknown }).ext ?? null);
     }
   });
+
+  test('every message route is in the OpenAPI document', async () => {
+    const doc = (await client(s.url).get('/openapi.json')).body;
+    for (const [path, method] of [
+      ['/v1/groups/{id}/messages', 'post'], ['/v1/groups/{id}/messages', 'get'], ['/v1/users/{id}/messages', 'post'], ['/v1/users/{id}/messages', 'get'],
+      ['/v1/messages/{id}', 'get'], ['/v1/messages/{id}/revoke', 'post'], ['/v1/messages/{id}/focus', 'post'], ['/v1/messages/{id}/focus', 'get'],
+      ['/v1/messages/{id}/reads', 'get'], ['/v1/sync', 'get'], ['/v1/conversations', 'get'], ['/v1/groups/{id}/read', 'put'], ['/v1/users/{id}/read', 'put'],
+    ]) {
+      assert.ok(doc.paths[path]?.[method], `${method} ${path}`);
+    }
+    assert.ok(doc.components.schemas.Message ?? Object.values(doc.components.schemas).some((x: any) => x.title === 'Message' || x.properties?.seq));
+  });
 });
