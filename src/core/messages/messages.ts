@@ -10,6 +10,7 @@ import type { IdGenerator } from '../ids.ts';
 import type { Store } from '../ports.ts';
 import { defaultMessagingSettings, type ConversationTarget, type MessagingContext, type MessagingSettings, type Viewer } from './context.ts';
 import { Conversations, toMessage } from './conversations.ts';
+import { CachedGroupGate } from './gate-cache.ts';
 import { focus, focusList, type FocusEntry, type FocusState } from './focus.ts';
 import { GroupCommit, type GroupCommitStats } from './group-commit.ts';
 import { history, type HistoryPage, type HistoryQuery } from './history.ts';
@@ -42,14 +43,15 @@ export class Messages {
 
   constructor(deps: MessagesDeps) {
     const settings = { ...defaultMessagingSettings, ...deps.settings };
+    const gate = new CachedGroupGate(deps.gate, deps.clock, deps.events);
     this.#ctx = {
       store: deps.store,
       clock: deps.clock,
       ids: deps.ids,
       events: deps.events,
-      gate: deps.gate,
+      gate,
       settings,
-      conversations: new Conversations(deps),
+      conversations: new Conversations({ ...deps, gate }),
       writer: new GroupCommit(deps.store),
     };
   }
