@@ -7,6 +7,9 @@ import { Id } from './schemas.ts';
 
 const Json = Type.Record(Type.String(), Type.Unknown());
 
+/** Group routes name their parameter `groupId`, like the groups API beside them. */
+export const GroupIdParam = Type.Object({ groupId: Type.String({ pattern: '^[0-9]{1,16}$' }) });
+
 export const SendBody = Type.Object(
   {
     type: Type.String({ minLength: 1, maxLength: 50, description: 'text, image, audio, video, file, location, card, contact, custom, or x-<dialect type>' }),

@@ -307,9 +307,9 @@ describe('native private messages', () => {
   test('every message route is in the OpenAPI document', async () => {
     const doc = (await client(s.url).get('/openapi.json')).body;
     for (const [path, method] of [
-      ['/v1/groups/{id}/messages', 'post'], ['/v1/groups/{id}/messages', 'get'], ['/v1/users/{id}/messages', 'post'], ['/v1/users/{id}/messages', 'get'],
+      ['/v1/groups/{groupId}/messages', 'post'], ['/v1/groups/{groupId}/messages', 'get'], ['/v1/users/{id}/messages', 'post'], ['/v1/users/{id}/messages', 'get'],
       ['/v1/messages/{id}', 'get'], ['/v1/messages/{id}/revoke', 'post'], ['/v1/messages/{id}/focus', 'post'], ['/v1/messages/{id}/focus', 'get'],
-      ['/v1/messages/{id}/reads', 'get'], ['/v1/sync', 'get'], ['/v1/conversations', 'get'], ['/v1/groups/{id}/read', 'put'], ['/v1/users/{id}/read', 'put'],
+      ['/v1/messages/{id}/reads', 'get'], ['/v1/sync', 'get'], ['/v1/conversations', 'get'], ['/v1/groups/{groupId}/read', 'put'], ['/v1/users/{id}/read', 'put'],
     ]) {
       assert.ok(doc.paths[path]?.[method], `${method} ${path}`);
     }
