@@ -24,7 +24,7 @@ try {
   let stored: () => Promise<number>;
   if (TARGET === 'group') {
     const owner = senders[0];
-    const group = await api<{ id: number }>(s.url, owner.token, 'POST', '/v1/groups', { name: 'bench', members: users.slice(1).map((u) => u.id) });
+    const { group } = await api<{ group: { id: number } }>(s.url, owner.token, 'POST', '/v1/groups', { name: 'bench', memberIds: users.slice(1).map((u) => u.id) });
     paths = senders.map(() => `/v1/groups/${group.id}/messages`);
     stored = async () => (await api<{ lastSeq: number }>(s.url, owner.token, 'GET', `/v1/groups/${group.id}/messages?limit=1`)).lastSeq;
   } else {
