@@ -50,6 +50,7 @@ export const HistoryQuery = Type.Object({
   beforeId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only messages before this message (by id)' })),
   afterId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only messages after this message (by id)' })),
   order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'desc (default): newest first; asc: oldest first (default when only after/afterId is given)' })),
+  afterTime: Type.Optional(Type.Integer({ minimum: 0, description: 'Only messages created after this time (ms since the epoch)' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 512, description: 'The previous page\'s `next`' })),
 });

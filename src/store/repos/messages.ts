@@ -171,6 +171,8 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
       if (q.afterSeq > 0) query = query.where('seq', '>', q.afterSeq);
       if (q.beforeSeq < Number.MAX_SAFE_INTEGER) query = query.where('seq', '<', q.beforeSeq);
       if (q.sinceMs > 0) query = query.where('created_at', '>=', q.sinceMs);
+      if (q.idAbove) query = query.where('id', '>', q.idAbove);
+      if (q.idBelow) query = query.where('id', '<', q.idBelow);
       const rows = await query.orderBy('seq', q.order).limit(q.limit).execute();
       return rows.map(toMessageRecord);
     },

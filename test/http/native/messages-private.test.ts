@@ -119,12 +119,28 @@ describe('native private messages', () => {
     const afterId = await ca.get(path, { query: { afterId: ids[9] } });
     assert.deepEqual(afterId.body.items.map((m: any) => m.seq), [11, 12]);
 
-    // an id from another conversation is refused
+    // an id that names no message here bounds by id value (ids grow with time)
     const c = await makeUser(s);
     const foreign = (await ca.post(`/v1/users/${c.id}/messages`, { type: 'text', body: { text: 'x' } })).body.id;
-    const bad = await ca.get(path, { query: { beforeId: foreign } });
-    assert.equal(bad.status, 404);
-    assert.equal(bad.body.error.code, 'message_not_found');
+    const below = await ca.get(path, { query: { beforeId: foreign, limit: 3 } });
+    assert.deepEqual(below.body.items.map((m: any) => m.seq), [12, 11, 10]);
+    const belowNext = await ca.get(path, { query: { cursor: below.body.next, limit: 3 } });
+    assert.deepEqual(belowNext.body.items.map((m: any) => m.seq), [9, 8, 7]);
+    assert.deepEqual((await ca.get(path, { query: { afterId: foreign } })).body.items, []);
+    assert.deepEqual((await ca.get(path, { query: { afterId: ids[9] - 1, before: 12 } })).body.items.map((m: any) => m.seq), [11, 10]);
+  });
+
+  test('history after a time (legacy lastTime)', async () => {
+    const a = await makeUser(s);
+    const b = await makeUser(s);
+    const ca = client(s.url, a.token);
+    const times: number[] = [];
+    for (let i = 1; i <= 4; i++) {
+      s.clock!.advance(1000);
+      times.push((await ca.post(`/v1/users/${b.id}/messages`, { type: 'text', body: { text: `t${i}` } })).body.createdAt);
+    }
+    const r = await ca.get(`/v1/users/${b.id}/messages`, { query: { afterTime: times[1], order: 'asc' } });
+    assert.deepEqual(r.body.items.map((m: any) => m.body.text), ['t3', 't4']);
   });
 
   test('sync returns every change across conversations in pages, including revokes', async () => {

@@ -36,6 +36,7 @@ export function historyQuery(q: Static<typeof HistoryQuery>): CoreHistoryQuery {
     ...(after ? { after } : {}),
     ...(q.order ? { order: q.order } : {}),
     ...(q.limit !== undefined ? { limit: q.limit } : {}),
+    ...(q.afterTime !== undefined ? { afterTime: q.afterTime } : {}),
     ...(q.cursor ? { cursor: q.cursor } : {}),
   };
 }
