@@ -78,6 +78,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
   });
 
+  // Group events become notices in the group's conversation (sync reaches offline members).
+  core.messages.recordGroupNotices();
+
   let bus: Bus;
   try {
     bus = await openBus(config.bus);
@@ -126,6 +129,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         await bus.close();
         stopHousekeeping();
         await blobs.close?.();
+        await core.messages.settled();
         await store.close();
       }
     })());

@@ -13,6 +13,7 @@ import { Conversations, toMessage } from './conversations.ts';
 import { CachedGroupGate } from './gate-cache.ts';
 import { focus, focusList, type FocusEntry, type FocusState } from './focus.ts';
 import { GroupCommit, type GroupCommitStats } from './group-commit.ts';
+import { noticeOf } from './group-notices.ts';
 import { history, type HistoryPage, type HistoryQuery } from './history.ts';
 import type { Conversation, Message, MessageInput } from './model.ts';
 import { markRead, messageReads, readState, type MessageReads, type ReadState } from './receipts.ts';
@@ -40,6 +41,8 @@ export interface ConversationSummary {
 
 export class Messages {
   readonly #ctx: MessagingContext;
+  readonly #pendingNotices = new Set<Promise<unknown>>();
+  #noticeFailures = 0;
 
   constructor(deps: MessagesDeps) {
     const settings = { ...defaultMessagingSettings, ...deps.settings };
@@ -73,6 +76,38 @@ export class Messages {
   /** Records a group event as a notice in the group's conversation (history + sync for offline members). */
   recordNotice(appId: number, groupId: number, notice: NoticeInput): Promise<Message> {
     return recordNotice(this.#ctx, appId, groupId, notice);
+  }
+
+  /**
+   * From now on, every group event of this process (member joined, kicked,
+   * renamed, muted, dismissed…) is recorded as a notice in the group's
+   * conversation (see group-notices.ts). Wired once by the composition root.
+   * Returns the unsubscribe function.
+   */
+  recordGroupNotices(): () => void {
+    return this.#ctx.events.on((e) => {
+      const n = noticeOf(e);
+      if (!n) return;
+      const p = recordNotice(this.#ctx, n.appId, n.groupId, n.notice).then(
+        () => undefined,
+        () => {
+          // The group change is committed either way; a notice that cannot be stored is counted, not thrown into the emitter.
+          this.#noticeFailures += 1;
+        },
+      );
+      this.#pendingNotices.add(p);
+      void p.finally(() => this.#pendingNotices.delete(p));
+    });
+  }
+
+  /** Notices that could not be stored (metrics, tests). */
+  get noticeFailures(): number {
+    return this.#noticeFailures;
+  }
+
+  /** Resolves when every notice started so far is stored (shutdown; tests that read right after a group change). */
+  async settled(): Promise<void> {
+    while (this.#pendingNotices.size > 0) await Promise.all([...this.#pendingNotices]);
   }
 
   history(appId: number, viewer: Viewer, target: ConversationTarget, query: HistoryQuery = {}): Promise<HistoryPage> {
