@@ -12,7 +12,7 @@ import { startBenchServer } from './support.ts';
 
 const STORES = (process.env.STORE ?? '10000,1000000').split(',').map(Number);
 const REQUESTS = Number(process.env.REQUESTS ?? 3000);
-const WARMUP = 300;
+const WARMUP = Number(process.env.WARMUP ?? 300);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 function get(url: string, token: string): Promise<{ status: number; body: string }> {

@@ -37,6 +37,7 @@ try {
     };
   }
 
+  const before = await stored();
   let next = 0;
   const body = JSON.stringify({ type: 'text', body: { text: 'a benchmark message of a usual chat length, say fifty to eighty chars' } });
   const result = await autocannon({
@@ -49,7 +50,7 @@ try {
     },
   });
   const ok = result['2xx'];
-  const count = await stored();
+  const count = (await stored()) - before;
   const report = {
     target: TARGET,
     senders: SENDERS,
