@@ -281,7 +281,7 @@ export class Session {
         const from = this.#positions.get(c)!;
         let page: { messages: GatewayMessage[]; more: boolean };
         try {
-          page = await this.#node.core.messagesAfter(this.principal, c, from, PAGE);
+          page = await this.#node.core.messagesAfter(this.principal, c, from, Math.min(PAGE, limit - replayed));
         } catch (e) {
           if (!isParleyError(e)) throw e;
           this.write(frame.gap(c, from, e.code));
