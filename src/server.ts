@@ -8,6 +8,8 @@ import { systemClock, type Clock } from './core/clock.ts';
 import { createCore, type Core } from './core/core.ts';
 import { SnowflakeIds } from './core/ids.ts';
 import { buildHttp } from './http/app.ts';
+import { messageRoutes } from './http/native/routes/messages.ts';
+import { messageSyncRoutes } from './http/native/routes/messages-sync.ts';
 import { createLogger } from './logger.ts';
 import { kyselyStore } from './store/kysely-store.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -57,7 +59,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
   const store = kyselyStore(engine);
   const ids = new SnowflakeIds(clock, config.nodeId);
-  const core = createCore({ store, clock, ids, settings: { userTokenTtlSeconds: config.userTokenTtl } });
+  const messaging = { revokeWindowSeconds: config.revokeWindow, maxBytes: config.messageMaxBytes, maxTextChars: config.messageMaxText };
+  const core = createCore({ store, clock, ids, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging } });
 
   let bus: Bus;
   try {
@@ -84,7 +87,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const app = await buildHttp({ config, core, logger, nativeRoutes: [gatewayRoutes(gateway)] });
+  const nativeRoutes = [messageRoutes, messageSyncRoutes, gatewayRoutes(gateway)];
+  const app = await buildHttp({ config, core, logger, nativeRoutes });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -111,7 +115,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 /** On an empty database: the default app and its first admin token (shown once). */
 async function bootstrapDefaultApp(core: Core): Promise<Bootstrap | undefined> {
   if (await core.apps.defaultApp()) return undefined;
-  const app = await core.apps.create('default');
+  const app = await core.apps.createDefault();
+  if (!app) return undefined;
   const { token } = await core.tokens.issue({ appId: app.id, kind: 'admin' });
   return { appId: app.id, adminToken: token };
 }

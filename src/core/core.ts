@@ -9,6 +9,9 @@ import type { IdGenerator } from './ids.ts';
 import type { Store } from './ports.ts';
 import { Tokens } from './tokens.ts';
 import { Users } from './users.ts';
+import { Messages } from './messages/messages.ts';
+import type { MessagingSettings } from './messages/context.ts';
+import { noGroupsGate } from './messages/no-groups-gate.ts';
 
 export interface CoreDeps {
   store: Store;
@@ -20,6 +23,7 @@ export interface CoreDeps {
 /** The rules' tunables; every one is also a setting in src/config.ts. */
 export interface CoreSettings {
   userTokenTtlSeconds: number;
+  messaging?: Partial<MessagingSettings>;
 }
 
 export interface Core {
@@ -30,6 +34,7 @@ export interface Core {
   readonly apps: Apps;
   readonly users: Users;
   readonly tokens: Tokens;
+  readonly messages: Messages;
 }
 
 export function createCore(deps: CoreDeps): Core {
@@ -41,5 +46,7 @@ export function createCore(deps: CoreDeps): Core {
     apps: new Apps(base),
     users: new Users({ ...base, events }),
     tokens: new Tokens({ ...base, events, userTokenTtlSeconds: deps.settings.userTokenTtlSeconds }),
+    // Group rules reach messages only through GroupGate; until groups are wired here, there are none.
+    messages: new Messages({ ...base, events, gate: noGroupsGate, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) }),
   };
 }

@@ -2,6 +2,7 @@
 // by an adapter (src/store, src/bus, src/blobs). Each states its guarantee.
 
 import type { App, TokenRecord, User } from './model.ts';
+import type { MessagingRepositories } from './messages/ports.ts';
 
 export interface Page<T> {
   items: T[];
@@ -11,6 +12,8 @@ export interface Page<T> {
 
 export interface AppRepo {
   insert(app: App): Promise<void>;
+  /** Inserts unless an app with that id exists; true when inserted. */
+  insertIfAbsent(app: App): Promise<boolean>;
   get(id: number): Promise<App | undefined>;
   list(): Promise<App[]>;
 }
@@ -39,7 +42,7 @@ export interface TokenRepo {
   revoke(id: number, at: number): Promise<boolean>;
 }
 
-export interface Repositories {
+export interface Repositories extends MessagingRepositories {
   apps: AppRepo;
   users: UserRepo;
   tokens: TokenRepo;

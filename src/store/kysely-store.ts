@@ -5,6 +5,9 @@ import type { Database } from './schema.ts';
 import { appRepo } from './repos/apps.ts';
 import { tokenRepo } from './repos/tokens.ts';
 import { userRepo } from './repos/users.ts';
+import { conversationRepo } from './repos/messages-conversations.ts';
+import { messageRepo } from './repos/messages.ts';
+import { focusRepo, readPositionRepo } from './repos/messages-reads.ts';
 
 /** Every repository over one Kysely handle (the pool, or one transaction). */
 export function repositories(db: Kysely<Database>, engine: Engine): Repositories {
@@ -13,6 +16,10 @@ export function repositories(db: Kysely<Database>, engine: Engine): Repositories
     apps: appRepo(db),
     users: userRepo(db),
     tokens: tokenRepo(db),
+    conversations: conversationRepo(db),
+    messages: messageRepo(db),
+    readPositions: readPositionRepo(db),
+    focus: focusRepo(db),
   };
 }
 

@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as foundation from './0001-foundation.ts';
+import * as messages from './0003-messages.ts';
 
 // Every migration, in order. Names sort; each domain adds its own file.
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
+  '0003-messages': messages,
 };
 
 export const migrationProvider: MigrationProvider = {
