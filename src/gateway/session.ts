@@ -40,6 +40,8 @@ export class Session {
   #repairs: Map<string, NodeJS.Timeout> | undefined;
   #recent: string[] | undefined;
   #inFlight = 0;
+  /** Per target conversation: the last send, which the next one waits for. */
+  #lanes: Map<string, Promise<void>> | undefined;
 
   constructor(id: string, ws: WebSocket, node: GatewayNode, principal: UserPrincipal) {
     this.id = id;
@@ -82,7 +84,7 @@ export class Session {
           this.write(frame.error('hello_required', 'send hello first', f.ref));
           return;
         }
-        void this.#send(f);
+        this.#send(f);
         return;
     }
   }
@@ -108,12 +110,28 @@ export class Session {
     this.#goLive();
   }
 
-  async #send(f: SendFrame): Promise<void> {
+  /**
+   * Sends to one conversation are stored in the order the client sent them
+   * (one after the other); sends to different conversations run side by side
+   * and meet other sessions' sends in core's group commit.
+   */
+  #send(f: SendFrame): void {
     if (this.#inFlight >= MAX_IN_FLIGHT) {
       this.write(frame.error('too_many_in_flight', `at most ${MAX_IN_FLIGHT} sends may await their ack`, f.ref));
       return;
     }
     this.#inFlight++;
+    const lane = `${String(f.message.groupId)}/${String(f.message.userId)}`;
+    this.#lanes ??= new Map();
+    const run = (this.#lanes.get(lane) ?? Promise.resolve()).then(() => this.#store(f));
+    this.#lanes.set(lane, run);
+    void run.finally(() => {
+      this.#inFlight--;
+      if (this.#lanes?.get(lane) === run) this.#lanes.delete(lane);
+    });
+  }
+
+  async #store(f: SendFrame): Promise<void> {
     try {
       const m = await this.#node.core.send(this.principal, f.message);
       this.write(frame.ack(f.ref, m.message));
@@ -123,8 +141,6 @@ export class Session {
         this.#node.log.error({ err: e, session: this.id }, 'send failed');
         this.write(frame.error('internal', 'internal error', f.ref));
       }
-    } finally {
-      this.#inFlight--;
     }
   }
 
