@@ -2,4 +2,7 @@
 import type { FoundationTables } from './tables/foundation.ts';
 import type { MessagesTables } from './tables/messages.ts';
 
-export interface Database extends FoundationTables, MessagesTables {}
+import type { FileTables } from './tables/files.ts';
+import type { CallTables } from './tables/calls.ts';
+
+export interface Database extends FoundationTables, MessagesTables, FileTables, CallTables {}
