@@ -25,9 +25,9 @@ export function bridgeEvents(events: EventHub, bus: Bus, topics: Topics, transla
 
     const membership = translation.membership(event);
     if (membership) {
-      for (const userId of membership.userIds) {
-        bus.publish(topics.user(userId), encodeEnvelope({ i: `${id}m`, x: { t: 'member', g: membership.groupId, on: membership.joined } }, ''));
-      }
+      const control = encodeEnvelope({ i: `${id}m`, x: { t: 'member', g: membership.groupId, on: membership.joined, ...(membership.at !== undefined ? { at: membership.at } : {}) } }, '');
+      if (membership.userIds === 'everyone') bus.publish(topics.group(membership.groupId), control);
+      else for (const userId of membership.userIds) bus.publish(topics.user(userId), control);
     }
 
     const audience = audienceOf(event);

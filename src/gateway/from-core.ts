@@ -21,6 +21,10 @@ export function gatewayCore(core: Core): GatewayCore {
       const result = await core.messages.send(p.appId, p.userId, target, message);
       return toGatewayMessage(result.message);
     },
+    async recentMessages(p, conversation, limit) {
+      const page = await core.messages.history(p.appId, p.userId, targetOf(conversation, p.userId), { order: 'desc', limit });
+      return page.items.map(toGatewayMessage).reverse();
+    },
     async messagesAfter(p, conversation, after, limit) {
       const page = await core.messages.history(p.appId, p.userId, targetOf(conversation, p.userId), { after: { seq: after }, order: 'asc', limit });
       return { messages: page.items.map(toGatewayMessage), more: page.more };
@@ -41,7 +45,7 @@ export function conversationKey(m: Pick<Message, 'kind' | 'groupId' | 'senderId'
 }
 
 function toGatewayMessage(m: Message): GatewayMessage {
-  return { conversation: conversationKey(m), seq: m.seq, message: m };
+  return { conversation: conversationKey(m), seq: m.seq, at: m.createdAt, message: m };
 }
 
 /** The conversation a key names, as seen by `userId`. */

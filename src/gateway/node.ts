@@ -153,7 +153,7 @@ export class GatewayNode {
         if (s.principal.tokenId === x.token) s.close(CloseCode.tokenRevoked);
         return;
       case 'member':
-        if (x.on) s.attach(this.topics.group(x.g)).catch((e: unknown) => this.log.error({ err: e }, 'subscribing a joined group failed'));
+        if (x.on) s.joinGroup(x.g, x.at).catch((e: unknown) => this.log.error({ err: e }, 'subscribing a joined group failed'));
         else s.detach(this.topics.group(x.g));
         return;
     }

@@ -19,6 +19,8 @@ type Phase = 'new' | 'catching-up' | 'live' | 'closed';
 const PAGE = 200;
 const MAX_IN_FLIGHT = 256;
 const RECENT_EVENTS = 16;
+/** Messages read from the store after joining a group while connected (the join→subscribe window). */
+const JOIN_WINDOW = 50;
 /** Held out-of-order messages per conversation before the store is asked at once. */
 const MAX_HELD = 1000;
 
@@ -40,6 +42,8 @@ export class Session {
   #repairs: Map<string, NodeJS.Timeout> | undefined;
   #recent: string[] | undefined;
   #inFlight = 0;
+  /** Groups joined while connected whose recent messages are being read: their live messages wait. */
+  #joining: Map<string, Delivery[]> | undefined;
   /** Per target conversation: the last send, which the next one waits for. */
   #lanes: Map<string, Promise<void>> | undefined;
 
@@ -156,11 +160,42 @@ export class Session {
     if (this.#topics.delete(topic)) this.#node.detach(this, topic);
   }
 
+  /**
+   * The user joined a group while connected: subscribe, then read from the
+   * store what the group got between the join (`at`) and the subscription,
+   * holding live messages of the group meanwhile. Before the join, history is
+   * for the client to page, not to push.
+   */
+  async joinGroup(groupId: number, at: number | undefined): Promise<void> {
+    const topic = this.#node.topics.group(groupId);
+    if (this.closed || this.#topics.has(topic)) return;
+    const c = `g:${groupId}`;
+    this.#joining ??= new Map();
+    this.#joining.set(c, []);
+    try {
+      await this.attach(topic);
+      const recent = this.#positions.has(c) ? [] : await this.#node.core.recentMessages(this.principal, c, JOIN_WINDOW);
+      if (this.closed) return;
+      for (const m of recent) {
+        if (at === undefined || m.at < at) {
+          // Before the join: not pushed, but the position starts after it.
+          if ((this.#positions.get(c) ?? 0) < m.seq) this.#positions.set(c, m.seq);
+        } else this.#writeStored(m);
+      }
+    } finally {
+      const held = this.#joining?.get(c) ?? [];
+      this.#joining?.delete(c);
+      for (const d of held) this.receive(d);
+    }
+  }
+
   // ---- to the client ---------------------------------------------------------
 
   /** A delivery from the bus, shared with the node's other sessions. */
   receive(d: Delivery): void {
-    if (this.#phase === 'live') this.#accept(d);
+    const joining = d.conversation !== undefined ? this.#joining?.get(d.conversation) : undefined;
+    if (joining) joining.push(d);
+    else if (this.#phase === 'live') this.#accept(d);
     else if (this.#phase === 'catching-up') {
       this.#pending!.push(d);
       this.#pendingBytes += d.data?.length ?? 0;
