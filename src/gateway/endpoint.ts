@@ -13,7 +13,7 @@ export const WS_PATH = '/ws';
 
 export function gatewayRoutes(node: GatewayNode) {
   return (app: NativeApp): void => {
-    app.get(WS_PATH, { websocket: true, schema: { hide: true } }, (socket, req) => node.accept(socket, tokenOf(req)));
+    app.get(WS_PATH, { websocket: true, schema: { hide: true } }, (socket, req) => node.accept(socket, tokenOf(req), req.raw.socket));
   };
 }
 

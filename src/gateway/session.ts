@@ -5,6 +5,7 @@
 // falls PARLEY_WS_QUEUE_BYTES behind is cut off (4008) and resumes later,
 // which costs it a reconnect and costs everyone else nothing.
 
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { isParleyError } from '../core/errors.ts';
 import type { GatewayMessage, UserPrincipal } from './contract.ts';
@@ -24,11 +25,16 @@ const JOIN_WINDOW = 50;
 /** Held out-of-order messages per conversation before the store is asked at once. */
 const MAX_HELD = 1000;
 
+const uncork = (s: Session) => s.flush();
+
 export class Session {
   readonly id: string;
   readonly principal: UserPrincipal;
   lastSeen: number;
   readonly #ws: WebSocket;
+  /** The TCP socket under the WebSocket, corked while a burst of frames is written. */
+  readonly #raw: Socket | undefined;
+  #corked = false;
   readonly #node: GatewayNode;
   #phase: Phase = 'new';
   /** Topics this session holds on the node. */
@@ -47,9 +53,10 @@ export class Session {
   /** Per target conversation: the last send, which the next one waits for. */
   #lanes: Map<string, Promise<void>> | undefined;
 
-  constructor(id: string, ws: WebSocket, node: GatewayNode, principal: UserPrincipal) {
+  constructor(id: string, ws: WebSocket, node: GatewayNode, principal: UserPrincipal, raw?: Socket) {
     this.id = id;
     this.#ws = ws;
+    this.#raw = raw;
     this.#node = node;
     this.principal = principal;
     this.lastSeen = node.core.clock.now();
@@ -214,7 +221,21 @@ export class Session {
       this.close(CloseCode.slowConsumer);
       return;
     }
+    // Frames written in one turn of the event loop (a group commit's batch of
+    // messages, a replayed page) leave in one write instead of one each.
+    if (this.#raw && !this.#corked) {
+      this.#corked = true;
+      this.#raw.cork();
+      process.nextTick(uncork, this);
+    }
     this.#ws.send(data);
+  }
+
+  /** Ends the burst started by write (see there). */
+  flush(): void {
+    if (!this.#corked) return;
+    this.#corked = false;
+    this.#raw?.uncork();
   }
 
   #accept(d: Delivery): void {
