@@ -76,6 +76,7 @@ export class GatewayNode {
       return;
     }
     this.#sockets.add(ws);
+    ws.on('error', () => ws.terminate()); // a broken peer; 'close' follows
     let session: Session | undefined;
     let early: string[] | undefined = [];
     let lost = false;
