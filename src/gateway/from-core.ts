@@ -1,5 +1,6 @@
 // Adapts core to what the gateway needs (contract.ts): tokens, messages
-// (send, the history after a seq) and, once groups land, group membership.
+// (send, the history after a seq) and group membership (GroupGate, group.*
+// events).
 // Conversations are named on the wire by key: `g:<groupId>` for a group,
 // `p:<userId>:<userId>` (smaller id first) for two users.
 
@@ -15,7 +16,7 @@ export function gatewayCore(core: Core): GatewayCore {
   return {
     clock: core.clock,
     authenticate: (token) => core.tokens.authenticate(token),
-    groupIdsOf: async () => [],
+    groupIdsOf: (appId, userId) => core.groupGate.groupIdsOf(appId, userId),
     async send(p, input) {
       const { target, message } = sendInput(input);
       const result = await core.messages.send(p.appId, p.userId, target, message);
@@ -34,7 +35,15 @@ export function gatewayCore(core: Core): GatewayCore {
 
 export const eventTranslation: EventTranslation = {
   message: (event: DomainEvent) => (event.type === 'message.sent' ? toGatewayMessage(event.message) : undefined),
-  membership: () => undefined,
+  membership(event: DomainEvent) {
+    // Only these change who is in a group; every other event leaves subscriptions alone.
+    if (event.type === 'group.created') return { userIds: [event.group.ownerId], groupId: event.groupId, joined: true, at: event.at };
+    if (event.type === 'group.members_joined') return { userIds: event.userIds, groupId: event.groupId, joined: true, at: event.at };
+    if (event.type === 'group.member_left') return { userIds: [event.userId], groupId: event.groupId, joined: false };
+    if (event.type === 'group.members_removed') return { userIds: event.userIds, groupId: event.groupId, joined: false };
+    if (event.type === 'group.dismissed') return { userIds: 'everyone' as const, groupId: event.groupId, joined: false };
+    return undefined;
+  },
 };
 
 export function conversationKey(m: Pick<Message, 'kind' | 'groupId' | 'senderId' | 'recipientId' | 'conversationId'>): string {
