@@ -115,6 +115,7 @@ try {
   const cpu1 = await server.ask<{ cpu: NodeJS.CpuUsage; gateway: unknown }>({ cmd: 'stats' });
   latencies.sort((a, b) => a - b);
   const cpu = (cpu1.cpu.user + cpu1.cpu.system - cpu0.cpu.user - cpu0.cpu.system) / 1e6;
+  // Not delivered when the drain deadline passed: lost, or still queued (see acked vs sent).
   const lost = expected() - delivered;
   console.log(
     JSON.stringify(

@@ -18,7 +18,8 @@ export async function forkServer(env: Record<string, string> = {}): Promise<Benc
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
   const child = fork(new URL('./server-process.ts', import.meta.url), [], {
     env: { ...process.env, PARLEY_DATA_DIR: dataDir, ...env },
-    execArgv: ['--disable-warning=ExperimentalWarning', '--expose-gc'],
+    // BENCH_CPU_PROF=<dir> writes the server's CPU profile there (--cpu-prof).
+    execArgv: ['--disable-warning=ExperimentalWarning', '--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let next = 0;
