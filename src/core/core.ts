@@ -5,6 +5,7 @@
 import { Apps } from './apps.ts';
 import { unavailableBlobs, type BlobStore } from './blobs.ts';
 import { Calls, type CallRecorder, type CallsSettings } from './calls/calls.ts';
+import { callRecordWriter } from './calls/record.ts';
 import { Files, type FilesSettings } from './files/files.ts';
 import { Uploads } from './files/uploads.ts';
 import type { GroupGate } from './groups/gate.ts';
@@ -14,6 +15,9 @@ import type { IdGenerator } from './ids.ts';
 import type { Store } from './ports.ts';
 import { Tokens } from './tokens.ts';
 import { Users } from './users.ts';
+import { Messages } from './messages/messages.ts';
+import type { MessagingSettings } from './messages/context.ts';
+import { noGroupsGate } from './messages/no-groups-gate.ts';
 
 export interface CoreDeps {
   store: Store;
@@ -27,6 +31,7 @@ export interface CoreDeps {
 /** The rules' tunables; every one is also a setting in src/config.ts. */
 export interface CoreSettings {
   userTokenTtlSeconds: number;
+  messaging?: Partial<MessagingSettings>;
   files?: FilesSettings;
   calls?: CallsSettings;
 }
@@ -42,6 +47,7 @@ export interface Core {
   readonly apps: Apps;
   readonly users: Users;
   readonly tokens: Tokens;
+  readonly messages: Messages;
   readonly files: Files;
   readonly uploads: Uploads;
   readonly calls: Calls;
@@ -63,12 +69,16 @@ export function createCore(deps: CoreDeps): Core {
   const hooks: CoreHooks = {};
   const filesDeps = { ...base, blobs: deps.blobs ?? unavailableBlobs, settings: deps.settings.files ?? defaultFilesSettings };
   const files = new Files(filesDeps);
+  // Group rules reach messages only through GroupGate; until groups are wired here, there are none.
+  const messages = new Messages({ ...base, events, gate: noGroupsGate, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) });
+  hooks.callRecorder = callRecordWriter(messages);
   return {
     ...base,
     events,
     apps: new Apps(base),
     users: new Users({ ...base, events }),
     tokens: new Tokens({ ...base, events, userTokenTtlSeconds: deps.settings.userTokenTtlSeconds }),
+    messages,
     files,
     uploads: new Uploads(filesDeps, files),
     calls: new Calls({ ...base, events, settings: deps.settings.calls ?? defaultCallsSettings, groupGate: () => hooks.groupGate, recorder: () => hooks.callRecorder }),

@@ -3,6 +3,7 @@
 // are wired explicitly in the composition root.
 
 import type { User } from './model.ts';
+import type { MessageEvent } from './messages/events.ts';
 import type { CallEvent } from './calls/events.ts';
 
 /**
@@ -35,6 +36,7 @@ export interface TokenRevoked {
 
 /** Extended by each domain module (groups, messages, calls) with its own events. */
 export type DomainEvent = UserCreated | UserUpdated | TokenRevoked
+  | MessageEvent
   | CallEvent;
 
 export type EventListener = (event: DomainEvent) => void;

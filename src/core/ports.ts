@@ -2,6 +2,7 @@
 // by an adapter (src/store, src/bus, src/blobs). Each states its guarantee.
 
 import type { App, TokenRecord, User } from './model.ts';
+import type { MessagingRepositories } from './messages/ports.ts';
 import type { FileRepo, UploadRepo } from './files/ports.ts';
 import type { CallRepo } from './calls/ports.ts';
 
@@ -13,6 +14,8 @@ export interface Page<T> {
 
 export interface AppRepo {
   insert(app: App): Promise<void>;
+  /** Inserts unless an app with that id exists; true when inserted. */
+  insertIfAbsent(app: App): Promise<boolean>;
   get(id: number): Promise<App | undefined>;
   list(): Promise<App[]>;
 }
@@ -41,7 +44,7 @@ export interface TokenRepo {
   revoke(id: number, at: number): Promise<boolean>;
 }
 
-export interface Repositories {
+export interface Repositories extends MessagingRepositories {
   apps: AppRepo;
   users: UserRepo;
   tokens: TokenRepo;

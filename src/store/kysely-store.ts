@@ -7,6 +7,9 @@ import { fileRepo, uploadRepo } from './repos/files.ts';
 import { callRepo } from './repos/calls.ts';
 import { tokenRepo } from './repos/tokens.ts';
 import { userRepo } from './repos/users.ts';
+import { conversationRepo } from './repos/messages-conversations.ts';
+import { messageRepo } from './repos/messages.ts';
+import { focusRepo, readPositionRepo } from './repos/messages-reads.ts';
 
 /** Every repository over one Kysely handle (the pool, or one transaction). */
 export function repositories(db: Kysely<Database>, engine: Engine): Repositories {
@@ -15,6 +18,10 @@ export function repositories(db: Kysely<Database>, engine: Engine): Repositories
     apps: appRepo(db),
     users: userRepo(db),
     tokens: tokenRepo(db),
+    conversations: conversationRepo(db),
+    messages: messageRepo(db),
+    readPositions: readPositionRepo(db),
+    focus: focusRepo(db),
     files: fileRepo(db),
     uploads: uploadRepo(db),
     calls: callRepo(db),
