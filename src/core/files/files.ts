@@ -41,6 +41,8 @@ export interface NewObject {
   visibility?: Visibility;
   /** Length the client declared (Content-Length), checked before reading. */
   size?: number;
+  /** false: an empty body is refused (invalid_argument) and nothing is kept. Default true. */
+  allowEmpty?: boolean;
 }
 
 /** How a download is authorised: a caller, a signed URL, or nobody (public files only). */
@@ -77,14 +79,18 @@ export class Files {
     const visibility = checkVisibility(input.visibility, 'app');
     if (input.size !== undefined && input.size > maxObjectSize) throw fail('object_too_large', `the object is larger than ${maxObjectSize} bytes`, { maxBytes: maxObjectSize });
     const file = await reserve(this.#d, { appId: p.appId, key, ownerId: p.userId, contentType, visibility, holdSeconds: this.#d.settings.multipartMaxAgeSeconds });
-    return this.storeReserved(file, body, maxObjectSize);
+    return this.storeReserved(file, body, maxObjectSize, input.allowEmpty ?? true);
   }
 
   /** Streams the bytes of a reserved (pending) file and makes it ready; releases the key on failure. */
-  async storeReserved(file: StoredFile, body: Readable, maxBytes: number): Promise<FileView> {
+  async storeReserved(file: StoredFile, body: Readable, maxBytes: number, allowEmpty = true): Promise<FileView> {
     const { blobs, store, clock } = this.#d;
     try {
       const info = await blobs.put(blobKey(file), limitBytes(body, maxBytes), { contentType: file.contentType });
+      if (info.size === 0 && !allowEmpty) {
+        await blobs.delete(blobKey(file));
+        throw fail('invalid_argument', 'the file is empty');
+      }
       const facts = { size: info.size, etag: info.etag, contentType: file.contentType, updatedAt: clock.now() };
       if (!(await store.files.markReady(file.id, facts))) throw fail('conflict', 'the upload was cancelled while it ran');
       return fileView({ ...file, ...facts, status: 'ready', pendingUntil: null });

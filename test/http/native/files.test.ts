@@ -49,6 +49,7 @@ for (const variant of storeVariants) {
       assert.equal(r.body.contentType, 'text/plain');
       assert.equal(r.body.visibility, 'app');
       assert.equal(r.body.ownerId, u.id);
+      assert.equal(r.body.contentPath, `/v1/files/${r.body.id}/content`);
 
       const meta = await client(s.url, u.token).get(`/v1/files/${r.body.id}`);
       assert.deepEqual(meta.body, r.body);
@@ -188,6 +189,16 @@ for (const variant of storeVariants) {
       const again = await put(s.url, stranger.token, { key: 'del/me' }, 'mine now');
       assert.equal(again.status, 201);
       assert.equal((await client(s.url, s.adminToken).delete(`/v1/files/${again.body.id}`)).status, 204);
+    });
+
+    test('an empty file is stored, unless the caller refuses empty files (dtalk: -1009)', async () => {
+      const u = await makeUser(s);
+      const empty = await put(s.url, u.token, { key: 'empty/ok' }, '');
+      assert.equal(empty.status, 201);
+      assert.equal(empty.body.size, 0);
+      const refused = await put(s.url, u.token, { key: 'empty/no', allowEmpty: 'false' }, '');
+      assert.equal(refused.status, 400);
+      assert.equal((await client(s.url, u.token).get('/v1/files', { query: { key: 'empty/no' } })).status, 404);
     });
 
     test('uploads need a token; bad visibility and content types are 400', async () => {

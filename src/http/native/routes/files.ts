@@ -13,6 +13,7 @@ import { FileBody, SignedUrl, Visibility } from './files-schemas.ts';
 import { incomingFile, rawBodyScope } from './raw-body.ts';
 
 const UploadQuery = Type.Object({
+  allowEmpty: Type.Optional(Type.Boolean({ default: true, description: 'false refuses an empty file' })),
   key: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
   filename: Type.Optional(Type.String({ maxLength: 255 })),
   visibility: Type.Optional(Visibility),
@@ -70,6 +71,7 @@ export function fileRoutes(app: NativeApp): void {
             ...(visibility !== undefined ? { visibility } : {}),
             ...(incoming.contentType !== undefined ? { contentType: incoming.contentType } : {}),
             ...(incoming.size !== undefined ? { size: incoming.size } : {}),
+            ...(q.allowEmpty !== undefined ? { allowEmpty: q.allowEmpty } : {}),
           },
           incoming.body,
         );
