@@ -84,11 +84,11 @@ export function localBlobs(root: string): BlobStore {
       return { size, etag: md5.toString('hex') };
     },
 
-    async get(key) {
+    async get(key, range) {
       const { file } = objectPath(key);
       try {
         const s = await stat(file);
-        return { body: createReadStream(file), size: s.size };
+        return { body: createReadStream(file, range ? { start: range.start, end: range.end } : {}), size: s.size };
       } catch {
         return undefined;
       }

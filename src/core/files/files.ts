@@ -3,7 +3,7 @@
 // credentials are in uploads.ts; both share the reservation in reserve.ts.
 
 import type { Readable } from 'node:stream';
-import type { BlobStore } from '../blobs.ts';
+import type { BlobStore, ByteRange } from '../blobs.ts';
 import type { Clock } from '../clock.ts';
 import { fail } from '../errors.ts';
 import type { IdGenerator } from '../ids.ts';
@@ -108,8 +108,11 @@ export class Files {
     return fileView(await this.#readable(p, await this.#d.store.files.getByKey(p.appId, validateKey(key))));
   }
 
-  /** The file's bytes, if the grant allows reading it. */
-  async open(grant: DownloadGrant, id: number): Promise<{ file: FileView; body: Readable }> {
+  /**
+   * The file, if the grant allows reading it, and a reader for its bytes (all
+   * of them, or an inclusive range the caller checked against `file.size`).
+   */
+  async open(grant: DownloadGrant, id: number): Promise<{ file: FileView; read(range?: ByteRange): Promise<Readable> }> {
     const f = await this.#d.store.files.get(id);
     let file: StoredFile;
     if ('signature' in grant) {
@@ -121,9 +124,15 @@ export class Files {
     } else {
       file = await this.#readable('principal' in grant ? grant.principal : null, f);
     }
-    const blob = await this.#d.blobs.get(blobKey(file));
-    if (!blob) throw fail('object_not_found', `the bytes of file ${id} are missing from the blob store`);
-    return { file: fileView(file), body: blob.body };
+    const blobs = this.#d.blobs;
+    return {
+      file: fileView(file),
+      async read(range) {
+        const blob = await blobs.get(blobKey(file), range);
+        if (!blob) throw fail('object_not_found', `the bytes of file ${id} are missing from the blob store`);
+        return blob.body;
+      },
+    };
   }
 
   /** A path (under /v1) that downloads the file without credentials until it expires. */

@@ -191,6 +191,55 @@ for (const variant of storeVariants) {
       assert.equal((await client(s.url, s.adminToken).delete(`/v1/files/${again.body.id}`)).status, 204);
     });
 
+    test('downloads honour one byte range (206/416), If-None-Match (304) and HEAD', async () => {
+      const u = await makeUser(s);
+      const f = (await put(s.url, u.token, { key: 'range/digits' }, '0123456789', { 'content-type': 'text/plain' })).body;
+      const get = (headers: Record<string, string>, method = 'GET') => fetch(`${s.url}/v1/files/${f.id}/content`, { method, headers: { authorization: `Bearer ${u.token}`, ...headers } });
+      const r1 = await get({ range: 'bytes=2-5' });
+      assert.equal(r1.status, 206);
+      assert.equal(await r1.text(), '2345');
+      assert.equal(r1.headers.get('content-range'), 'bytes 2-5/10');
+      assert.equal(r1.headers.get('content-length'), '4');
+      assert.equal(await (await get({ range: 'bytes=7-' })).text(), '789');
+      assert.equal(await (await get({ range: 'bytes=-3' })).text(), '789');
+      assert.equal(await (await get({ range: 'bytes=8-100' })).text(), '89');
+      const past = await get({ range: 'bytes=10-' });
+      assert.equal(past.status, 416);
+      assert.equal(past.headers.get('content-range'), 'bytes */10');
+      const several = await get({ range: 'bytes=0-1,4-5' });
+      assert.equal(several.status, 200, 'several ranges: the whole file');
+      assert.equal(await several.text(), '0123456789');
+      const etag = several.headers.get('etag')!;
+      assert.equal((await get({ 'if-none-match': etag })).status, 304);
+      assert.equal((await get({ 'if-none-match': '"other"' })).status, 200);
+      const head = await get({}, 'HEAD');
+      assert.equal(head.status, 200);
+      assert.equal(head.headers.get('content-length'), '10');
+      assert.equal(head.headers.get('accept-ranges'), 'bytes');
+    });
+
+    test('a client that drops the connection midway leaves no file and no reservation behind', async () => {
+      const u = await makeUser(s);
+      const { request } = await import('node:http');
+      const url = new URL(`${s.url}/v1/files?key=dropped/upload`);
+      await new Promise<void>((resolve) => {
+        const req = request(url, { method: 'POST', headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/octet-stream', 'content-length': String(MAX_OBJECT) } });
+        req.on('error', () => resolve());
+        req.write(Buffer.alloc(1024, 1), () => setImmediate(() => {
+          req.destroy();
+          resolve();
+        }));
+      });
+      // The server notices the reset asynchronously: wait (bounded) until the key is free again.
+      let status = 0;
+      for (let i = 0; i < 100 && status !== 201; i++) {
+        assert.equal((await client(s.url, u.token).get('/v1/files', { query: { key: 'dropped/upload' } })).status, 404, 'never half-visible');
+        status = (await put(s.url, u.token, { key: 'dropped/upload' }, 'complete this time')).status;
+        if (status !== 201) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(status, 201);
+    });
+
     test('an empty file is stored, unless the caller refuses empty files (dtalk: -1009)', async () => {
       const u = await makeUser(s);
       const empty = await put(s.url, u.token, { key: 'empty/ok' }, '');
