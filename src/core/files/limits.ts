@@ -1,7 +1,7 @@
 // Byte limits enforced while streaming, so an oversize upload fails as soon
 // as it passes the limit rather than after it has been stored.
 
-import { Transform, type Readable } from 'node:stream';
+import { finished, Transform, type Readable } from 'node:stream';
 import { fail } from '../errors.ts';
 
 export function limitBytes(body: Readable, max: number, what = 'object'): Readable {
@@ -13,7 +13,11 @@ export function limitBytes(body: Readable, max: number, what = 'object'): Readab
       done(null, chunk);
     },
   });
-  // A failing source (a dropped connection) fails the limited stream too.
-  body.once('error', (e) => limiter.destroy(e));
+  // A source that fails or closes early (a dropped connection, even one that
+  // dropped before anyone read it) fails the limited stream too, rather than
+  // leaving it waiting for an end that never comes.
+  finished(body, (err) => {
+    if (err) limiter.destroy(err);
+  });
   return body.pipe(limiter);
 }
