@@ -34,6 +34,11 @@ describe('native calls (TRTC configured)', () => {
     }
   };
   const start = (caller: User, invitees: User[], extra: Record<string, unknown> = {}) => client(s.url, caller.token).post('/v1/calls', { invitees: invitees.map((u) => u.id), media: 'video', ...extra });
+  const group = async (owner: User, members: User[]) => {
+    const r = await client(s.url, owner.token).post('/v1/groups', { name: 'call group', memberIds: members.map((m) => m.id) });
+    assert.equal(r.status, 201, r.text);
+    return r.body.group.id as number;
+  };
   const act = (u: User, id: number, verb: string) => client(s.url, u.token).post(`/v1/calls/${id}/${verb}`);
 
   test('private call: start rings the invitee, answer gives both sides tickets, hang-up stops it for both and records it', async () => {
@@ -196,8 +201,9 @@ describe('native calls (TRTC configured)', () => {
   test('group call: several invitees; one declines, one answers, one misses; the call ends when too few remain', async () => {
     const [a, b, c, d] = [await makeUser(s), await makeUser(s), await makeUser(s), await makeUser(s)];
     const [wa, wd] = [await ws(a), await ws(d)];
-    const call = (await start(a, [b, c, d], { groupId: 777 })).body;
-    assert.equal(call.groupId, 777);
+    const groupId = await group(a, [b, c, d]);
+    const call = (await start(a, [b, c, d], { groupId })).body;
+    assert.equal(call.groupId, groupId);
     assert.equal(call.parties.length, 4);
     assert.equal((await event(wd, 'call.started')).call.id, call.id);
 
@@ -221,11 +227,30 @@ describe('native calls (TRTC configured)', () => {
     assert.equal(left.body.stopReason, 'hangup');
     const stopped = await event(wd, 'call.stopped');
     assert.equal(stopped.reason, 'hangup');
+    const history = await client(s.url, d.token).get(`/v1/groups/${groupId}/messages`);
+    const record = history.body.items.find((m: { type: string }) => m.type === 'x-call');
+    assert.ok(record, 'the call record landed in the group conversation');
+    assert.equal(record.senderId, a.id);
+    assert.deepEqual([...record.body.invitees].sort(), [b.id, c.id, d.id].sort());
+    assert.equal(record.body.answered, true);
+  });
+
+  test('a group call rings members only: a non-member caller or invitee is refused', async () => {
+    const [a, b, outsider] = [await makeUser(s), await makeUser(s), await makeUser(s)];
+    const groupId = await group(a, [b]);
+    const withOutsider = await start(a, [b, outsider], { groupId });
+    assert.equal(withOutsider.status, 403);
+    assert.equal(withOutsider.body.error.code, 'not_group_member');
+    assert.equal((await start(outsider, [a, b], { groupId })).body.error.code, 'not_group_member');
+    assert.equal((await start(a, [b], { groupId: 987654321 })).status, 404);
+    assert.equal((await start(a, [b], { groupId })).status, 201);
+    assert.equal((await client(s.url, a.token).delete(`/v1/groups/${groupId}`)).status, 200);
+    assert.equal((await start(a, [b], { groupId })).body.error.code, 'group_dismissed');
   });
 
   test('a group call in which everyone declines or is busy stops; the last reply names the reason', async () => {
     const [a, b, c] = [await makeUser(s), await makeUser(s), await makeUser(s)];
-    const call = (await start(a, [b, c], { groupId: 778 })).body;
+    const call = (await start(a, [b, c], { groupId: await group(a, [b, c]) })).body;
     assert.equal((await act(b, call.id, 'busy')).body.status, 'ringing');
     const last = await act(c, call.id, 'reject');
     assert.equal(last.body.status, 'finished');
