@@ -31,6 +31,28 @@ export function Sidebar() {
         <button type="button" onClick={() => setDialog('group')}>New group</button>
         <button type="button" onClick={() => setDialog('join')}>Join group</button>
       </div>
+      {s.invitations.length > 0 && (
+        <section class="invitations" aria-label="Invitations">
+          <h2>Invitations</h2>
+          <ul>
+            {s.invitations.map((inv) => {
+              const inviter = inv.inviterId ? s.users.get(inv.inviterId) : undefined;
+              return (
+                <li key={inv.id}>
+                  <span>
+                    <strong>{s.groups.get(inv.groupId)?.name ?? `Group ${inv.groupId}`}</strong>
+                    {inviter && <span class="hint"> from {inviter.displayName}</span>}
+                  </span>
+                  <span class="buttons">
+                    <button type="button" class="primary" onClick={() => void s.answerInvitation(inv, true).then(() => go(groupKey(inv.groupId)))}>Accept</button>
+                    <button type="button" class="ghost" onClick={() => void s.answerInvitation(inv, false)}>Decline</button>
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      )}
       <ul class="conv-list">
         {list.length === 0 && <li class="empty">No conversations yet. Start a chat or create a group.</li>}
         {list.map((c) => {

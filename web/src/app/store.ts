@@ -3,7 +3,7 @@
 // runs after every (re)connect. Components read it through useStore() and
 // call its methods; they never talk to the server themselves.
 
-import { ParleyClient, ParleyError, type ConversationSummary, type Group, type Member, type Message, type ParleySocket, type Session, type SocketState, type User } from '../sdk/index.ts';
+import { ParleyClient, ParleyError, type ConversationSummary, type Group, type Invitation, type Member, type Message, type ParleySocket, type Session, type SocketState, type User } from '../sdk/index.ts';
 import { keyOfMessage, groupKey, targetOf, userKey, type ConvKey } from './keys.ts';
 
 export interface Conversation {
@@ -39,6 +39,8 @@ export class Store {
   users = new Map<number, User>();
   groups = new Map<number, Group>();
   members = new Map<number, Member[]>();
+  /** Invitations to groups waiting for this user's answer. */
+  invitations: Invitation[] = [];
   active: ConvKey | undefined;
   version = 0;
 
@@ -182,10 +184,16 @@ export class Store {
   }
 
   async refreshConversations(): Promise<void> {
-    const [list, mine] = await Promise.all([
+    const [list, mine, invitations] = await Promise.all([
       this.api.messages.conversations(200),
       this.api.groups.mine().catch(() => ({ items: [] as Group[] })),
+      this.api.groups.invitations().catch(() => ({ items: [] as Invitation[] })),
     ]);
+    this.invitations = invitations.items.filter((i) => !i.status || i.status === 'pending');
+    for (const i of this.invitations) {
+      this.group(i.groupId);
+      if (i.inviterId) this.user(i.inviterId);
+    }
     const seen = new Set<ConvKey>();
     let newest = 0;
     for (const c of list.items) {
@@ -392,6 +400,12 @@ export class Store {
     if (key[0] === 'g') return this.groups.get(id)?.name ?? `Group ${id}`;
     const u = this.users.get(id);
     return u ? u.displayName || u.handle : `User ${id}`;
+  }
+
+  async answerInvitation(inv: Invitation, accept: boolean): Promise<void> {
+    await this.api.groups.answerInvitation(inv.id, accept);
+    this.invitations = this.invitations.filter((i) => i.id !== inv.id);
+    await this.refreshConversations();
   }
 
   dismissNotice(): void {

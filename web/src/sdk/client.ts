@@ -6,7 +6,7 @@
 import { Http, type HttpOptions, type Query } from './http.ts';
 import { ParleySocket, type SocketOptions } from './socket.ts';
 import type {
-  Application, ConversationSummary, Group, HistoryPage, JoinPolicy, Member, Message, OutgoingMessage, ReadState, Session, StoredFile, SyncPage, Target, User,
+  Application, ConversationSummary, Group, HistoryPage, Invitation, JoinPolicy, Member, Message, OutgoingMessage, ReadState, Session, StoredFile, SyncPage, Target, User,
 } from './types.ts';
 import { uploadFile, type UploadProgress } from './upload.ts';
 
@@ -94,6 +94,9 @@ export class ParleyClient {
     transfer: (id: number, userId: number) => this.http.request<unknown>('POST', `/groups/${id}/transfer`, { userId }),
     setJoinPolicy: (id: number, policy: JoinPolicy) => this.http.request<Group>('PATCH', `/groups/${id}`, { joinPolicy: policy }),
     muteAll: (id: number, on: boolean) => this.http.request<unknown>('PATCH', `/groups/${id}`, { muteAll: on }),
+    /** Invitations waiting for the caller's answer. */
+    invitations: () => this.http.request<{ items: Invitation[] }>('GET', '/me/invitations'),
+    answerInvitation: (invitationId: number, accept: boolean) => this.http.request<unknown>('POST', `/invitations/${invitationId}/${accept ? 'accept' : 'decline'}`),
     announce: (id: number, text: string) => this.http.request<unknown>('POST', `/groups/${id}/announcements`, { text }),
   };
 

@@ -117,6 +117,16 @@ export interface Application {
   [field: string]: unknown;
 }
 
+export interface Invitation {
+  id: number;
+  groupId: number;
+  inviterId: number | null;
+  inviteeId: number;
+  status?: string;
+  createdAt?: number;
+  [field: string]: unknown;
+}
+
 export interface StoredFile {
   id: number;
   key: string;

@@ -1,0 +1,156 @@
+// The whole client against the whole server: two people in two browsers.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { Browsers, signUp, type Person } from './browser.ts';
+
+/** When set (npm run screenshots), the main screens are saved here for the README. */
+const SHOTS = process.env.PARLEY_SCREENSHOTS;
+const shot = async (page: Page, name: string) => {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/${name}.png` });
+};
+
+/** A small real PNG (a 24×16 gradient) made here, so the test ships no binary. */
+function png(): Buffer {
+  const w = 24, h = 16;
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set([x * 10, y * 15, 200], y * (w * 3 + 1) + 1 + x * 3);
+  const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
+  const crc = (b: Buffer) => { let c = 0xffffffff; for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+const messages = (p: Person) => p.page.getByRole('list', { name: 'Messages' });
+const conversation = (p: Person, name: string) => p.page.getByRole('navigation', { name: 'Conversations' }).getByRole('link', { name: new RegExp(name) });
+
+async function send(p: Person, text: string) {
+  await p.page.getByLabel('Message', { exact: true }).fill(text);
+  await p.page.getByRole('button', { name: 'Send' }).click();
+  await messages(p).getByText(text).waitFor();
+}
+
+describe('web client: two people chatting', () => {
+  let s: TestServer;
+  const browsers = new Browsers();
+  let db: TestDatabase;
+  let ann: Person;
+  let bob: Person;
+
+  before(async () => {
+    db = await createTestDatabase();
+    s = await startTestServer({ db });
+    await browsers.start();
+    ann = await browsers.person(s.url);
+    bob = await browsers.person(s.url);
+    await signUp(ann, 'ann', 'ann-password-1', 'Ann Lee');
+    await signUp(bob, 'bob', 'bob-password-1', 'Bob Stone');
+  });
+  after(async () => {
+    await browsers.stop();
+    await s.stop();
+    await db.drop();
+  });
+
+  test('create a group, invite, talk live, share an image, revoke, reload', async () => {
+    // Ann creates the group and invites Bob from the group panel.
+    await ann.page.getByRole('button', { name: 'New group' }).click();
+    await ann.page.getByLabel('Group name').fill('Weekend trip');
+    await ann.page.getByRole('button', { name: 'Create group' }).click();
+    await ann.page.getByRole('heading', { name: 'Weekend trip' }).waitFor();
+    await ann.page.getByRole('button', { name: 'Group info' }).click();
+    await ann.page.getByLabel('Usernames').fill('bob');
+    await ann.page.getByRole('button', { name: 'Invite', exact: true }).click();
+    await ann.page.getByRole('status').filter({ hasText: 'Invitation sent' }).waitFor();
+    await shot(ann.page, 'group-panel');
+    await ann.page.getByRole('button', { name: 'Close group info' }).click();
+
+    // Bob accepts and opens the group.
+    const invite = bob.page.getByRole('region', { name: 'Invitations' });
+    await invite.getByRole('button', { name: 'Accept' }).click();
+    await conversation(bob, 'Weekend trip').click();
+    await bob.page.getByRole('heading', { name: 'Weekend trip' }).waitFor();
+
+    // Messages appear live on both sides, with the mention highlighted.
+    await send(ann, 'Hello @bob, ready for Saturday?');
+    await messages(bob).getByText('Hello @bob, ready for Saturday?').waitFor();
+    assert.equal(await messages(bob).locator('mark.mention').first().innerText(), '@bob');
+    await send(bob, 'Yes! Bringing the tent.');
+    await messages(ann).getByText('Yes! Bringing the tent.').waitFor();
+
+    // An image: uploaded with a progress bar by Ann, seen (loaded) by Bob.
+    await ann.page.getByLabel('File to send').setInputFiles({ name: 'map.png', mimeType: 'image/png', buffer: png() });
+    const img = messages(bob).getByRole('img', { name: 'map.png' });
+    await img.waitFor();
+    await bob.page.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth === 24, await img.elementHandle());
+    await shot(bob.page, 'conversation');
+
+    // Ann revokes a message; both see the marker instead.
+    await send(ann, 'Oops, wrong chat');
+    await messages(bob).getByText('Oops, wrong chat').waitFor();
+    const mine = messages(ann).locator('li.msg', { hasText: 'Oops, wrong chat' });
+    await mine.getByRole('button', { name: 'Revoke this message' }).click();
+    await messages(ann).getByText('You revoked a message').waitFor();
+    await messages(bob).getByText('Ann Lee revoked a message').waitFor();
+    assert.equal(await messages(bob).getByText('Oops, wrong chat').count(), 0);
+
+    // A reload keeps the session and the history.
+    await bob.page.reload();
+    await bob.page.getByRole('heading', { name: 'Weekend trip' }).waitFor();
+    await messages(bob).getByText('Hello @bob, ready for Saturday?').waitFor();
+    await messages(bob).getByText('Yes! Bringing the tent.').waitFor();
+    await messages(bob).getByRole('img', { name: 'map.png' }).waitFor();
+    await shot(ann.page, 'conversation-list');
+
+    assert.deepEqual(ann.errors, []);
+    assert.deepEqual(bob.errors, []);
+  });
+
+  test('a private chat started by username, with unread counts', async () => {
+    await ann.page.goto('/');
+    await ann.page.getByRole('button', { name: 'New chat' }).click();
+    await ann.page.getByLabel('Username').fill('bob');
+    await ann.page.getByRole('button', { name: 'Start chat' }).click();
+    await ann.page.getByRole('heading', { name: 'Bob Stone' }).waitFor();
+    await bob.page.goto('/#/');
+    await send(ann, 'Just between us');
+    const fromAnn = conversation(bob, 'Ann Lee');
+    await fromAnn.getByLabel('1 unread').waitFor();
+    await fromAnn.click();
+    await messages(bob).getByText('Just between us').waitFor();
+    await fromAnn.getByLabel('1 unread').waitFor({ state: 'detached' });
+    assert.deepEqual(ann.errors, []);
+    assert.deepEqual(bob.errors, []);
+  });
+
+  test('after a server restart the client reconnects and shows what it missed', async () => {
+    await ann.page.getByRole('heading', { name: 'Bob Stone' }).waitFor();
+    const port = Number(new URL(s.url).port);
+    await s.close();
+    await ann.page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
+    s = await startTestServer({ db, config: { port } });
+    // Sent the moment the server is back, before the client's back-off lets it reconnect.
+    const annUser = await s.core.users.getByHandle(s.appId, 'ann');
+    const bobUser = await s.core.users.getByHandle(s.appId, 'bob');
+    const bobToken = (await s.core.tokens.issue({ appId: s.appId, kind: 'user', userId: bobUser.id })).token;
+    const r = await fetch(`${s.url}/v1/users/${annUser.id}/messages`, { method: 'POST', headers: { authorization: `Bearer ${bobToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'text', body: { text: 'Sent while you were away' } }) });
+    assert.equal(r.status, 201);
+    await messages(ann).getByText('Sent while you were away').waitFor();
+    await ann.page.getByRole('status').filter({ hasText: 'Online' }).waitFor();
+    const errors = ann.errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED/.test(e));
+    assert.deepEqual(errors, []);
+  });
+});
