@@ -35,6 +35,16 @@ const bool: Parser<boolean> = (raw) => {
   throw new Error('must be true or false');
 };
 
+const busUrl: Parser<string> = (raw) => {
+  if (raw === 'local' || /^(rediss?|nats):\/\/[^\s]+$/.test(raw)) return raw;
+  throw new Error('must be local, redis://host:port or nats://host:port');
+};
+
+const topicPrefix: Parser<string> = (raw) => {
+  if (/^[A-Za-z0-9_-]{1,64}$/.test(raw)) return raw;
+  throw new Error('must be 1-64 letters, digits, _ or -');
+};
+
 function setting<T>(s: Setting<T>): Setting<T> {
   return s;
 }
@@ -51,7 +61,37 @@ export const settings = {
   corsOrigins: setting({ env: 'PARLEY_CORS_ORIGINS', flag: '--cors-origins', default: '*', description: 'Comma-separated origins allowed by CORS; * allows any; empty disables CORS.', parse: str }),
   userTokenTtl: setting({ env: 'PARLEY_USER_TOKEN_TTL', flag: '--user-token-ttl', default: 30 * 86400, description: 'Default lifetime of a user token in seconds (0: never expires).', parse: int(0, 10 * 365 * 86400) }),
   shutdownGraceMs: setting({ env: 'PARLEY_SHUTDOWN_GRACE_MS', flag: '--shutdown-grace-ms', default: 10_000, description: 'How long a stopping server waits for in-flight requests before closing.', parse: int(0, 600_000) }),
+  revokeWindow: setting({ env: 'PARLEY_REVOKE_WINDOW', flag: '--revoke-window', default: 120, description: 'Seconds after sending during which a sender may revoke a message (group owners/admins may revoke any time).', parse: int(0, 10 * 365 * 86400) }),
+  messageMaxBytes: setting({ env: 'PARLEY_MESSAGE_MAX_BYTES', flag: '--message-max-bytes', default: 16_384, description: 'Largest message payload (body + ext as JSON) in bytes.', parse: int(256, 1 << 20) }),
+  messageMaxText: setting({ env: 'PARLEY_MESSAGE_MAX_TEXT', flag: '--message-max-text', default: 5000, description: 'Largest text of a text message, in characters.', parse: int(1, 1 << 20) }),
   docs: setting({ env: 'PARLEY_DOCS', flag: '--docs', default: true, description: 'Serve the interactive API docs at /docs.', parse: bool }),
+  bus: setting({ env: 'PARLEY_BUS', flag: '--bus', default: 'local', description: 'How processes tell each other about new messages and events: local (one process), redis://host:6379 (Redis pub/sub) or nats://host:4222 (NATS).', parse: busUrl }),
+  busPrefix: setting({ env: 'PARLEY_BUS_PREFIX', flag: '--bus-prefix', default: 'parley', description: 'Prefix of every bus topic, so several Parley clusters can share one Redis or NATS.', parse: topicPrefix }),
+  wsQueueBytes: setting({ env: 'PARLEY_WS_QUEUE_BYTES', flag: '--ws-queue-bytes', default: 1_048_576, description: 'Most bytes waiting to be written to one WebSocket; a client further behind is disconnected (close 4008) and resumes.', parse: int(4096, 1 << 30) }),
+  wsHeartbeatMs: setting({ env: 'PARLEY_WS_HEARTBEAT_MS', flag: '--ws-heartbeat-ms', default: 25_000, description: 'How often a WebSocket client should send a ping frame (told to the client in welcome).', parse: int(100, 3_600_000) }),
+  wsIdleTimeoutMs: setting({ env: 'PARLEY_WS_IDLE_TIMEOUT_MS', flag: '--ws-idle-timeout-ms', default: 60_000, description: 'A WebSocket that sends nothing for this long is closed (4004).', parse: int(200, 86_400_000) }),
+  wsMaxFrameBytes: setting({ env: 'PARLEY_WS_MAX_FRAME', flag: '--ws-max-frame', default: 65_536, description: 'Largest frame a WebSocket client may send, in bytes (larger closes with 1009).', parse: int(1024, 16_777_216) }),
+  wsResumeLimit: setting({ env: 'PARLEY_WS_RESUME_LIMIT', flag: '--ws-resume-limit', default: 10_000, description: 'Most missed messages one resume replays per conversation; beyond it the client gets a gap frame and pages history itself.', parse: int(1, 1_000_000) }),
+  wsReorderWaitMs: setting({ env: 'PARLEY_WS_REORDER_WAIT_MS', flag: '--ws-reorder-wait-ms', default: 300, description: 'How long a session holds a message that arrived ahead of a missing one before reading the gap from the store.', parse: int(0, 60_000) }),
+  blobStore: setting({ env: 'PARLEY_BLOB_STORE', flag: '--blob-store', default: 'local' as 'local' | 's3', description: 'Where uploaded files live: local (a directory) or s3 (any S3-compatible service).', parse: oneOf('local', 's3') }),
+  blobDir: setting({ env: 'PARLEY_BLOB_DIR', flag: '--blob-dir', default: '', description: 'Directory of the local blob store; empty uses <dataDir>/blobs.', parse: str }),
+  s3Bucket: setting({ env: 'PARLEY_S3_BUCKET', flag: '--s3-bucket', default: '', description: 'S3 bucket for uploaded files (blob store s3).', parse: str }),
+  s3Endpoint: setting({ env: 'PARLEY_S3_ENDPOINT', flag: '--s3-endpoint', default: '', description: 'S3 endpoint URL, e.g. http://127.0.0.1:9000 for MinIO; empty uses AWS.', parse: str }),
+  s3Region: setting({ env: 'PARLEY_S3_REGION', flag: '--s3-region', default: 'us-east-1', description: 'S3 region.', parse: str }),
+  s3AccessKeyId: setting({ env: 'PARLEY_S3_ACCESS_KEY_ID', flag: '--s3-access-key-id', default: '', description: 'S3 access key id; empty uses the AWS default credential chain.', parse: str }),
+  s3SecretAccessKey: setting({ env: 'PARLEY_S3_SECRET_ACCESS_KEY', flag: '--s3-secret-access-key', default: '', description: 'S3 secret access key.', parse: str }),
+  s3PathStyle: setting({ env: 'PARLEY_S3_PATH_STYLE', flag: '--s3-path-style', default: false, description: 'Use path-style S3 URLs (http://host/bucket/key), as MinIO needs.', parse: bool }),
+  s3Prefix: setting({ env: 'PARLEY_S3_PREFIX', flag: '--s3-prefix', default: '', description: 'Prefix for every object key in the bucket (several deployments can share one bucket).', parse: str }),
+  maxObjectSize: setting({ env: 'PARLEY_MAX_OBJECT_SIZE', flag: '--max-object-size', default: 5 * 1024 ** 3, description: 'Largest stored file in bytes (single or multipart upload).', parse: int(1, 5 * 1024 ** 4) }),
+  maxPartSize: setting({ env: 'PARLEY_MAX_PART_SIZE', flag: '--max-part-size', default: 5 * 1024 ** 3, description: 'Largest part of a multipart upload in bytes.', parse: int(1, 5 * 1024 ** 3) }),
+  minPartSize: setting({ env: 'PARLEY_MIN_PART_SIZE', flag: '--min-part-size', default: 5 * 1024 ** 2, description: 'Smallest part (except the last) of a multipart upload in bytes; S3 requires 5 MiB.', parse: int(1, 5 * 1024 ** 3) }),
+  downloadUrlTtl: setting({ env: 'PARLEY_DOWNLOAD_URL_TTL', flag: '--download-url-ttl', default: 3600, description: 'Default lifetime in seconds of a signed download URL.', parse: int(1, 7 * 86400) }),
+  uploadCredentialTtl: setting({ env: 'PARLEY_UPLOAD_CREDENTIAL_TTL', flag: '--upload-credential-ttl', default: 900, description: 'Lifetime in seconds of a temporary upload credential.', parse: int(1, 86400) }),
+  multipartMaxAge: setting({ env: 'PARLEY_MULTIPART_MAX_AGE', flag: '--multipart-max-age', default: 86400, description: 'Unfinished multipart uploads older than this many seconds are aborted and their parts removed.', parse: int(60, 30 * 86400) }),
+  callRingTimeout: setting({ env: 'PARLEY_CALL_RING_TIMEOUT', flag: '--call-ring-timeout', default: 60, description: 'Seconds a call rings before it stops with reason timeout.', parse: int(5, 600) }),
+  trtcSdkAppId: setting({ env: 'PARLEY_TRTC_SDKAPPID', flag: '--trtc-sdkappid', default: 0, description: 'Tencent TRTC SDKAppID for call media; 0 means calls signal without media tickets.', parse: int(0, 4_294_967_295) }),
+  trtcSecret: setting({ env: 'PARLEY_TRTC_SECRET', flag: '--trtc-secret', default: '', description: 'Tencent TRTC secret key (signs UserSig and PrivateMapKey).', parse: str }),
+  trtcTicketTtl: setting({ env: 'PARLEY_TRTC_TICKET_TTL', flag: '--trtc-ticket-ttl', default: 86400, description: 'Lifetime in seconds of a TRTC UserSig / PrivateMapKey.', parse: int(60, 30 * 86400) }),
   web: setting({ env: 'PARLEY_WEB', flag: '--web', default: true, description: 'Serve the browser client (built into web/dist by npm install) at /.', parse: bool }),
   signupApp: setting({ env: 'PARLEY_SIGNUP_APP', flag: '--signup-app', default: 0, description: 'App that POST /v1/auth/signup and /v1/auth/login act on; 0 is the default (oldest) app.', parse: int(0, Number.MAX_SAFE_INTEGER) }),
   signup: setting({ env: 'PARLEY_SIGNUP', flag: '--signup', default: true, description: 'Let anyone create a password account with POST /v1/auth/signup.', parse: bool }),

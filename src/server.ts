@@ -8,10 +8,24 @@ import { systemClock, type Clock } from './core/clock.ts';
 import { createCore, type Core } from './core/core.ts';
 import { SnowflakeIds } from './core/ids.ts';
 import { buildHttp } from './http/app.ts';
+import { messageRoutes } from './http/native/routes/messages.ts';
+import { messageSyncRoutes } from './http/native/routes/messages-sync.ts';
+import { openBlobs, storageAndCallSettings } from './blobs/open.ts';
+import { startHousekeeping } from './housekeeping.ts';
+import { fileRoutes } from './http/native/routes/files.ts';
+import { uploadRoutes } from './http/native/routes/uploads.ts';
+import { callRoutes } from './http/native/routes/calls.ts';
 import { createLogger } from './logger.ts';
 import { kyselyStore } from './store/kysely-store.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { openEngine } from './store/open.ts';
+import type { Bus } from './core/bus.ts';
+import { openBus } from './bus/open.ts';
+import { bridgeEvents } from './gateway/bridge.ts';
+import { Topics } from './gateway/envelope.ts';
+import { gatewayRoutes } from './gateway/endpoint.ts';
+import { eventTranslation, gatewayCore } from './gateway/from-core.ts';
+import { GatewayNode } from './gateway/node.ts';
 
 export interface Bootstrap {
   appId: number;
@@ -22,6 +36,9 @@ export interface RunningServer {
   app: FastifyInstance;
   core: Core;
   config: Config;
+  /** This process's WebSocket gateway (sessions, delivery). */
+  gateway: GatewayNode;
+  bus: Bus;
   /** http://host:port actually bound. */
   url: string;
   /** Set when this start created the default app (first start on an empty database). */
@@ -47,10 +64,38 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
   const store = kyselyStore(engine);
   const ids = new SnowflakeIds(clock, config.nodeId);
-  const core = createCore({ store, clock, ids, settings: { userTokenTtlSeconds: config.userTokenTtl } });
+  const messaging = { revokeWindowSeconds: config.revokeWindow, maxBytes: config.messageMaxBytes, maxTextChars: config.messageMaxText };
+  const blobs = openBlobs(config);
+  const core = createCore({ store, clock, ids, blobs, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, ...storageAndCallSettings(config) } });
+
+  let bus: Bus;
+  try {
+    bus = await openBus(config.bus);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  bridgeEvents(core.events, bus, new Topics(config.busPrefix), eventTranslation);
+  const gateway = new GatewayNode({
+    core: gatewayCore(core),
+    bus,
+    logger: logger.child({ component: 'gateway' }),
+    settings: {
+      busPrefix: config.busPrefix,
+      nodeId: config.nodeId,
+      queueBytes: config.wsQueueBytes,
+      heartbeatMs: config.wsHeartbeatMs,
+      idleTimeoutMs: config.wsIdleTimeoutMs,
+      maxFrameBytes: config.wsMaxFrameBytes,
+      resumeLimit: config.wsResumeLimit,
+      reorderWaitMs: config.wsReorderWaitMs,
+    },
+  });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const app = await buildHttp({ config, core, logger });
+  const nativeRoutes = [messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
+  const app = await buildHttp({ config, core, logger, nativeRoutes });
+  const stopHousekeeping = startHousekeeping(core, logger);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -62,20 +107,25 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       const grace = setTimeout(() => app.server.closeAllConnections(), config.shutdownGraceMs);
       grace.unref();
       try {
+        await gateway.close();
         await app.close();
       } finally {
         clearTimeout(grace);
+        await bus.close();
+        stopHousekeeping();
+        await blobs.close?.();
         await store.close();
       }
     })());
 
-  return { app, core, config, url, close, ...(bootstrap ? { bootstrap } : {}) };
+  return { app, core, config, gateway, bus, url, close, ...(bootstrap ? { bootstrap } : {}) };
 }
 
 /** On an empty database: the default app and its first admin token (shown once). */
 async function bootstrapDefaultApp(core: Core): Promise<Bootstrap | undefined> {
   if (await core.apps.defaultApp()) return undefined;
-  const app = await core.apps.create('default');
+  const app = await core.apps.createDefault();
+  if (!app) return undefined;
   const { token } = await core.tokens.issue({ appId: app.id, kind: 'admin' });
   return { appId: app.id, adminToken: token };
 }

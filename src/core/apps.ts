@@ -11,6 +11,9 @@ export interface AppsDeps {
   ids: IdGenerator;
 }
 
+/** The id of the app made on first start. */
+export const DEFAULT_APP_ID = 1;
+
 /** Apps are tenants: every user, group and message belongs to exactly one. */
 export class Apps {
   readonly #d: AppsDeps;
@@ -34,6 +37,16 @@ export class Apps {
 
   list(): Promise<App[]> {
     return this.#d.store.apps.list();
+  }
+
+  /**
+   * Creates the default app unless it exists. Its id is fixed, so processes
+   * starting together on one empty database create it once: the loser of the
+   * race gets `undefined` (and prints no admin token).
+   */
+  async createDefault(): Promise<App | undefined> {
+    const app: App = { id: DEFAULT_APP_ID, name: 'default', secret: randomToken('', 32), createdAt: this.#d.clock.now() };
+    return (await this.#d.store.apps.insertIfAbsent(app)) ? app : undefined;
   }
 
   /** The app used when none is named: the oldest one. */

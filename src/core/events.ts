@@ -3,6 +3,8 @@
 // are wired explicitly in the composition root.
 
 import type { User } from './model.ts';
+import type { MessageEvent } from './messages/events.ts';
+import type { CallEvent } from './calls/events.ts';
 
 /**
  * Who a delivered event is for. The gateway pushes an event to every online
@@ -33,7 +35,9 @@ export interface TokenRevoked {
 }
 
 /** Extended by each domain module (groups, messages, calls) with its own events. */
-export type DomainEvent = UserCreated | UserUpdated | TokenRevoked;
+export type DomainEvent = UserCreated | UserUpdated | TokenRevoked
+  | MessageEvent
+  | CallEvent;
 
 export type EventListener = (event: DomainEvent) => void;
 

@@ -2,6 +2,9 @@
 // by an adapter (src/store, src/bus, src/blobs). Each states its guarantee.
 
 import type { App, TokenRecord, User } from './model.ts';
+import type { MessagingRepositories } from './messages/ports.ts';
+import type { FileRepo, UploadRepo } from './files/ports.ts';
+import type { CallRepo } from './calls/ports.ts';
 
 export interface Page<T> {
   items: T[];
@@ -11,6 +14,8 @@ export interface Page<T> {
 
 export interface AppRepo {
   insert(app: App): Promise<void>;
+  /** Inserts unless an app with that id exists; true when inserted. */
+  insertIfAbsent(app: App): Promise<boolean>;
   get(id: number): Promise<App | undefined>;
   list(): Promise<App[]>;
 }
@@ -39,10 +44,13 @@ export interface TokenRepo {
   revoke(id: number, at: number): Promise<boolean>;
 }
 
-export interface Repositories {
+export interface Repositories extends MessagingRepositories {
   apps: AppRepo;
   users: UserRepo;
   tokens: TokenRepo;
+  files: FileRepo;
+  uploads: UploadRepo;
+  calls: CallRepo;
 }
 
 /**

@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Core } from '../core/core.ts';
@@ -14,6 +15,7 @@ import { nativePlugin, type NativeRoutes } from './native/plugin.ts';
 import { createMetrics, opsRoutes } from './ops.ts';
 import { authRoutes } from './native/routes/auth.ts';
 import { webClient } from './web.ts';
+import { Message } from './native/message-schemas.ts';
 
 export interface HttpOptions {
   config: Config;
@@ -62,6 +64,10 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
   if (config.docs) await app.register(swaggerUi, { routePrefix: '/docs' });
   app.addSchema(ErrorBody);
   app.addSchema(User);
+  app.addSchema(Message);
+
+  // One WebSocket server for every dialect that serves a socket (routes declare `websocket: true`).
+  await app.register(websocket, { options: { maxPayload: config.wsMaxFrameBytes, perMessageDeflate: false } });
 
   const metrics = createMetrics();
   opsRoutes(app, core, metrics);

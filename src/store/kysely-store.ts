@@ -3,8 +3,13 @@ import type { Repositories, Store } from '../core/ports.ts';
 import type { Engine } from './engine.ts';
 import type { Database } from './schema.ts';
 import { appRepo } from './repos/apps.ts';
+import { fileRepo, uploadRepo } from './repos/files.ts';
+import { callRepo } from './repos/calls.ts';
 import { tokenRepo } from './repos/tokens.ts';
 import { userRepo } from './repos/users.ts';
+import { conversationRepo } from './repos/messages-conversations.ts';
+import { messageRepo } from './repos/messages.ts';
+import { focusRepo, readPositionRepo } from './repos/messages-reads.ts';
 
 /** Every repository over one Kysely handle (the pool, or one transaction). */
 export function repositories(db: Kysely<Database>, engine: Engine): Repositories {
@@ -13,6 +18,13 @@ export function repositories(db: Kysely<Database>, engine: Engine): Repositories
     apps: appRepo(db),
     users: userRepo(db),
     tokens: tokenRepo(db),
+    conversations: conversationRepo(db),
+    messages: messageRepo(db),
+    readPositions: readPositionRepo(db),
+    focus: focusRepo(db),
+    files: fileRepo(db),
+    uploads: uploadRepo(db),
+    calls: callRepo(db),
   };
 }
 

@@ -1,4 +1,8 @@
 // The database as Kysely sees it: the union of every domain's tables.
 import type { FoundationTables } from './tables/foundation.ts';
+import type { MessagesTables } from './tables/messages.ts';
 
-export interface Database extends FoundationTables {}
+import type { FileTables } from './tables/files.ts';
+import type { CallTables } from './tables/calls.ts';
+
+export interface Database extends FoundationTables, MessagesTables, FileTables, CallTables {}

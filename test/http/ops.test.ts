@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { client } from '../support/http.ts';
+import { createTestDatabase, testPostgresUrl } from '../support/database.ts';
 
 describe('operations endpoints', () => {
   let s: TestServer;
@@ -50,5 +51,23 @@ describe('operations endpoints', () => {
     const r = await client(s.url).get('/v1/nope');
     assert.equal(r.status, 404);
     assert.equal(r.body.error.code, 'not_found');
+  });
+});
+
+describe('first start', () => {
+  // An embedded SQLite file belongs to one process; several processes share PostgreSQL.
+  const skip = testPostgresUrl ? false : 'several processes share only PostgreSQL';
+  test('two servers starting together on one empty database make one default app', { skip }, async () => {
+    const db = await createTestDatabase();
+    const [a, b] = await Promise.all([startTestServer({ db, config: { nodeId: 1 } }), startTestServer({ db, config: { nodeId: 2 } })]);
+    try {
+      assert.equal((await a.core.apps.list()).length, 1);
+      assert.equal([a.bootstrap, b.bootstrap].filter(Boolean).length, 1, 'exactly one prints an admin token');
+      assert.equal(a.appId, b.appId);
+    } finally {
+      await a.stop();
+      await b.stop();
+      await db.drop();
+    }
   });
 });

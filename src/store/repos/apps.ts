@@ -11,6 +11,14 @@ export function appRepo(db: Kysely<Database>): AppRepo {
     async insert(app) {
       await db.insertInto('apps').values({ id: app.id, name: app.name, secret: app.secret, created_at: app.createdAt }).execute();
     },
+    async insertIfAbsent(app) {
+      const r = await db
+        .insertInto('apps')
+        .values({ id: app.id, name: app.name, secret: app.secret, created_at: app.createdAt })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+    },
     async get(id) {
       const r = await db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
       return r && toApp(r);

@@ -1,0 +1,36 @@
+// The in-process bus (the default): one node, no broker. Delivery is
+// asynchronous (a microtask after publish) like a real broker's, so a
+// publisher never runs its subscribers inside its own call stack.
+
+import type { Bus, BusHandler } from '../../core/bus.ts';
+import { Interruptions, TopicTable } from '../topic-table.ts';
+
+export class LocalBus implements Bus {
+  readonly scope = 'process' as const;
+  readonly #table = new TopicTable({ add: async () => {}, remove: () => {} });
+  // Never fires: nothing sits between publisher and subscriber that could drop.
+  readonly #interruptions = new Interruptions();
+  #closed = false;
+
+  publish(topic: string, payload: string): void {
+    if (this.#closed) return;
+    queueMicrotask(() => this.#table.dispatch(topic, payload));
+  }
+
+  subscribe(topic: string, handler: BusHandler): Promise<() => void> {
+    return this.#table.subscribe(topic, handler);
+  }
+
+  onInterrupted(listener: () => void): () => void {
+    return this.#interruptions.on(listener);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#table.clear();
+  }
+}
+
+export async function openLocalBus(): Promise<Bus> {
+  return new LocalBus();
+}

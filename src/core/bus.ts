@@ -1,0 +1,39 @@
+// The bus port: how Parley processes tell each other (and their own gateway)
+// that something committed happened. Implemented by src/bus/<variant>/.
+//
+// Guarantee: AT-MOST-ONCE notifications. A published payload reaches every
+// handler subscribed to its topic at that moment, in publish order per
+// publisher, unless the broker loses it (a reconnect, a slow subscriber
+// dropped by the broker). The store is the truth: anything that must not be
+// lost is committed before it is published, and a subscriber that may have
+// missed notifications (`onInterrupted`) re-reads the store.
+
+export type BusHandler = (payload: string) => void;
+
+export interface Bus {
+  /**
+   * What the variant reaches: `process` delivers only inside this process (one
+   * node), `cluster` delivers to every process connected to the same broker.
+   */
+  readonly scope: 'process' | 'cluster';
+
+  /** Fire and forget: never throws, never waits for subscribers. */
+  publish(topic: string, payload: string): void;
+
+  /**
+   * Resolves once the broker will deliver every payload published on `topic`
+   * after that point (the subscription is active, not merely requested):
+   * callers rely on it to subscribe to live traffic before reading the store.
+   * Resolves with the function that ends this subscription.
+   */
+  subscribe(topic: string, handler: BusHandler): Promise<() => void>;
+
+  /**
+   * Called after the connection to the broker was lost and regained:
+   * notifications in between may be gone, so subscribers re-read the store.
+   */
+  onInterrupted(listener: () => void): () => void;
+
+  /** Ends every subscription and the broker connection. */
+  close(): Promise<void>;
+}

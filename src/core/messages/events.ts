@@ -1,0 +1,49 @@
+// Messaging's domain events. Each carries its audience (the group, or the two
+// users of a private conversation) and the full stored message, so the
+// gateway can push it without reading the store. Emitted after commit only.
+
+import type { Audience } from '../events.ts';
+import type { Message } from './model.ts';
+
+export interface MessageSent {
+  type: 'message.sent';
+  appId: number;
+  audience: Audience;
+  message: Message;
+}
+
+/** The message now is its revoke marker (type `revoked`), at a new stream position. */
+export interface MessageRevoked {
+  type: 'message.revoked';
+  appId: number;
+  audience: Audience;
+  message: Message;
+  /** Who revoked it (the sender, or a group owner/admin). */
+  operatorId: number;
+}
+
+/** A user marked a message (dtalk "关注"); `count` is how many users have. */
+export interface MessageFocused {
+  type: 'message.focused';
+  appId: number;
+  audience: Audience;
+  conversationId: number;
+  messageId: number;
+  userId: number;
+  count: number;
+  at: number;
+}
+
+/** A reader's position moved: to the reader's other devices, and to the peer / group when receipts are shown. */
+export interface ConversationRead {
+  type: 'conversation.read';
+  appId: number;
+  audience: Audience;
+  conversationId: number;
+  groupId: number | null;
+  userId: number;
+  seq: number;
+  at: number;
+}
+
+export type MessageEvent = MessageSent | MessageRevoked | MessageFocused | ConversationRead;

@@ -1,0 +1,133 @@
+// The messaging core as one service: the operations the native API, the
+// WebSocket gateway and every dialect call. Each method is one rule set in
+// its own file (send, history, sync, revoke, focus, receipts).
+
+import type { Clock } from '../clock.ts';
+import { fail } from '../errors.ts';
+import type { EventHub } from '../events.ts';
+import type { GroupGate } from '../groups/gate.ts';
+import type { IdGenerator } from '../ids.ts';
+import type { Store } from '../ports.ts';
+import { defaultMessagingSettings, type ConversationTarget, type MessagingContext, type MessagingSettings, type Viewer } from './context.ts';
+import { Conversations, toMessage } from './conversations.ts';
+import { focus, focusList, type FocusEntry, type FocusState } from './focus.ts';
+import { GroupCommit, type GroupCommitStats } from './group-commit.ts';
+import { history, type HistoryPage, type HistoryQuery } from './history.ts';
+import type { Conversation, Message, MessageInput } from './model.ts';
+import { markRead, messageReads, readState, type MessageReads, type ReadState } from './receipts.ts';
+import { revoke } from './revoke.ts';
+import { recordNotice, send, type NoticeInput, type SendResult } from './send.ts';
+import { sync, type SyncPage, type SyncQuery } from './sync.ts';
+
+export interface MessagesDeps {
+  store: Store;
+  clock: Clock;
+  ids: IdGenerator;
+  events: EventHub;
+  gate: GroupGate;
+  settings?: Partial<MessagingSettings>;
+}
+
+export interface ConversationSummary {
+  conversation: Conversation;
+  /** Private conversations: the other user. */
+  peerId: number | null;
+  readSeq: number;
+  unread: number;
+  lastMessage: Message | null;
+}
+
+export class Messages {
+  readonly #ctx: MessagingContext;
+
+  constructor(deps: MessagesDeps) {
+    const settings = { ...defaultMessagingSettings, ...deps.settings };
+    this.#ctx = {
+      store: deps.store,
+      clock: deps.clock,
+      ids: deps.ids,
+      events: deps.events,
+      gate: deps.gate,
+      settings,
+      conversations: new Conversations(deps),
+      writer: new GroupCommit(deps.store),
+    };
+  }
+
+  get settings(): Readonly<MessagingSettings> {
+    return this.#ctx.settings;
+  }
+
+  /** Batches and messages written so far (benchmarks, metrics). */
+  get commitStats(): Readonly<GroupCommitStats> {
+    return this.#ctx.writer.stats;
+  }
+
+  /** Sends to a group ({groupId}) or to a user ({userId}); resolves after commit. */
+  send(appId: number, senderId: number, target: ConversationTarget, input: MessageInput): Promise<SendResult> {
+    return send(this.#ctx, appId, senderId, target, input);
+  }
+
+  /** Records a group event as a notice in the group's conversation (history + sync for offline members). */
+  recordNotice(appId: number, groupId: number, notice: NoticeInput): Promise<Message> {
+    return recordNotice(this.#ctx, appId, groupId, notice);
+  }
+
+  history(appId: number, viewer: Viewer, target: ConversationTarget, query: HistoryQuery = {}): Promise<HistoryPage> {
+    return history(this.#ctx, appId, viewer, target, query);
+  }
+
+  sync(appId: number, userId: number, query: SyncQuery = {}): Promise<SyncPage> {
+    return sync(this.#ctx, appId, userId, query);
+  }
+
+  /** One message by id, if the viewer may read it. */
+  async get(appId: number, viewer: Viewer, messageId: number): Promise<Message> {
+    const record = await this.#ctx.store.messages.get(messageId);
+    if (!record || record.appId !== appId) throw fail('message_not_found', `message ${messageId} does not exist`);
+    const c = await this.#ctx.conversations.get(record.conversationId);
+    if (!c) throw fail('message_not_found', `message ${messageId} does not exist`);
+    const scope = await this.#ctx.conversations.scopeOfConversation(appId, viewer, c);
+    if (record.createdAt < scope.sinceMs) throw fail('message_not_found', `message ${messageId} does not exist`);
+    return toMessage(record, c);
+  }
+
+  revoke(appId: number, operatorId: number, messageId: number): Promise<Message> {
+    return revoke(this.#ctx, appId, operatorId, messageId);
+  }
+
+  focus(appId: number, userId: number, messageId: number): Promise<FocusState> {
+    return focus(this.#ctx, appId, userId, messageId);
+  }
+
+  focusList(appId: number, viewer: Viewer, messageId: number): Promise<FocusEntry[]> {
+    return focusList(this.#ctx, appId, viewer, messageId);
+  }
+
+  markRead(appId: number, userId: number, target: ConversationTarget, seq: number): Promise<ReadState> {
+    return markRead(this.#ctx, appId, userId, target, seq);
+  }
+
+  readState(appId: number, userId: number, target: ConversationTarget): Promise<ReadState> {
+    return readState(this.#ctx, appId, userId, target);
+  }
+
+  messageReads(appId: number, viewer: Viewer, messageId: number): Promise<MessageReads> {
+    return messageReads(this.#ctx, appId, viewer, messageId);
+  }
+
+  /** The user's conversations, most recently active first, with unread counts and the last message. */
+  async conversationsOf(appId: number, userId: number, limit = 50): Promise<ConversationSummary[]> {
+    const { store, gate } = this.#ctx;
+    const groupIds = await gate.groupIdsOf(appId, userId);
+    const list = (await store.conversations.listForUser(appId, userId, groupIds, Math.min(Math.max(limit, 1), this.#ctx.settings.maxPage))).filter((c) => c.lastSeq > 0);
+    const reads = await store.readPositions.getForUser(userId, list.map((c) => c.id));
+    const out: ConversationSummary[] = [];
+    for (const c of list) {
+      const readSeq = reads.get(c.id) ?? 0;
+      const last = await store.messages.getBySeq(c.id, c.lastSeq);
+      out.push({ conversation: c, peerId: c.kind === 'private' ? (c.userA === userId ? c.userB : c.userA) : null, readSeq, unread: Math.max(0, c.lastSeq - readSeq), lastMessage: last ? toMessage(last, c) : null });
+    }
+    return out;
+  }
+}

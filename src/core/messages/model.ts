@@ -1,0 +1,97 @@
+// The one stored message shape. Every dialect's message format is produced
+// from it: the type names a payload, `body` holds that payload's fields in
+// Parley's names (lanying/xim/dtalk/Easemob fields map onto them one to one),
+// and `ext` keeps whatever a dialect carries beside the payload (xim `ext` and
+// `isShow`, dtalk `source`/`reference`), so nothing a client sent is lost.
+
+export const ConversationKind = { group: 'group', private: 'private' } as const;
+export type ConversationKind = (typeof ConversationKind)[keyof typeof ConversationKind];
+
+export interface Conversation {
+  id: number;
+  appId: number;
+  kind: ConversationKind;
+  /** Set for group conversations. */
+  groupId: number | null;
+  /** Private conversations: the two users, userA < userB. */
+  userA: number | null;
+  userB: number | null;
+  /** Highest seq issued (gapless: every seq 1..lastSeq exists). */
+  lastSeq: number;
+  /** Stream position of the last change in this conversation (sync). */
+  lastPos: number;
+  createdAt: number;
+}
+
+/** The message types core knows; dialect-specific types are `x-<name>` with a free JSON body. */
+export const MessageType = {
+  text: 'text',
+  image: 'image',
+  audio: 'audio',
+  video: 'video',
+  file: 'file',
+  location: 'location',
+  card: 'card',
+  contact: 'contact',
+  notice: 'notice',
+  custom: 'custom',
+  /** What a revoked message becomes in history and sync. */
+  revoked: 'revoked',
+} as const;
+export type KnownMessageType = (typeof MessageType)[keyof typeof MessageType];
+/** A known type, or `x-<dialect-type>` (dtalk transfer, red packets, xim login/notify…). */
+export type MessageTypeName = KnownMessageType | `x-${string}`;
+
+/** A link inside text (xim/lanying anchors): `start`/`len` in UTF-16 code units. */
+export interface Anchor {
+  href: string;
+  start: number;
+  len: number;
+  /** 0 default, 1 left, 2 centre, 3 right (xim). */
+  style?: number;
+  color?: string;
+  ext?: string;
+  /** Per-client variants keyed by client tag (xim anchorTag). */
+  tags?: Record<string, { href?: string; show?: boolean; color?: string; ext?: string }>;
+}
+
+export type MessageBody = Record<string, unknown>;
+
+export interface Message {
+  /** Global snowflake id; also a paging cursor in every dialect. */
+  id: number;
+  appId: number;
+  conversationId: number;
+  kind: ConversationKind;
+  groupId: number | null;
+  /** null for system notices. */
+  senderId: number | null;
+  /** Private messages: the other user. */
+  recipientId: number | null;
+  /** Gapless per conversation. */
+  seq: number;
+  /** Position in the sync stream: moves forward when the message changes (revoke). */
+  pos: number;
+  /** The client's id for the send (idempotent resend), if it gave one. */
+  clientId: string | null;
+  type: MessageTypeName;
+  body: MessageBody;
+  ext: Record<string, unknown> | null;
+  createdAt: number;
+  revokedAt: number | null;
+  revokedBy: number | null;
+}
+
+/** What a sender supplies. */
+export interface MessageInput {
+  type: string;
+  body: MessageBody;
+  ext?: Record<string, unknown> | null;
+  clientId?: string | null;
+}
+
+/** Who a message or event is pushed to (see core/events.ts Audience). */
+export function audienceOf(c: Pick<Conversation, 'kind' | 'groupId' | 'userA' | 'userB'>): { groupId: number } | { users: number[] } {
+  if (c.kind === 'group') return { groupId: c.groupId as number };
+  return { users: [c.userA as number, c.userB as number] };
+}

@@ -1,0 +1,98 @@
+// The storage the messaging core needs, one interface per entity. Each method
+// states what is atomic; the adapters are in src/store/repos/messages*.ts.
+
+import type { Conversation, MessageBody, MessageTypeName } from './model.ts';
+
+/** A message as stored (the conversation's facts — kind, group, peer — are joined by core). */
+export interface MessageRecord {
+  id: number;
+  appId: number;
+  conversationId: number;
+  seq: number;
+  pos: number;
+  senderId: number | null;
+  clientId: string | null;
+  type: MessageTypeName;
+  body: MessageBody;
+  ext: Record<string, unknown> | null;
+  createdAt: number;
+  revokedAt: number | null;
+  revokedBy: number | null;
+}
+
+/** One send to append: everything but seq and pos, which the store allocates. */
+export type Appendable = Omit<MessageRecord, 'seq' | 'pos' | 'revokedAt' | 'revokedBy'>;
+
+export type AppendOutcome = { stored: MessageRecord; duplicate: false } | { stored: MessageRecord; duplicate: true };
+
+export interface ConversationRepo {
+  /** The group's conversation, created on first use (race-safe: concurrent callers get the same row). */
+  ensureGroup(appId: number, groupId: number, newId: number, now: number): Promise<Conversation>;
+  /** The pair's conversation (userA < userB), created on first use, race-safe. */
+  ensurePrivate(appId: number, userA: number, userB: number, newId: number, now: number): Promise<Conversation>;
+  get(id: number): Promise<Conversation | undefined>;
+  getMany(ids: readonly number[]): Promise<Conversation[]>;
+  findGroup(appId: number, groupId: number): Promise<Conversation | undefined>;
+  findPrivate(appId: number, userA: number, userB: number): Promise<Conversation | undefined>;
+  /** The user's private conversations and the given groups' conversations with last_pos > pos. */
+  changedSince(appId: number, userId: number, groupIds: readonly number[], pos: number): Promise<Conversation[]>;
+  /** Every conversation the user is in (private ones, and the given groups'), newest activity first. */
+  listForUser(appId: number, userId: number, groupIds: readonly number[], limit: number): Promise<Conversation[]>;
+}
+
+export interface HistoryRange {
+  conversationId: number;
+  /** Exclusive bounds on seq. */
+  afterSeq: number;
+  beforeSeq: number;
+  /** Only messages created at or after this time (history visibility for new members). */
+  sinceMs: number;
+  order: 'asc' | 'desc';
+  limit: number;
+}
+
+export interface MessageRepo {
+  /**
+   * Appends sends, each to its conversation, in ONE atomic step; must run
+   * inside `Store.transaction`. Allocates gapless seqs per conversation and
+   * stream positions under the stream row's lock, so concurrent appends from
+   * any number of processes never share or skip a seq. A send whose
+   * (conversation, sender, clientId) is already stored — or appears earlier
+   * in the same call — is not stored again: its outcome is the original.
+   */
+  append(items: readonly Appendable[]): Promise<AppendOutcome[]>;
+  get(id: number): Promise<MessageRecord | undefined>;
+  getBySeq(conversationId: number, seq: number): Promise<MessageRecord | undefined>;
+  page(range: HistoryRange): Promise<MessageRecord[]>;
+  /** Messages of these conversations with pos > pos, in pos order. */
+  changedSince(conversationIds: readonly number[], pos: number, limit: number): Promise<MessageRecord[]>;
+  /**
+   * Replaces the message by a revoke marker and moves it to a new stream
+   * position, atomically; must run inside `Store.transaction`. Returns the
+   * updated record, or undefined when it was already revoked.
+   */
+  revoke(id: number, marker: { type: MessageTypeName; body: MessageBody; at: number; by: number }): Promise<MessageRecord | undefined>;
+}
+
+export interface ReadPositionRepo {
+  /** Moves the reader's position forward (never back); returns the position now stored. */
+  advance(conversationId: number, userId: number, seq: number, at: number): Promise<number>;
+  get(conversationId: number, userId: number): Promise<number>;
+  getForUser(userId: number, conversationIds: readonly number[]): Promise<Map<number, number>>;
+  /** Read positions of other readers at or beyond `minSeq` (read counts). */
+  positionsFrom(conversationId: number, minSeq: number): Promise<{ userId: number; seq: number }[]>;
+}
+
+export interface FocusRepo {
+  /** Records the focus once; false when this user had already focused the message. */
+  add(messageId: number, userId: number, at: number): Promise<boolean>;
+  list(messageId: number): Promise<{ userId: number; at: number }[]>;
+  count(messageId: number): Promise<number>;
+}
+
+export interface MessagingRepositories {
+  conversations: ConversationRepo;
+  messages: MessageRepo;
+  readPositions: ReadPositionRepo;
+  focus: FocusRepo;
+}

@@ -1,0 +1,55 @@
+// Revoke: the sender within the revoke window; in groups the owner at any
+// time, and admins at any time except on the owner's messages (dtalk's rule).
+// The message becomes a revoke marker in place (same id and seq, new stream
+// position, so sync tells every device), and every recipient is told.
+
+import { fail, isParleyError } from '../errors.ts';
+import type { GroupRole } from '../groups/gate.ts';
+import type { MessagingContext } from './context.ts';
+import { toMessage } from './conversations.ts';
+import { audienceOf, MessageType, type Conversation, type Message } from './model.ts';
+import type { MessageRecord } from './ports.ts';
+
+export async function revoke(ctx: MessagingContext, appId: number, operatorId: number, messageId: number): Promise<Message> {
+  const record = await ctx.store.messages.get(messageId);
+  if (!record || record.appId !== appId) throw fail('message_not_found', `message ${messageId} does not exist`);
+  const c = await ctx.conversations.get(record.conversationId);
+  if (!c) throw fail('message_not_found', `message ${messageId} does not exist`);
+  const scope = await ctx.conversations.scopeOfConversation(appId, operatorId, c);
+  if (record.createdAt < scope.sinceMs) throw fail('message_not_found', `message ${messageId} does not exist`);
+  if (record.revokedAt !== null) throw fail('conflict', `message ${messageId} is already revoked`);
+  await authorise(ctx, c, record, operatorId, scope.group?.role);
+
+  const now = ctx.clock.now();
+  const updated = await ctx.store.transaction((tx) =>
+    tx.messages.revoke(messageId, { type: MessageType.revoked, body: { originalType: record.type, by: operatorId }, at: now, by: operatorId }),
+  );
+  if (!updated) throw fail('conflict', `message ${messageId} is already revoked`);
+  const message = toMessage(updated, c);
+  ctx.events.emit({ type: 'message.revoked', appId, audience: audienceOf(c), message, operatorId });
+  return message;
+}
+
+async function authorise(ctx: MessagingContext, c: Conversation, m: MessageRecord, operatorId: number, role: GroupRole | undefined): Promise<void> {
+  const withinWindow = ctx.clock.now() - m.createdAt <= ctx.settings.revokeWindowSeconds * 1000;
+  const isSender = m.senderId === operatorId;
+  if (isSender && withinWindow) return;
+  if (c.kind === 'group') {
+    if (role === 'owner') return;
+    if (role === 'admin' && !isSender && (await roleOf(ctx, c, m.senderId)) !== 'owner') return;
+    if (role === 'admin' && isSender) return;
+  }
+  if (isSender) throw fail('revoke_window_passed', `messages can be revoked within ${ctx.settings.revokeWindowSeconds} seconds of sending`);
+  if (c.kind === 'group') throw fail('group_admin_required', "only the group's owner or admins may revoke others' messages");
+  throw fail('forbidden', 'only the sender may revoke a private message');
+}
+
+async function roleOf(ctx: MessagingContext, c: Conversation, userId: number | null): Promise<GroupRole | undefined> {
+  if (userId === null) return undefined;
+  try {
+    return (await ctx.gate.readAccess(c.appId, c.groupId as number, userId)).role;
+  } catch (e) {
+    if (isParleyError(e)) return undefined; // the sender left: an ordinary former member
+    throw e;
+  }
+}

@@ -1,0 +1,64 @@
+// Sending: check the rules, validate, hand the send to the group-commit
+// writer, and announce it once it is committed. A resend with the same client
+// id returns the original message and announces nothing.
+
+import type { MessagingContext, ConversationTarget } from './context.ts';
+import { toMessage } from './conversations.ts';
+import { audienceOf, type Conversation, type Message, type MessageInput } from './model.ts';
+import { validateMessage } from './validation.ts';
+
+export interface SendResult {
+  message: Message;
+  /** True when this was a resend of a message already stored (same client id). */
+  duplicate: boolean;
+}
+
+export interface NoticeInput {
+  /** What happened, e.g. `member.joined`, `group.renamed` (dialects map it to their notice types). */
+  kind: string;
+  text?: string;
+  data?: unknown;
+}
+
+export async function send(ctx: MessagingContext, appId: number, senderId: number, target: ConversationTarget, input: MessageInput): Promise<SendResult> {
+  const valid = validateMessage(input, ctx.settings, { allowNotice: false });
+  let conversation: Conversation;
+  if ('groupId' in target) {
+    await ctx.gate.assertCanSend(appId, target.groupId, senderId);
+    conversation = await ctx.conversations.ofGroup(appId, target.groupId);
+  } else {
+    conversation = await ctx.conversations.ofPair(appId, senderId, target.userId);
+  }
+  return append(ctx, conversation, senderId, valid);
+}
+
+/**
+ * Records a server-written notice (a group event: member joined, kicked,
+ * renamed…) in the group's conversation, so members that were offline get it
+ * through history and sync like any message.
+ */
+export async function recordNotice(ctx: MessagingContext, appId: number, groupId: number, notice: NoticeInput): Promise<Message> {
+  const body: Record<string, unknown> = { kind: notice.kind };
+  if (notice.text !== undefined) body.text = notice.text;
+  if (notice.data !== undefined) body.data = notice.data;
+  const valid = validateMessage({ type: 'notice', body }, ctx.settings, { allowNotice: true });
+  const conversation = await ctx.conversations.ofGroup(appId, groupId);
+  return (await append(ctx, conversation, null, valid)).message;
+}
+
+async function append(ctx: MessagingContext, conversation: Conversation, senderId: number | null, valid: ReturnType<typeof validateMessage>): Promise<SendResult> {
+  const outcome = await ctx.writer.append({
+    id: ctx.ids.next(),
+    appId: conversation.appId,
+    conversationId: conversation.id,
+    senderId,
+    clientId: valid.clientId,
+    type: valid.type,
+    body: valid.body,
+    ext: valid.ext,
+    createdAt: ctx.clock.now(),
+  });
+  const message = toMessage(outcome.stored, conversation);
+  if (!outcome.duplicate) ctx.events.emit({ type: 'message.sent', appId: conversation.appId, audience: audienceOf(conversation), message });
+  return { message, duplicate: outcome.duplicate };
+}

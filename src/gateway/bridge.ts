@@ -1,0 +1,60 @@
+// Committed domain events → bus. Wired by the composition root on every node:
+// each node publishes what it committed, and every node (itself included)
+// hears it on the topics its sessions need. Nothing is published that was not
+// committed first (core emits after commit).
+
+import { randomBytes } from 'node:crypto';
+import type { Bus } from '../core/bus.ts';
+import type { Audience, DomainEvent, EventHub } from '../core/events.ts';
+import type { EventTranslation } from './contract.ts';
+import { encodeEnvelope, type Header, type Topics } from './envelope.ts';
+import { frame } from './protocol.ts';
+
+export function bridgeEvents(events: EventHub, bus: Bus, topics: Topics, translation: EventTranslation): () => void {
+  // Event ids only need to be unique among what a session sees at once: a
+  // per-process random prefix and a counter.
+  const origin = randomBytes(4).toString('hex');
+  let counter = 0;
+  return events.on((event) => {
+    const id = `${origin}${(counter++).toString(36)}`;
+
+    if (event.type === 'token.revoked') {
+      if (event.userId !== null) bus.publish(topics.user(event.userId), encodeEnvelope({ i: id, x: { t: 'revoke', token: event.tokenId } }, ''));
+      return;
+    }
+
+    const membership = translation.membership(event);
+    if (membership) {
+      for (const userId of membership.userIds) {
+        bus.publish(topics.user(userId), encodeEnvelope({ i: `${id}m`, x: { t: 'member', g: membership.groupId, on: membership.joined } }, ''));
+      }
+    }
+
+    const audience = audienceOf(event);
+    if (!audience) return;
+    const message = translation.message(event);
+    const header: Header = message ? { i: id, c: message.conversation, s: message.seq } : { i: id };
+    // Encoded once, whatever the number of topics and recipients.
+    const payload = encodeEnvelope(header, message ? frame.message(message.conversation, message.seq, message.message) : frame.event(publicEvent(event)));
+    if (audience.groupId !== undefined) bus.publish(topics.group(audience.groupId), payload);
+    for (const userId of new Set(audience.users ?? [])) bus.publish(topics.user(userId), payload);
+  });
+}
+
+/**
+ * Who hears an event: the audience core attached to it. A user's own profile
+ * change goes to that user's other devices (core's foundation events predate
+ * audiences).
+ */
+function audienceOf(event: DomainEvent): Audience | undefined {
+  if ('audience' in event && event.audience) return event.audience as Audience;
+  if (event.type === 'user.updated') return { users: [event.user.id] };
+  return undefined;
+}
+
+/** The event as clients see it: without the routing field. */
+function publicEvent(event: DomainEvent): unknown {
+  if (!('audience' in event)) return event;
+  const { audience: _audience, ...rest } = event as DomainEvent & { audience?: unknown };
+  return rest;
+}

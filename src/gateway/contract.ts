@@ -1,0 +1,49 @@
+// What the gateway needs from core, and nothing more. The composition root
+// (src/server.ts) adapts the real core to it, so the gateway does not depend
+// on how messages or groups are built, only on these operations.
+
+import type { Clock } from '../core/clock.ts';
+import type { DomainEvent } from '../core/events.ts';
+import type { Principal } from '../core/model.ts';
+
+/** A principal that acts as a user (the gateway serves users, not app admins). */
+export interface UserPrincipal extends Principal {
+  userId: number;
+}
+
+/** A committed message, as the gateway orders and delivers it. */
+export interface GatewayMessage {
+  /**
+   * The conversation it belongs to, as clients name it in `hello.positions`
+   * (e.g. `g:123` for a group, `p:5:9` for two users): an opaque key here.
+   */
+  conversation: string;
+  /** Its gapless, increasing position in the conversation. */
+  seq: number;
+  /** The stored message exactly as clients see it (acked and pushed as is). */
+  message: unknown;
+}
+
+export interface GatewayCore {
+  readonly clock: Clock;
+  /** Resolves a bearer token, or throws unauthenticated / token_expired / token_revoked. */
+  authenticate(token: string | undefined): Promise<Principal>;
+  /** The groups whose traffic a session of this user receives. */
+  groupIdsOf(appId: number, userId: number): Promise<number[]>;
+  /** Stores a message (the native send body); resolves after commit, a resend of a clientMsgId with the original. */
+  send(principal: UserPrincipal, input: Record<string, unknown>): Promise<GatewayMessage>;
+  /**
+   * Messages of `conversation` this user may read with seq > `after`, in seq
+   * order, at most `limit` (core may cap a page lower); `more` when others
+   * follow. Throws when the user may not read the conversation.
+   */
+  messagesAfter(principal: UserPrincipal, conversation: string, after: number, limit: number): Promise<{ messages: GatewayMessage[]; more: boolean }>;
+}
+
+/** How committed domain events become deliveries; supplied by the composition root. */
+export interface EventTranslation {
+  /** The message an event delivers in order (message sent), if any. */
+  message(event: DomainEvent): GatewayMessage | undefined;
+  /** Group memberships an event starts or ends, so sessions (un)subscribe the group. */
+  membership(event: DomainEvent): { userIds: readonly number[]; groupId: number; joined: boolean } | undefined;
+}

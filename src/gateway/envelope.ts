@@ -1,0 +1,70 @@
+// What travels on the bus: a small routing header and the frame clients get,
+// already encoded. The bridge encodes a committed event once; every node
+// decodes the header once per arrival and hands the same frame bytes to each
+// of its interested sessions, so a fan-out never re-encodes per recipient.
+//
+//   <header JSON>\n<frame JSON, or nothing for control-only envelopes>
+
+/** What a node does besides pushing the frame. */
+export type Control =
+  /** Close the sessions authenticated with this token. */
+  | { t: 'revoke'; token: number }
+  /** The topic's user joined (true) or left (false) group `g`: (un)subscribe their sessions. */
+  | { t: 'member'; g: number; on: boolean };
+
+export interface Header {
+  /** Unique per published event: sessions drop an event that reached them by two topics. */
+  i: string;
+  /** Conversation and seq of a message: ordered and de-duplicated per conversation. */
+  c?: string;
+  s?: number;
+  x?: Control;
+}
+
+export interface Delivery {
+  id: string;
+  conversation?: string;
+  seq?: number;
+  control?: Control;
+  /** The frame for clients, shared by every session it goes to; absent for control-only. */
+  data?: Buffer;
+}
+
+export function encodeEnvelope(header: Header, frame: string): string {
+  return `${JSON.stringify(header)}\n${frame}`;
+}
+
+/** Undefined for a payload that is not an envelope (another cluster sharing the broker, a bug). */
+export function decodeEnvelope(payload: string): Delivery | undefined {
+  const nl = payload.indexOf('\n');
+  if (nl < 0) return undefined;
+  let h: Header;
+  try {
+    h = JSON.parse(payload.slice(0, nl)) as Header;
+  } catch {
+    return undefined;
+  }
+  if (typeof h !== 'object' || h === null || typeof h.i !== 'string') return undefined;
+  const d: Delivery = { id: h.i };
+  if (typeof h.c === 'string' && typeof h.s === 'number') {
+    d.conversation = h.c;
+    d.seq = h.s;
+  }
+  if (h.x) d.control = h.x;
+  if (nl + 1 < payload.length) d.data = Buffer.from(payload.slice(nl + 1), 'utf8');
+  return d;
+}
+
+/** Topic names on the bus, under the cluster's prefix. */
+export class Topics {
+  readonly #prefix: string;
+  constructor(prefix: string) {
+    this.#prefix = prefix;
+  }
+  user(userId: number): string {
+    return `${this.#prefix}.u.${userId}`;
+  }
+  group(groupId: number): string {
+    return `${this.#prefix}.g.${groupId}`;
+  }
+}

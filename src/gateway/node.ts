@@ -1,0 +1,187 @@
+// The node: this process's part of the real-time gateway. It owns the local
+// sessions (through the hub), holds one bus subscription per topic for as
+// long as some local session needs it, decodes each bus payload once and
+// hands the same bytes to every interested session. It never loops over a
+// group's member list: fan-out works on connected sessions only.
+
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import type { Bus } from '../core/bus.ts';
+import { isParleyError } from '../core/errors.ts';
+import type { GatewayCore, UserPrincipal } from './contract.ts';
+import { decodeEnvelope, Topics, type Delivery } from './envelope.ts';
+import { Hub } from './hub.ts';
+import { CloseCode, frame } from './protocol.ts';
+import { Session } from './session.ts';
+
+export interface GatewaySettings {
+  busPrefix: string;
+  nodeId: number;
+  queueBytes: number;
+  heartbeatMs: number;
+  idleTimeoutMs: number;
+  maxFrameBytes: number;
+  resumeLimit: number;
+  reorderWaitMs: number;
+}
+
+export interface GatewayStats {
+  connections: number;
+  topics: number;
+  slowConsumers: number;
+  repairs: number;
+  interruptions: number;
+}
+
+export class GatewayNode {
+  readonly core: GatewayCore;
+  readonly settings: GatewaySettings;
+  readonly topics: Topics;
+  readonly log: Logger;
+  readonly stats = { slowConsumers: 0, repairs: 0, interruptions: 0 };
+  readonly #bus: Bus;
+  readonly #hub = new Hub<Session>();
+  readonly #busSubs = new Map<string, Promise<() => void>>();
+  /** Every open socket, authenticated or not (to end them at shutdown). */
+  readonly #sockets = new Set<WebSocket>();
+  readonly #sweeper: NodeJS.Timeout;
+  readonly #offInterrupted: () => void;
+  #nextSession = 0;
+  #closing = false;
+
+  constructor(deps: { core: GatewayCore; bus: Bus; settings: GatewaySettings; logger: Logger }) {
+    this.core = deps.core;
+    this.settings = deps.settings;
+    this.log = deps.logger;
+    this.#bus = deps.bus;
+    this.topics = new Topics(deps.settings.busPrefix);
+    // One timer for every session (a timer per connection would cost memory per idle client).
+    this.#sweeper = setInterval(() => this.sweep(), Math.min(1000, Math.ceil(deps.settings.idleTimeoutMs / 4)));
+    this.#sweeper.unref();
+    this.#offInterrupted = this.#bus.onInterrupted(() => {
+      this.stats.interruptions++;
+      this.log.warn('bus connection was interrupted; sessions re-read the store');
+      for (const s of this.#hub.sessions()) void s.recover();
+    });
+  }
+
+  /**
+   * A new WebSocket with the token it presented. Frames that arrive while the
+   * token is checked are kept and handled in order once it is.
+   */
+  accept(ws: WebSocket, token: string | undefined): void {
+    if (this.#closing) {
+      ws.close(CloseCode.goingAway.code, CloseCode.goingAway.reason);
+      return;
+    }
+    this.#sockets.add(ws);
+    let session: Session | undefined;
+    let early: string[] | undefined = [];
+    let lost = false;
+    ws.on('message', (data, isBinary) => {
+      const text = isBinary || typeof data !== 'string' ? Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8') : data;
+      if (session) session.onFrame(text);
+      else if (early && early.length < 8) early.push(text);
+    });
+    ws.on('ping', () => session?.touch());
+    ws.on('pong', () => session?.touch());
+    ws.on('close', () => {
+      lost = true;
+      this.#sockets.delete(ws);
+      session?.onSocketClosed();
+    });
+    this.core.authenticate(token).then(
+      (p) => {
+        if (lost) return;
+        if (this.#closing) return ws.close(CloseCode.goingAway.code, CloseCode.goingAway.reason);
+        if (p.userId === null) return ws.close(CloseCode.forbidden.code, CloseCode.forbidden.reason);
+        session = new Session(`${this.settings.nodeId}.${(this.#nextSession++).toString(36)}`, ws, this, p as UserPrincipal);
+        this.#hub.add(session);
+        session.write(
+          frame.welcome({ sessionId: session.id, userId: p.userId, heartbeatMs: this.settings.heartbeatMs, idleTimeoutMs: this.settings.idleTimeoutMs, maxFrameBytes: this.settings.maxFrameBytes }),
+        );
+        const queued = early ?? [];
+        early = undefined;
+        for (const text of queued) session.onFrame(text);
+      },
+      (e: unknown) => {
+        if (lost) return;
+        const reason = isParleyError(e) && e.code === 'token_revoked' ? CloseCode.tokenRevoked : isParleyError(e) ? CloseCode.unauthenticated : CloseCode.internal;
+        if (!isParleyError(e)) this.log.error({ err: e }, 'authenticating a WebSocket failed');
+        ws.close(reason.code, isParleyError(e) ? e.message.slice(0, 120) : reason.reason);
+      },
+    );
+  }
+
+  /** Subscribes the bus to `topic` if this is its first local session; resolves when live. */
+  async attach(session: Session, topic: string): Promise<void> {
+    if (this.#hub.join(topic, session)) {
+      const sub = this.#bus.subscribe(topic, (payload) => this.#fromBus(topic, payload));
+      this.#busSubs.set(topic, sub);
+      sub.catch(() => this.#busSubs.get(topic) === sub && this.#busSubs.delete(topic));
+    }
+    await this.#busSubs.get(topic);
+  }
+
+  /** Drops the bus subscription when the topic's last local session leaves. */
+  detach(session: Session, topic: string): void {
+    if (!this.#hub.leave(topic, session)) return;
+    const sub = this.#busSubs.get(topic);
+    this.#busSubs.delete(topic);
+    sub?.then((end) => end(), () => {});
+  }
+
+  forget(session: Session): void {
+    this.#hub.remove(session);
+  }
+
+  #fromBus(topic: string, payload: string): void {
+    const subscribers = this.#hub.subscribers(topic);
+    if (!subscribers) return;
+    const d = decodeEnvelope(payload); // once per arrival, whatever the number of sessions
+    if (!d) return;
+    for (const s of [...subscribers]) {
+      if (d.data) s.receive(d);
+      if (d.control) this.#control(s, d);
+    }
+  }
+
+  #control(s: Session, d: Delivery): void {
+    const x = d.control!;
+    switch (x.t) {
+      case 'revoke':
+        if (s.principal.tokenId === x.token) s.close(CloseCode.tokenRevoked);
+        return;
+      case 'member':
+        if (x.on) s.attach(this.topics.group(x.g)).catch((e: unknown) => this.log.error({ err: e }, 'subscribing a joined group failed'));
+        else s.detach(this.topics.group(x.g));
+        return;
+    }
+  }
+
+  /** Closes sessions that sent nothing for the idle timeout (also those that never said hello). */
+  sweep(): void {
+    const deadline = this.core.clock.now() - this.settings.idleTimeoutMs;
+    for (const s of [...this.#hub.sessions()]) if (s.lastSeen < deadline) s.close(CloseCode.idleTimeout);
+  }
+
+  snapshot(): GatewayStats {
+    return { connections: this.#hub.sessions().size, topics: this.#hub.topicCount, ...this.stats };
+  }
+
+  /** Tells every client to go elsewhere (1001) and resume; the bus is closed by its owner. */
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    clearInterval(this.#sweeper);
+    this.#offInterrupted();
+    for (const s of [...this.#hub.sessions()]) s.close(CloseCode.goingAway);
+    for (const ws of this.#sockets) if (ws.readyState === ws.OPEN) ws.close(CloseCode.goingAway.code, CloseCode.goingAway.reason);
+    await Promise.allSettled([...this.#busSubs.values()].map(async (p) => (await p)()));
+    this.#busSubs.clear();
+    // Clients answer the close frame at once; one that does not is cut off.
+    const deadline = Date.now() + 1000;
+    while (this.#sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    for (const ws of this.#sockets) ws.terminate();
+  }
+}

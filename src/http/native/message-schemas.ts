@@ -1,0 +1,105 @@
+import { Type } from '@sinclair/typebox';
+import { Id } from './schemas.ts';
+
+// JSON Schemas of the message routes (they also feed /openapi.json). Message
+// bodies are checked per type in core (core/messages/validation.ts), so every
+// transport applies the same rules; here only the envelope is fixed.
+
+const Json = Type.Record(Type.String(), Type.Unknown());
+
+export const SendBody = Type.Object(
+  {
+    type: Type.String({ minLength: 1, maxLength: 50, description: 'text, image, audio, video, file, location, card, contact, custom, or x-<dialect type>' }),
+    body: Type.Object({}, { additionalProperties: true, description: 'The payload; its fields depend on `type` (see docs/messages.md)' }),
+    ext: Type.Optional(Type.Union([Json, Type.Null()], { description: 'Extra data carried unchanged' })),
+    clientId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Your id for this send: a resend with the same id returns the original message' })),
+  },
+  { additionalProperties: false },
+);
+
+export const Message = Type.Object(
+  {
+    id: Id,
+    conversationId: Id,
+    kind: Type.Union([Type.Literal('group'), Type.Literal('private')]),
+    groupId: Type.Union([Id, Type.Null()]),
+    senderId: Type.Union([Id, Type.Null()]),
+    recipientId: Type.Union([Id, Type.Null()]),
+    seq: Type.Integer({ description: 'Gapless position within the conversation' }),
+    pos: Type.Integer({ description: 'Position in the sync stream' }),
+    clientId: Type.Union([Type.String(), Type.Null()]),
+    type: Type.String(),
+    body: Json,
+    ext: Type.Union([Json, Type.Null()]),
+    createdAt: Type.Integer(),
+    revokedAt: Type.Union([Type.Integer(), Type.Null()]),
+    revokedBy: Type.Union([Id, Type.Null()]),
+    readCount: Type.Optional(Type.Integer({ description: 'Groups with read receipts on: how many other members have read it' })),
+  },
+  { $id: 'Message' },
+);
+
+const MessageRef = Type.Ref('Message');
+
+export const HistoryQuery = Type.Object({
+  before: Type.Optional(Type.Integer({ minimum: 0, description: 'Only messages with seq below this' })),
+  after: Type.Optional(Type.Integer({ minimum: 0, description: 'Only messages with seq above this' })),
+  beforeId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only messages before this message (by id)' })),
+  afterId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only messages after this message (by id)' })),
+  order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'desc (default): newest first; asc: oldest first (default when only after/afterId is given)' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 512, description: 'The previous page\'s `next`' })),
+});
+
+export const HistoryPage = Type.Object({
+  items: Type.Array(MessageRef),
+  more: Type.Boolean(),
+  next: Type.Optional(Type.String()),
+  lastSeq: Type.Integer(),
+  conversationId: Type.Union([Id, Type.Null()]),
+});
+
+export const SyncQuery = Type.Object({
+  since: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'The `position` from the previous sync (0: from the beginning)' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 100 })),
+});
+
+export const SyncPage = Type.Object({
+  items: Type.Array(MessageRef),
+  position: Type.Integer({ description: 'Pass as `since` next time' }),
+  more: Type.Boolean({ description: 'More changes are waiting' }),
+});
+
+export const ReadBody = Type.Object({ seq: Type.Integer({ minimum: 0, description: 'Every message up to this seq has been read' }) }, { additionalProperties: false });
+
+export const ReadState = Type.Object({
+  conversationId: Type.Union([Id, Type.Null()]),
+  readSeq: Type.Integer(),
+  lastSeq: Type.Integer(),
+  unread: Type.Integer(),
+});
+
+export const MessageReads = Type.Object({
+  messageId: Id,
+  readCount: Type.Integer(),
+  unreadCount: Type.Optional(Type.Integer()),
+  read: Type.Optional(Type.Boolean()),
+});
+
+export const FocusState = Type.Object({ messageId: Id, count: Type.Integer(), added: Type.Boolean() });
+export const FocusList = Type.Object({ items: Type.Array(Type.Object({ userId: Id, at: Type.Integer() })) });
+
+export const ConversationList = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Id,
+      kind: Type.Union([Type.Literal('group'), Type.Literal('private')]),
+      groupId: Type.Union([Id, Type.Null()]),
+      peerId: Type.Union([Id, Type.Null()]),
+      lastSeq: Type.Integer(),
+      readSeq: Type.Integer(),
+      unread: Type.Integer(),
+      lastMessage: Type.Union([MessageRef, Type.Null()]),
+    }),
+  ),
+});

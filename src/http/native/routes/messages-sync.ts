@@ -1,0 +1,55 @@
+// Native routes for keeping devices up to date: sync, the conversation list
+// and read positions.
+
+import type { NativeApp } from '../plugin.ts';
+import { IdParam, errors } from '../schemas.ts';
+import { callerOf } from '../message-auth.ts';
+import { ConversationList, ReadBody, ReadState, SyncPage, SyncQuery } from '../message-schemas.ts';
+import { Type } from '@sinclair/typebox';
+
+export function messageSyncRoutes(app: NativeApp): void {
+  const { core } = app;
+  const tags = ['messages'];
+
+  app.get('/sync', { schema: { tags, summary: 'Every change (messages, notices, revokes) after a position, across all your conversations', querystring: SyncQuery, response: { 200: SyncPage, ...errors } } }, async (req) => {
+    const c = await callerOf(core, req);
+    return core.messages.sync(c.appId, c.userId, { since: req.query.since ?? 0, limit: req.query.limit ?? 100 });
+  });
+
+  app.get('/conversations', { schema: { tags, summary: 'Your conversations, most recent first, with unread counts', querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }), response: { 200: ConversationList, ...errors } } }, async (req) => {
+    const c = await callerOf(core, req);
+    const list = await core.messages.conversationsOf(c.appId, c.userId, req.query.limit ?? 50);
+    return {
+      items: list.map((s) => ({
+        id: s.conversation.id,
+        kind: s.conversation.kind,
+        groupId: s.conversation.groupId,
+        peerId: s.peerId,
+        lastSeq: s.conversation.lastSeq,
+        readSeq: s.readSeq,
+        unread: s.unread,
+        lastMessage: s.lastMessage,
+      })),
+    };
+  });
+
+  app.put('/groups/:id/read', { schema: { tags, summary: 'Set your read position in a group', params: IdParam, body: ReadBody, response: { 200: ReadState, ...errors } } }, async (req) => {
+    const c = await callerOf(core, req);
+    return core.messages.markRead(c.appId, c.userId, { groupId: Number(req.params.id) }, req.body.seq);
+  });
+
+  app.put('/users/:id/read', { schema: { tags, summary: 'Set your read position in the private chat with a user', params: IdParam, body: ReadBody, response: { 200: ReadState, ...errors } } }, async (req) => {
+    const c = await callerOf(core, req);
+    return core.messages.markRead(c.appId, c.userId, { userId: Number(req.params.id) }, req.body.seq);
+  });
+
+  app.get('/groups/:id/read', { schema: { tags, summary: 'Your read position in a group', params: IdParam, response: { 200: ReadState, ...errors } } }, async (req) => {
+    const c = await callerOf(core, req);
+    return core.messages.readState(c.appId, c.userId, { groupId: Number(req.params.id) });
+  });
+
+  app.get('/users/:id/read', { schema: { tags, summary: 'Your read position in the private chat with a user', params: IdParam, response: { 200: ReadState, ...errors } } }, async (req) => {
+    const c = await callerOf(core, req);
+    return core.messages.readState(c.appId, c.userId, { userId: Number(req.params.id) });
+  });
+}

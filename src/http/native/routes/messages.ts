@@ -1,0 +1,90 @@
+// Native message routes: send, history, one message, revoke, focus, reads.
+// Each handler authenticates, translates the request, and makes one core call.
+
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
+import { fail } from '../../../core/errors.ts';
+import type { Anchor, HistoryQuery as CoreHistoryQuery } from '../../../core/messages/history.ts';
+import type { SendResult } from '../../../core/messages/send.ts';
+import type { NativeApp } from '../plugin.ts';
+import { IdParam, errors } from '../schemas.ts';
+import { callerOf } from '../message-auth.ts';
+import { FocusList, FocusState, HistoryPage, HistoryQuery, MessageReads, SendBody } from '../message-schemas.ts';
+import type { Static } from '@sinclair/typebox';
+
+const sendResponses = { 200: Type.Ref('Message'), 201: Type.Ref('Message'), ...errors, 413: Type.Ref('Error') };
+
+/** 201 for a new message, 200 for a resend answered with the original. */
+function sent(reply: FastifyReply, r: SendResult) {
+  reply.code(r.duplicate ? 200 : 201);
+  return r.message;
+}
+
+function anchor(seq: number | undefined, id: number | undefined, name: string): Anchor | undefined {
+  if (seq !== undefined && id !== undefined) throw fail('invalid_argument', `give ${name} or ${name}Id, not both`, { field: name });
+  if (seq !== undefined) return { seq };
+  if (id !== undefined) return { id };
+  return undefined;
+}
+
+export function historyQuery(q: Static<typeof HistoryQuery>): CoreHistoryQuery {
+  const before = anchor(q.before, q.beforeId, 'before');
+  const after = anchor(q.after, q.afterId, 'after');
+  return {
+    ...(before ? { before } : {}),
+    ...(after ? { after } : {}),
+    ...(q.order ? { order: q.order } : {}),
+    ...(q.limit !== undefined ? { limit: q.limit } : {}),
+    ...(q.cursor ? { cursor: q.cursor } : {}),
+  };
+}
+
+export function messageRoutes(app: NativeApp): void {
+  const { core } = app;
+  const tags = ['messages'];
+
+  app.post('/groups/:id/messages', { schema: { tags, summary: 'Send a message to a group', params: IdParam, body: SendBody, response: sendResponses } }, async (req, reply) => {
+    const c = await callerOf(core, req);
+    return sent(reply, await core.messages.send(c.appId, c.userId, { groupId: Number(req.params.id) }, req.body));
+  });
+
+  app.post('/users/:id/messages', { schema: { tags, summary: 'Send a private message to a user', params: IdParam, body: SendBody, response: sendResponses } }, async (req, reply) => {
+    const c = await callerOf(core, req);
+    return sent(reply, await core.messages.send(c.appId, c.userId, { userId: Number(req.params.id) }, req.body));
+  });
+
+  app.get('/groups/:id/messages', { schema: { tags, summary: "A group's history (newest first by default; page with `next`)", params: IdParam, querystring: HistoryQuery, response: { 200: HistoryPage, ...errors } } }, async (req) => {
+    const c = await callerOf(core, req);
+    return core.messages.history(c.appId, c.userId, { groupId: Number(req.params.id) }, historyQuery(req.query));
+  });
+
+  app.get('/users/:id/messages', { schema: { tags, summary: 'The private history with a user', params: IdParam, querystring: HistoryQuery, response: { 200: HistoryPage, ...errors } } }, async (req) => {
+    const c = await callerOf(core, req);
+    return core.messages.history(c.appId, c.userId, { userId: Number(req.params.id) }, historyQuery(req.query));
+  });
+
+  app.get('/messages/:id', { schema: { tags, summary: 'One message', params: IdParam, response: { 200: Type.Ref('Message'), ...errors } } }, async (req) => {
+    const c = await callerOf(core, req);
+    return core.messages.get(c.appId, c.userId, Number(req.params.id));
+  });
+
+  app.post('/messages/:id/revoke', { schema: { tags, summary: 'Revoke a message (sender within the revoke window; group owner/admins any time)', params: IdParam, response: { 200: Type.Ref('Message'), ...errors } } }, async (req) => {
+    const c = await callerOf(core, req);
+    return core.messages.revoke(c.appId, c.userId, Number(req.params.id));
+  });
+
+  app.post('/messages/:id/focus', { schema: { tags, summary: 'Focus (mark) a message; others see who did', params: IdParam, response: { 200: FocusState, ...errors } } }, async (req) => {
+    const c = await callerOf(core, req);
+    return core.messages.focus(c.appId, c.userId, Number(req.params.id));
+  });
+
+  app.get('/messages/:id/focus', { schema: { tags, summary: 'Who focused a message', params: IdParam, response: { 200: FocusList, ...errors } } }, async (req) => {
+    const c = await callerOf(core, req);
+    return { items: await core.messages.focusList(c.appId, c.userId, Number(req.params.id)) };
+  });
+
+  app.get('/messages/:id/reads', { schema: { tags, summary: 'Read count of a message (private chats; groups with read receipts on)', params: IdParam, response: { 200: MessageReads, ...errors } } }, async (req) => {
+    const c = await callerOf(core, req);
+    return core.messages.messageReads(c.appId, c.userId, Number(req.params.id));
+  });
+}

@@ -1,0 +1,95 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Conversation, ConversationKind } from '../../core/messages/model.ts';
+import type { ConversationRepo } from '../../core/messages/ports.ts';
+import type { Database } from '../schema.ts';
+import type { ConversationsTable } from '../tables/messages.ts';
+
+const toConversation = (r: Selectable<ConversationsTable>): Conversation => ({
+  id: r.id,
+  appId: r.app_id,
+  kind: r.kind as ConversationKind,
+  groupId: r.group_id,
+  userA: r.user_a,
+  userB: r.user_b,
+  lastSeq: r.last_seq,
+  lastPos: r.last_pos,
+  createdAt: r.created_at,
+});
+
+export function conversationRepo(db: Kysely<Database>): ConversationRepo {
+  const findGroup = async (appId: number, groupId: number) => {
+    const r = await db.selectFrom('conversations').selectAll().where('app_id', '=', appId).where('group_id', '=', groupId).executeTakeFirst();
+    return r && toConversation(r);
+  };
+  const findPrivate = async (appId: number, userA: number, userB: number) => {
+    const r = await db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('app_id', '=', appId)
+      .where('user_a', '=', userA)
+      .where('user_b', '=', userB)
+      .executeTakeFirst();
+    return r && toConversation(r);
+  };
+  const base = { last_seq: 0, last_pos: 0 };
+  return {
+    findGroup,
+    findPrivate,
+    // INSERT … ON CONFLICT DO NOTHING then read: two first sends racing (in
+    // one process or several) both end up with the one row.
+    async ensureGroup(appId, groupId, newId, now) {
+      const found = await findGroup(appId, groupId);
+      if (found) return found;
+      await db
+        .insertInto('conversations')
+        .values({ id: newId, app_id: appId, kind: 'group', group_id: groupId, user_a: null, user_b: null, created_at: now, ...base })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      const row = await findGroup(appId, groupId);
+      if (!row) throw new Error(`conversation of group ${groupId} vanished`);
+      return row;
+    },
+    async ensurePrivate(appId, userA, userB, newId, now) {
+      const found = await findPrivate(appId, userA, userB);
+      if (found) return found;
+      await db
+        .insertInto('conversations')
+        .values({ id: newId, app_id: appId, kind: 'private', group_id: null, user_a: userA, user_b: userB, created_at: now, ...base })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      const row = await findPrivate(appId, userA, userB);
+      if (!row) throw new Error(`conversation of ${userA}/${userB} vanished`);
+      return row;
+    },
+    async get(id) {
+      const r = await db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+      return r && toConversation(r);
+    },
+    async getMany(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('conversations').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+      return rows.map(toConversation);
+    },
+    async changedSince(appId, userId, groupIds, pos) {
+      const rows = await db
+        .selectFrom('conversations')
+        .selectAll()
+        .where('app_id', '=', appId)
+        .where('last_pos', '>', pos)
+        .where((eb) => eb.or([eb('user_a', '=', userId), eb('user_b', '=', userId), ...(groupIds.length ? [eb('group_id', 'in', [...groupIds])] : [])]))
+        .execute();
+      return rows.map(toConversation);
+    },
+    async listForUser(appId, userId, groupIds, limit) {
+      const rows = await db
+        .selectFrom('conversations')
+        .selectAll()
+        .where('app_id', '=', appId)
+        .where((eb) => eb.or([eb('user_a', '=', userId), eb('user_b', '=', userId), ...(groupIds.length ? [eb('group_id', 'in', [...groupIds])] : [])]))
+        .orderBy('last_pos', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(toConversation);
+    },
+  };
+}

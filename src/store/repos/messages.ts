@@ -1,0 +1,178 @@
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { MessageTypeName } from '../../core/messages/model.ts';
+import type { AppendOutcome, Appendable, MessageRecord, MessageRepo } from '../../core/messages/ports.ts';
+import type { Database } from '../schema.ts';
+import type { MessagesTable } from '../tables/messages.ts';
+
+export const toMessageRecord = (r: Selectable<MessagesTable>): MessageRecord => ({
+  id: r.id,
+  appId: r.app_id,
+  conversationId: r.conversation_id,
+  seq: r.seq,
+  pos: r.pos,
+  senderId: r.sender_id,
+  clientId: r.client_id,
+  type: r.type as MessageTypeName,
+  body: JSON.parse(r.body) as Record<string, unknown>,
+  ext: r.ext === null ? null : (JSON.parse(r.ext) as Record<string, unknown>),
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+  revokedBy: r.revoked_by,
+});
+
+// Rows per INSERT: 13 parameters each stays far below both engines' limits.
+const INSERT_CHUNK = 500;
+
+const dedupeKey = (conversationId: number, senderId: number | null, clientId: string) => `${conversationId}:${senderId ?? ''}:${clientId}`;
+
+export function messageRepo(db: Kysely<Database>): MessageRepo {
+  /**
+   * Takes the stream row's lock (PostgreSQL: a row lock held to commit;
+   * SQLite: the single writer) and returns the head. Every message write
+   * takes it first, so writes are ordered by position in commit order, and
+   * checks made after it (duplicates) cannot race another writer.
+   */
+  const lockStream = async (): Promise<number> => {
+    const r = await db
+      .updateTable('message_stream')
+      .set((eb) => ({ last_pos: eb.ref('last_pos') }))
+      .where('id', '=', 1)
+      .returning('last_pos')
+      .executeTakeFirstOrThrow();
+    return r.last_pos;
+  };
+
+  return {
+    async append(items) {
+      const head = await lockStream();
+
+      // Already stored resends: only sends that carry a client id can be one.
+      const keyed = items.filter((i) => i.clientId !== null);
+      const existing = new Map<string, MessageRecord>();
+      if (keyed.length > 0) {
+        const rows = await db
+          .selectFrom('messages')
+          .selectAll()
+          .where('conversation_id', 'in', [...new Set(keyed.map((i) => i.conversationId))])
+          .where('client_id', 'in', [...new Set(keyed.map((i) => i.clientId as string))])
+          .execute();
+        for (const r of rows) existing.set(dedupeKey(r.conversation_id, r.sender_id, r.client_id as string), toMessageRecord(r));
+      }
+
+      // Fresh sends in arrival order; a repeat inside this batch points at its first.
+      const outcomes: (AppendOutcome | number)[] = [];
+      const firstInBatch = new Map<string, number>();
+      const fresh: { item: Appendable; index: number }[] = [];
+      items.forEach((item, index) => {
+        if (item.clientId !== null) {
+          const key = dedupeKey(item.conversationId, item.senderId, item.clientId);
+          const stored = existing.get(key);
+          if (stored) return void outcomes.push({ stored, duplicate: true });
+          const first = firstInBatch.get(key);
+          if (first !== undefined) return void outcomes.push(first);
+          firstInBatch.set(key, index);
+        }
+        fresh.push({ item, index });
+        outcomes.push(-1);
+      });
+
+      if (fresh.length > 0) {
+        // Positions in arrival order; seqs per conversation in the same order.
+        const perConversation = new Map<number, number>();
+        for (const f of fresh) perConversation.set(f.item.conversationId, (perConversation.get(f.item.conversationId) ?? 0) + 1);
+        const lastPosOf = new Map<number, number>();
+        fresh.forEach((f, i) => lastPosOf.set(f.item.conversationId, head + 1 + i));
+        const nextSeq = new Map<number, number>();
+        for (const [conversationId, n] of [...perConversation].sort((a, b) => a[0] - b[0])) {
+          const r = await db
+            .updateTable('conversations')
+            .set((eb) => ({ last_seq: eb('last_seq', '+', n), last_pos: lastPosOf.get(conversationId) as number }))
+            .where('id', '=', conversationId)
+            .returning('last_seq')
+            .executeTakeFirst();
+          if (!r) throw new Error(`conversation ${conversationId} does not exist`);
+          nextSeq.set(conversationId, r.last_seq - n + 1);
+        }
+        await db.updateTable('message_stream').set({ last_pos: head + fresh.length }).where('id', '=', 1).execute();
+
+        const rows: Insertable<MessagesTable>[] = [];
+        fresh.forEach((f, i) => {
+          const seq = nextSeq.get(f.item.conversationId) as number;
+          nextSeq.set(f.item.conversationId, seq + 1);
+          const stored: MessageRecord = { ...f.item, seq, pos: head + 1 + i, revokedAt: null, revokedBy: null };
+          outcomes[f.index] = { stored, duplicate: false };
+          rows.push({
+            id: stored.id,
+            app_id: stored.appId,
+            conversation_id: stored.conversationId,
+            seq,
+            pos: stored.pos,
+            sender_id: stored.senderId,
+            client_id: stored.clientId,
+            type: stored.type,
+            body: JSON.stringify(stored.body),
+            ext: stored.ext === null ? null : JSON.stringify(stored.ext),
+            created_at: stored.createdAt,
+            revoked_at: null,
+            revoked_by: null,
+          });
+        });
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK) await db.insertInto('messages').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+      }
+
+      return outcomes.map((o) => {
+        if (typeof o !== 'number') return o;
+        const first = outcomes[o] as AppendOutcome;
+        return { stored: first.stored, duplicate: true };
+      });
+    },
+
+    async get(id) {
+      const r = await db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+      return r && toMessageRecord(r);
+    },
+
+    async getBySeq(conversationId, seq) {
+      const r = await db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('seq', '=', seq).executeTakeFirst();
+      return r && toMessageRecord(r);
+    },
+
+    async page(q) {
+      let query = db.selectFrom('messages').selectAll().where('conversation_id', '=', q.conversationId);
+      if (q.afterSeq > 0) query = query.where('seq', '>', q.afterSeq);
+      if (q.beforeSeq < Number.MAX_SAFE_INTEGER) query = query.where('seq', '<', q.beforeSeq);
+      if (q.sinceMs > 0) query = query.where('created_at', '>=', q.sinceMs);
+      const rows = await query.orderBy('seq', q.order).limit(q.limit).execute();
+      return rows.map(toMessageRecord);
+    },
+
+    async changedSince(conversationIds, pos, limit) {
+      if (conversationIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('messages')
+        .selectAll()
+        .where('conversation_id', 'in', [...conversationIds])
+        .where('pos', '>', pos)
+        .orderBy('pos')
+        .limit(limit)
+        .execute();
+      return rows.map(toMessageRecord);
+    },
+
+    async revoke(id, marker) {
+      const head = await lockStream();
+      const pos = head + 1;
+      const r = await db
+        .updateTable('messages')
+        .set({ type: marker.type, body: JSON.stringify(marker.body), ext: null, revoked_at: marker.at, revoked_by: marker.by, pos })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+      if (!r) return undefined;
+      await db.updateTable('message_stream').set({ last_pos: pos }).where('id', '=', 1).execute();
+      await db.updateTable('conversations').set({ last_pos: pos }).where('id', '=', r.conversation_id).execute();
+      return toMessageRecord(r);
+    },
+  };
+}

@@ -1,0 +1,60 @@
+// Row shapes of the messaging tables (see migrations/0003-messages.ts).
+// A message is stored once per conversation; a reader's position is one row.
+
+export interface ConversationsTable {
+  id: number;
+  app_id: number;
+  /** 'group' | 'private' */
+  kind: string;
+  group_id: number | null;
+  user_a: number | null;
+  user_b: number | null;
+  last_seq: number;
+  last_pos: number;
+  created_at: number;
+}
+
+export interface MessagesTable {
+  id: number;
+  app_id: number;
+  conversation_id: number;
+  seq: number;
+  pos: number;
+  sender_id: number | null;
+  client_id: string | null;
+  type: string;
+  /** JSON text */
+  body: string;
+  /** JSON text or null */
+  ext: string | null;
+  created_at: number;
+  revoked_at: number | null;
+  revoked_by: number | null;
+}
+
+/** One row: the sync stream's head, the single point that orders every message write. */
+export interface MessageStreamTable {
+  id: number;
+  last_pos: number;
+}
+
+export interface ReadPositionsTable {
+  conversation_id: number;
+  user_id: number;
+  seq: number;
+  updated_at: number;
+}
+
+export interface MessageFocusTable {
+  message_id: number;
+  user_id: number;
+  created_at: number;
+}
+
+export interface MessagesTables {
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  message_stream: MessageStreamTable;
+  read_positions: ReadPositionsTable;
+  message_focus: MessageFocusTable;
+}
