@@ -39,7 +39,7 @@ const conversation = (p: Person, name: string) => p.page.getByRole('navigation',
 
 async function send(p: Person, text: string) {
   await p.page.getByLabel('Message', { exact: true }).fill(text);
-  await p.page.getByRole('button', { name: 'Send' }).click();
+  await p.page.getByRole('button', { name: 'Send', exact: true }).click();
   await messages(p).getByText(text).waitFor();
 }
 

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Message } from '../sdk/index.ts';
-import { sizeOf, timeOf } from './format.ts';
+import { FileAttachment, ImageAttachment } from './Attachment.tsx';
+import { timeOf } from './format.ts';
 import { useStore } from './hooks.ts';
 import type { Conversation } from './store.ts';
 
@@ -15,11 +16,6 @@ function Text(props: { text: string; mentions: Set<string> }) {
       {parts.map((p, i) => (p.startsWith('@') && props.mentions.has(p.slice(1)) ? <mark key={i} class="mention">{p}</mark> : p))}
     </p>
   );
-}
-
-/** A stored file's URL as an <img>/<a> can load it (same-origin files need the token). */
-function fileUrl(body: Record<string, unknown>): string {
-  return String(body.url ?? '');
 }
 
 export function MessageItem(props: { m: Message; conv: Conversation | undefined; showSender: boolean; mentionables: Set<string> }) {
@@ -50,18 +46,10 @@ export function MessageItem(props: { m: Message; conv: Conversation | undefined;
       content = <Text text={String(m.body.text ?? '')} mentions={props.mentionables} />;
       break;
     case 'image':
-      content = (
-        <a href={fileUrl(m.body)} target="_blank" rel="noopener" class="image-link">
-          <img src={fileUrl(m.body)} alt={String(m.body.name ?? 'Image')} width={Number(m.body.width) || undefined} height={Number(m.body.height) || undefined} loading="lazy" />
-        </a>
-      );
+      content = <ImageAttachment body={m.body} />;
       break;
     case 'file':
-      content = (
-        <a href={fileUrl(m.body)} class="file-link" download={String(m.body.name ?? 'file')}>
-          <span aria-hidden="true">📎</span> {String(m.body.name ?? 'file')} <span class="hint">{typeof m.body.size === 'number' ? sizeOf(m.body.size) : ''}</span>
-        </a>
-      );
+      content = <FileAttachment body={m.body} />;
       break;
     default:
       content = <p class="text"><em>[{m.type} message]</em></p>;

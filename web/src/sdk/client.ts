@@ -104,8 +104,21 @@ export class ParleyClient {
     /** Uploads a file (visible to the app's users, for attachments), reporting progress. */
     upload: (file: Blob & { name?: string }, onProgress?: (p: UploadProgress) => void): Promise<StoredFile> =>
       uploadFile(this.http, file, onProgress),
-    /** A URL for the file's bytes that an <img> or <a> can use (no headers needed). */
-    contentUrl: (id: number) => this.http.url(`/files/${id}/content`, this.token ? { token: this.token } : undefined),
+    /** The address of a file's bytes, as messages carry it (reading it needs the token or a signed URL). */
+    contentUrl: (id: number) => new URL(this.http.url(`/files/${id}/content`), location.href).href,
+    /** The file id behind a content URL of this server, if it is one. */
+    idOf: (url: string): number | undefined => {
+      const m = /\/v1\/files\/([0-9]{1,16})\/content$/.exec(url);
+      return m && new URL(url, location.href).origin === new URL(this.http.url(''), location.href).origin ? Number(m[1]) : undefined;
+    },
+    /** The bytes of a stored file, read with this client's token. */
+    blob: async (id: number): Promise<Blob> => {
+      const res = await fetch(this.http.url(`/files/${id}/content`), { headers: this.http.headers() });
+      if (!res.ok) throw this.http.error(res.status, await res.json().catch(() => undefined));
+      return res.blob();
+    },
+    /** A signed, expiring URL that works without a token (links, downloads). */
+    signedUrl: (id: number, ttlSeconds = 3600) => this.http.request<{ url: string; expiresAt: number }>('POST', `/files/${id}/url`, { ttlSeconds }),
   };
 
   /** The real-time connection (WebSocket), reconnecting by itself. */
