@@ -63,7 +63,7 @@ export function FileAttachment(props: { body: Record<string, unknown> }) {
   };
   return (
     <a href={url} class="file-link" onClick={open} download={name}>
-      <span aria-hidden="true">📎</span> {name} <span class="hint">{typeof props.body.size === 'number' ? sizeOf(props.body.size) : ''}{error && ` — ${error}`}</span>
+      <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path fill="currentColor" d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8zm0 2.5L17.5 8H14zM6 20V4h6v6h6v10z" /></svg> {name} <span class="hint">{typeof props.body.size === 'number' ? sizeOf(props.body.size) : ''}{error && ` — ${error}`}</span>
     </a>
   );
 }

@@ -75,7 +75,7 @@ export function ConversationView(props: { conv: ConvKey }) {
           </button>
         )}
       </header>
-      {typeof group?.announcement === 'string' && group.announcement && <p class="announcement"><strong>Announcement:</strong> {group.announcement}</p>}
+      {group?.notice && <p class="announcement"><strong>Announcement:</strong> {group.notice}</p>}
       <div class="conv-body">
         <div class="messages-wrap">
           <ol class="messages" ref={list} onScroll={onScroll} aria-label="Messages" aria-live="polite" tabIndex={0}>

@@ -147,7 +147,7 @@ function NewGroup(props: { onClose: () => void }) {
   const [members, setMembers] = useState('');
   const f = useSubmit(async () => {
     const ids = await idsOf(members);
-    const g = await s.api.groups.create({ name: name.trim(), ...(ids.length ? { members: ids } : {}) });
+    const g = await s.api.groups.create({ name: name.trim(), ...(ids.length ? { memberIds: ids } : {}) });
     s.groups.set(g.id, g);
     await s.refreshConversations();
     props.onClose();

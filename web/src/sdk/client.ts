@@ -6,7 +6,7 @@
 import { Http, type HttpOptions, type Query } from './http.ts';
 import { ParleySocket, type SocketOptions } from './socket.ts';
 import type {
-  Application, ConversationSummary, Group, HistoryPage, Invitation, JoinPolicy, Member, Message, OutgoingMessage, ReadState, Session, StoredFile, SyncPage, Target, User,
+  Application, ConversationSummary, Group, HistoryPage, Invitation, Results, JoinPolicy, Member, Message, OutgoingMessage, ReadState, Session, StoredFile, SyncPage, Target, User,
 } from './types.ts';
 import { uploadFile, type UploadProgress } from './upload.ts';
 
@@ -76,28 +76,32 @@ export class ParleyClient {
   };
 
   readonly groups = {
-    create: (input: { name: string; members?: number[]; description?: string }) => this.http.request<Group>('POST', '/groups', input),
+    create: async (input: { name: string; memberIds?: number[]; description?: string }): Promise<Group> =>
+      (await this.http.request<{ group: Group }>('POST', '/groups', input)).group,
     get: (id: number) => this.http.request<Group>('GET', `/groups/${id}`),
-    mine: () => this.http.request<{ items: Group[] }>('GET', '/me/groups'),
-    update: (id: number, patch: Record<string, unknown>) => this.http.request<Group>('PATCH', `/groups/${id}`, patch),
+    /** The groups the caller belongs to. */
+    mine: () => this.http.request<{ items: Group[]; next?: string }>('GET', '/groups', undefined, { limit: 200 }),
+    /** Name, description, notice (the announcement shown to members), avatar. */
+    update: (id: number, patch: { name?: string; description?: string; notice?: string; avatar?: string }) => this.http.request<Group>('PATCH', `/groups/${id}`, patch),
+    /** Join policy, invite policy, read receipts, history visibility, capacity. */
+    updateSettings: (id: number, patch: { joinPolicy?: JoinPolicy; readReceipts?: boolean; historyVisible?: boolean; capacity?: number; invitePolicy?: string }) =>
+      this.http.request<Group>('PATCH', `/groups/${id}/settings`, patch),
+    muteAll: (id: number, on: boolean) => (on ? this.http.request<Group>('PUT', `/groups/${id}/mute-all`, { forever: true }) : this.http.request<Group>('DELETE', `/groups/${id}/mute-all`)),
+    transfer: (id: number, userId: number) => this.http.request<Group>('POST', `/groups/${id}/transfer`, { userId }),
     members: (id: number) => this.http.request<{ items: Member[]; total?: number; next?: string }>('GET', `/groups/${id}/members`, undefined, { limit: 200 }),
+    kick: (id: number, userId: number) => this.http.request<unknown>('DELETE', `/groups/${id}/members/${userId}`),
+    leave: (id: number) => this.http.request<unknown>('POST', `/groups/${id}/leave`),
+    mute: (id: number, userId: number, minutes: number) => this.http.request<Results>('POST', `/groups/${id}/mutes`, { userIds: [userId], minutes }),
+    unmute: (id: number, userId: number) => this.http.request<Results>('POST', `/groups/${id}/mutes/remove`, { userIds: [userId] }),
+    setAdmin: (id: number, userId: number, admin: boolean) => this.http.request<Results>('POST', `/groups/${id}/admins${admin ? '' : '/remove'}`, { userIds: [userId] }),
     invite: (id: number, userIds: number[]) => this.http.request<unknown>('POST', `/groups/${id}/invitations`, { userIds }),
     apply: (id: number, reason?: string) => this.http.request<unknown>('POST', `/groups/${id}/applications`, reason ? { reason } : {}),
     applications: (id: number) => this.http.request<{ items: Application[] }>('GET', `/groups/${id}/applications`),
     handleApplication: (groupId: number, applicationId: number, approve: boolean) =>
       this.http.request<unknown>('POST', `/groups/${groupId}/applications/${applicationId}/${approve ? 'approve' : 'reject'}`),
-    kick: (id: number, userId: number) => this.http.request<unknown>('DELETE', `/groups/${id}/members/${userId}`),
-    leave: (id: number) => this.http.request<unknown>('POST', `/groups/${id}/leave`),
-    mute: (id: number, userId: number, untilMs: number) => this.http.request<unknown>('POST', `/groups/${id}/members/${userId}/mute`, { until: untilMs }),
-    unmute: (id: number, userId: number) => this.http.request<unknown>('DELETE', `/groups/${id}/members/${userId}/mute`),
-    setAdmin: (id: number, userId: number, admin: boolean) => this.http.request<unknown>(admin ? 'PUT' : 'DELETE', `/groups/${id}/admins/${userId}`),
-    transfer: (id: number, userId: number) => this.http.request<unknown>('POST', `/groups/${id}/transfer`, { userId }),
-    setJoinPolicy: (id: number, policy: JoinPolicy) => this.http.request<Group>('PATCH', `/groups/${id}`, { joinPolicy: policy }),
-    muteAll: (id: number, on: boolean) => this.http.request<unknown>('PATCH', `/groups/${id}`, { muteAll: on }),
     /** Invitations waiting for the caller's answer. */
     invitations: () => this.http.request<{ items: Invitation[] }>('GET', '/me/invitations'),
     answerInvitation: (invitationId: number, accept: boolean) => this.http.request<unknown>('POST', `/invitations/${invitationId}/${accept ? 'accept' : 'decline'}`),
-    announce: (id: number, text: string) => this.http.request<unknown>('POST', `/groups/${id}/announcements`, { text }),
   };
 
   readonly files = {
