@@ -2,20 +2,10 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
-import type { Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { Browsers, signUp, type Person } from './browser.ts';
-
-/** When set (npm run screenshots), the main screens are saved here for the README. */
-const SHOTS = process.env.PARLEY_SCREENSHOTS;
-const shot = async (page: Page, name: string) => {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png` });
-};
+import { Browsers, shot, signUp, type Person } from './browser.ts';
 
 /** A small real PNG (a 24×16 gradient) made here, so the test ships no binary. */
 function png(): Buffer {
@@ -113,7 +103,11 @@ describe('web client: two people chatting', () => {
     await messages(bob).getByText('Hello @bob, ready for Saturday?').waitFor();
     await messages(bob).getByText('Yes! Bringing the tent.').waitFor();
     await messages(bob).getByRole('img', { name: 'map.png' }).waitFor();
-    await shot(ann.page, 'conversation-list');
+    if (process.env.PARLEY_SCREENSHOTS) {
+      await bob.page.setViewportSize({ width: 390, height: 780 });
+      await shot(bob.page, 'phone');
+      await bob.page.setViewportSize({ width: 1280, height: 800 });
+    }
 
     assert.deepEqual(ann.errors, []);
     assert.deepEqual(bob.errors, []);
