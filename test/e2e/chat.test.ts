@@ -130,7 +130,26 @@ describe('web client: two people chatting', () => {
     assert.deepEqual(bob.errors, []);
   });
 
+  test('scrolling back loads older history', async () => {
+    const annUser = await s.core.users.getByHandle(s.appId, 'ann');
+    const carl = await s.core.users.create(s.appId, { handle: 'carl', displayName: 'Carl' });
+    const token = (await s.core.tokens.issue({ appId: s.appId, kind: 'user', userId: carl.id })).token;
+    for (let i = 1; i <= 45; i++) {
+      const r = await fetch(`${s.url}/v1/users/${annUser.id}/messages`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'text', body: { text: `History line ${i}` } }) });
+      assert.equal(r.status, 201);
+    }
+    await conversation(ann, 'Carl').getByLabel('45 unread').waitFor();
+    await conversation(ann, 'Carl').click();
+    await messages(ann).getByText('History line 45', { exact: true }).waitFor();
+    assert.equal(await messages(ann).getByText('History line 1', { exact: true }).count(), 0, 'the first page holds only the newest');
+    await messages(ann).evaluate((el) => el.scrollTo(0, 0));
+    await messages(ann).getByText('History line 1', { exact: true }).waitFor();
+    await messages(ann).getByText('Beginning of the conversation').waitFor();
+    await conversation(ann, 'Carl').getByLabel('45 unread').waitFor({ state: 'detached' });
+  });
+
   test('after a server restart the client reconnects and shows what it missed', async () => {
+    await conversation(ann, 'Bob Stone').click();
     await ann.page.getByRole('heading', { name: 'Bob Stone' }).waitFor();
     const port = Number(new URL(s.url).port);
     await s.close();

@@ -326,6 +326,7 @@ export class Store {
       t.next = page.next;
       for (const m of page.items) if (m.senderId) this.user(m.senderId);
       if (key === this.active) void this.markRead(key);
+      if (key[0] === 'u' && !t.next) void this.#peerRead(key);
     } finally {
       t.loading = false;
       this.changed();
@@ -340,6 +341,19 @@ export class Store {
     const byId = new Map(t.items.map((m) => [m.id, m]));
     for (const m of page.items) byId.set(m.id, m);
     t.items = [...byId.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Private chats: whether the peer has read my newest message (later moves come as read events). */
+  async #peerRead(key: ConvKey): Promise<void> {
+    const me = this.me?.id;
+    const mine = this.threads.get(key)?.items.filter((m) => m.senderId === me && m.type !== 'revoked').at(-1);
+    if (!mine) return;
+    const r = await this.api.messages.reads(mine.id).catch(() => undefined);
+    const c = this.conversations.get(key);
+    if (r?.read && c && mine.seq > c.peerReadSeq) {
+      c.peerReadSeq = mine.seq;
+      this.changed();
+    }
   }
 
   async markRead(key: ConvKey): Promise<void> {
