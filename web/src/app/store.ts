@@ -317,6 +317,7 @@ export class Store {
       this.threads.set(key, t);
     }
     t.loading = true;
+    const first = t.items.length === 0;
     this.changed();
     try {
       const page = await this.api.messages.history(targetOf(key), { limit: 30, ...(t.next ? { cursor: t.next } : {}) });
@@ -326,7 +327,7 @@ export class Store {
       t.next = page.next;
       for (const m of page.items) if (m.senderId) this.user(m.senderId);
       if (key === this.active) void this.markRead(key);
-      if (key[0] === 'u' && !t.next) void this.#peerRead(key);
+      if (key[0] === 'u' && first) void this.#peerRead(key);
     } finally {
       t.loading = false;
       this.changed();
