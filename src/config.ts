@@ -97,6 +97,8 @@ export const settings = {
   signup: setting({ env: 'PARLEY_SIGNUP', flag: '--signup', default: true, description: 'Let anyone create a password account with POST /v1/auth/signup.', parse: bool }),
   authRatePerIp: setting({ env: 'PARLEY_AUTH_RATE_IP', flag: '--auth-rate-ip', default: 30, description: 'Sign-up and sign-in attempts allowed per client address per minute (then 429).', parse: int(1, 1_000_000) }),
   authRatePerHandle: setting({ env: 'PARLEY_AUTH_RATE_HANDLE', flag: '--auth-rate-handle', default: 10, description: 'Failed sign-ins allowed per username per minute (then 429).', parse: int(1, 1_000_000) }),
+  dtalkApp: setting({ env: 'PARLEY_DTALK_APP', flag: '--dtalk-app', default: 0, description: 'Id of the app whose users the dtalk dialect serves (dtalk signatures name no Parley app); 0 uses the default app.', parse: int(0, Number.MAX_SAFE_INTEGER) }),
+  dtalkMockTokens: setting({ env: 'PARLEY_DTALK_MOCK_TOKENS', flag: '--dtalk-mock-tokens', default: false, description: 'Development only: accept the original dtalk MOCK and MOCK2 FZM-SIGNATURE values as two fixed users.', parse: bool }),
 } as const;
 
 type Settings = typeof settings;

@@ -9,12 +9,14 @@ import { createCore, type Core } from './core/core.ts';
 import { SnowflakeIds } from './core/ids.ts';
 import { buildHttp } from './http/app.ts';
 import { messageRoutes } from './http/native/routes/messages.ts';
+import { dialectPlugins } from './http/dialects.ts';
 import { messageSyncRoutes } from './http/native/routes/messages-sync.ts';
 import { openBlobs, storageAndCallSettings } from './blobs/open.ts';
 import { startHousekeeping } from './housekeeping.ts';
 import { fileRoutes } from './http/native/routes/files.ts';
 import { uploadRoutes } from './http/native/routes/uploads.ts';
 import { callRoutes } from './http/native/routes/calls.ts';
+import { dtalkDialect } from './http/dtalk/index.ts';
 import { createLogger } from './logger.ts';
 import { kyselyStore } from './store/kysely-store.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -94,7 +96,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   const bootstrap = await bootstrapDefaultApp(core);
   const nativeRoutes = [messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
-  const app = await buildHttp({ config, core, logger, nativeRoutes });
+  const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
+  plugins.push(dtalkDialect(core, config));
+  const app = await buildHttp({ config, core, logger, nativeRoutes, plugins });
   const stopHousekeeping = startHousekeeping(core, logger);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

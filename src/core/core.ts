@@ -14,6 +14,7 @@ import type { IdGenerator } from './ids.ts';
 import type { Store } from './ports.ts';
 import { Tokens } from './tokens.ts';
 import { Users } from './users.ts';
+import { Devices } from './devices.ts';
 import { Messages } from './messages/messages.ts';
 import type { MessagingSettings } from './messages/context.ts';
 import { noGroupsGate } from './messages/no-groups-gate.ts';
@@ -46,6 +47,7 @@ export interface Core {
   readonly apps: Apps;
   readonly users: Users;
   readonly tokens: Tokens;
+  readonly devices: Devices;
   readonly messages: Messages;
   readonly files: Files;
   readonly uploads: Uploads;
@@ -74,6 +76,7 @@ export function createCore(deps: CoreDeps): Core {
     apps: new Apps(base),
     users: new Users({ ...base, events }),
     tokens: new Tokens({ ...base, events, userTokenTtlSeconds: deps.settings.userTokenTtlSeconds }),
+    devices: new Devices(base),
     // Group rules reach messages only through GroupGate; until groups are wired here, there are none.
     messages: new Messages({ ...base, events, gate: noGroupsGate, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) }),
     files,

@@ -2,6 +2,7 @@
 // by an adapter (src/store, src/bus, src/blobs). Each states its guarantee.
 
 import type { App, TokenRecord, User } from './model.ts';
+import type { DeviceRecord } from './devices.ts';
 import type { MessagingRepositories } from './messages/ports.ts';
 import type { FileRepo, UploadRepo } from './files/ports.ts';
 import type { CallRepo } from './calls/ports.ts';
@@ -44,6 +45,16 @@ export interface TokenRepo {
   revoke(id: number, at: number): Promise<boolean>;
 }
 
+/** Devices users sign in from (src/core/devices.ts). Keyed by (userId, uuid). */
+export interface DeviceRepo {
+  /** Inserts the device, or replaces kind, name and both times when (userId, uuid) exists. */
+  signIn(d: DeviceRecord): Promise<void>;
+  seen(userId: number, uuid: string, at: number): Promise<void>;
+  /** The device of one of `kinds` that signed in last. */
+  latest(userId: number, kinds: readonly string[]): Promise<DeviceRecord | undefined>;
+  get(userId: number, uuid: string): Promise<DeviceRecord | undefined>;
+}
+
 export interface Repositories extends MessagingRepositories {
   apps: AppRepo;
   users: UserRepo;
@@ -51,6 +62,7 @@ export interface Repositories extends MessagingRepositories {
   files: FileRepo;
   uploads: UploadRepo;
   calls: CallRepo;
+  devices: DeviceRepo;
 }
 
 /**

@@ -13,9 +13,9 @@ import type { Core } from '../core/core.ts';
 import { ErrorBody, User } from './native/schemas.ts';
 import { nativePlugin, type NativeRoutes } from './native/plugin.ts';
 import { createMetrics, opsRoutes } from './ops.ts';
+import { Message } from './native/message-schemas.ts';
 import { authRoutes } from './native/routes/auth.ts';
 import { webClient } from './web.ts';
-import { Message } from './native/message-schemas.ts';
 
 export interface HttpOptions {
   config: Config;

@@ -7,6 +7,7 @@ import { fileRepo, uploadRepo } from './repos/files.ts';
 import { callRepo } from './repos/calls.ts';
 import { tokenRepo } from './repos/tokens.ts';
 import { userRepo } from './repos/users.ts';
+import { deviceRepo } from './repos/devices.ts';
 import { conversationRepo } from './repos/messages-conversations.ts';
 import { messageRepo } from './repos/messages.ts';
 import { focusRepo, readPositionRepo } from './repos/messages-reads.ts';
@@ -18,6 +19,7 @@ export function repositories(db: Kysely<Database>, engine: Engine): Repositories
     apps: appRepo(db),
     users: userRepo(db),
     tokens: tokenRepo(db),
+    devices: deviceRepo(db),
     conversations: conversationRepo(db),
     messages: messageRepo(db),
     readPositions: readPositionRepo(db),

@@ -4,5 +4,6 @@ import type { MessagesTables } from './tables/messages.ts';
 
 import type { FileTables } from './tables/files.ts';
 import type { CallTables } from './tables/calls.ts';
+import type { DeviceTables } from './tables/devices.ts';
 
-export interface Database extends FoundationTables, MessagesTables, FileTables, CallTables {}
+export interface Database extends FoundationTables, MessagesTables, FileTables, CallTables, DeviceTables {}

@@ -3,6 +3,7 @@ import * as foundation from './0001-foundation.ts';
 import * as messages from './0003-messages.ts';
 import * as files from './0004-files.ts';
 import * as calls from './0005-calls.ts';
+import * as dtalk from './0006-dtalk.ts';
 
 // Every migration, in order. Names sort; each domain adds its own file.
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0003-messages': messages,
   '0004-files': files,
   '0005-calls': calls,
+  '0006-dtalk': dtalk,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,176 @@
+// dtalk messages ↔ Parley's stored message shape (core/messages model: a type
+// naming a payload, the payload's fields in Parley's names, and `ext` for
+// what a dialect carries beside it). Text, audio, image, video, file and
+// contact cards map onto core types so every dialect sees them; dtalk-only
+// payloads (bank card, forward, transfer, red packet) are `x-dtalk-…` types
+// whose body is the payload's protobuf JSON, so they round-trip exactly.
+// `source` and `reference` ride in `ext.dtalk`.
+
+import { ProtoDecodeError, decode, encode } from '../proto/codec.ts';
+import { MsgType, type Common, type Reference, type Source } from '../proto/messages.ts';
+import { type as protoType } from '../proto/schema.ts';
+
+/** What a sender hands to core (structurally core's MessageInput). */
+export interface MessageInput {
+  type: string;
+  body: Record<string, unknown>;
+  ext?: Record<string, unknown> | null;
+  clientId?: string | null;
+}
+
+/** The stored message as far as dtalk needs it (structurally core's Message). */
+export interface StoredMessage {
+  id: number;
+  kind: 'group' | 'private';
+  groupId: number | null;
+  senderId: number | null;
+  recipientId: number | null;
+  clientId: string | null;
+  type: string;
+  body: Record<string, unknown>;
+  ext: Record<string, unknown> | null;
+  createdAt: number;
+}
+
+/** How user ids and dtalk addresses are turned into each other. */
+export interface Names {
+  idsOf(addresses: readonly string[]): Promise<number[]>;
+  addressOf(userId: number): Promise<string>;
+}
+
+const DIALECT_TYPES: Readonly<Record<number, string>> = {
+  [MsgType.Card]: 'x-dtalk-card',
+  [MsgType.Forward]: 'x-dtalk-forward',
+  [MsgType.Transfer]: 'x-dtalk-transfer',
+  [MsgType.RedPacket]: 'x-dtalk-redpacket',
+};
+const DIALECT_PAYLOADS: Readonly<Record<string, [number, string]>> = {
+  'x-dtalk-card': [MsgType.Card, 'imparse.proto.CardMsg'],
+  'x-dtalk-forward': [MsgType.Forward, 'imparse.proto.ForwardMsg'],
+  'x-dtalk-transfer': [MsgType.Transfer, 'imparse.proto.TransferMsg'],
+  'x-dtalk-redpacket': [MsgType.RedPacket, 'imparse.proto.RedPacketMsg'],
+};
+
+/** The payload as protobuf JSON (proto field names, 64-bit as strings, bytes as base64), defaults omitted. */
+function payloadJson(typeName: string, bytes: Uint8Array): Record<string, unknown> {
+  const t = protoType(typeName);
+  try {
+    return t.toObject(t.decode(bytes), { longs: String, enums: Number, bytes: String }) as Record<string, unknown>;
+  } catch (e) {
+    throw new ProtoDecodeError(typeName, e);
+  }
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const omitEmpty = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== '' && v !== 0 && v !== undefined));
+
+/** A Common from a client → the core send input. Throws ProtoDecodeError on a payload that does not parse. */
+export async function inputOf(c: Common, names: Names): Promise<MessageInput> {
+  const ext: Record<string, unknown> = {};
+  if (c.source) ext.source = c.source;
+  if (c.reference && (c.reference.topic || c.reference.ref)) ext.reference = { topic: String(c.reference.topic), ref: String(c.reference.ref) };
+  const input = (type: string, body: Record<string, unknown>): MessageInput => ({
+    type,
+    body,
+    ext: Object.keys(ext).length ? { dtalk: ext } : null,
+    clientId: c.seq === '' ? null : c.seq,
+  });
+  switch (c.msgType) {
+    case MsgType.Text: {
+      const m = decode<{ content: string; mention: string[] }>('imparse.proto.TextMsg', c.msg);
+      const body: Record<string, unknown> = { text: m.content };
+      if (m.mention.length) body.mentions = await names.idsOf(m.mention);
+      return input('text', body);
+    }
+    case MsgType.Audio: {
+      const m = decode<{ mediaUrl: string; time: number }>('imparse.proto.AudioMsg', c.msg);
+      return input('audio', { url: m.mediaUrl, duration: m.time });
+    }
+    case MsgType.Image: {
+      const m = decode<{ mediaUrl: string; height: number; width: number }>('imparse.proto.ImageMsg', c.msg);
+      return input('image', { url: m.mediaUrl, height: m.height, width: m.width });
+    }
+    case MsgType.Video: {
+      const m = decode<{ mediaUrl: string; time: number; height: number; width: number }>('imparse.proto.VideoMsg', c.msg);
+      return input('video', { url: m.mediaUrl, duration: m.time, height: m.height, width: m.width });
+    }
+    case MsgType.File: {
+      const m = decode<{ mediaUrl: string; name: string; md5: string; size: number | bigint }>('imparse.proto.FileMsg', c.msg);
+      return input('file', { url: m.mediaUrl, name: m.name, md5: m.md5, size: Number(m.size) });
+    }
+    case MsgType.ContactCard: {
+      const m = decode<{ type: number; id: string; name: string; avatar: string; server: string; inviter: string }>('imparse.proto.ContactCardMsg', c.msg);
+      return input('contact', { handle: m.id, name: m.name, avatar: m.avatar, extra: { type: m.type, server: m.server, inviter: m.inviter } });
+    }
+    default: {
+      const type = DIALECT_TYPES[c.msgType];
+      if (!type) throw new ProtoDecodeError('client msgType', new Error(`msgType ${c.msgType} is not sent by clients`));
+      return input(type, payloadJson(DIALECT_PAYLOADS[type][1], c.msg));
+    }
+  }
+}
+
+/** The msgType and payload bytes of a stored message, for clients. */
+export async function payloadOf(m: StoredMessage, names: Names): Promise<{ msgType: number; msg: Uint8Array }> {
+  const b = m.body;
+  switch (m.type) {
+    case 'text': {
+      const mentions = Array.isArray(b.mentions) ? await Promise.all((b.mentions as number[]).map((id) => names.addressOf(id))) : [];
+      return { msgType: MsgType.Text, msg: encode('imparse.proto.TextMsg', { content: str(b.text), mention: mentions }) };
+    }
+    case 'audio':
+      return { msgType: MsgType.Audio, msg: encode('imparse.proto.AudioMsg', { mediaUrl: str(b.url), time: Math.round(num(b.duration)) }) };
+    case 'image':
+      return { msgType: MsgType.Image, msg: encode('imparse.proto.ImageMsg', { mediaUrl: str(b.url), height: num(b.height), width: num(b.width) }) };
+    case 'video':
+      return { msgType: MsgType.Video, msg: encode('imparse.proto.VideoMsg', { mediaUrl: str(b.url), time: Math.round(num(b.duration)), height: num(b.height), width: num(b.width) }) };
+    case 'file':
+      return { msgType: MsgType.File, msg: encode('imparse.proto.FileMsg', { mediaUrl: str(b.url), name: str(b.name), md5: str(b.md5), size: num(b.size) }) };
+    case 'contact': {
+      const extra = (b.extra ?? {}) as Record<string, unknown>;
+      const id = str(b.handle) || (typeof b.userId === 'number' ? await names.addressOf(b.userId) : '');
+      return {
+        msgType: MsgType.ContactCard,
+        msg: encode('imparse.proto.ContactCardMsg', omitEmpty({ type: num(extra.type) || 1, id, name: str(b.name), avatar: str(b.avatar), server: str(extra.server), inviter: str(extra.inviter) })),
+      };
+    }
+    default: {
+      const known = DIALECT_PAYLOADS[m.type];
+      if (known) {
+        const t = protoType(known[1]);
+        return { msgType: known[0], msg: t.encode(t.fromObject(b)).finish() };
+      }
+      // A type dtalk has no payload for (another dialect's location, card,
+      // custom…): shown as text, so the conversation stays readable.
+      const text = typeof b.text === 'string' && b.text !== '' ? b.text : `[${m.type}]`;
+      return { msgType: MsgType.Text, msg: encode('imparse.proto.TextMsg', { content: text }) };
+    }
+  }
+}
+
+/** A stored message as the Common clients receive (op 9, sync-record). */
+export async function commonOf(m: StoredMessage, names: Names): Promise<Partial<Common>> {
+  const { msgType, msg } = await payloadOf(m, names);
+  const dtalk = ((m.ext ?? {}).dtalk ?? {}) as { source?: Source; reference?: { topic: string; ref: string } };
+  const reference: Reference | null = dtalk.reference ? { topic: BigInt(dtalk.reference.topic), ref: BigInt(dtalk.reference.ref) } : null;
+  return {
+    channelType: m.kind === 'group' ? 1 : 0,
+    mid: m.id,
+    seq: m.clientId ?? '',
+    from: m.senderId === null ? '' : await names.addressOf(m.senderId),
+    target: m.kind === 'group' ? String(m.groupId) : m.recipientId === null ? '' : await names.addressOf(m.recipientId),
+    msgType,
+    msg,
+    datetime: m.createdAt,
+    ...(dtalk.source ? { source: dtalk.source } : {}),
+    ...(reference ? { reference } : {}),
+  };
+}
+
+/** The payload as the JSON object pri-chat-record returns as `content`. */
+export async function contentOf(m: StoredMessage, names: Names): Promise<Record<string, unknown>> {
+  const { msgType, msg } = await payloadOf(m, names);
+  const typeName = { [MsgType.Text]: 'imparse.proto.TextMsg', [MsgType.Audio]: 'imparse.proto.AudioMsg', [MsgType.Image]: 'imparse.proto.ImageMsg', [MsgType.Video]: 'imparse.proto.VideoMsg', [MsgType.File]: 'imparse.proto.FileMsg', [MsgType.ContactCard]: 'imparse.proto.ContactCardMsg', [MsgType.Card]: 'imparse.proto.CardMsg', [MsgType.Forward]: 'imparse.proto.ForwardMsg', [MsgType.Transfer]: 'imparse.proto.TransferMsg', [MsgType.RedPacket]: 'imparse.proto.RedPacketMsg' }[msgType];
+  return typeName ? payloadJson(typeName, msg) : {};
+}

@@ -1,0 +1,61 @@
+// §11 /app/user/login: the sign-in check the socket gateway also makes
+// (spec/origins.md "/app/user/login"). connType 0 = sign-in by hand,
+// 1 = automatic reconnect; a phone may reconnect only while it is the
+// phone that signed in last (-1016 with that phone's details otherwise).
+
+import type { Core } from '../../../core/core.ts';
+import type { DtalkCaller } from '../auth.ts';
+import { bind } from '../bind.ts';
+import { DtalkCode, DtalkFailure } from '../errors.ts';
+import { Device } from '../proto/messages.ts';
+import type { DtalkRoutes } from '../route.ts';
+
+export const ConnType = { connect: 0, reconnect: 1 } as const;
+
+/** Phones: the device kinds the reconnect rule applies to. */
+export const MOBILE_KINDS: readonly string[] = ['Android', 'IOS'];
+
+export interface DeviceHeaders {
+  uuid: string;
+  /** FZM-DEVICE: the protobuf enum name (Android, IOS, Windows, Linux, MacOS, Web). */
+  kind: string;
+  name: string;
+}
+
+export function deviceNumber(kind: string): number {
+  return Object.hasOwn(Device, kind) ? Device[kind as keyof typeof Device] : -1;
+}
+
+/** The -1016 refusal as the original words it, or undefined when the sign-in is accepted. */
+export async function signInDevice(core: Core, caller: DtalkCaller, device: DeviceHeaders, connType: number): Promise<DtalkFailure | undefined> {
+  const result = await core.devices.signIn(caller.appId, caller.userId, {
+    uuid: device.uuid,
+    kind: device.kind,
+    name: device.name,
+    resume: connType === ConnType.reconnect,
+    exclusiveKinds: MOBILE_KINDS,
+  });
+  if (result.ok) return undefined;
+  const newer = result.newer;
+  return new DtalkFailure(DtalkCode.reconnectRefused, {
+    code: DtalkCode.reconnectRefused.result,
+    message: { datetime: newer.signedInAt, device: deviceNumber(newer.kind), deviceName: newer.name, uuid: newer.uuid },
+    service: '',
+  });
+}
+
+const header = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
+
+export const userRoutes: DtalkRoutes = ({ core }) => [
+  {
+    path: '/app/user/login',
+    async handler(req) {
+      const { connType } = bind({ connType: { kind: 'int' } }, req.body);
+      const h = req.raw.headers;
+      const device = { uuid: header(h['fzm-uuid']), kind: header(h['fzm-device']), name: header(h['fzm-device-name']) };
+      const refused = await signInDevice(core, req.caller, device, Number(connType));
+      if (refused) throw refused;
+      return { address: req.caller.address };
+    },
+  },
+];

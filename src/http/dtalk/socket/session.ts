@@ -1,0 +1,222 @@
+// One dtalk socket connection (the original's comet, spec/origins.md "Socket
+// gateway"): binary frames with the 20-byte header; Auth must come first
+// (other frames are ignored until then); heartbeats are answered with a
+// 4-byte body; pushes are op 9 with this connection's own seq and are
+// re-sent every `rtoMs` until the client acks them with op 10.
+
+import type { WebSocket } from 'ws';
+import type { DtalkCaller } from '../auth.ts';
+import { FrameError, Op, decodeFrame, encodeFrame, type Frame } from '../proto/frame.ts';
+
+export const SessionState = { awaitingAuth: 0, authenticating: 1, open: 2, closed: 3 } as const;
+type SessionState = (typeof SessionState)[keyof typeof SessionState];
+
+export interface SessionDeviceInfo {
+  uuid: string;
+  /** Device enum name (Android, IOS, …) or '' when the Login ext named none we know. */
+  kind: string;
+  name: string;
+}
+
+/** What the session asks of the socket endpoint: auth and sends go to core. */
+export interface SessionHost {
+  now(): number;
+  /** Resolves the Auth frame body: the caller, or a refusal body to answer on op 2 (socket stays open). Throws to close. */
+  authenticate(session: DtalkSession, body: Uint8Array): Promise<{ caller: DtalkCaller; device: SessionDeviceInfo } | { refusal: Uint8Array }>;
+  /** Registers an authenticated session (after op 2 is sent). */
+  opened(session: DtalkSession): void;
+  /** An op 7 send; resolves with the op 8 body (a CommonAck envelope). A throw sends no ack. */
+  send(session: DtalkSession, body: Uint8Array): Promise<Uint8Array>;
+  closed(session: DtalkSession): void;
+  log(err: unknown, msg: string): void;
+}
+
+interface Pending {
+  bytes: Buffer;
+  sentAt: number;
+}
+
+/** Pushes kept un-acked per connection; a client that stops acking is disconnected past this. */
+const MAX_PENDING = 1024;
+
+export class DtalkSession {
+  readonly id: number;
+  readonly #ws: WebSocket;
+  readonly #host: SessionHost;
+  #state: SessionState = SessionState.awaitingAuth;
+  #caller: DtalkCaller | undefined;
+  #device: SessionDeviceInfo | undefined;
+  #seq = 0;
+  readonly #pending = new Map<number, Pending>();
+  /** Frames that arrived while Auth was being checked, handled in order after it. */
+  #early: Frame[] = [];
+  /** Client seqs of messages this connection sent over the socket (not pushed back to it). */
+  readonly #ownSends = new Set<string>();
+  lastSeen: number;
+  readonly openedAt: number;
+
+  constructor(id: number, ws: WebSocket, host: SessionHost) {
+    this.id = id;
+    this.#ws = ws;
+    this.#host = host;
+    this.openedAt = host.now();
+    this.lastSeen = this.openedAt;
+    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => this.#onMessage(toBuffer(data)));
+    ws.on('close', () => this.#onClosed());
+    ws.on('error', () => this.#onClosed());
+  }
+
+  get caller(): DtalkCaller | undefined {
+    return this.#caller;
+  }
+  get device(): SessionDeviceInfo | undefined {
+    return this.#device;
+  }
+  get isOpen(): boolean {
+    return this.#state === SessionState.open;
+  }
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  #onMessage(data: Buffer): void {
+    if (this.#state === SessionState.closed) return;
+    let frame: Frame;
+    try {
+      frame = decodeFrame(data);
+    } catch (e) {
+      // The original drops the connection on a malformed frame.
+      if (e instanceof FrameError) return this.close();
+      throw e;
+    }
+    this.lastSeen = this.#host.now();
+    if (this.#state === SessionState.authenticating) {
+      if (this.#early.length < 16) this.#early.push(frame);
+      return;
+    }
+    this.#handle(frame);
+  }
+
+  #handle(frame: Frame): void {
+    if (this.#state === SessionState.awaitingAuth) {
+      if (frame.op === Op.auth) void this.#auth(frame);
+      return; // frames other than Auth are ignored until Auth
+    }
+    if (this.#state !== SessionState.open) return;
+    switch (frame.op) {
+      case Op.heartbeat:
+        this.write({ op: Op.heartbeatReply, seq: frame.seq, body: ONLINE_ZERO });
+        return;
+      case Op.receiveMsgReply:
+        this.#pending.delete(frame.ack);
+        return;
+      case Op.sendMsg:
+        void this.#send(frame);
+        return;
+      case Op.disconnect:
+        this.write({ op: Op.disconnectReply, seq: frame.seq });
+        this.close();
+        return;
+      default:
+        return; // sync (14/15) is disabled in the original; other ops are the server's
+    }
+  }
+
+  async #auth(frame: Frame): Promise<void> {
+    this.#state = SessionState.authenticating;
+    try {
+      const result = await this.#host.authenticate(this, frame.body);
+      if ((this.#state as SessionState) === SessionState.closed) return;
+      if ('refusal' in result) {
+        this.write({ op: Op.authReply, seq: frame.seq, body: result.refusal });
+        this.#state = SessionState.awaitingAuth;
+      } else {
+        this.#caller = result.caller;
+        this.#device = result.device;
+        this.#state = SessionState.open;
+        this.write({ op: Op.authReply, seq: frame.seq });
+        this.#host.opened(this);
+      }
+    } catch (e) {
+      this.#host.log(e, 'dtalk socket auth refused');
+      this.close();
+      return;
+    }
+    const early = this.#early;
+    this.#early = [];
+    for (const f of early) this.#handle(f);
+  }
+
+  isOwnSend(clientId: string): boolean {
+    return this.#ownSends.has(clientId);
+  }
+
+  /** Marks a client seq as sent by this connection, before the send commits. */
+  markOwnSend(clientId: string): void {
+    if (this.#ownSends.size >= 256) this.#ownSends.delete(this.#ownSends.values().next().value as string);
+    this.#ownSends.add(clientId);
+  }
+
+  async #send(frame: Frame): Promise<void> {
+    try {
+      const body = await this.#host.send(this, frame.body);
+      this.write({ op: Op.sendMsgReply, seq: frame.seq, ack: frame.seq, body });
+    } catch (e) {
+      this.#host.log(e, 'dtalk socket send refused');
+      // The original answers a failed send with no ack; the client re-sends or
+      // falls back to /record/push. The connection stays.
+    }
+  }
+
+  /** Pushes a business envelope as op 9 with the next seq of this connection; kept until acked. */
+  push(body: Uint8Array): void {
+    if (this.#state !== SessionState.open) return;
+    if (this.#pending.size >= MAX_PENDING) return this.close();
+    const seq = ++this.#seq;
+    const bytes = encodeFrame({ op: Op.receiveMsg, seq, body });
+    this.#pending.set(seq, { bytes, sentAt: this.#host.now() });
+    this.#ws.send(bytes);
+  }
+
+  /** Re-sends every push older than `rtoMs` that is still un-acked. */
+  retransmit(rtoMs: number): void {
+    if (this.#state !== SessionState.open) return;
+    const now = this.#host.now();
+    for (const p of this.#pending.values()) {
+      if (now - p.sentAt < rtoMs) continue;
+      p.sentAt = now;
+      this.#ws.send(p.bytes);
+    }
+  }
+
+  write(f: Partial<Frame> & { op: number }): void {
+    if (this.#ws.readyState === this.#ws.OPEN) this.#ws.send(encodeFrame(f));
+  }
+
+  close(): void {
+    if (this.#state === SessionState.closed) return;
+    this.#onClosed();
+    try {
+      this.#ws.close();
+    } catch {
+      this.#ws.terminate();
+    }
+  }
+
+  #onClosed(): void {
+    if (this.#state === SessionState.closed) return;
+    this.#state = SessionState.closed;
+    this.#pending.clear();
+    this.#early = [];
+    this.#host.closed(this);
+  }
+}
+
+/** The heartbeat reply body: int32 "online", always 0. */
+const ONLINE_ZERO = new Uint8Array(4);
+
+function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
