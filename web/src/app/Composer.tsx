@@ -125,7 +125,7 @@ export function Composer(props: { conv: ConvKey; members: User[]; disabled?: str
           e.currentTarget.value = '';
           if (f) void attach(f);
         }} />
-        <textarea ref={input} rows={1} aria-label="Message" placeholder="Write a message… (@ to mention)" value={text} onInput={(e) => { setText(e.currentTarget.value); setPick(0); }} onKeyDown={onKey} maxLength={10000} />
+        <textarea ref={input} rows={Math.min(5, text.split("\n").length)} aria-label="Message" placeholder="Write a message…" value={text} onInput={(e) => { setText(e.currentTarget.value); setPick(0); }} onKeyDown={onKey} maxLength={10000} />
         <button type="submit" class="primary send" disabled={!text.trim()}>Send</button>
       </div>
     </form>

@@ -3,7 +3,6 @@ import type { Message } from '../sdk/index.ts';
 import { FileAttachment, ImageAttachment } from './Attachment.tsx';
 import { timeOf } from './format.ts';
 import { useStore } from './hooks.ts';
-import type { Conversation } from './store.ts';
 
 /** How long after sending the sender may still revoke (the server's default window). */
 const REVOKE_WINDOW_MS = 2 * 60_000;
@@ -18,7 +17,7 @@ function Text(props: { text: string; mentions: Set<string> }) {
   );
 }
 
-export function MessageItem(props: { m: Message; conv: Conversation | undefined; showSender: boolean; mentionables: Set<string> }) {
+export function MessageItem(props: { m: Message; readMark: boolean; showSender: boolean; mentionables: Set<string> }) {
   const s = useStore();
   const { m } = props;
   const mine = m.senderId === s.me?.id;
@@ -54,7 +53,6 @@ export function MessageItem(props: { m: Message; conv: Conversation | undefined;
     default:
       content = <p class="text"><em>[{m.type} message]</em></p>;
   }
-  const peerRead = m.kind === 'private' && mine && props.conv && props.conv.peerReadSeq >= m.seq;
   return (
     <li class={`msg${mine ? ' mine' : ''}`} data-seq={m.seq} data-id={m.id}>
       {props.showSender && !mine && <span class="sender">{who}</span>}
@@ -62,7 +60,7 @@ export function MessageItem(props: { m: Message; conv: Conversation | undefined;
       <span class="meta">
         <time dateTime={new Date(m.createdAt).toISOString()}>{timeOf(m.createdAt)}</time>
         {mine && typeof m.readCount === 'number' && <span class="receipt">· Read by {m.readCount}</span>}
-        {peerRead && <span class="receipt">· Read</span>}
+        {props.readMark && <span class="receipt">· Read</span>}
         {canRevoke && (
           <button type="button" class="link revoke" onClick={() => void s.revoke(m)} aria-label="Revoke this message">
             Revoke
