@@ -100,7 +100,12 @@ export function GroupPanel(props: { groupId: number; onClose: () => void }) {
       {mine && (
         <section aria-labelledby="gp-invite">
           <h3 id="gp-invite">Invite</h3>
-          <form class="inline" onSubmit={(e) => { e.preventDefault(); void act('Invitation sent', async () => { await s.api.groups.invite(id, await idsOf(invitees)); setInvitees(''); }); }}>
+          <form class="inline" onSubmit={(e) => { e.preventDefault(); void act('Invitation sent', async () => {
+            const r = await s.api.groups.invite(id, await idsOf(invitees));
+            const failed = r.results.filter((x) => !x.ok);
+            if (failed.length) throw new Error(failed.map((x) => `${s.users.get(x.userId)?.handle ?? x.userId}: ${x.reason ?? 'not invited'}`).join('; '));
+            setInvitees('');
+          }); }}>
             <label>Usernames<input name="invitees" required placeholder="ann, bob" value={invitees} onInput={(e) => setInvitees(e.currentTarget.value)} /></label>
             <button type="submit">Invite</button>
           </form>

@@ -5,6 +5,7 @@ import { preview, timeOf } from './format.ts';
 import { errorText, useStore } from './hooks.ts';
 import { groupKey, userKey, type ConvKey } from './keys.ts';
 import { store } from './store.ts';
+import { ParleyError } from '../sdk/index.ts';
 
 const go = (key: ConvKey) => {
   location.hash = `#/${key}`;
@@ -179,12 +180,18 @@ function JoinGroup(props: { onClose: () => void }) {
   const f = useSubmit(async () => {
     const groupId = Number(id.trim());
     if (!Number.isSafeInteger(groupId) || groupId <= 0) throw new Error('a group id is a number');
-    const r = (await s.api.groups.apply(groupId, reason.trim() || undefined)) as { status?: string } | undefined;
-    await s.refreshConversations();
-    if (s.conversations.has(groupKey(groupId))) {
+    let r;
+    try {
+      r = await s.api.groups.apply(groupId, reason.trim() || undefined);
+    } catch (e) {
+      if (e instanceof ParleyError && e.code === 'join_refused') throw new Error('This group does not accept requests to join; ask a member to invite you.');
+      throw e;
+    }
+    if (r.outcome === 'joined') {
+      await s.refreshConversations();
       props.onClose();
       go(groupKey(groupId));
-    } else setDone(r?.status === 'rejected' ? 'This group does not accept new members.' : 'Request sent. An admin of the group will review it.');
+    } else setDone('Request sent. An admin of the group will review it.');
   });
   return (
     <Dialog title="Join a group" onClose={props.onClose}>

@@ -189,7 +189,7 @@ export class Store {
       this.api.groups.mine().catch(() => ({ items: [] as Group[] })),
       this.api.groups.invitations().catch(() => ({ items: [] as Invitation[] })),
     ]);
-    this.invitations = invitations.items.filter((i) => !i.status || i.status === 'pending');
+    this.invitations = invitations.items.filter((i) => i.status === 'pending' && i.inviteeId === this.me?.id);
     for (const i of this.invitations) {
       this.group(i.groupId);
       if (i.inviterId) this.user(i.inviterId);
@@ -402,7 +402,8 @@ export class Store {
     const g = this.groups.get(id);
     if ((!g || refresh) && !this.#pendingGroups.has(id)) {
       this.#pendingGroups.add(id);
-      this.api.groups.get(id).then((x) => {
+      // Members read the whole group; others (an invitation, a left group) its public face.
+      this.api.groups.get(id).catch(async () => (await this.api.groups.publicInfo(id)).group).then((x) => {
         this.groups.set(id, x);
         this.changed();
       }, () => undefined).finally(() => this.#pendingGroups.delete(id));

@@ -6,7 +6,7 @@
 import { Http, type HttpOptions, type Query } from './http.ts';
 import { ParleySocket, type SocketOptions } from './socket.ts';
 import type {
-  Application, ConversationSummary, Group, HistoryPage, Invitation, Results, JoinPolicy, Member, Message, OutgoingMessage, ReadState, Session, StoredFile, SyncPage, Target, User,
+  Application, ConversationSummary, Group, GroupRole, HistoryPage, Invitation, Results, JoinPolicy, Member, Message, OutgoingMessage, ReadState, Session, StoredFile, SyncPage, Target, User,
 } from './types.ts';
 import { uploadFile, type UploadProgress } from './upload.ts';
 
@@ -94,14 +94,18 @@ export class ParleyClient {
     mute: (id: number, userId: number, minutes: number) => this.http.request<Results>('POST', `/groups/${id}/mutes`, { userIds: [userId], minutes }),
     unmute: (id: number, userId: number) => this.http.request<Results>('POST', `/groups/${id}/mutes/remove`, { userIds: [userId] }),
     setAdmin: (id: number, userId: number, admin: boolean) => this.http.request<Results>('POST', `/groups/${id}/admins${admin ? '' : '/remove'}`, { userIds: [userId] }),
-    invite: (id: number, userIds: number[]) => this.http.request<unknown>('POST', `/groups/${id}/invitations`, { userIds }),
-    apply: (id: number, reason?: string) => this.http.request<unknown>('POST', `/groups/${id}/applications`, reason ? { reason } : {}),
-    applications: (id: number) => this.http.request<{ items: Application[] }>('GET', `/groups/${id}/applications`),
+    invite: (id: number, userIds: number[]) => this.http.request<Results>('POST', `/groups/${id}/invitations`, { userIds }),
+    /** Joins at once, waits for an admin, or fails with join_refused, by the group's join policy. */
+    apply: (id: number, reason?: string) => this.http.request<{ outcome: 'joined' | 'pending'; application?: Application }>('POST', `/groups/${id}/applications`, reason ? { reason } : {}),
+    applications: (id: number, status: 'pending' | 'accepted' | 'declined' = 'pending') =>
+      this.http.request<{ items: Application[]; next?: string }>('GET', `/groups/${id}/applications`, undefined, { status, limit: 200 }),
     handleApplication: (groupId: number, applicationId: number, approve: boolean) =>
-      this.http.request<unknown>('POST', `/groups/${groupId}/applications/${applicationId}/${approve ? 'approve' : 'reject'}`),
-    /** Invitations waiting for the caller's answer. */
-    invitations: () => this.http.request<{ items: Invitation[] }>('GET', '/me/invitations'),
-    answerInvitation: (invitationId: number, accept: boolean) => this.http.request<unknown>('POST', `/invitations/${invitationId}/${accept ? 'accept' : 'decline'}`),
+      this.http.request<Application>('POST', `/groups/${groupId}/applications/${applicationId}/decision`, { approve }),
+    /** Invitations the caller sent or received, newest first. */
+    invitations: () => this.http.request<{ items: Invitation[]; next?: string }>('GET', '/groups/invitations', undefined, { limit: 200 }),
+    answerInvitation: (invitationId: number, accept: boolean) => this.http.request<Invitation>('POST', `/groups/invitations/${invitationId}/decision`, { accept }),
+    /** What anyone may see of a group (name, size), and whether the caller is in it. */
+    publicInfo: (id: number) => this.http.request<{ group: Group; joined: boolean; role: GroupRole | null }>('GET', `/groups/${id}/public`),
   };
 
   readonly files = {
