@@ -45,7 +45,7 @@ export function GroupPanel(props: { groupId: number; onClose: () => void }) {
   };
   useEffect(() => {
     if (isAdmin) void loadApplications();
-  }, [id, isAdmin]);
+  }, [id, isAdmin, s.groupEpoch.get(id)]);
 
   const [name, setName] = useState(group?.name ?? '');
   const [announcement, setAnnouncement] = useState(group?.notice ?? '');

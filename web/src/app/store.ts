@@ -39,6 +39,8 @@ export class Store {
   users = new Map<number, User>();
   groups = new Map<number, Group>();
   members = new Map<number, Member[]>();
+  /** Bumped on every event about a group, so open panels re-read what they show (applications). */
+  groupEpoch = new Map<number, number>();
   /** Invitations to groups waiting for this user's answer. */
   invitations: Invitation[] = [];
   active: ConvKey | undefined;
@@ -160,6 +162,7 @@ export class Store {
     }
     const groupId = typeof ev.groupId === 'number' ? ev.groupId : typeof (ev.group as Group | undefined)?.id === 'number' ? (ev.group as Group).id : undefined;
     if (groupId !== undefined) {
+      this.groupEpoch.set(groupId, (this.groupEpoch.get(groupId) ?? 0) + 1);
       this.group(groupId, true);
       if (this.members.has(groupId)) void this.loadMembers(groupId);
     }
