@@ -194,7 +194,7 @@ export class Store {
     ]);
     this.invitations = invitations.items.filter((i) => i.status === 'pending' && i.inviteeId === this.me?.id);
     for (const i of this.invitations) {
-      this.group(i.groupId);
+      this.group(i.groupId, false, true);
       if (i.inviterId) this.user(i.inviterId);
     }
     const seen = new Set<ConvKey>();
@@ -401,12 +401,14 @@ export class Store {
     return u;
   }
 
-  group(id: number, refresh = false): Group | undefined {
+  /** The group, fetched in the background (its public face for non-members: `outside`). */
+  group(id: number, refresh = false, outside = false): Group | undefined {
     const g = this.groups.get(id);
     if ((!g || refresh) && !this.#pendingGroups.has(id)) {
       this.#pendingGroups.add(id);
       // Members read the whole group; others (an invitation, a left group) its public face.
-      this.api.groups.get(id).catch(async () => (await this.api.groups.publicInfo(id)).group).then((x) => {
+      const read = outside ? this.api.groups.publicInfo(id).then((r) => r.group) : this.api.groups.get(id).catch(async () => (await this.api.groups.publicInfo(id)).group);
+      read.then((x) => {
         this.groups.set(id, x);
         this.changed();
       }, () => undefined).finally(() => this.#pendingGroups.delete(id));
