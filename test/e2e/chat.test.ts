@@ -61,7 +61,7 @@ describe('web client: two people chatting', () => {
     await ann.page.getByLabel('Group name').fill('Weekend trip');
     await ann.page.getByRole('button', { name: 'Create group' }).click();
     await ann.page.getByRole('heading', { name: 'Weekend trip' }).waitFor();
-    await ann.page.getByRole('button', { name: 'Group info' }).click();
+    await ann.page.getByRole('button', { name: 'Group info', exact: true }).click();
     await ann.page.getByLabel('Usernames').fill('bob');
     await ann.page.getByRole('button', { name: 'Invite', exact: true }).click();
     await ann.page.getByRole('status').filter({ hasText: 'Invitation sent' }).waitFor();
@@ -122,7 +122,7 @@ describe('web client: two people chatting', () => {
     await conversation(ann, 'Weekend trip').click();
     const groupId = /#\/g([0-9]+)/.exec(ann.page.url())?.[1];
     assert.ok(groupId);
-    await ann.page.getByRole('button', { name: 'Group info' }).click();
+    await ann.page.getByRole('button', { name: 'Group info', exact: true }).click();
     await panel(ann).getByLabel('Who can join').selectOption('open');
     await done(ann, 'Join policy changed');
     await panel(ann).getByLabel('Who can join').selectOption('approval');
