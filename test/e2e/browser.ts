@@ -35,8 +35,12 @@ export class Browsers {
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     const errors: string[] = [];
+    // A failed request is reported by its address (Chromium's own console line for it names none).
     page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
     });
     page.on('pageerror', (e) => errors.push(String(e)));
     return { context, page, errors };
