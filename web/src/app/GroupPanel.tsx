@@ -28,7 +28,10 @@ export function GroupPanel(props: { groupId: number; onClose: () => void }) {
       setStatus(label);
       s.group(id, true);
       await s.loadMembers(id);
-      if (isAdmin) await loadApplications();
+      // The action may have changed my own role (a transfer): ask again.
+      const role = s.members.get(id)?.find((m) => m.userId === s.me?.id)?.role;
+      if (role && RANK[role] >= RANK.admin) await loadApplications();
+      else setApplications([]);
     } catch (e) {
       setError(errorText(e));
     }

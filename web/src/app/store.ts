@@ -162,10 +162,12 @@ export class Store {
     }
     const groupId = typeof ev.groupId === 'number' ? ev.groupId : typeof (ev.group as Group | undefined)?.id === 'number' ? (ev.group as Group).id : undefined;
     if (groupId !== undefined) {
-      this.groupEpoch.set(groupId, (this.groupEpoch.get(groupId) ?? 0) + 1);
       // An invitation or a refusal concerns a group one is not (yet) in: only its public face is readable.
       this.group(groupId, true, !this.conversations.has(groupKey(groupId)));
-      if (this.members.has(groupId)) void this.loadMembers(groupId);
+      // Panels re-read after the member list (and so my own role) is current.
+      const bump = () => this.groupEpoch.set(groupId, (this.groupEpoch.get(groupId) ?? 0) + 1);
+      if (this.members.has(groupId)) void this.loadMembers(groupId).then(() => { bump(); this.changed(); });
+      else bump();
     }
     this.#refreshSoon();
   }
