@@ -10,6 +10,11 @@ import { SnowflakeIds } from './core/ids.ts';
 import { buildHttp } from './http/app.ts';
 import { messageRoutes } from './http/native/routes/messages.ts';
 import { messageSyncRoutes } from './http/native/routes/messages-sync.ts';
+import { openBlobs, storageAndCallSettings } from './blobs/open.ts';
+import { startHousekeeping } from './housekeeping.ts';
+import { fileRoutes } from './http/native/routes/files.ts';
+import { uploadRoutes } from './http/native/routes/uploads.ts';
+import { callRoutes } from './http/native/routes/calls.ts';
 import { dtalkDialect } from './http/dtalk/index.ts';
 import { createLogger } from './logger.ts';
 import { kyselyStore } from './store/kysely-store.ts';
@@ -61,7 +66,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const store = kyselyStore(engine);
   const ids = new SnowflakeIds(clock, config.nodeId);
   const messaging = { revokeWindowSeconds: config.revokeWindow, maxBytes: config.messageMaxBytes, maxTextChars: config.messageMaxText };
-  const core = createCore({ store, clock, ids, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging } });
+  const blobs = openBlobs(config);
+  const core = createCore({ store, clock, ids, blobs, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, ...storageAndCallSettings(config) } });
 
   let bus: Bus;
   try {
@@ -88,10 +94,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const nativeRoutes = [messageRoutes, messageSyncRoutes, gatewayRoutes(gateway)];
+  const nativeRoutes = [messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
   const plugins: ((app: FastifyInstance) => Promise<void>)[] = [];
   plugins.push(dtalkDialect(core, config));
   const app = await buildHttp({ config, core, logger, nativeRoutes, plugins });
+  const stopHousekeeping = startHousekeeping(core, logger);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -108,6 +115,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       } finally {
         clearTimeout(grace);
         await bus.close();
+        stopHousekeeping();
+        await blobs.close?.();
         await store.close();
       }
     })());

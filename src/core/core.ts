@@ -3,6 +3,11 @@
 // dialect and to the gateway.
 
 import { Apps } from './apps.ts';
+import { unavailableBlobs, type BlobStore } from './blobs.ts';
+import { Calls, type CallRecorder, type CallsSettings } from './calls/calls.ts';
+import { Files, type FilesSettings } from './files/files.ts';
+import { Uploads } from './files/uploads.ts';
+import type { GroupGate } from './groups/gate.ts';
 import type { Clock } from './clock.ts';
 import { EventHub } from './events.ts';
 import type { IdGenerator } from './ids.ts';
@@ -19,13 +24,20 @@ export interface CoreDeps {
   clock: Clock;
   ids: IdGenerator;
   settings: CoreSettings;
+  /** Where file bytes live; absent in processes that serve no files (CLI commands). */
+  blobs?: BlobStore;
 }
 
 /** The rules' tunables; every one is also a setting in src/config.ts. */
 export interface CoreSettings {
   userTokenTtlSeconds: number;
   messaging?: Partial<MessagingSettings>;
+  files?: FilesSettings;
+  calls?: CallsSettings;
 }
+
+export const defaultFilesSettings: FilesSettings = { maxObjectSize: 5 * 1024 ** 3, maxPartSize: 5 * 1024 ** 3, minPartSize: 5 * 1024 ** 2, downloadUrlTtlSeconds: 3600, uploadCredentialTtlSeconds: 900, multipartMaxAgeSeconds: 86400 };
+export const defaultCallsSettings: CallsSettings = { ringTimeoutSeconds: 60, trtc: null };
 
 export interface Core {
   readonly store: Store;
@@ -37,11 +49,27 @@ export interface Core {
   readonly tokens: Tokens;
   readonly devices: Devices;
   readonly messages: Messages;
+  readonly files: Files;
+  readonly uploads: Uploads;
+  readonly calls: Calls;
+  /** Integration points wired after construction (other domains' cores). */
+  readonly hooks: CoreHooks;
+}
+
+/** Late-bound collaborators: set by the composition root once both sides exist. */
+export interface CoreHooks {
+  /** Group membership for group calls (the groups core). */
+  groupGate?: GroupGate;
+  /** Writes a call-record message when a call ends (the messages core). */
+  callRecorder?: CallRecorder;
 }
 
 export function createCore(deps: CoreDeps): Core {
   const events = new EventHub();
   const base = { store: deps.store, clock: deps.clock, ids: deps.ids };
+  const hooks: CoreHooks = {};
+  const filesDeps = { ...base, blobs: deps.blobs ?? unavailableBlobs, settings: deps.settings.files ?? defaultFilesSettings };
+  const files = new Files(filesDeps);
   return {
     ...base,
     events,
@@ -51,5 +79,9 @@ export function createCore(deps: CoreDeps): Core {
     devices: new Devices(base),
     // Group rules reach messages only through GroupGate; until groups are wired here, there are none.
     messages: new Messages({ ...base, events, gate: noGroupsGate, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) }),
+    files,
+    uploads: new Uploads(filesDeps, files),
+    calls: new Calls({ ...base, events, settings: deps.settings.calls ?? defaultCallsSettings, groupGate: () => hooks.groupGate, recorder: () => hooks.callRecorder }),
+    hooks,
   };
 }

@@ -4,6 +4,8 @@
 import type { App, TokenRecord, User } from './model.ts';
 import type { DeviceRecord } from './devices.ts';
 import type { MessagingRepositories } from './messages/ports.ts';
+import type { FileRepo, UploadRepo } from './files/ports.ts';
+import type { CallRepo } from './calls/ports.ts';
 
 export interface Page<T> {
   items: T[];
@@ -57,6 +59,9 @@ export interface Repositories extends MessagingRepositories {
   apps: AppRepo;
   users: UserRepo;
   tokens: TokenRepo;
+  files: FileRepo;
+  uploads: UploadRepo;
+  calls: CallRepo;
   devices: DeviceRepo;
 }
 

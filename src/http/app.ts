@@ -14,6 +14,8 @@ import { ErrorBody, User } from './native/schemas.ts';
 import { nativePlugin, type NativeRoutes } from './native/plugin.ts';
 import { createMetrics, opsRoutes } from './ops.ts';
 import { Message } from './native/message-schemas.ts';
+import { authRoutes } from './native/routes/auth.ts';
+import { webClient } from './web.ts';
 
 export interface HttpOptions {
   config: Config;
@@ -71,7 +73,8 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
   opsRoutes(app, core, metrics);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(nativePlugin(core, opts.nativeRoutes ?? []), { prefix: '/v1' });
+  await app.register(nativePlugin(core, [authRoutes(config), ...(opts.nativeRoutes ?? [])]), { prefix: '/v1' });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
+  if (config.web) await app.register(webClient);
   return app;
 }

@@ -3,6 +3,8 @@ import type { Repositories, Store } from '../core/ports.ts';
 import type { Engine } from './engine.ts';
 import type { Database } from './schema.ts';
 import { appRepo } from './repos/apps.ts';
+import { fileRepo, uploadRepo } from './repos/files.ts';
+import { callRepo } from './repos/calls.ts';
 import { tokenRepo } from './repos/tokens.ts';
 import { userRepo } from './repos/users.ts';
 import { deviceRepo } from './repos/devices.ts';
@@ -22,6 +24,9 @@ export function repositories(db: Kysely<Database>, engine: Engine): Repositories
     messages: messageRepo(db),
     readPositions: readPositionRepo(db),
     focus: focusRepo(db),
+    files: fileRepo(db),
+    uploads: uploadRepo(db),
+    calls: callRepo(db),
   };
 }
 

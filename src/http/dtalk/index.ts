@@ -8,9 +8,11 @@ import { dtalkPlugin } from './plugin.ts';
 import type { DtalkRoutes } from './route.ts';
 import { userRoutes } from './routes/user.ts';
 import { recordRoutes } from './routes/records.ts';
+import { callRoutes } from './routes/calls.ts';
 
 export const dtalkRouteGroups: readonly DtalkRoutes[] = [
   userRoutes,
+  ({ core, names }) => callRoutes(core, names),
   ({ core, names }) => recordRoutes(core, names, () => core.messages.settings.maxPage),
 ];
 

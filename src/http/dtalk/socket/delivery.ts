@@ -4,11 +4,14 @@
 // dtalk clients get for it).
 
 import type { Core } from '../../../core/core.ts';
+import type { StopReason } from '../../../core/calls/model.ts';
 import type { DomainEvent } from '../../../core/events.ts';
 import type { DtalkNames } from '../names.ts';
 import { commonEnvelope, signalEnvelope } from '../proto/messages.ts';
 import { commonOf } from '../records/translate.ts';
 import type { DtalkGateway } from './gateway.ts';
+
+const STOP_REASONS: Record<StopReason, number> = { busy: 0, timeout: 1, reject: 2, hangup: 3, cancel: 4 };
 
 export function deliverEvents(core: Core, gateway: DtalkGateway, names: DtalkNames, onError: (e: unknown) => void): () => void {
   return core.events.on((event) => {
@@ -38,6 +41,28 @@ async function deliver(gateway: DtalkGateway, names: DtalkNames, event: DomainEv
       if (recipients.length === 0) return;
       const operator = await names.addressOf(event.appId, event.operatorId);
       gateway.pushToUsers(recipients, signalEnvelope('Revoke', { mid: event.message.id, operator, self: event.operatorId === event.message.senderId }));
+      return;
+    }
+    case 'call.started': {
+      // StartCall rings the invitees (not the caller's own devices).
+      const recipients = (await gateway.audienceUsers(event.appId, event.audience)).filter((id) => id !== event.call.callerId);
+      gateway.pushToUsers(recipients, signalEnvelope('StartCall', { trace_id: event.call.id }));
+      return;
+    }
+    case 'call.accepted': {
+      const recipients = await gateway.audienceUsers(event.appId, event.audience);
+      const t = event.ticket;
+      const uid = await names.addressOf(event.appId, event.call.callerId);
+      gateway.pushToUsers(recipients, signalEnvelope('AcceptCall', { trace_id: event.call.id, room_id: event.call.roomId, uid, user_sig: t?.userSig ?? '', private_map_key: t?.privateMapKey ?? '', skd_app_id: t?.sdkAppId ?? 0 }));
+      return;
+    }
+    case 'call.updated':
+      // Per-party changes of group calls; dtalk has only private calls (StartCall/AcceptCall/StopCall).
+      return;
+    case 'call.stopped': {
+      // StopCall goes to the other party; a timeout (by null) to everyone.
+      const recipients = (await gateway.audienceUsers(event.appId, event.audience)).filter((id) => id !== event.by);
+      gateway.pushToUsers(recipients, signalEnvelope('StopCall', { trace_id: event.call.id, reason: STOP_REASONS[event.reason] }));
       return;
     }
     case 'message.focused': {

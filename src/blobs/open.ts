@@ -1,0 +1,45 @@
+// Picks the blob adapter the configuration names. Switching stores is a
+// setting, never a code change.
+
+import { join } from 'node:path';
+import type { Config } from '../config.ts';
+import type { BlobStore } from '../core/blobs.ts';
+import type { CoreSettings } from '../core/core.ts';
+import { localBlobs } from './local/local-blobs.ts';
+import { s3Blobs } from './s3/s3-blobs.ts';
+
+export function openBlobs(config: Config): BlobStore {
+  switch (config.blobStore) {
+    case 'local':
+      return localBlobs(config.blobDir || join(config.dataDir, 'blobs'));
+    case 's3':
+      if (!config.s3Bucket) throw new Error('PARLEY_BLOB_STORE=s3 needs PARLEY_S3_BUCKET');
+      return s3Blobs({
+        bucket: config.s3Bucket,
+        endpoint: config.s3Endpoint,
+        region: config.s3Region,
+        accessKeyId: config.s3AccessKeyId,
+        secretAccessKey: config.s3SecretAccessKey,
+        forcePathStyle: config.s3PathStyle,
+        prefix: config.s3Prefix,
+      });
+  }
+}
+
+/** The storage and call tunables of core, from the configuration. */
+export function storageAndCallSettings(config: Config): Required<Pick<CoreSettings, 'files' | 'calls'>> {
+  return {
+    files: {
+      maxObjectSize: config.maxObjectSize,
+      maxPartSize: config.maxPartSize,
+      minPartSize: config.minPartSize,
+      downloadUrlTtlSeconds: config.downloadUrlTtl,
+      uploadCredentialTtlSeconds: config.uploadCredentialTtl,
+      multipartMaxAgeSeconds: config.multipartMaxAge,
+    },
+    calls: {
+      ringTimeoutSeconds: config.callRingTimeout,
+      trtc: config.trtcSdkAppId > 0 && config.trtcSecret ? { sdkAppId: config.trtcSdkAppId, secret: config.trtcSecret, ticketTtlSeconds: config.trtcTicketTtl } : null,
+    },
+  };
+}

@@ -1,0 +1,214 @@
+// Call signalling: start, answer, reject, busy, hang up, look up; the ring
+// deadline is applied on every access and by sweep() (run periodically by the
+// server), both on the injected clock. Every committed change emits events
+// with their audience; a finished call is handed to the call recorder (a
+// call-record message in the conversation).
+
+import type { Clock } from '../clock.ts';
+import { fail } from '../errors.ts';
+import type { EventHub } from '../events.ts';
+import type { GroupGate } from '../groups/gate.ts';
+import type { IdGenerator } from '../ids.ts';
+import type { Store } from '../ports.ts';
+import { callView, type CallView } from './events.ts';
+import { applyAction, settleDeadline, type CallAction, type Transition } from './machine.ts';
+import { partiesOf, type Call, type CallTicket, type Media } from './model.ts';
+import { issueTicket, type TrtcSettings } from './tickets.ts';
+
+export const MAX_INVITEES = 50;
+const MAX_ROOM = 2_147_483_646;
+
+export interface CallsSettings {
+  ringTimeoutSeconds: number;
+  /** null: calls signal, but no media tickets are issued. */
+  trtc: TrtcSettings | null;
+}
+
+/** Writes the record of a finished call into its conversation (the messages core). */
+export type CallRecorder = (call: CallView) => Promise<void>;
+
+export interface CallsDeps {
+  store: Store;
+  clock: Clock;
+  ids: IdGenerator;
+  events: EventHub;
+  settings: CallsSettings;
+  /** Group membership, when the groups core is wired: invitees of a group call must be members. */
+  groupGate?: () => GroupGate | undefined;
+  recorder?: () => CallRecorder | undefined;
+}
+
+export interface AnswerResult {
+  call: CallView;
+  /** The answering user's media ticket; null when TRTC is not configured. */
+  ticket: CallTicket | null;
+  mediaConfigured: boolean;
+}
+
+export class Calls {
+  readonly #d: CallsDeps;
+  constructor(deps: CallsDeps) {
+    this.#d = deps;
+  }
+
+  get mediaConfigured(): boolean {
+    return this.#d.settings.trtc !== null;
+  }
+
+  get ringTimeoutSeconds(): number {
+    return this.#d.settings.ringTimeoutSeconds;
+  }
+
+  async start(appId: number, callerId: number, input: { invitees: readonly number[]; groupId?: number | null; media: Media }): Promise<CallView> {
+    const { store, clock, ids, settings } = this.#d;
+    if (input.media !== 'audio' && input.media !== 'video') throw fail('invalid_argument', 'media must be audio or video');
+    const invitees = [...new Set(input.invitees)];
+    if (invitees.length === 0) throw fail('invalid_argument', 'a call needs at least one invitee');
+    if (invitees.length > MAX_INVITEES) throw fail('invalid_argument', `a call may ring at most ${MAX_INVITEES} invitees`);
+    if (invitees.includes(callerId)) throw fail('cannot_act_on_self', 'the caller cannot invite themselves');
+    const groupId = input.groupId ?? null;
+    if (groupId === null && invitees.length > 1) throw fail('invalid_argument', 'a private call has exactly one invitee; pass groupId for a group call');
+    const found = await store.users.getMany([callerId, ...invitees]);
+    for (const id of [callerId, ...invitees]) {
+      if (!found.some((u) => u.id === id && u.appId === appId)) throw fail('user_not_found', `user ${id} does not exist`, { userId: id });
+    }
+    const gate = groupId !== null ? this.#d.groupGate?.() : undefined;
+    if (gate && groupId !== null) {
+      for (const id of [callerId, ...invitees]) await gate.readAccess(appId, groupId, id);
+    }
+    const now = clock.now();
+    const id = ids.next();
+    const call: Call = {
+      id,
+      appId,
+      callerId,
+      groupId,
+      media: input.media,
+      status: 'ringing',
+      stopReason: null,
+      roomId: 1 + (id % MAX_ROOM),
+      createdAt: now,
+      deadline: now + settings.ringTimeoutSeconds * 1000,
+      answeredAt: null,
+      endedAt: null,
+      version: 1,
+      parties: [{ userId: callerId, role: 'caller', state: 'joined', updatedAt: now }, ...invitees.map((u) => ({ userId: u, role: 'invitee' as const, state: 'ringing' as const, updatedAt: now }))],
+    };
+    await store.calls.insert(call);
+    const view = callView(call);
+    this.#d.events.emit({ type: 'call.started', appId, call: view, audience: { users: partiesOf(call) } });
+    return view;
+  }
+
+  /** The call, for its parties only (the deadline is applied first). */
+  async get(appId: number, userId: number, callId: number): Promise<CallView> {
+    const call = await this.#settled(appId, callId);
+    if (!call.parties.some((p) => p.userId === userId)) throw fail('not_call_party', 'only the caller and the invitees may see this call');
+    return callView(call);
+  }
+
+  async answer(appId: number, userId: number, callId: number): Promise<AnswerResult> {
+    const call = await this.#act(appId, callId, { kind: 'answer', userId });
+    const ticket = await this.#ticketFor(userId, call);
+    return { call: callView(call), ticket, mediaConfigured: this.mediaConfigured };
+  }
+
+  async reject(appId: number, userId: number, callId: number): Promise<CallView> {
+    return callView(await this.#act(appId, callId, { kind: 'reject', userId }));
+  }
+
+  async busy(appId: number, userId: number, callId: number): Promise<CallView> {
+    return callView(await this.#act(appId, callId, { kind: 'busy', userId }));
+  }
+
+  async hangup(appId: number, userId: number, callId: number): Promise<CallView> {
+    return callView(await this.#act(appId, callId, { kind: 'hangup', userId }));
+  }
+
+  /** A fresh media ticket for a party who is in the call (e.g. after a reconnect). */
+  async ticket(appId: number, userId: number, callId: number): Promise<CallTicket> {
+    const call = await this.#settled(appId, callId);
+    const me = call.parties.find((p) => p.userId === userId);
+    if (!me) throw fail('not_call_party', 'only the caller and the invitees may act on this call');
+    if (call.status === 'finished' || me.state !== 'joined') throw fail('call_finished', 'you are not in this call');
+    const t = await this.#ticketFor(userId, call);
+    if (!t) throw fail('media_not_configured', 'call media (TRTC) is not configured on this server');
+    return t;
+  }
+
+  /** Applies the ring deadline to every call past it; returns how many changed. */
+  async sweep(limit = 200): Promise<number> {
+    const ids = await this.#d.store.calls.listRingingBefore(this.#d.clock.now(), limit);
+    let n = 0;
+    for (const id of ids) {
+      const call = await this.#d.store.calls.get(id);
+      if (call && (await this.#settled(call.appId, id)).version !== call.version) n += 1;
+    }
+    return n;
+  }
+
+  /** Loads a call and commits the deadline's effect if it has passed. */
+  async #settled(appId: number, callId: number): Promise<Call> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const call = await this.#d.store.calls.get(callId);
+      if (!call || call.appId !== appId) throw fail('call_not_found', `call ${callId} does not exist`);
+      const t = settleDeadline(call, this.#d.clock.now());
+      if (!t) return call;
+      if (await this.#save(t)) {
+        await this.#publish(call, t);
+        return t.call;
+      }
+    }
+    throw fail('conflict', 'the call is changing too fast; try again');
+  }
+
+  async #act(appId: number, callId: number, action: CallAction): Promise<Call> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const call = await this.#settled(appId, callId);
+      const t = applyAction(call, action, this.#d.clock.now());
+      if (await this.#save(t)) {
+        await this.#publish(call, t, action);
+        return t.call;
+      }
+    }
+    throw fail('conflict', 'the call is changing too fast; try again');
+  }
+
+  #save(t: Transition): Promise<boolean> {
+    return this.#d.store.transaction((tx) => tx.calls.save(t.call));
+  }
+
+  /** Events after commit; the record of a finished call last. */
+  async #publish(before: Call, t: Transition, action?: CallAction): Promise<void> {
+    const { events } = this.#d;
+    const call = callView(t.call);
+    const everyone = { users: partiesOf(t.call) };
+    if (action?.kind === 'answer') {
+      events.emit({ type: 'call.accepted', appId: call.appId, call, userId: action.userId, ticket: await this.#ticketFor(call.callerId, t.call), audience: { users: [call.callerId] } });
+    }
+    if (t.stopped) {
+      events.emit({ type: 'call.stopped', appId: call.appId, call, reason: t.stopped.reason, by: t.stopped.by, audience: everyone });
+      if (before.status !== 'finished') await this.#record(call);
+    } else if (t.changed.length > 0) {
+      events.emit({ type: 'call.updated', appId: call.appId, call, changes: t.changed, audience: everyone });
+    }
+  }
+
+  async #record(call: CallView): Promise<void> {
+    const recorder = this.#d.recorder?.();
+    if (!recorder) return;
+    try {
+      await recorder(call);
+    } catch {
+      // The call has finished either way; a failed record must not undo that.
+    }
+  }
+
+  async #ticketFor(userId: number, call: Call): Promise<CallTicket | null> {
+    const trtc = this.#d.settings.trtc;
+    if (!trtc) return null;
+    const user = await this.#d.store.users.get(userId);
+    if (!user) throw fail('user_not_found', `user ${userId} does not exist`);
+    return issueTicket(trtc, user.handle, call.roomId, this.#d.clock.now());
+  }
+}

@@ -1,0 +1,29 @@
+// Periodic work on the real clock: ending calls that rang past their deadline
+// (clients also see it applied on every access) and removing abandoned
+// uploads. Both are idempotent, so every node of a cluster may run them.
+
+import type { Logger } from 'pino';
+import type { Core } from './core/core.ts';
+
+const CALL_SWEEP_MS = 1_000;
+const UPLOAD_CLEANUP_MS = 10 * 60_000;
+
+export function startHousekeeping(core: Core, logger: Logger): () => void {
+  const guard = (name: string, job: () => Promise<unknown>) => {
+    let running = false;
+    return async () => {
+      if (running) return;
+      running = true;
+      try {
+        await job();
+      } catch (err) {
+        logger.warn({ err, job: name }, 'housekeeping job failed');
+      } finally {
+        running = false;
+      }
+    };
+  };
+  const timers = [setInterval(guard('calls', () => core.calls.sweep()), CALL_SWEEP_MS), setInterval(guard('uploads', () => core.uploads.cleanup()), UPLOAD_CLEANUP_MS)];
+  for (const t of timers) t.unref();
+  return () => timers.forEach(clearInterval);
+}

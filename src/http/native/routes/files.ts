@@ -1,0 +1,138 @@
+// Stored files: upload in one request, metadata, download (bearer, signed
+// URL, or none for public files), signed URLs, delete. Multipart uploads and
+// upload credentials are under /v1/uploads (uploads.ts).
+
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { DownloadGrant } from '../../../core/files/files.ts';
+import type { FileView } from '../../../core/files/model.ts';
+import type { NativeApp } from '../plugin.ts';
+import { authenticate, bearer } from '../auth.ts';
+import { IdParam, errors } from '../schemas.ts';
+import { FileBody, SignedUrl, Visibility } from './files-schemas.ts';
+import { incomingFile, rawBodyScope } from './raw-body.ts';
+
+const UploadQuery = Type.Object({
+  key: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+  filename: Type.Optional(Type.String({ maxLength: 255 })),
+  visibility: Type.Optional(Visibility),
+});
+const ContentQuery = Type.Object({
+  expires: Type.Optional(Type.Integer({ minimum: 0 })),
+  signature: Type.Optional(Type.String({ maxLength: 128 })),
+});
+
+export const absoluteUrl = (req: FastifyRequest, path: string) => `${req.protocol}://${req.host}${path}`;
+
+/** Sends a stored file's bytes with headers that keep uploaded HTML or SVG from running on Parley's origin. */
+export function sendFile(reply: FastifyReply, file: FileView, body: NodeJS.ReadableStream) {
+  const name = file.key.slice(file.key.lastIndexOf('/') + 1);
+  return reply
+    .type(file.contentType)
+    .header('content-length', file.size)
+    .header('etag', `"${file.etag}"`)
+    .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(name)}`)
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'none'; sandbox")
+    .header('cache-control', file.visibility === 'public' ? 'public, max-age=31536000, immutable' : 'private, max-age=0')
+    .send(body);
+}
+
+export function fileRoutes(app: NativeApp): void {
+  const { core } = app;
+  app.addSchema(FileBody);
+
+  rawBodyScope(app, core.files.settings.maxObjectSize, (scope) => {
+    scope.post(
+      '/files',
+      {
+        schema: {
+          tags: ['files'],
+          summary: 'Upload a file in one request',
+          description:
+            'The body is the file: raw bytes (Content-Type = the file type) or multipart/form-data with one file part (fields key, visibility before it). Streamed to storage, never buffered. Keys are write-once.',
+          querystring: UploadQuery,
+          response: { 201: Type.Ref('File'), ...errors, 413: Type.Ref('Error') },
+        },
+      },
+      async (req, reply) => {
+        const p = await authenticate(core, req);
+        const incoming = await incomingFile(req);
+        const q = req.query;
+        const key = q.key ?? incoming.fields.key;
+        const visibility = (q.visibility ?? incoming.fields.visibility) as 'private' | 'app' | 'public' | undefined;
+        const filename = q.filename ?? incoming.filename;
+        const file = await core.files.upload(
+          p,
+          {
+            ...(key !== undefined ? { key } : {}),
+            ...(filename ? { filename } : {}),
+            ...(visibility !== undefined ? { visibility } : {}),
+            ...(incoming.contentType !== undefined ? { contentType: incoming.contentType } : {}),
+            ...(incoming.size !== undefined ? { size: incoming.size } : {}),
+          },
+          incoming.body,
+        );
+        reply.code(201);
+        return file;
+      },
+    );
+  });
+
+  app.get('/files', { schema: { tags: ['files'], summary: 'Find a file by key', querystring: Type.Object({ key: Type.String({ minLength: 1, maxLength: 1024 }) }), response: { 200: Type.Ref('File'), ...errors } } }, async (req) => {
+    const p = await authenticate(core, req);
+    return core.files.getByKey(p, req.query.key);
+  });
+
+  app.get('/files/:id', { schema: { tags: ['files'], summary: "A file's metadata", params: IdParam, response: { 200: Type.Ref('File'), ...errors } } }, async (req) => {
+    const p = bearer(req) ? await authenticate(core, req) : null;
+    return core.files.get(p, Number(req.params.id));
+  });
+
+  app.get(
+    '/files/:id/content',
+    {
+      schema: {
+        tags: ['files'],
+        summary: 'Download a file',
+        description: 'Authorised by a bearer token, by a signed URL (expires + signature from POST /v1/files/{id}/url), or by nothing for public files.',
+        params: IdParam,
+        querystring: ContentQuery,
+        response: { 200: Type.Any({ description: 'the bytes' }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      let grant: DownloadGrant;
+      if (req.query.signature !== undefined && req.query.expires !== undefined) grant = { signature: req.query.signature, expiresAt: req.query.expires };
+      else if (bearer(req)) grant = { principal: await authenticate(core, req) };
+      else grant = { anonymous: true };
+      const { file, body } = await core.files.open(grant, Number(req.params.id));
+      return sendFile(reply, file, body);
+    },
+  );
+
+  app.post(
+    '/files/:id/url',
+    {
+      schema: {
+        tags: ['files'],
+        summary: 'A signed, expiring download URL',
+        params: IdParam,
+        body: Type.Optional(Type.Object({ ttlSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 86400 })) }, { additionalProperties: false })),
+        response: { 200: SignedUrl, ...errors },
+      },
+    },
+    async (req) => {
+      const p = await authenticate(core, req);
+      const signed = await core.files.signDownload(p, Number(req.params.id), req.body?.ttlSeconds);
+      return { ...signed, url: absoluteUrl(req, signed.path) };
+    },
+  );
+
+  app.delete('/files/:id', { schema: { tags: ['files'], summary: 'Delete a file (owner or admin)', params: IdParam, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
+    const p = await authenticate(core, req);
+    await core.files.delete(p, Number(req.params.id));
+    reply.code(204);
+    return null;
+  });
+}

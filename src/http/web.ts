@@ -1,0 +1,50 @@
+// The browser client: the files Vite built into web/dist (npm install runs
+// the build), served at /. Any other GET for a page that no route answers
+// gets index.html so the client's own addresses survive a reload, except
+// under the API's and the dialects' prefixes, where a miss stays a 404.
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import fp from 'fastify-plugin';
+
+export const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+/** Paths that belong to the server (native API, ops, docs, dialects): never the client's. */
+const serverPrefixes = [
+  '/v1', '/docs', '/openapi.json', '/metrics', '/healthz', '/readyz',
+  '/group', '/med.xim.Group', '/chat', '/app', '/record', '/oss', '/user', '/token', '/sub', '/ping', '/call', '/file',
+];
+
+const isServerPath = (path: string): boolean => serverPrefixes.some((p) => path === p || path.startsWith(`${p}/`));
+
+function notFound(req: FastifyRequest, reply: FastifyReply) {
+  return reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+}
+
+async function web(app: FastifyInstance): Promise<void> {
+  if (!existsSync(`${webDist}index.html`)) {
+    app.log.warn({ dir: webDist }, 'the web client is not built (npm run build:web); / serves nothing');
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root: webDist,
+    wildcard: false,
+    // Hashed asset names never change content; the page itself must be re-read to pick up a new build.
+    setHeaders: (res, path) => {
+      res.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+    schemaHide: true,
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0];
+    const wantsPage = (req.method === 'GET' || req.method === 'HEAD') && (req.headers.accept ?? '').includes('text/html');
+    if (!wantsPage || isServerPath(path)) return notFound(req, reply);
+    reply.header('cache-control', 'no-cache');
+    return reply.sendFile('index.html');
+  });
+}
+
+/** Registered at the root (not encapsulated) so its not-found handler covers every unmatched path. */
+export const webClient = fp(web, { name: 'parley-web' });

@@ -1,0 +1,61 @@
+// Headless Chromium (Debian's package) driven by playwright-core, against a
+// real Parley started by the test. Each user gets their own browser context
+// (own storage, own session), as two people on two machines would.
+// playwright gives every context a fresh profile of its own; HOME points the
+// browser's other state at a temporary directory.
+
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
+
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface Person {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught page errors seen so far (the app must cause none). */
+  errors: string[];
+}
+
+export class Browsers {
+  #browser: Browser | undefined;
+  #profile = mkdtempSync(join(tmpdir(), 'parley-chromium-'));
+
+  async start(): Promise<void> {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
+    this.#browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true, env: { ...process.env, HOME: this.#profile } });
+  }
+
+  async person(baseUrl: string, viewport = { width: 1280, height: 800 }): Promise<Person> {
+    if (!this.#browser) throw new Error('start() first');
+    const context = await this.#browser.newContext({ baseURL: baseUrl, viewport });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    return { context, page, errors };
+  }
+
+  async stop(): Promise<void> {
+    await this.#browser?.close();
+    rmSync(this.#profile, { recursive: true, force: true });
+  }
+}
+
+/** Signs up through the UI and waits for the signed-in shell. */
+export async function signUp(p: Person, handle: string, password: string, displayName: string): Promise<void> {
+  const { page } = p;
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByLabel('Username').fill(handle);
+  await page.getByLabel('Display name').fill(displayName);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}

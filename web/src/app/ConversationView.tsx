@@ -1,0 +1,97 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { User } from '../sdk/index.ts';
+import { Avatar } from './Avatar.tsx';
+import { Composer } from './Composer.tsx';
+import { GroupPanel } from './GroupPanel.tsx';
+import { useStore } from './hooks.ts';
+import type { ConvKey } from './keys.ts';
+import { MessageItem } from './MessageItem.tsx';
+
+/** One conversation: its header, the scrolling history, and the composer. */
+export function ConversationView(props: { conv: ConvKey }) {
+  const s = useStore();
+  const key = props.conv;
+  const isGroup = key[0] === 'g';
+  const id = Number(key.slice(1));
+  const thread = s.threads.get(key);
+  const conv = s.conversations.get(key);
+  const [panel, setPanel] = useState(false);
+  const list = useRef<HTMLOListElement>(null);
+  const atBottom = useRef(true);
+  const firstSeq = useRef<number | undefined>(undefined);
+  const prevHeight = useRef(0);
+
+  useEffect(() => {
+    setPanel(false);
+    atBottom.current = true;
+    if (isGroup) void s.loadMembers(id);
+  }, [key]);
+
+  // Keep the view pinned to the newest message, and keep the reading place when older ones are prepended.
+  const items = thread?.items ?? [];
+  useLayoutEffect(() => {
+    const el = list.current;
+    if (!el) return;
+    const first = items[0]?.seq;
+    if (firstSeq.current !== undefined && first !== undefined && first < firstSeq.current && !atBottom.current) {
+      el.scrollTop += el.scrollHeight - prevHeight.current;
+    } else if (atBottom.current) {
+      el.scrollTop = el.scrollHeight;
+    }
+    firstSeq.current = first;
+    prevHeight.current = el.scrollHeight;
+  });
+
+  const onScroll = () => {
+    const el = list.current;
+    if (!el) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    prevHeight.current = el.scrollHeight;
+    if (el.scrollTop < 80 && thread?.more && !thread.loading) void s.loadOlder(key);
+  };
+
+  const group = isGroup ? s.groups.get(id) : undefined;
+  const memberList = isGroup ? (s.members.get(id) ?? []) : [];
+  const members: User[] = memberList.map((m) => s.users.get(m.userId)).filter((u): u is User => !!u);
+  const mentionables = new Set(members.map((u) => u.handle));
+  const title = s.title(key);
+  const meMember = memberList.find((m) => m.userId === s.me?.id);
+  const disabled = isGroup && s.members.has(id) && !meMember ? 'You are not a member of this group.' : undefined;
+
+  return (
+    <section class="conversation" aria-label={`Conversation: ${title}`}>
+      <header class="conv-header">
+        <a href="#/" class="icon back" aria-label="Back to conversations">‹</a>
+        <Avatar name={title} size={36} group={isGroup} />
+        <div class="conv-heading">
+          <h1>{title}</h1>
+          <span class="hint">
+            {isGroup ? `${group?.memberCount ?? memberList.length} members · id ${id}` : `@${s.users.get(id)?.handle ?? ''}`}
+          </span>
+        </div>
+        {isGroup && (
+          <button type="button" class="ghost" aria-expanded={panel} aria-controls="group-panel" onClick={() => setPanel(!panel)}>
+            Group info
+          </button>
+        )}
+      </header>
+      {typeof group?.announcement === 'string' && group.announcement && <p class="announcement"><strong>Announcement:</strong> {group.announcement}</p>}
+      <div class="conv-body">
+        <div class="messages-wrap">
+          <ol class="messages" ref={list} onScroll={onScroll} aria-label="Messages" aria-live="polite" tabIndex={0}>
+            <li class="history-edge">
+              {thread?.loading ? 'Loading…' : thread?.more ? (
+                <button type="button" class="link" onClick={() => void s.loadOlder(key)}>Load earlier messages</button>
+              ) : items.length > 0 ? 'Beginning of the conversation' : 'No messages yet. Say hello!'}
+            </li>
+            {items.map((m, i) => (
+              <MessageItem key={m.id} m={m} conv={conv} showSender={isGroup && (i === 0 || items[i - 1].senderId !== m.senderId)} mentionables={mentionables} />
+            ))}
+          </ol>
+          <Composer conv={key} members={members} disabled={disabled} />
+        </div>
+        {panel && isGroup && <GroupPanel groupId={id} onClose={() => setPanel(false)} />}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,86 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Message } from '../sdk/index.ts';
+import { sizeOf, timeOf } from './format.ts';
+import { useStore } from './hooks.ts';
+import type { Conversation } from './store.ts';
+
+/** How long after sending the sender may still revoke (the server's default window). */
+const REVOKE_WINDOW_MS = 2 * 60_000;
+
+/** Text with @mentions of known members highlighted. */
+function Text(props: { text: string; mentions: Set<string> }) {
+  const parts = props.text.split(/(@[\p{L}\p{N}_.+-]+)/u);
+  return (
+    <p class="text">
+      {parts.map((p, i) => (p.startsWith('@') && props.mentions.has(p.slice(1)) ? <mark key={i} class="mention">{p}</mark> : p))}
+    </p>
+  );
+}
+
+/** A stored file's URL as an <img>/<a> can load it (same-origin files need the token). */
+function fileUrl(body: Record<string, unknown>): string {
+  return String(body.url ?? '');
+}
+
+export function MessageItem(props: { m: Message; conv: Conversation | undefined; showSender: boolean; mentionables: Set<string> }) {
+  const s = useStore();
+  const { m } = props;
+  const mine = m.senderId === s.me?.id;
+  const sender = m.senderId ? s.users.get(m.senderId) : undefined;
+  const [, tick] = useState(0);
+  const canRevoke = mine && m.type !== 'revoked' && Date.now() - m.createdAt < REVOKE_WINDOW_MS;
+  useEffect(() => {
+    if (!canRevoke) return;
+    const t = setTimeout(() => tick((n) => n + 1), REVOKE_WINDOW_MS - (Date.now() - m.createdAt) + 50);
+    return () => clearTimeout(t);
+  }, [canRevoke, m.createdAt]);
+
+  if (m.type === 'notice') return <li class="notice" data-seq={m.seq}>{String(m.body.text ?? 'Group updated')}</li>;
+  const who = sender?.displayName || sender?.handle || 'Someone';
+  if (m.type === 'revoked') {
+    return (
+      <li class={`msg revoked${mine ? ' mine' : ''}`} data-seq={m.seq} data-id={m.id}>
+        <p class="text"><em>{mine ? 'You revoked a message' : `${who} revoked a message`}</em></p>
+      </li>
+    );
+  }
+  let content;
+  switch (m.type) {
+    case 'text':
+      content = <Text text={String(m.body.text ?? '')} mentions={props.mentionables} />;
+      break;
+    case 'image':
+      content = (
+        <a href={fileUrl(m.body)} target="_blank" rel="noopener" class="image-link">
+          <img src={fileUrl(m.body)} alt={String(m.body.name ?? 'Image')} width={Number(m.body.width) || undefined} height={Number(m.body.height) || undefined} loading="lazy" />
+        </a>
+      );
+      break;
+    case 'file':
+      content = (
+        <a href={fileUrl(m.body)} class="file-link" download={String(m.body.name ?? 'file')}>
+          <span aria-hidden="true">📎</span> {String(m.body.name ?? 'file')} <span class="hint">{typeof m.body.size === 'number' ? sizeOf(m.body.size) : ''}</span>
+        </a>
+      );
+      break;
+    default:
+      content = <p class="text"><em>[{m.type} message]</em></p>;
+  }
+  const peerRead = m.kind === 'private' && mine && props.conv && props.conv.peerReadSeq >= m.seq;
+  return (
+    <li class={`msg${mine ? ' mine' : ''}`} data-seq={m.seq} data-id={m.id}>
+      {props.showSender && !mine && <span class="sender">{who}</span>}
+      <div class="bubble">{content}</div>
+      <span class="meta">
+        <time dateTime={new Date(m.createdAt).toISOString()}>{timeOf(m.createdAt)}</time>
+        {mine && typeof m.readCount === 'number' && <span class="receipt">· Read by {m.readCount}</span>}
+        {peerRead && <span class="receipt">· Read</span>}
+        {canRevoke && (
+          <button type="button" class="link revoke" onClick={() => void s.revoke(m)} aria-label="Revoke this message">
+            Revoke
+          </button>
+        )}
+      </span>
+    </li>
+  );
+}

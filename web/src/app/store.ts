@@ -1,0 +1,403 @@
+// The client's state and the rules that keep it current: a session kept in
+// localStorage, conversations, loaded message windows, and the catch-up that
+// runs after every (re)connect. Components read it through useStore() and
+// call its methods; they never talk to the server themselves.
+
+import { ParleyClient, ParleyError, type ConversationSummary, type Group, type Member, type Message, type ParleySocket, type Session, type SocketState, type User } from '../sdk/index.ts';
+import { keyOfMessage, groupKey, targetOf, userKey, type ConvKey } from './keys.ts';
+
+export interface Conversation {
+  key: ConvKey;
+  unread: number;
+  readSeq: number;
+  lastSeq: number;
+  lastMessage: Message | null;
+  /** Private chats: how far the peer has read (from read events). */
+  peerReadSeq: number;
+}
+
+export interface Thread {
+  /** Ascending by seq, de-duplicated by id. */
+  items: Message[];
+  /** Older messages exist on the server. */
+  more: boolean;
+  next?: string;
+  loading: boolean;
+}
+
+const SESSION_KEY = 'parley.session';
+const posKey = (userId: number) => `parley.sync.${userId}`;
+
+export class Store {
+  readonly api = new ParleyClient({ onUnauthorized: () => this.#expired() });
+  session: Session | undefined;
+  socketState: SocketState = 'offline';
+  /** What the reconnect caught up, shown briefly ("3 new messages while offline"). */
+  notice: string | undefined;
+  conversations = new Map<ConvKey, Conversation>();
+  threads = new Map<ConvKey, Thread>();
+  users = new Map<number, User>();
+  groups = new Map<number, Group>();
+  members = new Map<number, Member[]>();
+  active: ConvKey | undefined;
+  version = 0;
+
+  #listeners = new Set<() => void>();
+  #socket: ParleySocket | undefined;
+  #syncPos = 0;
+  #catchingUp: Promise<void> | undefined;
+  #pendingUsers = new Set<number>();
+  #pendingGroups = new Set<number>();
+
+  constructor() {
+    try {
+      const raw = localStorage.getItem(SESSION_KEY);
+      if (raw) this.session = JSON.parse(raw) as Session;
+    } catch {
+      this.session = undefined;
+    }
+    if (this.session) this.api.token = this.session.token;
+  }
+
+  subscribe(fn: () => void): () => void {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+
+  changed(): void {
+    this.version++;
+    for (const fn of this.#listeners) fn();
+  }
+
+  get me(): User | undefined {
+    return this.session?.user;
+  }
+
+  // ---- session ---------------------------------------------------------
+
+  async signUp(handle: string, password: string, displayName: string): Promise<void> {
+    this.#begin(await this.api.auth.signUp({ handle, password, ...(displayName ? { displayName } : {}) }));
+  }
+
+  async logIn(handle: string, password: string): Promise<void> {
+    this.#begin(await this.api.auth.logIn(handle, password));
+  }
+
+  async logOut(): Promise<void> {
+    this.#socket?.close();
+    await this.api.auth.logOut().catch(() => undefined);
+    this.#end();
+  }
+
+  #begin(s: Session): void {
+    this.session = s;
+    localStorage.setItem(SESSION_KEY, JSON.stringify(s));
+    this.users.set(s.user.id, s.user);
+    void this.start();
+  }
+
+  #expired(): void {
+    this.#socket?.close();
+    this.#end();
+  }
+
+  #end(): void {
+    localStorage.removeItem(SESSION_KEY);
+    this.session = undefined;
+    this.api.token = undefined;
+    this.conversations.clear();
+    this.threads.clear();
+    this.groups.clear();
+    this.active = undefined;
+    this.#socket = undefined;
+    this.changed();
+  }
+
+  /** After sign-in or a reload with a kept session: load the list, then go live. */
+  async start(): Promise<void> {
+    const me = this.me;
+    if (!me) return;
+    this.users.set(me.id, me);
+    this.#syncPos = Number(localStorage.getItem(posKey(me.id)) ?? 0) || 0;
+    this.changed();
+    await this.refreshConversations().catch(() => undefined);
+    this.#socket = this.api.socket({
+      onState: (s) => {
+        this.socketState = s;
+        this.changed();
+      },
+      onMessage: (m) => this.ingest(m, true),
+      onEvent: (ev) => this.#onEvent(ev),
+      onOnline: (reconnect) => void this.catchUp(reconnect),
+    });
+    this.#socket.connect();
+  }
+
+  // ---- conversations and catch-up ---------------------------------------
+
+  /** Events other than messages: read positions move receipts; anything about a group re-reads it. */
+  #onEvent(ev: Record<string, unknown>): void {
+    const me = this.me?.id;
+    if (ev.type === 'conversation.read') {
+      if (ev.userId === me) {
+        const key = typeof ev.groupId === 'number' ? groupKey(ev.groupId) : undefined;
+        const c = key && this.conversations.get(key);
+        if (c && typeof ev.seq === 'number' && ev.seq >= c.lastSeq) c.unread = 0;
+        this.changed();
+        return;
+      }
+      if (typeof ev.groupId === 'number') {
+        const key = groupKey(ev.groupId);
+        if (this.threads.has(key)) void this.#fillThread(key).then(() => this.changed());
+        return;
+      }
+      const c = typeof ev.userId === 'number' ? this.conversations.get(userKey(ev.userId)) : undefined;
+      if (c && typeof ev.seq === 'number') c.peerReadSeq = Math.max(c.peerReadSeq, ev.seq);
+      this.changed();
+      return;
+    }
+    const groupId = typeof ev.groupId === 'number' ? ev.groupId : typeof (ev.group as Group | undefined)?.id === 'number' ? (ev.group as Group).id : undefined;
+    if (groupId !== undefined) {
+      this.group(groupId, true);
+      if (this.members.has(groupId)) void this.loadMembers(groupId);
+    }
+    this.#refreshSoon();
+  }
+
+  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  #refreshSoon(): void {
+    clearTimeout(this.#refreshTimer);
+    this.#refreshTimer = setTimeout(() => void this.refreshConversations().catch(() => undefined), 150);
+  }
+
+  async loadMembers(groupId: number): Promise<void> {
+    try {
+      const page = await this.api.groups.members(groupId);
+      this.members.set(groupId, page.items);
+      for (const m of page.items) this.user(m.userId);
+    } catch (e) {
+      if (e instanceof ParleyError && (e.status === 403 || e.status === 404)) this.members.set(groupId, []);
+    }
+    this.changed();
+  }
+
+  async refreshConversations(): Promise<void> {
+    const [list, mine] = await Promise.all([
+      this.api.messages.conversations(200),
+      this.api.groups.mine().catch(() => ({ items: [] as Group[] })),
+    ]);
+    const seen = new Set<ConvKey>();
+    let newest = 0;
+    for (const c of list.items) {
+      const key = c.kind === 'group' && c.groupId ? groupKey(c.groupId) : c.peerId ? userKey(c.peerId) : undefined;
+      if (!key) continue;
+      seen.add(key);
+      this.#setSummary(key, c);
+      newest = Math.max(newest, c.lastMessage?.pos ?? 0);
+    }
+    // A first start on this device: the list is the starting point, sync runs from its newest change.
+    if (this.#syncPos === 0) this.#advance(newest);
+    for (const g of mine.items) {
+      this.groups.set(g.id, g);
+      const key = groupKey(g.id);
+      seen.add(key);
+      if (!this.conversations.has(key)) this.conversations.set(key, { key, unread: 0, readSeq: 0, lastSeq: 0, lastMessage: null, peerReadSeq: 0 });
+    }
+    // A group left or kicked from disappears (unless it is open on screen).
+    for (const key of [...this.conversations.keys()]) if (!seen.has(key) && key !== this.active && key[0] === 'g' && mine.items.length > 0) this.conversations.delete(key);
+    this.changed();
+  }
+
+  #setSummary(key: ConvKey, c: ConversationSummary): void {
+    const unread = key === this.active ? 0 : c.unread;
+    this.conversations.set(key, { key, unread, readSeq: c.readSeq, lastSeq: c.lastSeq, lastMessage: c.lastMessage, peerReadSeq: this.conversations.get(key)?.peerReadSeq ?? 0 });
+    if (c.lastMessage?.senderId) this.user(c.lastMessage.senderId);
+    if (key === this.active && c.unread > 0) void this.markRead(key);
+  }
+
+  /** Reads every change since the last known position (after a reconnect: what was missed). */
+  catchUp(reconnect: boolean): Promise<void> {
+    this.#catchingUp ??= (async () => {
+      let missed = 0;
+      try {
+        for (;;) {
+          const page = await this.api.messages.sync(this.#syncPos, 200);
+          for (const m of page.items) if (this.ingest(m, false)) missed++;
+          this.#advance(page.position);
+          if (!page.more || page.items.length === 0) break;
+        }
+        if (reconnect) {
+          await this.refreshConversations();
+          for (const key of this.threads.keys()) await this.#fillThread(key);
+          this.notice = missed > 0 ? `Reconnected: ${missed} message${missed === 1 ? '' : 's'} arrived while you were offline` : 'Reconnected';
+          this.changed();
+        }
+      } catch (e) {
+        if (!(e instanceof ParleyError) || e.status !== 401) console.warn('catch-up failed', e);
+      } finally {
+        this.#catchingUp = undefined;
+      }
+    })();
+    return this.#catchingUp;
+  }
+
+  #advance(pos: number): void {
+    if (pos <= this.#syncPos) return;
+    this.#syncPos = pos;
+    if (this.me) localStorage.setItem(posKey(this.me.id), String(pos));
+  }
+
+  /** Takes one new or changed message into the state; true when it was new. */
+  ingest(m: Message, live: boolean): boolean {
+    const me = this.me?.id;
+    if (me === undefined) return false;
+    const key = keyOfMessage(m, me);
+    if (!key) return false;
+    if (live) this.#advance(m.pos);
+    let isNew = true;
+    const t = this.threads.get(key);
+    if (t) {
+      const i = t.items.findIndex((x) => x.id === m.id);
+      if (i >= 0) {
+        isNew = false;
+        if (m.pos >= t.items[i].pos) t.items[i] = m;
+      } else {
+        t.items.push(m);
+        t.items.sort((a, b) => a.seq - b.seq);
+      }
+    }
+    const c = this.conversations.get(key) ?? { key, unread: 0, readSeq: 0, lastSeq: 0, lastMessage: null, peerReadSeq: 0 };
+    if (!this.conversations.has(key) && key[0] === 'g') this.group(Number(key.slice(1)));
+    if (m.seq > c.lastSeq) {
+      c.lastSeq = m.seq;
+      c.lastMessage = m;
+      if (m.senderId !== me && m.seq > c.readSeq && key !== this.active && m.type !== 'revoked') c.unread++;
+      else isNew = isNew && m.senderId !== me;
+    } else if (c.lastMessage?.id === m.id) {
+      c.lastMessage = m;
+      isNew = false;
+    } else if (!t) {
+      isNew = false;
+    }
+    this.conversations.set(key, c);
+    if (m.senderId) this.user(m.senderId);
+    if (key === this.active && m.senderId !== me && document.visibilityState === 'visible') void this.markRead(key);
+    this.changed();
+    return isNew;
+  }
+
+  // ---- one conversation --------------------------------------------------
+
+  open(key: ConvKey | undefined): void {
+    this.active = key;
+    if (key) {
+      if (!this.conversations.has(key)) this.conversations.set(key, { key, unread: 0, readSeq: 0, lastSeq: 0, lastMessage: null, peerReadSeq: 0 });
+      if (!this.threads.has(key)) void this.loadOlder(key);
+      else void this.markRead(key);
+      if (key[0] === 'g') this.group(Number(key.slice(1)), true);
+      else this.user(Number(key.slice(1)));
+    }
+    this.changed();
+  }
+
+  /** Loads the next page of older messages (or the newest page the first time). */
+  async loadOlder(key: ConvKey): Promise<void> {
+    let t = this.threads.get(key);
+    if (t?.loading || (t && !t.more)) return;
+    if (!t) {
+      t = { items: [], more: true, loading: true };
+      this.threads.set(key, t);
+    }
+    t.loading = true;
+    this.changed();
+    try {
+      const page = await this.api.messages.history(targetOf(key), { limit: 30, ...(t.next ? { cursor: t.next } : {}) });
+      const known = new Set(t.items.map((m) => m.id));
+      t.items = [...page.items.filter((m) => !known.has(m.id)), ...t.items].sort((a, b) => a.seq - b.seq);
+      t.more = page.more;
+      t.next = page.next;
+      for (const m of page.items) if (m.senderId) this.user(m.senderId);
+      if (key === this.active) void this.markRead(key);
+    } finally {
+      t.loading = false;
+      this.changed();
+    }
+  }
+
+  /** After a reconnect: re-read the newest page so revokes and missed messages show. */
+  async #fillThread(key: ConvKey): Promise<void> {
+    const t = this.threads.get(key);
+    if (!t) return;
+    const page = await this.api.messages.history(targetOf(key), { limit: 30 });
+    const byId = new Map(t.items.map((m) => [m.id, m]));
+    for (const m of page.items) byId.set(m.id, m);
+    t.items = [...byId.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  async markRead(key: ConvKey): Promise<void> {
+    const c = this.conversations.get(key);
+    if (!c || c.lastSeq === 0 || c.readSeq >= c.lastSeq) {
+      if (c && c.unread) {
+        c.unread = 0;
+        this.changed();
+      }
+      return;
+    }
+    const seq = c.lastSeq;
+    c.unread = 0;
+    c.readSeq = seq;
+    this.changed();
+    await this.api.messages.markRead(targetOf(key), seq).catch(() => undefined);
+  }
+
+  async send(key: ConvKey, type: string, body: Record<string, unknown>): Promise<void> {
+    const clientId = `web-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    const m = await this.api.messages.send(targetOf(key), { type, body, clientId });
+    this.ingest(m, true);
+  }
+
+  async revoke(m: Message): Promise<void> {
+    this.ingest(await this.api.messages.revoke(m.id), true);
+  }
+
+  // ---- names -------------------------------------------------------------
+
+  /** The user, fetched once in the background when not known yet. */
+  user(id: number): User | undefined {
+    const u = this.users.get(id);
+    if (!u && !this.#pendingUsers.has(id)) {
+      this.#pendingUsers.add(id);
+      this.api.users.get(id).then((x) => {
+        this.users.set(id, x);
+        this.changed();
+      }, () => undefined).finally(() => this.#pendingUsers.delete(id));
+    }
+    return u;
+  }
+
+  group(id: number, refresh = false): Group | undefined {
+    const g = this.groups.get(id);
+    if ((!g || refresh) && !this.#pendingGroups.has(id)) {
+      this.#pendingGroups.add(id);
+      this.api.groups.get(id).then((x) => {
+        this.groups.set(id, x);
+        this.changed();
+      }, () => undefined).finally(() => this.#pendingGroups.delete(id));
+    }
+    return g;
+  }
+
+  title(key: ConvKey): string {
+    const id = Number(key.slice(1));
+    if (key[0] === 'g') return this.groups.get(id)?.name ?? `Group ${id}`;
+    const u = this.users.get(id);
+    return u ? u.displayName || u.handle : `User ${id}`;
+  }
+
+  dismissNotice(): void {
+    this.notice = undefined;
+    this.changed();
+  }
+}
+
+export const store = new Store();

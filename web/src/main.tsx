@@ -1,0 +1,8 @@
+// The Parley web client: Preact components over the SDK in ./sdk.
+import { render } from 'preact';
+import { App } from './app/App.tsx';
+import { store } from './app/store.ts';
+import './styles.css';
+
+render(<App />, document.getElementById('app')!);
+if (store.session) void store.start();

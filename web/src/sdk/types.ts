@@ -1,0 +1,140 @@
+// The shapes Parley's native API answers with (see /openapi.json). Ids are
+// 53-bit integers, safe as JavaScript numbers.
+
+export interface User {
+  id: number;
+  handle: string;
+  displayName: string;
+  avatar: string;
+  profile: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Session {
+  token: string;
+  expiresAt: number | null;
+  user: User;
+}
+
+export type ConversationKind = 'group' | 'private';
+
+export interface Message {
+  id: number;
+  conversationId: number;
+  kind: ConversationKind;
+  groupId: number | null;
+  senderId: number | null;
+  recipientId: number | null;
+  /** Gapless position within the conversation. */
+  seq: number;
+  /** Position in the caller's sync stream. */
+  pos: number;
+  clientId: string | null;
+  /** text, image, file, …; `revoked` once revoked. */
+  type: string;
+  body: Record<string, unknown>;
+  ext: Record<string, unknown> | null;
+  createdAt: number;
+  revokedAt: number | null;
+  revokedBy: number | null;
+  readCount?: number;
+}
+
+export interface HistoryPage {
+  items: Message[];
+  more: boolean;
+  next?: string;
+  lastSeq: number;
+  conversationId: number | null;
+}
+
+export interface SyncPage {
+  items: Message[];
+  position: number;
+  more: boolean;
+}
+
+export interface ConversationSummary {
+  id: number;
+  kind: ConversationKind;
+  groupId: number | null;
+  peerId: number | null;
+  lastSeq: number;
+  readSeq: number;
+  unread: number;
+  lastMessage: Message | null;
+}
+
+export interface ReadState {
+  conversationId: number | null;
+  readSeq: number;
+  lastSeq: number;
+  unread: number;
+}
+
+/** Where a message goes: a group, or a user (private chat). */
+export type Target = { groupId: number } | { userId: number };
+
+export interface OutgoingMessage {
+  type: string;
+  body: Record<string, unknown>;
+  ext?: Record<string, unknown> | null;
+  /** Makes a resend idempotent: the server answers a repeat with the original. */
+  clientId?: string;
+}
+
+export type GroupRole = 'owner' | 'admin' | 'member';
+export type JoinPolicy = 'open' | 'approval' | 'closed';
+
+export interface Group {
+  id: number;
+  name: string;
+  avatar?: string;
+  description?: string;
+  ownerId: number;
+  memberCount?: number;
+  status?: string;
+  [setting: string]: unknown;
+}
+
+export interface Member {
+  userId: number;
+  role: GroupRole;
+  displayName?: string;
+  joinedAt?: number;
+  mutedUntil?: number | null;
+  [field: string]: unknown;
+}
+
+export interface Application {
+  id: number;
+  groupId: number;
+  userId: number;
+  reason?: string;
+  status?: string;
+  createdAt?: number;
+  [field: string]: unknown;
+}
+
+export interface StoredFile {
+  id: number;
+  key: string;
+  contentType: string;
+  size: number;
+  [field: string]: unknown;
+}
+
+/** The error envelope of every native route: `{error:{code,message,details}}`. */
+export class ParleyError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(status: number, code: string, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'ParleyError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}

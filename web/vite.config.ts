@@ -1,0 +1,10 @@
+// The browser client's build: Preact (3 kB runtime, React's API) through Vite.
+import { defineConfig } from 'vite';
+import preact from '@preact/preset-vite';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  plugins: [preact()],
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: false, reportCompressedSize: false },
+  server: { proxy: { '/v1': { target: 'http://127.0.0.1:8080', ws: true } } },
+});
