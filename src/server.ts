@@ -9,6 +9,7 @@ import { createCore, type Core } from './core/core.ts';
 import { SnowflakeIds } from './core/ids.ts';
 import { buildHttp } from './http/app.ts';
 import { messageRoutes } from './http/native/routes/messages.ts';
+import { dialectPlugins } from './http/dialects.ts';
 import { messageSyncRoutes } from './http/native/routes/messages-sync.ts';
 import { openBlobs, storageAndCallSettings } from './blobs/open.ts';
 import { startHousekeeping } from './housekeeping.ts';
@@ -95,7 +96,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   const bootstrap = await bootstrapDefaultApp(core);
   const nativeRoutes = [messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
-  const plugins: ((app: FastifyInstance) => Promise<void>)[] = [];
+  const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
   plugins.push(dtalkDialect(core, config));
   const app = await buildHttp({ config, core, logger, nativeRoutes, plugins });
   const stopHousekeeping = startHousekeeping(core, logger);

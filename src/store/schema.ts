@@ -4,8 +4,6 @@ import type { MessagesTables } from './tables/messages.ts';
 
 import type { FileTables } from './tables/files.ts';
 import type { CallTables } from './tables/calls.ts';
-
-export interface Database extends FoundationTables, MessagesTables, FileTables, CallTables {}
-// dtalk devices (0006-dtalk); interface merging keeps each domain's line separate.
 import type { DeviceTables } from './tables/devices.ts';
-export interface Database extends DeviceTables {}
+
+export interface Database extends FoundationTables, MessagesTables, FileTables, CallTables, DeviceTables {}

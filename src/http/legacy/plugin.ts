@@ -1,0 +1,63 @@
+// The Struts group API (legacy-group-api.md) as one encapsulated Fastify
+// plugin mounted at /chat: POST `/chat/group!<action>` and
+// `/chat/chat!loadChatRecords`, `data` as form fields or JSON, the four
+// session headers checked and echoed, `{success, info, ...}` bodies.
+
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyBaseLogger, FastifyRequest, RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Core } from '../../core/core.ts';
+import { fail } from '../../core/errors.ts';
+import type { Principal } from '../../core/model.ts';
+import { toParleyError } from '../framework-errors.ts';
+import { useLenientJson } from '../lenient-json.ts';
+import { validatorCompiler } from '../validation.ts';
+import { authenticate, echoHeaders } from './auth.ts';
+import { normalizeData } from './body.ts';
+import { failure } from './envelope.ts';
+import { legacyInfo } from './errors.ts';
+
+export type LegacyApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider> & {
+  core: Core;
+};
+
+export type LegacyRoutes = (app: LegacyApp) => void;
+
+export const LEGACY_PREFIX = '/chat';
+
+/** The signed-in user the auth hook resolved. */
+export function sessionUser(req: FastifyRequest): Principal & { userId: number } {
+  if (!req.legacy) throw fail('unauthenticated', 'headers uid and accessToken are required');
+  return req.legacy;
+}
+
+export function legacyPlugin(core: Core, extra: readonly LegacyRoutes[] = []) {
+  return async function legacy(instance: FastifyInstance): Promise<void> {
+    const app = instance.withTypeProvider<TypeBoxTypeProvider>() as LegacyApp;
+    app.decorate('core', core);
+    app.setValidatorCompiler(validatorCompiler());
+    useLenientJson(app);
+    await app.register(formbody);
+
+    app.addHook('onRequest', async (req, reply) => {
+      echoHeaders(req, reply);
+      req.legacy = await authenticate(core, req);
+    });
+    app.addHook('preValidation', async (req) => {
+      req.body = normalizeData(req.query, req.body);
+    });
+
+    app.setErrorHandler((err, req, reply) => {
+      const pe = toParleyError(err);
+      if (!pe) {
+        req.log.error({ err }, 'unhandled error');
+        return reply.code(500).send(failure('服务器内部错误', 'internal'));
+      }
+      // The reason in the app's words, then what exactly was wrong.
+      return reply.code(200).send(failure(pe.code === 'invalid_argument' ? `${legacyInfo[pe.code]}: ${pe.message}` : legacyInfo[pe.code], pe.code));
+    });
+    app.setNotFoundHandler((req, reply) => reply.code(404).send(failure('接口不存在', 'not_found')));
+
+    for (const routes of extra) routes(app);
+  };
+}
