@@ -17,6 +17,8 @@ import { fileRoutes } from './http/native/routes/files.ts';
 import { uploadRoutes } from './http/native/routes/uploads.ts';
 import { callRoutes } from './http/native/routes/calls.ts';
 import { dtalkDialect } from './http/dtalk/index.ts';
+import { groupRoutes } from './http/native/routes/groups.ts';
+import { groupMemberRoutes } from './http/native/routes/groups-members.ts';
 import { createLogger } from './logger.ts';
 import { kyselyStore } from './store/kysely-store.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -68,7 +70,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const ids = new SnowflakeIds(clock, config.nodeId);
   const messaging = { revokeWindowSeconds: config.revokeWindow, maxBytes: config.messageMaxBytes, maxTextChars: config.messageMaxText };
   const blobs = openBlobs(config);
-  const core = createCore({ store, clock, ids, blobs, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, ...storageAndCallSettings(config) } });
+  const core = createCore({ store, clock, ids, blobs, settings: {
+      userTokenTtlSeconds: config.userTokenTtl,
+      messaging,
+      ...storageAndCallSettings(config),
+      groups: { defaultCapacity: config.groupDefaultCapacity, maxCapacity: config.groupMaxCapacity, maxAdmins: config.groupMaxAdmins, applicationTtlMs: config.groupRequestTtl * 1000, invitationTtlMs: config.groupRequestTtl * 1000, qrCodeTtlMs: config.groupQrCodeTtl * 1000 },
+    },
+  });
 
   let bus: Bus;
   try {
@@ -95,7 +103,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const nativeRoutes = [messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
+  const nativeRoutes = [groupRoutes, groupMemberRoutes, messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
   const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
   plugins.push(dtalkDialect(core, config));
   const app = await buildHttp({ config, core, logger, nativeRoutes, plugins });

@@ -17,7 +17,8 @@ import { Users } from './users.ts';
 import { Devices } from './devices.ts';
 import { Messages } from './messages/messages.ts';
 import type { MessagingSettings } from './messages/context.ts';
-import { noGroupsGate } from './messages/no-groups-gate.ts';
+import { Groups, defaultGroupLimits } from './groups/groups.ts';
+import type { GroupLimits } from './groups/context.ts';
 
 export interface CoreDeps {
   store: Store;
@@ -34,6 +35,8 @@ export interface CoreSettings {
   messaging?: Partial<MessagingSettings>;
   files?: FilesSettings;
   calls?: CallsSettings;
+  /** Group limits; defaults in src/core/groups/groups.ts. */
+  groups?: Partial<GroupLimits>;
 }
 
 export const defaultFilesSettings: FilesSettings = { maxObjectSize: 5 * 1024 ** 3, maxPartSize: 5 * 1024 ** 3, minPartSize: 5 * 1024 ** 2, downloadUrlTtlSeconds: 3600, uploadCredentialTtlSeconds: 900, multipartMaxAgeSeconds: 86400 };
@@ -52,14 +55,15 @@ export interface Core {
   readonly files: Files;
   readonly uploads: Uploads;
   readonly calls: Calls;
+  readonly groups: Groups;
+  /** The same object as `groups`, seen through the contract messages code against. */
+  readonly groupGate: GroupGate;
   /** Integration points wired after construction (other domains' cores). */
   readonly hooks: CoreHooks;
 }
 
 /** Late-bound collaborators: set by the composition root once both sides exist. */
 export interface CoreHooks {
-  /** Group membership for group calls (the groups core). */
-  groupGate?: GroupGate;
   /** Writes a call-record message when a call ends (the messages core). */
   callRecorder?: CallRecorder;
 }
@@ -70,6 +74,7 @@ export function createCore(deps: CoreDeps): Core {
   const hooks: CoreHooks = {};
   const filesDeps = { ...base, blobs: deps.blobs ?? unavailableBlobs, settings: deps.settings.files ?? defaultFilesSettings };
   const files = new Files(filesDeps);
+  const groups = new Groups({ ...base, events, limits: { ...defaultGroupLimits, ...deps.settings.groups } });
   return {
     ...base,
     events,
@@ -77,11 +82,13 @@ export function createCore(deps: CoreDeps): Core {
     users: new Users({ ...base, events }),
     tokens: new Tokens({ ...base, events, userTokenTtlSeconds: deps.settings.userTokenTtlSeconds }),
     devices: new Devices(base),
-    // Group rules reach messages only through GroupGate; until groups are wired here, there are none.
-    messages: new Messages({ ...base, events, gate: noGroupsGate, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) }),
+    // Group rules reach messages only through the GroupGate contract.
+    messages: new Messages({ ...base, events, gate: groups, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) }),
     files,
     uploads: new Uploads(filesDeps, files),
-    calls: new Calls({ ...base, events, settings: deps.settings.calls ?? defaultCallsSettings, groupGate: () => hooks.groupGate, recorder: () => hooks.callRecorder }),
+    calls: new Calls({ ...base, events, settings: deps.settings.calls ?? defaultCallsSettings, groupGate: () => groups, recorder: () => hooks.callRecorder }),
     hooks,
+    groups,
+    groupGate: groups,
   };
 }

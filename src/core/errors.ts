@@ -49,6 +49,9 @@ export const ErrorCode = {
   qrCodeExpired: 'qr_code_expired',
   announcementNotFound: 'announcement_not_found',
   groupFileNotFound: 'group_file_not_found',
+  groupSuspended: 'group_suspended',
+  cannotMuteStaff: 'cannot_mute_staff',
+  transferTargetNotMember: 'transfer_target_not_member',
   // messages
   messageNotFound: 'message_not_found',
   revokeWindowPassed: 'revoke_window_passed',

@@ -5,6 +5,7 @@
 import type { User } from './model.ts';
 import type { MessageEvent } from './messages/events.ts';
 import type { CallEvent } from './calls/events.ts';
+import type { GroupEvent } from './groups/events.ts';
 
 /**
  * Who a delivered event is for. The gateway pushes an event to every online
@@ -37,7 +38,8 @@ export interface TokenRevoked {
 /** Extended by each domain module (groups, messages, calls) with its own events. */
 export type DomainEvent = UserCreated | UserUpdated | TokenRevoked
   | MessageEvent
-  | CallEvent;
+  | CallEvent
+  | GroupEvent;
 
 export type EventListener = (event: DomainEvent) => void;
 

@@ -6,6 +6,7 @@ import type { DeviceRecord } from './devices.ts';
 import type { MessagingRepositories } from './messages/ports.ts';
 import type { FileRepo, UploadRepo } from './files/ports.ts';
 import type { CallRepo } from './calls/ports.ts';
+import type { GroupRepos } from './groups/ports.ts';
 
 export interface Page<T> {
   items: T[];
@@ -63,6 +64,7 @@ export interface Repositories extends MessagingRepositories {
   uploads: UploadRepo;
   calls: CallRepo;
   devices: DeviceRepo;
+  groups: GroupRepos;
 }
 
 /**

@@ -11,6 +11,7 @@ import { deviceRepo } from './repos/devices.ts';
 import { conversationRepo } from './repos/messages-conversations.ts';
 import { messageRepo } from './repos/messages.ts';
 import { focusRepo, readPositionRepo } from './repos/messages-reads.ts';
+import { groupRepos } from './repos/groups.ts';
 
 /** Every repository over one Kysely handle (the pool, or one transaction). */
 export function repositories(db: Kysely<Database>, engine: Engine): Repositories {
@@ -27,6 +28,7 @@ export function repositories(db: Kysely<Database>, engine: Engine): Repositories
     files: fileRepo(db),
     uploads: uploadRepo(db),
     calls: callRepo(db),
+    groups: groupRepos(db, engine),
   };
 }
 

@@ -1,0 +1,55 @@
+// Groups as one service: the GroupGate messages consume, plus one object per
+// concept (lifecycle, settings, roles, membership, moderation, profiles,
+// applications, invitations, QR codes, announcements, files).
+
+import { GroupContext, type GroupDeps, type GroupLimits } from './context.ts';
+import type { GroupGate, GroupReadAccess, GroupRole } from './gate.ts';
+import { StoreGroupGate } from './gate-impl.ts';
+import { Lifecycle } from './lifecycle.ts';
+import { Membership } from './membership.ts';
+import { Moderation } from './moderation.ts';
+import { Roles } from './roles.ts';
+import { Settings } from './settings.ts';
+
+export const defaultGroupLimits: GroupLimits = {
+  defaultCapacity: 2000,
+  maxCapacity: 100_000,
+  maxAdmins: 10,
+  applicationTtlMs: 7 * 86_400_000,
+  invitationTtlMs: 7 * 86_400_000,
+  qrCodeTtlMs: 7 * 86_400_000,
+};
+
+export class Groups implements GroupGate {
+  readonly lifecycle: Lifecycle;
+  readonly settings: Settings;
+  readonly roles: Roles;
+  readonly members: Membership;
+  readonly moderation: Moderation;
+  readonly limits: GroupLimits;
+  readonly #gate: StoreGroupGate;
+
+  constructor(deps: GroupDeps) {
+    const c = new GroupContext(deps);
+    this.limits = deps.limits;
+    this.lifecycle = new Lifecycle(c);
+    this.settings = new Settings(c);
+    this.roles = new Roles(c);
+    this.members = new Membership(c);
+    this.moderation = new Moderation(c);
+    this.#gate = new StoreGroupGate(deps.store, deps.clock);
+  }
+
+  assertCanSend(appId: number, groupId: number, userId: number): Promise<GroupRole> {
+    return this.#gate.assertCanSend(appId, groupId, userId);
+  }
+  readAccess(appId: number, groupId: number, userId: number): Promise<GroupReadAccess> {
+    return this.#gate.readAccess(appId, groupId, userId);
+  }
+  groupIdsOf(appId: number, userId: number): Promise<number[]> {
+    return this.#gate.groupIdsOf(appId, userId);
+  }
+  memberCount(appId: number, groupId: number): Promise<number> {
+    return this.#gate.memberCount(appId, groupId);
+  }
+}
