@@ -19,6 +19,8 @@ import { callRoutes } from './http/native/routes/calls.ts';
 import { dtalkDialect } from './http/dtalk/index.ts';
 import { groupRoutes } from './http/native/routes/groups.ts';
 import { groupMemberRoutes } from './http/native/routes/groups-members.ts';
+import { groupRequestRoutes } from './http/native/routes/groups-requests.ts';
+import { groupContentRoutes } from './http/native/routes/groups-content.ts';
 import { createLogger } from './logger.ts';
 import { kyselyStore } from './store/kysely-store.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -103,7 +105,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const nativeRoutes = [groupRoutes, groupMemberRoutes, messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
+  const nativeRoutes = [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
   const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
   plugins.push(dtalkDialect(core, config));
   const app = await buildHttp({ config, core, logger, nativeRoutes, plugins });
