@@ -73,3 +73,49 @@ export function legacyRoutes(): SpecRoute[] {
 }
 
 export const allSpecRoutes = (): SpecRoute[] => [...lanyingRoutes(), ...ximRoutes(), ...legacyRoutes()];
+
+/** The documented response of a Lanying route: top-level fields and the fields of `data` (or of its items). */
+export interface LanyingResponse {
+  top: Record<string, string>;
+  data: Record<string, string>;
+}
+
+/** lanying-group-api.md response tables, keyed by "METHOD /path" (every verb of a section shares one). */
+export function lanyingResponses(): Map<string, LanyingResponse> {
+  const out = new Map<string, LanyingResponse>();
+  for (const section of read('lanying-group-api.md').split('\n## ').slice(1)) {
+    const lines = section.split('\n');
+    const verbs = lines.flatMap((l) => /^> (GET|POST|PUT|DELETE) (\/\S+)\s*$/.exec(l) ?? []).filter((_, i) => i % 3 === 0);
+    const start = lines.findIndex((l) => l.startsWith('#### 响应体'));
+    const res: LanyingResponse = { top: {}, data: {} };
+    for (const l of lines.slice(start + 1)) {
+      if (l.startsWith('####')) break;
+      const m = /^\|(⇥ )?\s*(\w+)\s*\|\s*([\w[\]]+)\s*\|/.exec(l);
+      if (!m || m[2] === '参数名称') continue;
+      (m[1] ? res.data : res.top)[m[2]] = m[3];
+    }
+    for (const v of verbs) out.set(v.slice(2), res);
+  }
+  return out;
+}
+
+/** Whether a JSON value has the documented type (int32/int64 are integers; array[int64] a list of them). */
+export function hasDocType(value: unknown, type: string): boolean {
+  switch (type) {
+    case 'int32':
+    case 'int64':
+      return Number.isSafeInteger(value);
+    case 'string':
+      return typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'object':
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
+    case 'array[object]':
+      return Array.isArray(value) && value.every((v) => typeof v === 'object' && v !== null);
+    case 'array[int64]':
+      return Array.isArray(value) && value.every((v) => Number.isSafeInteger(v));
+    default:
+      throw new Error(`unknown documented type ${type}`);
+  }
+}
