@@ -39,7 +39,7 @@ export function toLegacyRecord(m: Message): LegacyRecord {
     toId: String(m.kind === 'group' ? m.groupId : m.recipientId),
   };
   const b = m.body;
-  switch (m.type) {
+  switch (m.type as string) {
     case 'text':
       return { ...base, type: 'txt', msg: str(b.text) };
     case 'image': {
@@ -59,7 +59,7 @@ export function toLegacyRecord(m: Message): LegacyRecord {
 
 function describe(m: Message): string {
   const b = m.body;
-  switch (m.type) {
+  switch (m.type as string) {
     case 'video':
       return `[视频] ${str(b.url)}`.trim();
     case 'file':

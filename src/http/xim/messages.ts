@@ -61,7 +61,7 @@ const XIM_PAYLOADS = new Set(['text', 'voice', 'card', 'image', 'location', 'not
 /** The one payload of a message, keyed by its xim name. */
 function payload(m: Message, users: ReadonlyMap<number, User>): Record<string, unknown> {
   const b = m.body;
-  switch (m.type) {
+  switch (m.type as string) {
     case 'text': {
       const mentions = Array.isArray(b.mentions) ? (b.mentions as number[]) : [];
       return { text: { content: str(b.text), anchors: anchors(b.anchors), atUsers: mentions.map((id) => ximUser(users.get(id), id)) } };
