@@ -182,6 +182,15 @@ describe('native groups: lifecycle, roles, membership', () => {
     assert.equal((await api.get('/v1/groups')).body.total, 0);
   });
 
+  test('every groups route is in the OpenAPI document', async () => {
+    const doc = await client(s.url).get('/openapi.json');
+    assert.equal(doc.status, 200);
+    const paths = Object.keys(doc.body.paths);
+    for (const p of ['/v1/groups', '/v1/groups/{groupId}', '/v1/groups/{groupId}/members', '/v1/groups/{groupId}/mutes', '/v1/groups/{groupId}/applications', '/v1/groups/invitations', '/v1/groups/qr-codes/redeem', '/v1/groups/{groupId}/announcements/latest', '/v1/groups/{groupId}/files/{fileId}', '/v1/groups/by-business']) {
+      assert.ok(paths.includes(p), p);
+    }
+  });
+
   test('an app admin creates for an owner and acts with owner rights', async () => {
     const admin = client(s.url, s.adminToken);
     const [o, m] = await people(s, 2);
