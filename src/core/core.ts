@@ -5,6 +5,7 @@
 import { Apps } from './apps.ts';
 import { unavailableBlobs, type BlobStore } from './blobs.ts';
 import { Calls, type CallRecorder, type CallsSettings } from './calls/calls.ts';
+import { callRecordWriter } from './calls/record.ts';
 import { Files, type FilesSettings } from './files/files.ts';
 import { Uploads } from './files/uploads.ts';
 import type { GroupGate } from './groups/gate.ts';
@@ -14,11 +15,11 @@ import type { IdGenerator } from './ids.ts';
 import type { Store } from './ports.ts';
 import { Tokens } from './tokens.ts';
 import { Users } from './users.ts';
-import { Groups, defaultGroupLimits } from './groups/groups.ts';
-import type { GroupLimits } from './groups/context.ts';
 import { Devices } from './devices.ts';
 import { Messages } from './messages/messages.ts';
 import type { MessagingSettings } from './messages/context.ts';
+import { Groups, defaultGroupLimits } from './groups/groups.ts';
+import type { GroupLimits } from './groups/context.ts';
 
 export interface CoreDeps {
   store: Store;
@@ -32,11 +33,11 @@ export interface CoreDeps {
 /** The rules' tunables; every one is also a setting in src/config.ts. */
 export interface CoreSettings {
   userTokenTtlSeconds: number;
-  /** Group limits; defaults in src/core/groups/groups.ts. */
-  groups?: Partial<GroupLimits>;
   messaging?: Partial<MessagingSettings>;
   files?: FilesSettings;
   calls?: CallsSettings;
+  /** Group limits; defaults in src/core/groups/groups.ts. */
+  groups?: Partial<GroupLimits>;
 }
 
 export const defaultFilesSettings: FilesSettings = { maxObjectSize: 5 * 1024 ** 3, maxPartSize: 5 * 1024 ** 3, minPartSize: 5 * 1024 ** 2, downloadUrlTtlSeconds: 3600, uploadCredentialTtlSeconds: 900, multipartMaxAgeSeconds: 86400 };
@@ -50,22 +51,20 @@ export interface Core {
   readonly apps: Apps;
   readonly users: Users;
   readonly tokens: Tokens;
-  readonly groups: Groups;
-  /** The same object as `groups`, seen through the contract messages code against. */
-  readonly groupGate: GroupGate;
   readonly devices: Devices;
   readonly messages: Messages;
   readonly files: Files;
   readonly uploads: Uploads;
   readonly calls: Calls;
+  readonly groups: Groups;
+  /** The same object as `groups`, seen through the contract messages code against. */
+  readonly groupGate: GroupGate;
   /** Integration points wired after construction (other domains' cores). */
   readonly hooks: CoreHooks;
 }
 
 /** Late-bound collaborators: set by the composition root once both sides exist. */
 export interface CoreHooks {
-  /** Group membership for group calls (the groups core). */
-  groupGate?: GroupGate;
   /** Writes a call-record message when a call ends (the messages core). */
   callRecorder?: CallRecorder;
 }
@@ -73,24 +72,26 @@ export interface CoreHooks {
 export function createCore(deps: CoreDeps): Core {
   const events = new EventHub();
   const base = { store: deps.store, clock: deps.clock, ids: deps.ids };
-  const groups = new Groups({ ...base, events, limits: { ...defaultGroupLimits, ...deps.settings.groups } });
-  const hooks: CoreHooks = { groupGate: groups };
+  const hooks: CoreHooks = {};
   const filesDeps = { ...base, blobs: deps.blobs ?? unavailableBlobs, settings: deps.settings.files ?? defaultFilesSettings };
   const files = new Files(filesDeps);
+  const groups = new Groups({ ...base, events, limits: { ...defaultGroupLimits, ...deps.settings.groups } });
+  // Group rules reach messages only through the GroupGate contract.
+  const messages = new Messages({ ...base, events, gate: groups, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) });
+  hooks.callRecorder = callRecordWriter(messages);
   return {
     ...base,
     events,
     apps: new Apps(base),
     users: new Users({ ...base, events }),
     tokens: new Tokens({ ...base, events, userTokenTtlSeconds: deps.settings.userTokenTtlSeconds }),
-    groups,
-    groupGate: groups,
     devices: new Devices(base),
-    // Group rules reach messages only through GroupGate, implemented by the groups core.
-    messages: new Messages({ ...base, events, gate: groups, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) }),
+    messages,
     files,
     uploads: new Uploads(filesDeps, files),
-    calls: new Calls({ ...base, events, settings: deps.settings.calls ?? defaultCallsSettings, groupGate: () => hooks.groupGate, recorder: () => hooks.callRecorder }),
+    calls: new Calls({ ...base, events, settings: deps.settings.calls ?? defaultCallsSettings, groupGate: () => groups, recorder: () => hooks.callRecorder }),
     hooks,
+    groups,
+    groupGate: groups,
   };
 }

@@ -3,9 +3,9 @@
 // are wired explicitly in the composition root.
 
 import type { User } from './model.ts';
-import type { GroupEvent } from './groups/events.ts';
 import type { MessageEvent } from './messages/events.ts';
 import type { CallEvent } from './calls/events.ts';
+import type { GroupEvent } from './groups/events.ts';
 
 /**
  * Who a delivered event is for. The gateway pushes an event to every online
@@ -37,9 +37,9 @@ export interface TokenRevoked {
 
 /** Extended by each domain module (groups, messages, calls) with its own events. */
 export type DomainEvent = UserCreated | UserUpdated | TokenRevoked
-  | GroupEvent
   | MessageEvent
-  | CallEvent;
+  | CallEvent
+  | GroupEvent;
 
 export type EventListener = (event: DomainEvent) => void;
 

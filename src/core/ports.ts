@@ -2,11 +2,11 @@
 // by an adapter (src/store, src/bus, src/blobs). Each states its guarantee.
 
 import type { App, TokenRecord, User } from './model.ts';
-import type { GroupRepos } from './groups/ports.ts';
 import type { DeviceRecord } from './devices.ts';
 import type { MessagingRepositories } from './messages/ports.ts';
 import type { FileRepo, UploadRepo } from './files/ports.ts';
 import type { CallRepo } from './calls/ports.ts';
+import type { GroupRepos } from './groups/ports.ts';
 
 export interface Page<T> {
   items: T[];
@@ -60,11 +60,11 @@ export interface Repositories extends MessagingRepositories {
   apps: AppRepo;
   users: UserRepo;
   tokens: TokenRepo;
-  groups: GroupRepos;
   files: FileRepo;
   uploads: UploadRepo;
   calls: CallRepo;
   devices: DeviceRepo;
+  groups: GroupRepos;
 }
 
 /**

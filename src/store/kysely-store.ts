@@ -7,11 +7,11 @@ import { fileRepo, uploadRepo } from './repos/files.ts';
 import { callRepo } from './repos/calls.ts';
 import { tokenRepo } from './repos/tokens.ts';
 import { userRepo } from './repos/users.ts';
-import { groupRepos } from './repos/groups.ts';
 import { deviceRepo } from './repos/devices.ts';
 import { conversationRepo } from './repos/messages-conversations.ts';
 import { messageRepo } from './repos/messages.ts';
 import { focusRepo, readPositionRepo } from './repos/messages-reads.ts';
+import { groupRepos } from './repos/groups.ts';
 
 /** Every repository over one Kysely handle (the pool, or one transaction). */
 export function repositories(db: Kysely<Database>, engine: Engine): Repositories {
@@ -20,7 +20,6 @@ export function repositories(db: Kysely<Database>, engine: Engine): Repositories
     apps: appRepo(db),
     users: userRepo(db),
     tokens: tokenRepo(db),
-    groups: groupRepos(db, engine),
     devices: deviceRepo(db),
     conversations: conversationRepo(db),
     messages: messageRepo(db),
@@ -29,6 +28,7 @@ export function repositories(db: Kysely<Database>, engine: Engine): Repositories
     files: fileRepo(db),
     uploads: uploadRepo(db),
     calls: callRepo(db),
+    groups: groupRepos(db, engine),
   };
 }
 

@@ -1,19 +1,19 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as foundation from './0001-foundation.ts';
-import * as groups from './0002-groups.ts';
 import * as messages from './0003-messages.ts';
 import * as files from './0004-files.ts';
 import * as calls from './0005-calls.ts';
 import * as dtalk from './0006-dtalk.ts';
+import * as groups from './0002-groups.ts';
 
 // Every migration, in order. Names sort; each domain adds its own file.
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
-  '0002-groups': groups,
   '0003-messages': messages,
   '0004-files': files,
   '0005-calls': calls,
   '0006-dtalk': dtalk,
+  '0002-groups': groups,
 };
 
 export const migrationProvider: MigrationProvider = {
