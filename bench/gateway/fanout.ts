@@ -46,10 +46,13 @@ try {
     if (data.indexOf('"type":"message"') < 0) return;
     const si = data.indexOf('"seq":') + 6;
     const seq = Number(data.toString('latin1', si, data.indexOf(',', si)));
-    const ti = data.indexOf('"text":"@') + 9;
-    const sent = Number(data.toString('latin1', ti, data.indexOf('"', ti)));
-    if (seq !== (lastSeq.get(ws) ?? 0) + 1) disorder++;
+    // Every message of the conversation (the group's notices too) must follow the previous one.
+    const last = lastSeq.get(ws);
+    if (last !== undefined && seq !== last + 1) disorder++;
     lastSeq.set(ws, seq);
+    const ti = data.indexOf('"text":"@');
+    if (ti < 0) return; // a notice (member joined…), not one of ours
+    const sent = Number(data.toString('latin1', ti + 9, data.indexOf('"', ti + 9)));
     delivered++;
     latencies.push(now - sent);
   };

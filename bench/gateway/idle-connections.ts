@@ -22,12 +22,19 @@ try {
   const before = await server.ask({ cmd: 'mem' });
 
   const t1 = Date.now();
-  const sockets = [];
+  const sockets: import('ws').WebSocket[] = [];
+  // Idle, but alive: each client pings every 20 s as the protocol asks (heartbeatMs 25 s).
+  const heartbeat = setInterval(() => {
+    for (const ws of sockets) ws.send('{"type":"ping"}');
+  }, 20_000);
   const BATCH = 500;
   for (let i = 0; i < N; i += BATCH) sockets.push(...(await Promise.all(users.slice(i, i + BATCH).map((u) => openSession(server.url, u.token)))));
   const opened = (Date.now() - t1) / 1000;
   const after = await server.ask({ cmd: 'mem' });
-  const per = (k: 'rss' | 'heapUsed' | 'external') => kib((after[k] - before[k]) / N);
+  clearInterval(heartbeat);
+  const open = after.gateway.connections as number;
+  if (open !== N) console.log(`WARNING: ${N - open} sessions were closed before the measurement`);
+  const per = (k: 'rss' | 'heapUsed' | 'external') => kib((after[k] - before[k]) / open);
   console.log(`opened ${sockets.length} sessions in ${opened.toFixed(1)} s (${Math.round(N / opened)}/s); gateway: ${JSON.stringify(after.gateway)}`);
   console.log(`server memory per connection: rss ${per('rss')} KiB, heap ${per('heapUsed')} KiB, external ${per('external')} KiB`);
   console.log(`server totals: rss ${kib(before.rss)} → ${kib(after.rss)} KiB, heap ${kib(before.heapUsed)} → ${kib(after.heapUsed)} KiB`);
