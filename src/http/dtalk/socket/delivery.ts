@@ -26,36 +26,36 @@ async function deliver(gateway: DtalkGateway, names: DtalkNames, event: DomainEv
     case 'conversation.read':
       // Read positions have no dtalk form (its Received signal is a phone's delivery receipt).
       return;
-    case 'group.announcement_deleted':
-    case 'group.announcement_posted':
-    case 'group.announcement_updated':
-    case 'group.application_created':
-    case 'group.application_handled':
-    case 'group.created':
-    case 'group.dismissed':
-    case 'group.file_added':
-    case 'group.file_deleted':
-    case 'group.file_renamed':
-    case 'group.invitation_created':
-    case 'group.invitation_handled':
-    case 'group.member_left':
-    case 'group.member_updated':
-    case 'group.members_blocked':
-    case 'group.members_joined':
-    case 'group.members_muted':
-    case 'group.members_removed':
-    case 'group.members_unblocked':
-    case 'group.members_unmuted':
-    case 'group.owner_transferred':
-    case 'group.roles_changed':
-    case 'group.updated':
-      // Group changes become dtalk signals together with the /group/app routes.
-      return;
     case 'call.started':
     case 'call.accepted':
     case 'call.stopped':
     case 'call.updated':
       // Calls become StartCall/AcceptCall/StopCall signals together with the dtalk call routes.
+      return;
+    case 'group.created':
+    case 'group.updated':
+    case 'group.dismissed':
+    case 'group.owner_transferred':
+    case 'group.members_joined':
+    case 'group.member_left':
+    case 'group.members_removed':
+    case 'group.roles_changed':
+    case 'group.members_muted':
+    case 'group.members_unmuted':
+    case 'group.members_blocked':
+    case 'group.members_unblocked':
+    case 'group.member_updated':
+    case 'group.application_created':
+    case 'group.application_handled':
+    case 'group.invitation_created':
+    case 'group.invitation_handled':
+    case 'group.announcement_posted':
+    case 'group.announcement_updated':
+    case 'group.announcement_deleted':
+    case 'group.file_added':
+    case 'group.file_renamed':
+    case 'group.file_deleted':
+      // Group events become dtalk signals (SignInGroup, UpdateGroupName, …) with the dtalk group routes.
       return;
     case 'message.sent': {
       const recipients = await gateway.audienceUsers(event.appId, event.audience);
