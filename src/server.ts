@@ -105,8 +105,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const nativeRoutes = [messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
-  nativeRoutes.push(groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes);
+  const nativeRoutes = [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
   const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
   plugins.push(dtalkDialect(core, config));
   const app = await buildHttp({ config, core, logger, nativeRoutes, plugins });
