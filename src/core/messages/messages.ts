@@ -18,7 +18,7 @@ import { history, type HistoryPage, type HistoryQuery } from './history.ts';
 import type { Conversation, Message, MessageInput } from './model.ts';
 import { markRead, messageReads, readState, type MessageReads, type ReadState } from './receipts.ts';
 import { revoke } from './revoke.ts';
-import { recordNotice, send, type NoticeInput, type SendResult } from './send.ts';
+import { recordCall, recordNotice, send, type FinishedCall, type NoticeInput, type SendResult } from './send.ts';
 import { sync, type SyncPage, type SyncQuery } from './sync.ts';
 
 export interface MessagesDeps {
@@ -76,6 +76,11 @@ export class Messages {
   /** Records a group event as a notice in the group's conversation (history + sync for offline members). */
   recordNotice(appId: number, groupId: number, notice: NoticeInput): Promise<Message> {
     return recordNotice(this.#ctx, appId, groupId, notice);
+  }
+
+  /** Records a finished call in its conversation (wired as core.hooks.callRecorder). */
+  recordCall(call: FinishedCall): Promise<Message | undefined> {
+    return recordCall(this.#ctx, call);
   }
 
   /**

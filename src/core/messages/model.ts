@@ -35,6 +35,8 @@ export const MessageType = {
   contact: 'contact',
   notice: 'notice',
   custom: 'custom',
+  /** The record of a finished call (server-written). */
+  call: 'call',
   /** What a revoked message becomes in history and sync. */
   revoked: 'revoked',
 } as const;

@@ -42,10 +42,11 @@ const schemas: Record<Exclude<MessageTypeName, 'revoked' | `x-${string}`>, Recor
   contact: { userId: { kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER }, handle: short, name, avatar: optUrl, extra: { kind: 'json' } },
   notice: { text: { kind: 'string' }, kind: short, data: { kind: 'json' }, anchors: { kind: 'anchors', max: 100 } },
   custom: 'free',
+  call: { callId: { kind: 'int', required: true, min: 1, max: Number.MAX_SAFE_INTEGER }, media: short, status: short, reason: short, durationMs: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER }, answeredAt: size, endedAt: size, parties: { kind: 'ids', max: 1000 } },
 };
 
-/** Types only the server writes (group events). */
-const SERVER_TYPES = new Set<string>([MessageType.notice]);
+/** Types only the server writes (group events, call records). */
+const SERVER_TYPES = new Set<string>([MessageType.notice, MessageType.call]);
 
 const DIALECT_TYPE = /^x-[a-z0-9][a-z0-9._-]{0,47}$/;
 const CLIENT_ID = /^[\x21-\x7e]{1,128}$/;

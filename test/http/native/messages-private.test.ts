@@ -332,4 +332,21 @@ describe('native private messages', () => {
     assert.ok(doc.components.schemas.Message ?? Object.values(doc.components.schemas).some((x: any) => x.title === 'Message' || x.properties?.seq));
   });
 
+  test('a finished call leaves a call record in the conversation; clients cannot send one', async () => {
+    const a = await makeUser(s);
+    const b = await makeUser(s);
+    const ca = client(s.url, a.token);
+    const call = await ca.post('/v1/calls', { invitees: [b.id], media: 'video' });
+    assert.equal(call.status, 201, JSON.stringify(call.body));
+    assert.equal((await ca.post(`/v1/calls/${call.body.id}/hangup`)).status, 200);
+    const h = await client(s.url, b.token).get(`/v1/users/${a.id}/messages`);
+    const record = h.body.items.find((m: any) => m.type === 'call');
+    assert.ok(record, JSON.stringify(h.body.items));
+    assert.equal(record.senderId, a.id);
+    assert.equal(record.body.callId, call.body.id);
+    assert.equal(record.body.media, 'video');
+    assert.equal(record.body.reason, 'cancel');
+    const forged = await ca.post(`/v1/users/${b.id}/messages`, { type: 'call', body: { callId: 1 } });
+    assert.equal(forged.status, 400);
+  });
 });
