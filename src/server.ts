@@ -77,8 +77,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   // Group events become notices in the group's conversation (sync reaches offline members).
   core.messages.recordGroupNotices();
-  // A finished call leaves a call record in its conversation.
-  core.hooks.callRecorder = async (call) => void (await core.messages.recordCall(call));
 
   let bus: Bus;
   try {
