@@ -8,7 +8,7 @@
 //   node --disable-warning=ExperimentalWarning bench/http-send.ts
 
 import autocannon from 'autocannon';
-import { api, makeUsers, startBenchServer } from './support.ts';
+import { api, cpuSeconds, loadAverage, makeUsers, startBenchServer } from './support.ts';
 
 const SENDERS = Number(process.env.SENDERS ?? 10);
 const MEMBERS = Number(process.env.MEMBERS ?? 100);
@@ -38,6 +38,8 @@ try {
   }
 
   const before = await stored();
+  const cpuBefore = cpuSeconds(s.child.pid);
+  const loadBefore = loadAverage();
   let next = 0;
   const body = JSON.stringify({ type: 'text', body: { text: 'a benchmark message of a usual chat length, say fifty to eighty chars' } });
   const result = await autocannon({
@@ -50,6 +52,7 @@ try {
     },
   });
   const ok = result['2xx'];
+  const cpuUsed = (cpuSeconds(s.child.pid) ?? NaN) - (cpuBefore ?? NaN);
   const count = (await stored()) - before;
   const report = {
     target: TARGET,
@@ -62,6 +65,11 @@ try {
     timeouts: result.timeouts,
     messagesPerSecond: Math.round(ok / DURATION),
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+    serverCpuSeconds: +cpuUsed.toFixed(2),
+    // What one fully available core would sustain at this per-message cost.
+    messagesPerServerCpuSecond: Math.round(ok / cpuUsed),
+    loadAverageBefore: loadBefore,
+    loadAverageAfter: loadAverage(),
     stored: count,
     // Sends still in flight when the run stops are stored but not counted as acknowledged.
     lost: Math.max(0, ok - count),

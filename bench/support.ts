@@ -2,6 +2,7 @@
 // a JSON client, and percentile helpers.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 export interface BenchServer {
@@ -55,3 +56,26 @@ export async function makeUsers(s: BenchServer, n: number, prefix: string): Prom
   }
   return out;
 }
+
+/**
+ * CPU time (user + system, seconds) the server process has used: on a shared
+ * machine, throughput per CPU-second says what the server does with the time
+ * it actually gets. Linux only (/proc); undefined elsewhere.
+ */
+export function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+export const loadAverage = (): string => {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'n/a';
+  }
+};
