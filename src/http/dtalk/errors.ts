@@ -89,7 +89,7 @@ export const dtalkStatus: Record<ErrorCode, DtalkStatus> = {
   already_group_member: DtalkCode.alreadyMember,
   group_admin_required: DtalkCode.higherRoleRequired,
   group_owner_required: DtalkCode.permissionDenied,
-  owner_cannot_leave: DtalkCode.permissionDenied,
+  owner_cannot_leave: DtalkCode.ownerCannotExit,
   admin_cannot_leave: DtalkCode.permissionDenied,
   blocked_from_group: DtalkCode.permissionDenied,
   member_muted: DtalkCode.permissionDenied,
