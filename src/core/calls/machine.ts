@@ -53,7 +53,8 @@ export function applyAction(call: Call, action: CallAction, now: number): Transi
   const party = call.parties.find((p) => p.userId === action.userId);
   if (!party) throw fail('not_call_party', 'only the caller and the invitees may act on this call');
   // Past the deadline an invitee's ring is over, however the call went on.
-  if (action.kind === 'answer' && party.role === 'invitee' && (party.state === 'missed' || (party.state === 'ringing' && now >= call.deadline))) {
+  // (A call cancelled before the deadline is call_finished, not expired.)
+  if (action.kind === 'answer' && party.role === 'invitee' && now >= call.deadline && (party.state === 'missed' || party.state === 'ringing')) {
     throw fail('call_expired', 'the call stopped ringing before it was answered');
   }
   if (call.status === 'finished') throw fail('call_finished', `the call has finished (${call.stopReason})`, { reason: call.stopReason });

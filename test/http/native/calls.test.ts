@@ -10,13 +10,16 @@ import { makeUser } from '../../support/fixtures.ts';
 import { online, type WsClient } from '../../support/ws.ts';
 
 const TRTC = { trtcSdkAppId: 1400000000, trtcSecret: 'test-secret-key', trtcTicketTtl: 86400 };
+// The gateway closes sockets idle on the (manual) clock; these tests move it
+// by minutes while sockets listen, so the idle limit is set beyond that.
+const QUIET_SOCKETS = { wsIdleTimeoutMs: 86_400_000 };
 type User = Awaited<ReturnType<typeof makeUser>>;
 
 describe('native calls (TRTC configured)', () => {
   let s: TestServer;
   const sockets: WsClient[] = [];
   before(async () => {
-    s = await startTestServer({ manualClock: true, config: TRTC });
+    s = await startTestServer({ manualClock: true, config: { ...TRTC, ...QUIET_SOCKETS } });
   });
   after(async () => {
     await Promise.all(sockets.map((w) => w.close()));
@@ -257,6 +260,32 @@ describe('native calls (TRTC configured)', () => {
     assert.equal(last.body.stopReason, 'reject');
   });
 
+  test('racing answer and cancel settle once: one outcome, one call.stopped', async () => {
+    for (let round = 0; round < 5; round++) {
+      const a = await makeUser(s);
+      const b = await makeUser(s);
+      const call = (await start(a, [b])).body;
+      const stops: string[] = [];
+      const off = s.core.events.on((e) => {
+        if (e.type === 'call.stopped' && e.call.id === call.id) stops.push(e.reason);
+      });
+      const [answer, cancel] = await Promise.all([act(b, call.id, 'answer'), act(a, call.id, 'hangup')]);
+      off();
+      const final = (await client(s.url, a.token).get(`/v1/calls/${call.id}`)).body;
+      assert.equal(final.status, 'finished');
+      assert.equal(cancel.status, 200);
+      assert.equal(stops.length, 1, `exactly one stop, got ${stops.join(',')}`);
+      if (answer.status === 200) {
+        assert.equal(final.stopReason, 'hangup', 'answered first, then the caller left');
+        assert.notEqual(final.answeredAt, null);
+      } else {
+        assert.equal(answer.status, 409);
+        assert.equal(final.stopReason, 'cancel');
+        assert.equal(final.answeredAt, null);
+      }
+    }
+  });
+
   test('bad starts: no invitees, oneself, unknown users, two invitees without a group, admin tokens', async () => {
     const a = await makeUser(s);
     const b = await makeUser(s);
@@ -278,7 +307,7 @@ describe('native calls (TRTC configured)', () => {
 describe('native calls (no TRTC configured)', () => {
   let s: TestServer;
   before(async () => {
-    s = await startTestServer({ manualClock: true, config: { callRingTimeout: 30 } });
+    s = await startTestServer({ manualClock: true, config: { callRingTimeout: 30, ...QUIET_SOCKETS } });
   });
   after(() => s.stop());
 
