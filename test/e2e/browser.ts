@@ -32,7 +32,8 @@ export class Browsers {
   async person(baseUrl: string, viewport = { width: 1280, height: 800 }): Promise<Person> {
     if (!this.#browser) throw new Error('start() first');
     const context = await this.#browser.newContext({ baseURL: baseUrl, viewport });
-    context.setDefaultTimeout(10_000);
+    // Generous: CI runs the e2e tests beside the rest of the suite on two cores.
+    context.setDefaultTimeout(20_000);
     const page = await context.newPage();
     const errors: string[] = [];
     // A failed request is reported by its address (Chromium's own console line for it names none).

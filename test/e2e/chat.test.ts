@@ -7,11 +7,11 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { Browsers, shot, signUp, type Person } from './browser.ts';
 
-/** A small real PNG (a 24×16 gradient) made here, so the test ships no binary. */
+/** A small real PNG (a 192×128 gradient) made here, so the test ships no binary. */
 function png(): Buffer {
-  const w = 24, h = 16;
+  const w = 192, h = 128;
   const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set([x * 10, y * 15, 200], y * (w * 3 + 1) + 1 + x * 3);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set([x, y * 2, 220 - x], y * (w * 3 + 1) + 1 + x * 3);
   const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
   const crc = (b: Buffer) => { let c = 0xffffffff; for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
   const chunk = (type: string, data: Buffer) => {
@@ -84,7 +84,7 @@ describe('web client: two people chatting', () => {
     await ann.page.getByLabel('File to send').setInputFiles({ name: 'map.png', mimeType: 'image/png', buffer: png() });
     const img = messages(bob).getByRole('img', { name: 'map.png' });
     await img.waitFor();
-    await bob.page.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth === 24, await img.elementHandle());
+    await bob.page.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth === 192, await img.elementHandle());
     await shot(bob.page, 'conversation');
 
     // Ann revokes a message; both see the marker instead.

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Message } from '../sdk/index.ts';
 import { FileAttachment, ImageAttachment } from './Attachment.tsx';
 import { timeOf } from './format.ts';
+import { noticeText } from './notices.ts';
 import { useStore } from './hooks.ts';
 
 /** How long after sending the sender may still revoke (the server's default window). */
@@ -30,7 +31,7 @@ export function MessageItem(props: { m: Message; readMark: boolean; showSender: 
     return () => clearTimeout(t);
   }, [canRevoke, m.createdAt]);
 
-  if (m.type === 'notice') return <li class="notice" data-seq={m.seq}>{String(m.body.text ?? 'Group updated')}</li>;
+  if (m.type === 'notice') return <li class="notice" data-seq={m.seq}>{noticeText(m, (id) => s.displayName(id))}</li>;
   const who = sender?.displayName || sender?.handle || 'Someone';
   if (m.type === 'revoked') {
     return (

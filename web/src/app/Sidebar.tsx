@@ -70,7 +70,7 @@ export function Sidebar() {
                     {last && <time class="conv-time">{timeOf(last.createdAt)}</time>}
                   </span>
                   <span class="conv-bottom">
-                    <span class="conv-preview">{sender ? `${sender.displayName}: ` : ''}{preview(last)}</span>
+                    <span class="conv-preview">{sender ? `${sender.displayName}: ` : ''}{preview(last, (id) => s.displayName(id))}</span>
                     {c.unread > 0 && <span class="badge" aria-label={`${c.unread} unread`}>{c.unread}</span>}
                   </span>
                 </span>

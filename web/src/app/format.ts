@@ -1,4 +1,5 @@
 import type { Message } from '../sdk/index.ts';
+import { noticeText } from './notices.ts';
 
 export function timeOf(ms: number): string {
   const d = new Date(ms);
@@ -9,7 +10,7 @@ export function timeOf(ms: number): string {
 }
 
 /** One line for the conversation list. */
-export function preview(m: Message | null): string {
+export function preview(m: Message | null, nameOf: (id: number) => string): string {
   if (!m) return 'No messages yet';
   switch (m.type) {
     case 'text':
@@ -21,7 +22,7 @@ export function preview(m: Message | null): string {
     case 'revoked':
       return 'Message revoked';
     case 'notice':
-      return String(m.body.text ?? 'Group update');
+      return noticeText(m, nameOf);
     default:
       return `[${m.type}]`;
   }

@@ -419,6 +419,13 @@ export class Store {
     return g;
   }
 
+  /** A user's name for display ("You" for oneself), fetched in the background when unknown. */
+  displayName(id: number): string {
+    if (id === this.me?.id) return 'You';
+    const u = this.user(id);
+    return u ? u.displayName || u.handle : 'Someone';
+  }
+
   title(key: ConvKey): string {
     const id = Number(key.slice(1));
     if (key[0] === 'g') return this.groups.get(id)?.name ?? `Group ${id}`;
