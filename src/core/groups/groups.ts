@@ -10,6 +10,12 @@ import { Membership } from './membership.ts';
 import { Moderation } from './moderation.ts';
 import { Roles } from './roles.ts';
 import { Settings } from './settings.ts';
+import { Applications } from './applications.ts';
+import { Invitations } from './invitations.ts';
+import { QrCodes } from './qrcodes.ts';
+import { Profiles } from './profile.ts';
+import { Announcements } from './announcements.ts';
+import { GroupFiles } from './files.ts';
 
 export const defaultGroupLimits: GroupLimits = {
   defaultCapacity: 2000,
@@ -26,6 +32,12 @@ export class Groups implements GroupGate {
   readonly roles: Roles;
   readonly members: Membership;
   readonly moderation: Moderation;
+  readonly applications: Applications;
+  readonly invitations: Invitations;
+  readonly qrCodes: QrCodes;
+  readonly profiles: Profiles;
+  readonly announcements: Announcements;
+  readonly files: GroupFiles;
   readonly limits: GroupLimits;
   readonly #gate: StoreGroupGate;
 
@@ -37,6 +49,12 @@ export class Groups implements GroupGate {
     this.roles = new Roles(c);
     this.members = new Membership(c);
     this.moderation = new Moderation(c);
+    this.applications = new Applications(c);
+    this.invitations = new Invitations(c, this.applications);
+    this.qrCodes = new QrCodes(c);
+    this.profiles = new Profiles(c);
+    this.announcements = new Announcements(c);
+    this.files = new GroupFiles(c);
     this.#gate = new StoreGroupGate(deps.store, deps.clock);
   }
 

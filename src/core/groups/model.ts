@@ -73,6 +73,10 @@ export interface GroupSettings {
   allowFriending: boolean;
   /** Listed in public directories and visible to non-members (xim isPublic). */
   isPublic: boolean;
+  /** Admins may leave without being demoted first (legacy: "admins may not quit" = false). */
+  adminsMayLeave: boolean;
+  /** lanying hide_member_info (a later lanying setting): stored and shown; the document defines no rule for it. */
+  hideMemberInfo: boolean;
 }
 
 export interface Group extends GroupInfo, GroupSettings {

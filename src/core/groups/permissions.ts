@@ -17,9 +17,8 @@
 //     leaving is its own action;
 //   - owners and admins cannot be muted at all (dtalk -10027), whoever asks.
 // The owner cannot leave: transfer first (owner_cannot_leave). Admins may
-// leave (lanying and dtalk allow it; legacy's "admins may not quit" is
-// served by the legacy dialect refusing with admin_cannot_leave before it
-// calls core — documented in that dialect's README).
+// leave unless the group's adminsMayLeave setting is off (legacy's "admins
+// may not quit": admin_cannot_leave).
 
 import { fail, type ErrorCode } from '../errors.ts';
 import type { Group, GroupRole } from './model.ts';
@@ -62,6 +61,9 @@ interface Rule {
   members?: (g: Group) => boolean;
   /** The error an ordinary member gets when `members` says no. */
   memberDenied?: ErrorCode;
+  /** Opens the action to admins when the group's settings say so (leaving). */
+  admins?: (g: Group) => boolean;
+  adminDenied?: ErrorCode;
 }
 
 const STAFF = ['owner', 'admin', 'app_admin'] as const;
@@ -87,7 +89,7 @@ const TABLE: Record<GroupAction, Rule> = {
   view_blocked: { allow: STAFF },
   handle_applications: { allow: STAFF },
   apply: { allow: ['outsider'] },
-  leave: { allow: ['admin', 'member'] },
+  leave: { allow: ['member'], admins: (g) => g.adminsMayLeave, adminDenied: 'admin_cannot_leave' },
   sign_qr_code: { allow: STAFF, members: (g) => g.invitePolicy !== 'admins', memberDenied: 'invite_not_allowed' },
   edit_own_profile: { allow: ['owner', 'admin', 'member'] },
   edit_others_name: { allow: STAFF },
@@ -102,6 +104,7 @@ const TABLE: Record<GroupAction, Rule> = {
 export function can(action: GroupAction, standing: Standing, group: Group): boolean {
   const rule = TABLE[action];
   if (rule.allow.includes(standing)) return true;
+  if (standing === 'admin' && rule.admins) return rule.admins(group);
   return standing === 'member' && rule.members !== undefined && rule.members(group);
 }
 
@@ -120,6 +123,7 @@ export function assertCan(action: GroupAction, standing: Standing, group: Group)
       if (action === 'apply') throw fail('already_group_member', `you are already a member of group ${id}`);
       throw fail(rule.allow.includes('admin') ? 'group_admin_required' : 'group_owner_required', `this needs a higher role in group ${id}`);
     case 'admin':
+      if (rule.adminDenied) throw fail(rule.adminDenied, `the settings of group ${id} do not let admins do this`);
       if (action === 'apply') throw fail('already_group_member', `you are already a member of group ${id}`);
       throw fail('group_owner_required', `only the owner of group ${id} may do this`);
     case 'owner':

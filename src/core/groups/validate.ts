@@ -44,5 +44,7 @@ export function checkSettings(p: Partial<GroupSettings>, limits: GroupLimits, me
     historyVisible: p.historyVisible ?? false,
     allowFriending: p.allowFriending ?? true,
     isPublic: p.isPublic ?? false,
+    adminsMayLeave: p.adminsMayLeave ?? true,
+    hideMemberInfo: p.hideMemberInfo ?? false,
   };
 }

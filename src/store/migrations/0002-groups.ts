@@ -33,6 +33,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('history_visible', 'integer', (c) => c.notNull())
     .addColumn('allow_friending', 'integer', (c) => c.notNull())
     .addColumn('is_public', 'integer', (c) => c.notNull())
+    .addColumn('admins_may_leave', 'integer', (c) => c.notNull())
+    .addColumn('hide_member_info', 'integer', (c) => c.notNull())
     .addColumn('mute_all_until', 'bigint')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())

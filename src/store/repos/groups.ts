@@ -39,6 +39,8 @@ export const toGroup = (r: Selectable<GroupsTable>): Group => ({
   historyVisible: b(r.history_visible),
   allowFriending: b(r.allow_friending),
   isPublic: b(r.is_public),
+  adminsMayLeave: b(r.admins_may_leave),
+  hideMemberInfo: b(r.hide_member_info),
   muteAllUntil: r.mute_all_until,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -69,6 +71,8 @@ function groupColumns(g: Partial<Group>): Updateable<GroupsTable> {
   if (g.historyVisible !== undefined) c.history_visible = n(g.historyVisible);
   if (g.allowFriending !== undefined) c.allow_friending = n(g.allowFriending);
   if (g.isPublic !== undefined) c.is_public = n(g.isPublic);
+  if (g.adminsMayLeave !== undefined) c.admins_may_leave = n(g.adminsMayLeave);
+  if (g.hideMemberInfo !== undefined) c.hide_member_info = n(g.hideMemberInfo);
   if (g.muteAllUntil !== undefined) c.mute_all_until = g.muteAllUntil;
   if (g.updatedAt !== undefined) c.updated_at = g.updatedAt;
   if (g.dismissedAt !== undefined) c.dismissed_at = g.dismissedAt;

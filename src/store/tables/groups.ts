@@ -30,6 +30,8 @@ export interface GroupsTable {
   history_visible: number;
   allow_friending: number;
   is_public: number;
+  admins_may_leave: number;
+  hide_member_info: number;
   mute_all_until: number | null;
   created_at: number;
   updated_at: number;

@@ -48,6 +48,8 @@ export const SettingsFields = {
   historyVisible: Type.Optional(Type.Boolean()),
   allowFriending: Type.Optional(Type.Boolean()),
   isPublic: Type.Optional(Type.Boolean()),
+  adminsMayLeave: Type.Optional(Type.Boolean()),
+  hideMemberInfo: Type.Optional(Type.Boolean()),
 };
 
 export const UserIds = Type.Object({ userIds: Type.Array(Id, { minItems: 1, maxItems: 500 }) }, { additionalProperties: false });
@@ -90,6 +92,8 @@ const groupProps = {
   historyVisible: Type.Boolean(),
   allowFriending: Type.Boolean(),
   isPublic: Type.Boolean(),
+  adminsMayLeave: Type.Boolean(),
+  hideMemberInfo: Type.Boolean(),
   muteAllUntil: Type.Union([Type.Integer(), Type.Null()]),
   muteAllForever: Type.Boolean(),
   createdAt: Type.Integer(),
