@@ -75,6 +75,10 @@ export function createCore(deps: CoreDeps): Core {
   const filesDeps = { ...base, blobs: deps.blobs ?? unavailableBlobs, settings: deps.settings.files ?? defaultFilesSettings };
   const files = new Files(filesDeps);
   const groups = new Groups({ ...base, events, limits: { ...defaultGroupLimits, ...deps.settings.groups } });
+  // Group rules reach messages only through the GroupGate contract.
+  const messages = new Messages({ ...base, events, gate: groups, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) });
+  // A finished call leaves a record (type `call`) in its conversation.
+  hooks.callRecorder = async (call) => void (await messages.recordCall(call));
   return {
     ...base,
     events,
@@ -82,8 +86,7 @@ export function createCore(deps: CoreDeps): Core {
     users: new Users({ ...base, events }),
     tokens: new Tokens({ ...base, events, userTokenTtlSeconds: deps.settings.userTokenTtlSeconds }),
     devices: new Devices(base),
-    // Group rules reach messages only through the GroupGate contract.
-    messages: new Messages({ ...base, events, gate: groups, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) }),
+    messages,
     files,
     uploads: new Uploads(filesDeps, files),
     calls: new Calls({ ...base, events, settings: deps.settings.calls ?? defaultCallsSettings, groupGate: () => groups, recorder: () => hooks.callRecorder }),

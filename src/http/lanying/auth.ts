@@ -68,6 +68,11 @@ export async function authenticate(core: Core, req: FastifyRequest): Promise<Lan
   return { appId, actor: principal, ...(actingGroupId ? { actingGroupId } : {}) };
 }
 
+/** The caller as core's groups see it: a user, or the app admin with every group right. */
+export function actorOf(c: LanyingCaller): { appId: number; userId: number | null; appAdmin: boolean } {
+  return { appId: c.appId, userId: c.actor.userId, appAdmin: c.actor.isAdmin };
+}
+
 /** The calling user; an admin token must name one with header `user_id`. */
 export function callerUserId(c: LanyingCaller): number {
   if (c.actor.userId === null) throw new LanyingReject(LanyingCode.noPermission, 'this route acts as a user: send header user_id with an admin token');

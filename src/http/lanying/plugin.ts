@@ -13,6 +13,10 @@ import { authenticate, type LanyingCaller } from './auth.ts';
 import { failure } from './envelope.ts';
 import { LanyingCode, LanyingReject, lanyingCode } from './errors.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { contentRoutes } from './routes/content.ts';
+import { groupRoutes } from './routes/groups.ts';
+import { joiningRoutes } from './routes/joining.ts';
+import { memberRoutes } from './routes/members.ts';
 
 export type LanyingApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider> & {
   core: Core;
@@ -59,6 +63,10 @@ export function lanyingPlugin(core: Core, extra: readonly LanyingRoutes[] = []) 
     });
 
     accountRoutes(app);
+    groupRoutes(app);
+    memberRoutes(app);
+    joiningRoutes(app);
+    contentRoutes(app);
     for (const routes of extra) routes(app);
   };
 }

@@ -16,6 +16,7 @@ import { authenticate, echoHeaders } from './auth.ts';
 import { normalizeData } from './body.ts';
 import { failure } from './envelope.ts';
 import { legacyInfo } from './errors.ts';
+import { legacyRoutes } from './routes.ts';
 
 export type LegacyApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider> & {
   core: Core;
@@ -58,6 +59,7 @@ export function legacyPlugin(core: Core, extra: readonly LegacyRoutes[] = []) {
     });
     app.setNotFoundHandler((req, reply) => reply.code(404).send(failure('接口不存在', 'not_found')));
 
+    legacyRoutes(app);
     for (const routes of extra) routes(app);
   };
 }

@@ -14,6 +14,7 @@ import { validatorCompiler } from '../validation.ts';
 import { authenticateAdmin } from './auth.ts';
 import { failure } from './envelope.ts';
 import { XimCode, ximCode, ximCodeText } from './errors.ts';
+import { ximRoutes } from './routes.ts';
 
 export type XimApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider> & {
   core: Core;
@@ -51,6 +52,7 @@ export function ximPlugin(core: Core, extra: readonly XimRoutes[] = []) {
     });
     app.setNotFoundHandler((req, reply) => reply.code(404).send(failure(-404, `no method ${req.method} ${req.url.split('?')[0]}`)));
 
+    ximRoutes(app);
     for (const routes of extra) routes(app);
   };
 }

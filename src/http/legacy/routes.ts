@@ -1,0 +1,147 @@
+// The eight actions of legacy-group-api.md, each one call into core (plus the
+// rules the document states that core leaves to dialects: admins may not
+// exit, only admins edit group data, empty fields mean unchanged).
+
+import { Type } from '@sinclair/typebox';
+import { fail, type ErrorCode } from '../../core/errors.ts';
+import { historyAfterTime } from '../../core/messages/after-time.ts';
+import type { Member } from '../../core/groups/model.ts';
+import { usersById } from '../profiles.ts';
+import { WireId, wireId } from '../wire-ids.ts';
+import { ok } from './envelope.ts';
+import { legacyGroup, legacyMember } from './present.ts';
+import { sessionUser, type LegacyApp } from './plugin.ts';
+import { toLegacyRecord } from './records.ts';
+
+const Text = (maxLength: number) => Type.Union([Type.String({ maxLength }), Type.Number()]);
+const GroupData = Type.Object({ groupId: WireId });
+const SetNameData = Type.Object({ groupId: WireId, showName: Type.Optional(Text(128)), userId: Type.Optional(WireId) });
+const KickData = Type.Object({ groupId: WireId, groupUserId: WireId });
+const UpdateData = Type.Object({ groupId: WireId, groupName: Type.Optional(Text(128)), type: Type.Optional(Text(8)), introduction: Type.Optional(Text(4096)), notice: Type.Optional(Text(4096)) });
+const RecordsData = Type.Object({ groupId: Type.Optional(WireId), chatUserId: Type.Optional(WireId), lastTime: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), Type.String({ pattern: '^[0-9]{0,16}$' })])) });
+
+/** Easemob's page size for a chat-record export. */
+const RECORD_PAGE = 10;
+
+const idOf = (v: unknown, field: string): number => {
+  const n = wireId(v);
+  if (n === undefined) throw fail('invalid_argument', `${field} must be an id`, { field });
+  return n;
+};
+const str = (v: string | number | undefined): string => (v === undefined ? '' : String(v).trim());
+
+export function legacyRoutes(app: LegacyApp): void {
+  const { core } = app;
+  const user = (req: Parameters<typeof sessionUser>[0]) => {
+    const s = sessionUser(req);
+    return { appId: s.appId, userId: s.userId, appAdmin: false };
+  };
+  const myRole = async (actor: ReturnType<typeof user>, groupId: number): Promise<Member> => core.groups.members.get(actor, groupId, actor.userId);
+
+  // §1: the app admits at once (no approval step); a group closed to joining refuses.
+  app.post('/group!joinGroup', { schema: { body: GroupData } }, async (req) => {
+    const actor = user(req);
+    const groupId = idOf(req.body.groupId, 'groupId');
+    const { group, joined } = await core.groups.lifecycle.publicInfo(actor, groupId);
+    if (joined) throw fail('already_group_member', `you are already a member of group ${groupId}`);
+    if (group.joinPolicy === 'closed') throw fail('join_refused', `group ${groupId} does not accept members`);
+    const [r] = await core.groups.members.add({ appId: actor.appId, userId: null, appAdmin: true }, groupId, [actor.userId]);
+    if (r && !r.ok) throw fail((r.reason ?? 'forbidden') as ErrorCode, `you cannot join group ${groupId}`);
+    return ok('申请入群成功');
+  });
+
+  // §2: every group of the user, unpaged.
+  app.post('/group!groupList', async (req) => {
+    const actor = user(req);
+    const groups = [];
+    let cursor: string | undefined;
+    do {
+      const page = await core.groups.lifecycle.listOf(actor, { limit: 1000, ...(cursor ? { cursor } : {}) });
+      groups.push(...page.items);
+      cursor = page.next;
+    } while (cursor);
+    return ok('获取群列表成功', { groupList: groups.map(legacyGroup) });
+  });
+
+  app.post('/group!getGroupDetail', { schema: { body: GroupData } }, async (req) => {
+    const actor = user(req);
+    const groupId = idOf(req.body.groupId, 'groupId');
+    const group = await core.groups.lifecycle.get(actor, groupId);
+    const members: Member[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await core.groups.members.list(actor, groupId, { limit: 1000, ...(cursor ? { cursor } : {}) });
+      members.push(...page.items);
+      cursor = page.next;
+    } while (cursor);
+    const users = await usersById(core, actor.appId, members.map((m) => m.userId));
+    return ok('获取群详情成功', { groupInfo: legacyGroup(group), userList: members.map((m) => legacyMember(m, users.get(m.userId))) });
+  });
+
+  // §4: one's own display name; admins may name another member (`userId`). Empty = not set.
+  app.post('/group!userSetGroup', { schema: { body: SetNameData } }, async (req) => {
+    const actor = user(req);
+    const groupId = idOf(req.body.groupId, 'groupId');
+    const target = req.body.userId === undefined ? actor.userId : idOf(req.body.userId, 'userId');
+    const name = str(req.body.showName);
+    if (name === '') {
+      await core.groups.members.get(actor, groupId, target);
+      return ok('设置群显示名称成功');
+    }
+    await core.groups.profiles.update(actor, groupId, target, { displayName: name });
+    return ok('设置群显示名称成功');
+  });
+
+  // §5: members leave; admins may not (the document's rule), the owner neither (core's).
+  app.post('/group!exitGroup', { schema: { body: GroupData } }, async (req) => {
+    const actor = user(req);
+    const groupId = idOf(req.body.groupId, 'groupId');
+    const me = await myRole(actor, groupId);
+    if (me.role === 'admin') throw fail('admin_cannot_leave', 'admins may not leave the group');
+    const group = await core.groups.lifecycle.get(actor, groupId);
+    await core.groups.members.leave(actor, groupId);
+    return ok(`您已成功退出${group.name}群`);
+  });
+
+  // §6: owner and admins kick ordinary members (core refuses the owner and admins).
+  app.post('/group!deleteUser', { schema: { body: KickData } }, async (req) => {
+    const actor = user(req);
+    const groupId = idOf(req.body.groupId, 'groupId');
+    const targetId = idOf(req.body.groupUserId, 'groupUserId');
+    const target = await core.groups.members.get(actor, groupId, targetId);
+    const [r] = await core.groups.members.kick(actor, groupId, [targetId]);
+    if (r && !r.ok) throw fail((r.reason ?? 'forbidden') as ErrorCode, `member ${targetId} cannot be removed`, { userId: targetId });
+    const name = target.displayName || (await usersById(core, actor.appId, [targetId])).get(targetId)?.displayName || String(targetId);
+    return ok(`已成功踢出成员${name}`);
+  });
+
+  // §7: only the owner and admins (whatever member_modify says); empty fields are unchanged.
+  app.post('/group!updateGroup', { schema: { body: UpdateData } }, async (req) => {
+    const actor = user(req);
+    const groupId = idOf(req.body.groupId, 'groupId');
+    const me = await myRole(actor, groupId);
+    if (me.role === 'member') throw fail('group_admin_required', 'only admins may edit the group');
+    const b = req.body;
+    const type = str(b.type);
+    if (type !== '' && type !== '1' && type !== '2') throw fail('invalid_argument', 'type must be 1 (project) or 2 (shareholder)');
+    const patch = {
+      ...(str(b.groupName) !== '' ? { name: str(b.groupName) } : {}),
+      ...(str(b.introduction) !== '' ? { description: str(b.introduction) } : {}),
+      ...(str(b.notice) !== '' ? { notice: str(b.notice) } : {}),
+      ...(type !== '' ? { kind: type === '1' ? ('project' as const) : ('shareholder' as const) } : {}),
+    };
+    if (Object.keys(patch).length > 0) await core.groups.settings.updateInfo(actor, groupId, patch);
+    return ok('修改群资料成功');
+  });
+
+  // §8: one page of records strictly after lastTime, oldest first; exactly one of groupId / chatUserId.
+  app.post('/chat!loadChatRecords', { schema: { body: RecordsData } }, async (req) => {
+    const actor = user(req);
+    const b = req.body;
+    if ((b.groupId === undefined) === (b.chatUserId === undefined)) throw fail('invalid_argument', 'send exactly one of groupId and chatUserId');
+    const target = b.groupId !== undefined ? { groupId: idOf(b.groupId, 'groupId') } : { userId: idOf(b.chatUserId, 'chatUserId') };
+    const lastTime = b.lastTime === undefined || b.lastTime === '' ? 0 : Number(b.lastTime);
+    const page = await historyAfterTime(core, actor.appId, actor.userId, target, { afterMs: lastTime, limit: RECORD_PAGE });
+    return ok('加载聊天记录成功', { recordList: page.items.map(toLegacyRecord) });
+  });
+}
