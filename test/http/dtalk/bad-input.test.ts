@@ -7,9 +7,6 @@ import { startTestServer, type TestServer } from '../../support/server.ts';
 import { dtalkRoutes } from './spec-routes.ts';
 import { DtalkUser, rawPost } from './support.ts';
 
-/** Routes whose core operation has not landed yet (see README.md); they must still be absent. */
-const PENDING = new Set(['/group/app/member/name']);
-
 let server: TestServer;
 before(async () => {
   server = await startTestServer({ manualClock: true });
@@ -30,10 +27,6 @@ const BODIES: (string | undefined)[] = [
 test('every documented route answers bad input with the envelope, never a 5xx', async () => {
   const user = new DtalkUser(server);
   for (const route of dtalkRoutes()) {
-    if (PENDING.has(route.path)) {
-      assert.equal((await user.post(route.path, {})).status, 404, `${route.path} now exists: drop it from PENDING`);
-      continue;
-    }
     for (const raw of BODIES) {
       const r = await user.post(route.path, undefined, raw === undefined ? { contentType: null } : { raw });
       assert.equal(r.status, 200, `${route.path} ${raw} → ${r.status} ${r.text}`);

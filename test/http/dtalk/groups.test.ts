@@ -89,6 +89,14 @@ describe('dtalk groups', () => {
     assert.equal((await alice.post('/group/app/group-member-info', { idStr: group.idStr, memberId: dave.address })).body.result, -10016);
   });
 
+  test('member/name sets the caller\'s own nickname', async () => {
+    const ref = { idStr: group.idStr };
+    assert.equal((await carol.post('/group/app/member/name', { ...ref, memberName: 'Caz' })).body.result, 0);
+    assert.equal((await bob.post('/group/app/group-member-info', { ...ref, memberId: carol.address })).body.data.memberName, 'Caz');
+    assert.equal((await carol.post('/group/app/member/name', ref)).body.result, -1012);
+    assert.equal((await dave.post('/group/app/member/name', { ...ref, memberName: 'x' })).body.result, -10015);
+  });
+
   test('settings routes change the group and push signals to members online', async () => {
     const b = await SocketClient.connect(server.url);
     open.push(b);
@@ -144,9 +152,20 @@ describe('dtalk groups', () => {
     form.append('message', new Blob([Buffer.from(commonEnvelope({ channelType: 1, seq: 'g-1', target: group.idStr, msgType: MsgType.Text, msg: encode('imparse.proto.TextMsg', { content: 'hello group' }) }))]), 'message');
     const sent = await rawPost(server.url, '/record/push', { 'FZM-SIGNATURE': carol.token() }, form);
     assert.equal(sent.body.result, 0, sent.text);
-    const got = await b.next((f) => f.op === Op.receiveMsg && decodeBiz(f.body).eventType === EventType.common);
+    const isCommon = (type: number) => (f: Frame) => f.op === Op.receiveMsg && decodeBiz(f.body).eventType === EventType.common && decodeCommon(decodeBiz(f.body).body).msgType === type;
+    const got = await b.next(isCommon(MsgType.Text));
     const c = decodeCommon(decodeBiz(got.body).body);
     assert.deepEqual([c.channelType, c.target, c.from], [1, group.idStr, carol.address]);
+    // Group changes made earlier are notices (msgType 7) in the timeline, from the operator.
+    const rename = (await b.next(isCommon(MsgType.Notice)));
+    const n = decodeCommon(decodeBiz(rename.body).body);
+    const notice = decode<{ type: number; body: Uint8Array }>('imparse.proto.NoticeMsg', n.msg);
+    assert.equal(n.from, alice.address);
+    assert.equal(notice.type, 0);
+    assert.deepEqual(decode('imparse.proto.NoticeMsgUpdateGroupName', notice.body), { group: group.id, operator: alice.address, name: 'new-enc' });
+    const synced = await bob.post('/app/record/sync-record', { count: 100 });
+    const types = synced.body.data.records.map((r: string) => decodeCommon(decodeBiz(Buffer.from(r, 'base64')).body).msgType);
+    assert.ok(types.includes(MsgType.Notice) && types.includes(MsgType.Text), JSON.stringify(types));
     const form2 = new FormData();
     form2.append('message', new Blob([Buffer.from(commonEnvelope({ channelType: 1, seq: 'g-2', target: group.idStr, msgType: MsgType.Text, msg: encode('imparse.proto.TextMsg', { content: 'x' }) }))]), 'message');
     assert.equal((await rawPost(server.url, '/record/push', { 'FZM-SIGNATURE': dave.token() }, form2)).body.result, -10500);

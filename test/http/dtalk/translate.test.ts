@@ -17,7 +17,9 @@ const common = (msgType: number, msg: Uint8Array, extra: Partial<Common> = {}): 
 async function roundTrip(c: Common): Promise<Partial<Common>> {
   const input = await inputOf(c, names);
   const stored: StoredMessage = { id: 77, kind: 'private', groupId: null, senderId: 1, recipientId: 2, clientId: input.clientId ?? null, type: input.type, body: input.body, ext: input.ext ?? null, createdAt: 1234 };
-  return commonOf(stored, names);
+  const out = await commonOf(stored, names);
+  assert.ok(out);
+  return out;
 }
 
 describe('dtalk ↔ core message translation', () => {
@@ -68,7 +70,7 @@ describe('dtalk ↔ core message translation', () => {
 
   test('other dialects’ types are shown as text; pri-chat-record content is the payload JSON', async () => {
     const loc: StoredMessage = { id: 1, kind: 'group', groupId: 9, senderId: 1, recipientId: null, clientId: null, type: 'location', body: { lat: 1, lng: 2 }, ext: null, createdAt: 1 };
-    const c = await commonOf(loc, names);
+    const c = (await commonOf(loc, names))!;
     assert.equal(c.channelType, 1);
     assert.equal(c.target, '9');
     assert.deepEqual(decode('imparse.proto.TextMsg', c.msg!), { content: '[location]', mention: [] });

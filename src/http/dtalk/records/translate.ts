@@ -7,7 +7,7 @@
 // `source` and `reference` ride in `ext.dtalk`.
 
 import { ProtoDecodeError, decode, encode } from '../proto/codec.ts';
-import { MsgType, type Common, type Reference, type Source } from '../proto/messages.ts';
+import { MsgType, noticePayload, type Common, type NoticeName, type Reference, type Source } from '../proto/messages.ts';
 import { type as protoType } from '../proto/schema.ts';
 
 /** What a sender hands to core (structurally core's MessageInput). */
@@ -111,10 +111,46 @@ export async function inputOf(c: Common, names: Names): Promise<MessageInput> {
   }
 }
 
-/** The msgType and payload bytes of a stored message, for clients. */
-export async function payloadOf(m: StoredMessage, names: Names): Promise<{ msgType: number; msg: Uint8Array }> {
+/** Types dtalk clients never see: call records (the original keeps none) and revoke markers (deleted there). */
+const HIDDEN = new Set(['call', 'revoked']);
+
+/** Whether a stored message has a dtalk form at all. */
+export const isShownToDtalk = (m: StoredMessage): boolean => !HIDDEN.has(m.type) && (m.type !== 'notice' || NOTICES[String(m.body.kind)] !== undefined);
+
+type NoticeData = { actorId?: number | null; userIds?: number[]; userId?: number; inviterId?: number | null; toUserId?: number; changed?: string[]; name?: string; muteAllUntil?: number | null };
+
+/**
+ * Core's group notices (kind = the group event) as dtalk NoticeMsg bodies;
+ * kinds dtalk has no notice for are not shown. The operator is the notice's
+ * sender, as in the original.
+ */
+const NOTICES: Record<string, (d: NoticeData, group: number, at: number, addr: (id: number) => Promise<string>) => Promise<[NoticeName, object] | undefined>> = {
+  'group.created': async (d, group, _at, addr) => ['SignInGroup', { group, inviter: d.actorId ? await addr(d.actorId) : '', members: [] }],
+  'group.members_joined': async (d, group, _at, addr) => ['SignInGroup', { group, inviter: (d.inviterId ?? d.actorId) ? await addr((d.inviterId ?? d.actorId) as number) : '', members: await Promise.all((d.userIds ?? []).map(addr)) }],
+  'group.member_left': async (d, group, _at, addr) => ['SignOutGroup', { group, operator: d.userId ? await addr(d.userId) : '' }],
+  'group.members_removed': async (d, group, _at, addr) => ['KickOutGroup', { group, operator: d.actorId ? await addr(d.actorId) : '', members: await Promise.all((d.userIds ?? []).map(addr)) }],
+  'group.dismissed': async (d, group, _at, addr) => ['DeleteGroup', { group, operator: d.actorId ? await addr(d.actorId) : '' }],
+  'group.members_muted': async (d, group, _at, addr) => ['UpdateGroupMemberMuted', { group, operator: d.actorId ? await addr(d.actorId) : '', members: await Promise.all((d.userIds ?? []).map(addr)) }],
+  'group.members_unmuted': async (d, group, _at, addr) => ['UpdateGroupMemberMuted', { group, operator: d.actorId ? await addr(d.actorId) : '', members: await Promise.all((d.userIds ?? []).map(addr)) }],
+  'group.owner_transferred': async (d, group, _at, addr) => ['UpdateGroupOwner', { group, newOwner: d.toUserId ? await addr(d.toUserId) : '' }],
+  'group.updated': async (d, group, at, addr) => {
+    const operator = d.actorId ? await addr(d.actorId) : '';
+    if (d.changed?.includes('name') && d.name !== undefined) return ['UpdateGroupName', { group, operator, name: d.name }];
+    if (d.changed?.includes('muteAllUntil')) return ['UpdateGroupMuted', { group, operator, type: d.muteAllUntil !== null && d.muteAllUntil !== undefined && d.muteAllUntil > at ? 1 : 0 }];
+    return undefined;
+  },
+};
+
+/** The msgType and payload bytes of a stored message, for clients; undefined when dtalk has no form for it. */
+export async function payloadOf(m: StoredMessage, names: Names): Promise<{ msgType: number; msg: Uint8Array } | undefined> {
   const b = m.body;
+  if (HIDDEN.has(m.type)) return undefined;
   switch (m.type) {
+    case 'notice': {
+      const render = NOTICES[String(b.kind)];
+      const out = render && (await render((b.data ?? {}) as NoticeData, m.groupId ?? 0, m.createdAt, (id) => names.addressOf(id)));
+      return out && { msgType: MsgType.Notice, msg: noticePayload(out[0], out[1]) };
+    }
     case 'text': {
       const mentions = Array.isArray(b.mentions) ? await Promise.all((b.mentions as number[]).map((id) => names.addressOf(id))) : [];
       return { msgType: MsgType.Text, msg: encode('imparse.proto.TextMsg', { content: str(b.text), mention: mentions }) };
@@ -149,16 +185,21 @@ export async function payloadOf(m: StoredMessage, names: Names): Promise<{ msgTy
   }
 }
 
-/** A stored message as the Common clients receive (op 9, sync-record). */
-export async function commonOf(m: StoredMessage, names: Names): Promise<Partial<Common>> {
-  const { msgType, msg } = await payloadOf(m, names);
+/** A stored message as the Common clients receive (op 9, sync-record); undefined when dtalk has no form for it. */
+export async function commonOf(m: StoredMessage, names: Names): Promise<Partial<Common> | undefined> {
+  const payload = await payloadOf(m, names);
+  if (!payload) return undefined;
+  const { msgType, msg } = payload;
+  // A notice is a group message from the operator, as in the original.
+  const actor = m.type === 'notice' ? ((m.body.data ?? {}) as NoticeData).actorId : null;
+  const senderId = m.senderId ?? actor ?? null;
   const dtalk = ((m.ext ?? {}).dtalk ?? {}) as { source?: Source; reference?: { topic: string; ref: string } };
   const reference: Reference | null = dtalk.reference ? { topic: BigInt(dtalk.reference.topic), ref: BigInt(dtalk.reference.ref) } : null;
   return {
     channelType: m.kind === 'group' ? 1 : 0,
     mid: m.id,
     seq: m.clientId ?? '',
-    from: m.senderId === null ? '' : await names.addressOf(m.senderId),
+    from: senderId === null ? '' : await names.addressOf(senderId),
     target: m.kind === 'group' ? String(m.groupId) : m.recipientId === null ? '' : await names.addressOf(m.recipientId),
     msgType,
     msg,
@@ -170,7 +211,9 @@ export async function commonOf(m: StoredMessage, names: Names): Promise<Partial<
 
 /** The payload as the JSON object pri-chat-record returns as `content`. */
 export async function contentOf(m: StoredMessage, names: Names): Promise<Record<string, unknown>> {
-  const { msgType, msg } = await payloadOf(m, names);
-  const typeName = { [MsgType.Text]: 'imparse.proto.TextMsg', [MsgType.Audio]: 'imparse.proto.AudioMsg', [MsgType.Image]: 'imparse.proto.ImageMsg', [MsgType.Video]: 'imparse.proto.VideoMsg', [MsgType.File]: 'imparse.proto.FileMsg', [MsgType.ContactCard]: 'imparse.proto.ContactCardMsg', [MsgType.Card]: 'imparse.proto.CardMsg', [MsgType.Forward]: 'imparse.proto.ForwardMsg', [MsgType.Transfer]: 'imparse.proto.TransferMsg', [MsgType.RedPacket]: 'imparse.proto.RedPacketMsg' }[msgType];
+  const payload = await payloadOf(m, names);
+  if (!payload) return {};
+  const { msgType, msg } = payload;
+  const typeName = { [MsgType.Text]: 'imparse.proto.TextMsg', [MsgType.Audio]: 'imparse.proto.AudioMsg', [MsgType.Image]: 'imparse.proto.ImageMsg', [MsgType.Video]: 'imparse.proto.VideoMsg', [MsgType.File]: 'imparse.proto.FileMsg', [MsgType.ContactCard]: 'imparse.proto.ContactCardMsg', [MsgType.Card]: 'imparse.proto.CardMsg', [MsgType.Forward]: 'imparse.proto.ForwardMsg', [MsgType.Transfer]: 'imparse.proto.TransferMsg', [MsgType.RedPacket]: 'imparse.proto.RedPacketMsg', [MsgType.Notice]: 'imparse.proto.NoticeMsg' }[msgType];
   return typeName ? payloadJson(typeName, msg) : {};
 }

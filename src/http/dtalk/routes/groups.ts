@@ -280,5 +280,13 @@ export function groupRoutes(core: Core, names: DtalkNames): DtalkRoute[] {
         return { members: await Promise.all(list.map((m) => view(req.caller.appId, m))) };
       },
     },
+    {
+      path: '/group/app/member/name',
+      async handler(req) {
+        const b = bind({ ...GroupRef, memberName: { kind: 'string' } }, req.body);
+        await groups.profiles.update(actorOf(req.caller), groupIdOf(b), req.caller.userId, { displayName: b.memberName });
+        return {};
+      },
+    },
   ];
 }

@@ -16,7 +16,7 @@ import { commonEnvelope, type Common } from '../proto/messages.ts';
 import type { DtalkRequest, DtalkRoute } from '../route.ts';
 import { commonFromEnvelope, commonFromWireProto, RefusedMessage } from '../records/parse.ts';
 import { sendCommon } from '../records/send.ts';
-import { commonOf, contentOf, type StoredMessage } from '../records/translate.ts';
+import { commonOf, contentOf, isShownToDtalk, type StoredMessage } from '../records/translate.ts';
 
 /** The original's gateway limit applies to message uploads too. */
 const PUSH_LIMIT = 1_048_576;
@@ -150,7 +150,7 @@ async function syncRecords(core: Core, names: DtalkNames, req: DtalkRequest, cou
   for (let pages = 0; pages < 1000; pages++) {
     const page = await core.messages.sync(appId, userId, { since, limit: pageSize });
     for (const m of page.items) {
-      if (m.id <= after || m.type === 'revoked') continue;
+      if (m.id <= after || !isShownToDtalk(m)) continue;
       const list = keep[m.kind];
       list.push(m);
       if (list.length > count) list.shift();
@@ -161,7 +161,8 @@ async function syncRecords(core: Core, names: DtalkNames, req: DtalkRequest, cou
   const resolve = names.forApp(appId);
   const out: string[] = [];
   for (const m of [...keep.private.sort(byId), ...keep.group.sort(byId)]) {
-    out.push(Buffer.from(commonEnvelope(await commonOf(asStored(m), resolve))).toString('base64'));
+    const c = await commonOf(asStored(m), resolve);
+    if (c) out.push(Buffer.from(commonEnvelope(c)).toString('base64'));
   }
   return out;
 }
@@ -179,7 +180,7 @@ async function privateRecords(core: Core, names: DtalkNames, req: DtalkRequest, 
   let cursor: string | undefined;
   for (let pages = 0; pages < 100 && found.length < count; pages++) {
     const page = await core.messages.history(appId, userId, { userId: peer }, cursor ? { cursor } : { order: 'desc', limit: Math.min(Math.max(count, 20), 200) });
-    for (const m of page.items) if (m.id < before && m.type !== 'revoked' && found.length < count) found.push(m);
+    for (const m of page.items) if (m.id < before && isShownToDtalk(m) && found.length < count) found.push(m);
     if (!page.more || !page.next) break;
     cursor = page.next;
   }
@@ -187,6 +188,7 @@ async function privateRecords(core: Core, names: DtalkNames, req: DtalkRequest, 
   const out: unknown[] = [];
   for (const m of found) {
     const c = await commonOf(asStored(m), resolve);
+    if (!c) continue;
     out.push({
       logId: String(m.id),
       msgId: m.clientId ?? '',

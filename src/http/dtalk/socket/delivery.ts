@@ -38,7 +38,9 @@ async function deliver(gateway: DtalkGateway, names: DtalkNames, event: DomainEv
     case 'message.sent': {
       const recipients = await gateway.audienceUsers(event.appId, event.audience);
       if (recipients.length === 0) return;
-      const body = commonEnvelope(await commonOf(event.message, names.forApp(event.appId)));
+      const common = await commonOf(event.message, names.forApp(event.appId));
+      if (!common) return; // no dtalk form (call records)
+      const body = commonEnvelope(common);
       gateway.pushToUsers(recipients, body, event.message.clientId === null ? undefined : { senderId: event.message.senderId, clientId: event.message.clientId });
       return;
     }
