@@ -65,6 +65,11 @@ export const settings = {
   messageMaxBytes: setting({ env: 'PARLEY_MESSAGE_MAX_BYTES', flag: '--message-max-bytes', default: 16_384, description: 'Largest message payload (body + ext as JSON) in bytes.', parse: int(256, 1 << 20) }),
   messageMaxText: setting({ env: 'PARLEY_MESSAGE_MAX_TEXT', flag: '--message-max-text', default: 5000, description: 'Largest text of a text message, in characters.', parse: int(1, 1 << 20) }),
   docs: setting({ env: 'PARLEY_DOCS', flag: '--docs', default: true, description: 'Serve the interactive API docs at /docs.', parse: bool }),
+  groupDefaultCapacity: setting({ env: 'PARLEY_GROUP_CAPACITY', flag: '--group-capacity', default: 2000, description: 'Capacity of a new group when its creator names none.', parse: int(1, 1_000_000) }),
+  groupMaxCapacity: setting({ env: 'PARLEY_GROUP_MAX_CAPACITY', flag: '--group-max-capacity', default: 100_000, description: 'Largest capacity a group may be given.', parse: int(1, 1_000_000) }),
+  groupMaxAdmins: setting({ env: 'PARLEY_GROUP_MAX_ADMINS', flag: '--group-max-admins', default: 10, description: 'Most admins a group may have (besides its owner).', parse: int(0, 10_000) }),
+  groupRequestTtl: setting({ env: 'PARLEY_GROUP_REQUEST_TTL', flag: '--group-request-ttl', default: 7 * 86400, description: 'Seconds a group application or invitation stays open before it expires.', parse: int(60, 365 * 86400) }),
+  groupQrCodeTtl: setting({ env: 'PARLEY_GROUP_QR_TTL', flag: '--group-qr-ttl', default: 7 * 86400, description: 'Seconds a signed group QR code stays valid.', parse: int(60, 365 * 86400) }),
   bus: setting({ env: 'PARLEY_BUS', flag: '--bus', default: 'local', description: 'How processes tell each other about new messages and events: local (one process), redis://host:6379 (Redis pub/sub) or nats://host:4222 (NATS).', parse: busUrl }),
   busPrefix: setting({ env: 'PARLEY_BUS_PREFIX', flag: '--bus-prefix', default: 'parley', description: 'Prefix of every bus topic, so several Parley clusters can share one Redis or NATS.', parse: topicPrefix }),
   wsQueueBytes: setting({ env: 'PARLEY_WS_QUEUE_BYTES', flag: '--ws-queue-bytes', default: 1_048_576, description: 'Most bytes waiting to be written to one WebSocket; a client further behind is disconnected (close 4008) and resumes.', parse: int(4096, 1 << 30) }),
@@ -99,11 +104,6 @@ export const settings = {
   authRatePerHandle: setting({ env: 'PARLEY_AUTH_RATE_HANDLE', flag: '--auth-rate-handle', default: 10, description: 'Failed sign-ins allowed per username per minute (then 429).', parse: int(1, 1_000_000) }),
   dtalkApp: setting({ env: 'PARLEY_DTALK_APP', flag: '--dtalk-app', default: 0, description: 'Id of the app whose users the dtalk dialect serves (dtalk signatures name no Parley app); 0 uses the default app.', parse: int(0, Number.MAX_SAFE_INTEGER) }),
   dtalkMockTokens: setting({ env: 'PARLEY_DTALK_MOCK_TOKENS', flag: '--dtalk-mock-tokens', default: false, description: 'Development only: accept the original dtalk MOCK and MOCK2 FZM-SIGNATURE values as two fixed users.', parse: bool }),
-  groupDefaultCapacity: setting({ env: 'PARLEY_GROUP_CAPACITY', flag: '--group-capacity', default: 2000, description: 'Capacity of a new group when its creator names none.', parse: int(1, 1_000_000) }),
-  groupMaxCapacity: setting({ env: 'PARLEY_GROUP_MAX_CAPACITY', flag: '--group-max-capacity', default: 100_000, description: 'Largest capacity a group may be given.', parse: int(1, 1_000_000) }),
-  groupMaxAdmins: setting({ env: 'PARLEY_GROUP_MAX_ADMINS', flag: '--group-max-admins', default: 10, description: 'Most admins a group may have (besides its owner).', parse: int(0, 10_000) }),
-  groupRequestTtl: setting({ env: 'PARLEY_GROUP_REQUEST_TTL', flag: '--group-request-ttl', default: 7 * 86400, description: 'Seconds a group application or invitation stays open before it expires.', parse: int(60, 365 * 86400) }),
-  groupQrCodeTtl: setting({ env: 'PARLEY_GROUP_QR_TTL', flag: '--group-qr-ttl', default: 7 * 86400, description: 'Seconds a signed group QR code stays valid.', parse: int(60, 365 * 86400) }),
 } as const;
 
 type Settings = typeof settings;

@@ -8,6 +8,10 @@ import { systemClock, type Clock } from './core/clock.ts';
 import { createCore, type Core } from './core/core.ts';
 import { SnowflakeIds } from './core/ids.ts';
 import { buildHttp } from './http/app.ts';
+import { groupRoutes } from './http/native/routes/groups.ts';
+import { groupMemberRoutes } from './http/native/routes/groups-members.ts';
+import { groupRequestRoutes } from './http/native/routes/groups-requests.ts';
+import { groupContentRoutes } from './http/native/routes/groups-content.ts';
 import { messageRoutes } from './http/native/routes/messages.ts';
 import { dialectPlugins } from './http/dialects.ts';
 import { messageSyncRoutes } from './http/native/routes/messages-sync.ts';
@@ -17,10 +21,6 @@ import { fileRoutes } from './http/native/routes/files.ts';
 import { uploadRoutes } from './http/native/routes/uploads.ts';
 import { callRoutes } from './http/native/routes/calls.ts';
 import { dtalkDialect } from './http/dtalk/index.ts';
-import { groupRoutes } from './http/native/routes/groups.ts';
-import { groupMemberRoutes } from './http/native/routes/groups-members.ts';
-import { groupRequestRoutes } from './http/native/routes/groups-requests.ts';
-import { groupContentRoutes } from './http/native/routes/groups-content.ts';
 import { createLogger } from './logger.ts';
 import { kyselyStore } from './store/kysely-store.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -72,13 +72,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const ids = new SnowflakeIds(clock, config.nodeId);
   const messaging = { revokeWindowSeconds: config.revokeWindow, maxBytes: config.messageMaxBytes, maxTextChars: config.messageMaxText };
   const blobs = openBlobs(config);
-  const core = createCore({ store, clock, ids, blobs, settings: {
-      userTokenTtlSeconds: config.userTokenTtl,
-      messaging,
-      ...storageAndCallSettings(config),
-      groups: { defaultCapacity: config.groupDefaultCapacity, maxCapacity: config.groupMaxCapacity, maxAdmins: config.groupMaxAdmins, applicationTtlMs: config.groupRequestTtl * 1000, invitationTtlMs: config.groupRequestTtl * 1000, qrCodeTtlMs: config.groupQrCodeTtl * 1000 },
-    },
-  });
+  const groups = { defaultCapacity: config.groupDefaultCapacity, maxCapacity: config.groupMaxCapacity, maxAdmins: config.groupMaxAdmins, applicationTtlMs: config.groupRequestTtl * 1000, invitationTtlMs: config.groupRequestTtl * 1000, qrCodeTtlMs: config.groupQrCodeTtl * 1000 };
+  const core = createCore({ store, clock, ids, blobs, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, ...storageAndCallSettings(config) } });
+
+  // Group events become notices in the group's conversation (sync reaches offline members).
+  core.messages.recordGroupNotices();
+  // A finished call leaves a call record in its conversation.
+  core.hooks.callRecorder = async (call) => void (await core.messages.recordCall(call));
 
   let bus: Bus;
   try {
@@ -105,7 +105,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const nativeRoutes = [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
+  const nativeRoutes = [messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
+  nativeRoutes.push(groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes);
   const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
   plugins.push(dtalkDialect(core, config));
   const app = await buildHttp({ config, core, logger, nativeRoutes, plugins });
@@ -128,6 +129,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         await bus.close();
         stopHousekeeping();
         await blobs.close?.();
+        await core.messages.settled();
         await store.close();
       }
     })());

@@ -13,6 +13,12 @@ export interface BlobInfo {
   etag: string;
 }
 
+/** Inclusive byte offsets, already checked against the object's size by the caller. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
 export interface BlobPart {
   partNumber: number;
   etag: string;
@@ -43,8 +49,11 @@ export interface DirectUploads {
  */
 export interface BlobStore {
   put(key: string, body: Readable, opts: { contentType: string }): Promise<BlobInfo>;
-  /** The bytes, or undefined when there is no object at `key`. */
-  get(key: string): Promise<{ body: Readable; size: number } | undefined>;
+  /**
+   * The bytes (or the inclusive byte range `start..end` of them), or
+   * undefined when there is no object at `key`. `size` is the whole object's.
+   */
+  get(key: string, range?: ByteRange): Promise<{ body: Readable; size: number } | undefined>;
   head(key: string): Promise<BlobInfo | undefined>;
   delete(key: string): Promise<void>;
 

@@ -5,6 +5,7 @@
 import { Apps } from './apps.ts';
 import { unavailableBlobs, type BlobStore } from './blobs.ts';
 import { Calls, type CallRecorder, type CallsSettings } from './calls/calls.ts';
+import { callRecordWriter } from './calls/record.ts';
 import { Files, type FilesSettings } from './files/files.ts';
 import { Uploads } from './files/uploads.ts';
 import type { GroupGate } from './groups/gate.ts';
@@ -75,6 +76,9 @@ export function createCore(deps: CoreDeps): Core {
   const filesDeps = { ...base, blobs: deps.blobs ?? unavailableBlobs, settings: deps.settings.files ?? defaultFilesSettings };
   const files = new Files(filesDeps);
   const groups = new Groups({ ...base, events, limits: { ...defaultGroupLimits, ...deps.settings.groups } });
+  // Group rules reach messages only through the GroupGate contract.
+  const messages = new Messages({ ...base, events, gate: groups, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) });
+  hooks.callRecorder = callRecordWriter(messages);
   return {
     ...base,
     events,
@@ -82,8 +86,7 @@ export function createCore(deps: CoreDeps): Core {
     users: new Users({ ...base, events }),
     tokens: new Tokens({ ...base, events, userTokenTtlSeconds: deps.settings.userTokenTtlSeconds }),
     devices: new Devices(base),
-    // Group rules reach messages only through the GroupGate contract.
-    messages: new Messages({ ...base, events, gate: groups, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) }),
+    messages,
     files,
     uploads: new Uploads(filesDeps, files),
     calls: new Calls({ ...base, events, settings: deps.settings.calls ?? defaultCallsSettings, groupGate: () => groups, recorder: () => hooks.callRecorder }),

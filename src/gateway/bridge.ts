@@ -24,20 +24,27 @@ export function bridgeEvents(events: EventHub, bus: Bus, topics: Topics, transla
     }
 
     const membership = translation.membership(event);
-    if (membership) {
-      for (const userId of membership.userIds) {
-        bus.publish(topics.user(userId), encodeEnvelope({ i: `${id}m`, x: { t: 'member', g: membership.groupId, on: membership.joined } }, ''));
-      }
-    }
+    const control = () => {
+      if (!membership) return;
+      const envelope = encodeEnvelope({ i: `${id}m`, x: { t: 'member', g: membership.groupId, on: membership.joined, ...(membership.at !== undefined ? { at: membership.at } : {}) } }, '');
+      if (membership.userIds === 'everyone') bus.publish(topics.group(membership.groupId), envelope);
+      else for (const userId of membership.userIds) bus.publish(topics.user(userId), envelope);
+    };
+    // A join subscribes before the event travels; a leave unsubscribes after
+    // it, so those concerned hear about it either way.
+    if (membership?.joined) control();
 
     const audience = audienceOf(event);
-    if (!audience) return;
-    const message = translation.message(event);
-    const header: Header = message ? { i: id, c: message.conversation, s: message.seq } : { i: id };
-    // Encoded once, whatever the number of topics and recipients.
-    const payload = encodeEnvelope(header, message ? frame.message(message.conversation, message.seq, message.message) : frame.event(publicEvent(event)));
-    if (audience.groupId !== undefined) bus.publish(topics.group(audience.groupId), payload);
-    for (const userId of new Set(audience.users ?? [])) bus.publish(topics.user(userId), payload);
+    if (audience) {
+      const message = translation.message(event);
+      const header: Header = message ? { i: id, c: message.conversation, s: message.seq } : { i: id };
+      // Encoded once, whatever the number of topics and recipients.
+      const payload = encodeEnvelope(header, message ? frame.message(message.conversation, message.seq, message.message) : frame.event(publicEvent(event)));
+      if (audience.groupId !== undefined) bus.publish(topics.group(audience.groupId), payload);
+      for (const userId of new Set(audience.users ?? [])) bus.publish(topics.user(userId), payload);
+    }
+
+    if (membership && !membership.joined) control();
   });
 }
 

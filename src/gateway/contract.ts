@@ -20,6 +20,8 @@ export interface GatewayMessage {
   conversation: string;
   /** Its gapless, increasing position in the conversation. */
   seq: number;
+  /** When it was stored (ms). */
+  at: number;
   /** The stored message exactly as clients see it (acked and pushed as is). */
   message: unknown;
 }
@@ -38,12 +40,18 @@ export interface GatewayCore {
    * follow. Throws when the user may not read the conversation.
    */
   messagesAfter(principal: UserPrincipal, conversation: string, after: number, limit: number): Promise<{ messages: GatewayMessage[]; more: boolean }>;
+  /** The newest `limit` messages of `conversation` this user may read, oldest first. */
+  recentMessages(principal: UserPrincipal, conversation: string, limit: number): Promise<GatewayMessage[]>;
 }
 
 /** How committed domain events become deliveries; supplied by the composition root. */
 export interface EventTranslation {
   /** The message an event delivers in order (message sent), if any. */
   message(event: DomainEvent): GatewayMessage | undefined;
-  /** Group memberships an event starts or ends, so sessions (un)subscribe the group. */
-  membership(event: DomainEvent): { userIds: readonly number[]; groupId: number; joined: boolean } | undefined;
+  /**
+   * Group memberships an event starts or ends, so sessions (un)subscribe the
+   * group: for some users, or for everyone (a dismissed group). `at` is when
+   * a join took effect: messages from then on reach the new member.
+   */
+  membership(event: DomainEvent): { userIds: readonly number[] | 'everyone'; groupId: number; joined: boolean; at?: number } | undefined;
 }

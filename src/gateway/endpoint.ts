@@ -13,7 +13,16 @@ export const WS_PATH = '/ws';
 
 export function gatewayRoutes(node: GatewayNode) {
   return (app: NativeApp): void => {
-    app.get(WS_PATH, { websocket: true, schema: { hide: true } }, (socket, req) => node.accept(socket, tokenOf(req)));
+    app.get(WS_PATH, { websocket: true, schema: { hide: true } }, (socket, req) => {
+      const raw = req.raw.socket;
+      // Let the HTTP request go: the upgrade's response object (and through
+      // it the request) would otherwise live as long as the socket, a few KiB
+      // per idle connection. The plugin's error listener holds them too; the
+      // node installs its own.
+      (raw as unknown as { _httpMessage?: { detachSocket?: (s: unknown) => void } })._httpMessage?.detachSocket?.(raw);
+      socket.removeAllListeners('error');
+      node.accept(socket, tokenOf(req), raw);
+    });
   };
 }
 

@@ -9,8 +9,11 @@
 export type Control =
   /** Close the sessions authenticated with this token. */
   | { t: 'revoke'; token: number }
-  /** The topic's user joined (true) or left (false) group `g`: (un)subscribe their sessions. */
-  | { t: 'member'; g: number; on: boolean };
+  /**
+   * The topic's user (or, on a group topic, everyone) joined (true) or left
+   * (false) group `g` at time `at`: (un)subscribe their sessions.
+   */
+  | { t: 'member'; g: number; on: boolean; at?: number };
 
 export interface Header {
   /** Unique per published event: sessions drop an event that reached them by two topics. */

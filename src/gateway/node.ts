@@ -4,6 +4,7 @@
 // hands the same bytes to every interested session. It never loops over a
 // group's member list: fan-out works on connected sessions only.
 
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { Bus } from '../core/bus.ts';
@@ -69,12 +70,13 @@ export class GatewayNode {
    * A new WebSocket with the token it presented. Frames that arrive while the
    * token is checked are kept and handled in order once it is.
    */
-  accept(ws: WebSocket, token: string | undefined): void {
+  accept(ws: WebSocket, token: string | undefined, raw?: Socket): void {
     if (this.#closing) {
       ws.close(CloseCode.goingAway.code, CloseCode.goingAway.reason);
       return;
     }
     this.#sockets.add(ws);
+    ws.on('error', () => ws.terminate()); // a broken peer; 'close' follows
     let session: Session | undefined;
     let early: string[] | undefined = [];
     let lost = false;
@@ -95,7 +97,7 @@ export class GatewayNode {
         if (lost) return;
         if (this.#closing) return ws.close(CloseCode.goingAway.code, CloseCode.goingAway.reason);
         if (p.userId === null) return ws.close(CloseCode.forbidden.code, CloseCode.forbidden.reason);
-        session = new Session(`${this.settings.nodeId}.${(this.#nextSession++).toString(36)}`, ws, this, p as UserPrincipal);
+        session = new Session(`${this.settings.nodeId}.${(this.#nextSession++).toString(36)}`, ws, this, p as UserPrincipal, raw);
         this.#hub.add(session);
         session.write(
           frame.welcome({ sessionId: session.id, userId: p.userId, heartbeatMs: this.settings.heartbeatMs, idleTimeoutMs: this.settings.idleTimeoutMs, maxFrameBytes: this.settings.maxFrameBytes }),
@@ -153,7 +155,7 @@ export class GatewayNode {
         if (s.principal.tokenId === x.token) s.close(CloseCode.tokenRevoked);
         return;
       case 'member':
-        if (x.on) s.attach(this.topics.group(x.g)).catch((e: unknown) => this.log.error({ err: e }, 'subscribing a joined group failed'));
+        if (x.on) s.joinGroup(x.g, x.at).catch((e: unknown) => this.log.error({ err: e }, 'subscribing a joined group failed'));
         else s.detach(this.topics.group(x.g));
         return;
     }

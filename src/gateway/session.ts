@@ -5,6 +5,7 @@
 // falls PARLEY_WS_QUEUE_BYTES behind is cut off (4008) and resumes later,
 // which costs it a reconnect and costs everyone else nothing.
 
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { isParleyError } from '../core/errors.ts';
 import type { GatewayMessage, UserPrincipal } from './contract.ts';
@@ -19,14 +20,21 @@ type Phase = 'new' | 'catching-up' | 'live' | 'closed';
 const PAGE = 200;
 const MAX_IN_FLIGHT = 256;
 const RECENT_EVENTS = 16;
+/** Messages read from the store after joining a group while connected (the join→subscribe window). */
+const JOIN_WINDOW = 50;
 /** Held out-of-order messages per conversation before the store is asked at once. */
 const MAX_HELD = 1000;
+
+const uncork = (s: Session) => s.flush();
 
 export class Session {
   readonly id: string;
   readonly principal: UserPrincipal;
   lastSeen: number;
   readonly #ws: WebSocket;
+  /** The TCP socket under the WebSocket, corked while a burst of frames is written. */
+  readonly #raw: Socket | undefined;
+  #corked = false;
   readonly #node: GatewayNode;
   #phase: Phase = 'new';
   /** Topics this session holds on the node. */
@@ -40,10 +48,15 @@ export class Session {
   #repairs: Map<string, NodeJS.Timeout> | undefined;
   #recent: string[] | undefined;
   #inFlight = 0;
+  /** Groups joined while connected whose recent messages are being read: their live messages wait. */
+  #joining: Map<string, Delivery[]> | undefined;
+  /** Per target conversation: the last send, which the next one waits for. */
+  #lanes: Map<string, Promise<void>> | undefined;
 
-  constructor(id: string, ws: WebSocket, node: GatewayNode, principal: UserPrincipal) {
+  constructor(id: string, ws: WebSocket, node: GatewayNode, principal: UserPrincipal, raw?: Socket) {
     this.id = id;
     this.#ws = ws;
+    this.#raw = raw;
     this.#node = node;
     this.principal = principal;
     this.lastSeen = node.core.clock.now();
@@ -82,7 +95,7 @@ export class Session {
           this.write(frame.error('hello_required', 'send hello first', f.ref));
           return;
         }
-        void this.#send(f);
+        this.#send(f);
         return;
     }
   }
@@ -108,12 +121,28 @@ export class Session {
     this.#goLive();
   }
 
-  async #send(f: SendFrame): Promise<void> {
+  /**
+   * Sends to one conversation are stored in the order the client sent them
+   * (one after the other); sends to different conversations run side by side
+   * and meet other sessions' sends in core's group commit.
+   */
+  #send(f: SendFrame): void {
     if (this.#inFlight >= MAX_IN_FLIGHT) {
       this.write(frame.error('too_many_in_flight', `at most ${MAX_IN_FLIGHT} sends may await their ack`, f.ref));
       return;
     }
     this.#inFlight++;
+    const lane = `${String(f.message.groupId)}/${String(f.message.userId)}`;
+    this.#lanes ??= new Map();
+    const run = (this.#lanes.get(lane) ?? Promise.resolve()).then(() => this.#store(f));
+    this.#lanes.set(lane, run);
+    void run.finally(() => {
+      this.#inFlight--;
+      if (this.#lanes?.get(lane) === run) this.#lanes.delete(lane);
+    });
+  }
+
+  async #store(f: SendFrame): Promise<void> {
     try {
       const m = await this.#node.core.send(this.principal, f.message);
       this.write(frame.ack(f.ref, m.message));
@@ -123,8 +152,6 @@ export class Session {
         this.#node.log.error({ err: e, session: this.id }, 'send failed');
         this.write(frame.error('internal', 'internal error', f.ref));
       }
-    } finally {
-      this.#inFlight--;
     }
   }
 
@@ -140,11 +167,42 @@ export class Session {
     if (this.#topics.delete(topic)) this.#node.detach(this, topic);
   }
 
+  /**
+   * The user joined a group while connected: subscribe, then read from the
+   * store what the group got between the join (`at`) and the subscription,
+   * holding live messages of the group meanwhile. Before the join, history is
+   * for the client to page, not to push.
+   */
+  async joinGroup(groupId: number, at: number | undefined): Promise<void> {
+    const topic = this.#node.topics.group(groupId);
+    if (this.closed || this.#topics.has(topic)) return;
+    const c = `g:${groupId}`;
+    this.#joining ??= new Map();
+    this.#joining.set(c, []);
+    try {
+      await this.attach(topic);
+      const recent = this.#positions.has(c) ? [] : await this.#node.core.recentMessages(this.principal, c, JOIN_WINDOW);
+      if (this.closed) return;
+      for (const m of recent) {
+        if (at === undefined || m.at < at) {
+          // Before the join: not pushed, but the position starts after it.
+          if ((this.#positions.get(c) ?? 0) < m.seq) this.#positions.set(c, m.seq);
+        } else this.#writeStored(m);
+      }
+    } finally {
+      const held = this.#joining?.get(c) ?? [];
+      this.#joining?.delete(c);
+      for (const d of held) this.receive(d);
+    }
+  }
+
   // ---- to the client ---------------------------------------------------------
 
   /** A delivery from the bus, shared with the node's other sessions. */
   receive(d: Delivery): void {
-    if (this.#phase === 'live') this.#accept(d);
+    const joining = d.conversation !== undefined ? this.#joining?.get(d.conversation) : undefined;
+    if (joining) joining.push(d);
+    else if (this.#phase === 'live') this.#accept(d);
     else if (this.#phase === 'catching-up') {
       this.#pending!.push(d);
       this.#pendingBytes += d.data?.length ?? 0;
@@ -163,7 +221,21 @@ export class Session {
       this.close(CloseCode.slowConsumer);
       return;
     }
+    // Frames written in one turn of the event loop (a group commit's batch of
+    // messages, a replayed page) leave in one write instead of one each.
+    if (this.#raw && !this.#corked) {
+      this.#corked = true;
+      this.#raw.cork();
+      process.nextTick(uncork, this);
+    }
     this.#ws.send(data);
+  }
+
+  /** Ends the burst started by write (see there). */
+  flush(): void {
+    if (!this.#corked) return;
+    this.#corked = false;
+    this.#raw?.uncork();
   }
 
   #accept(d: Delivery): void {
@@ -281,7 +353,7 @@ export class Session {
         const from = this.#positions.get(c)!;
         let page: { messages: GatewayMessage[]; more: boolean };
         try {
-          page = await this.#node.core.messagesAfter(this.principal, c, from, PAGE);
+          page = await this.#node.core.messagesAfter(this.principal, c, from, Math.min(PAGE, limit - replayed));
         } catch (e) {
           if (!isParleyError(e)) throw e;
           this.write(frame.gap(c, from, e.code));

@@ -90,6 +90,13 @@ for (const v of variants) {
       await blobs.delete('1/a'); // idempotent
     });
 
+    test('a byte range reads only those bytes and reports the whole size', async () => {
+      await blobs.put('1/range', body('0123456789'), { contentType: 'text/plain' });
+      const got = await blobs.get('1/range', { start: 3, end: 6 });
+      assert.equal(got!.size, 10);
+      assert.equal(await text(got!.body), '3456');
+    });
+
     test('a body that fails midway leaves nothing visible, and keeps the previous object', async () => {
       await assert.rejects(blobs.put('1/fail-new', failing('partial'), { contentType: 'text/plain' }));
       assert.equal(await blobs.get('1/fail-new'), undefined);

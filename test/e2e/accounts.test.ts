@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { Browsers, signUp } from './browser.ts';
+import { Browsers, shot, signUp } from './browser.ts';
 
 describe('web client: accounts', () => {
   let s: TestServer;
@@ -28,6 +28,7 @@ describe('web client: accounts', () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shot(page, 'sign-in');
 
     await page.getByLabel('Username').fill('ann');
     await page.getByLabel('Password').fill('wrong-password');

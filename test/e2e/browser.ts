@@ -4,7 +4,7 @@
 // playwright gives every context a fresh profile of its own; HOME points the
 // browser's other state at a temporary directory.
 
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -35,8 +35,12 @@ export class Browsers {
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     const errors: string[] = [];
+    // A failed request is reported by its address (Chromium's own console line for it names none).
     page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
     });
     page.on('pageerror', (e) => errors.push(String(e)));
     return { context, page, errors };
@@ -58,4 +62,12 @@ export async function signUp(p: Person, handle: string, password: string, displa
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign up' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** When PARLEY_SCREENSHOTS names a directory (npm run screenshots), saves the page there for the README. */
+export async function shot(page: Page, name: string): Promise<void> {
+  const dir = process.env.PARLEY_SCREENSHOTS;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: `${dir}/${name}.png` });
 }

@@ -10,7 +10,7 @@ import { client } from '../support/http.ts';
 import { makeUser } from '../support/fixtures.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { online } from '../support/ws.ts';
+import { connectWs, online, type WsClient } from '../support/ws.ts';
 
 const brokers = [
   { name: 'Redis', url: process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' },
@@ -54,6 +54,23 @@ for (const broker of brokers) {
       assert.equal((await onB.closed).code, 4002);
     });
 
+    test('a message sent through one node reaches the recipient’s socket on the other, in order', async () => {
+      const alice = await makeUser(a);
+      const bob = await makeUser(a);
+      const bobOnB = await online(b.url, bob.token);
+      const aliceOnA = await online(a.url, alice.token);
+      for (let i = 1; i <= 20; i++) aliceOnA.send({ type: 'send', ref: `r${i}`, message: { userId: bob.id, type: 'text', body: { text: `m${i}` } } });
+      const seqs: number[] = [];
+      while (seqs.length < 20) seqs.push((await bobOnB.next('message')).seq);
+      assert.deepEqual(seqs, range(1, 20));
+      // And the other way: an HTTP send on B reaches Alice's socket on A.
+      await client(b.url, bob.token).post(`/v1/users/${alice.id}/messages`, { type: 'text', body: { text: 'back' } });
+      let f = await aliceOnA.next('message');
+      while (f.seq !== 21) f = await aliceOnA.next('message');
+      assert.deepEqual(f.message.body, { text: 'back' });
+      await Promise.all([bobOnB.close(), aliceOnA.close()]);
+    });
+
     test('only the node with an interested session subscribes: nothing is broadcast to every node', async () => {
       const u = await makeUser(a);
       const topic = b.gateway.topics.user(u.id);
@@ -75,6 +92,66 @@ for (const broker of brokers) {
       }
       await waitFor(async () => b.gateway.snapshot().topics === before.b);
     });
+  });
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+for (const broker of brokers) {
+  test(`over ${broker.name}: stopping a node loses no acknowledged message; its clients resume on the other`, async () => {
+    const db = await createTestDatabase();
+    const busPrefix = `t${randomBytes(5).toString('hex')}`;
+    const a = await startTestServer({ db, config: { bus: broker.url, busPrefix, nodeId: 3 } });
+    const b = await startTestServer({ db, config: { bus: broker.url, busPrefix, nodeId: 4 } });
+    try {
+      const alice = await makeUser(a);
+      const bob = await makeUser(a);
+      const conversation = `p:${Math.min(alice.id, bob.id)}:${Math.max(alice.id, bob.id)}`;
+      // Alice sends from node A, Bob reads on node A; A stops in the middle.
+      let sender: WsClient = await online(a.url, alice.token);
+      let reader: WsClient = await online(a.url, bob.token);
+      const acked = new Set<number>();
+      const received: number[] = [];
+      let n = 0;
+      const sendSome = async (c: WsClient, count: number) => {
+        for (let i = 0; i < count; i++) c.send({ type: 'send', ref: `s${++n}`, message: { userId: bob.id, clientId: `k${n}`, type: 'text', body: { text: `m${n}` } } });
+      };
+      await sendSome(sender, 30);
+      // Stop A once the first acks are in, with the rest in flight.
+      await sender.next('ack');
+      const stopping = a.close();
+      const closes = await Promise.all([sender.closed, reader.closed]);
+      await stopping;
+      assert.deepEqual(closes.map((c) => c.code), [1001, 1001]);
+      for (const f of sender.frames) if (f.type === 'ack') acked.add(f.message.seq);
+      for (const f of reader.frames) if (f.type === 'message') received.push(f.message.seq);
+      assert.deepEqual(received, range(1, received.length), 'what Bob got before the stop was in order');
+
+      // Both reconnect to B: Bob with his position, Alice resends what was not acked (same client ids).
+      reader = await connectWs(b.url, bob.token);
+      await reader.next('welcome');
+      reader.send({ type: 'hello', positions: { [conversation]: received.length } });
+      const rest: number[] = [];
+      for (let f = await reader.next(); f.type !== 'ready'; f = await reader.next()) if (f.type === 'message') rest.push(f.seq);
+      sender = await online(b.url, alice.token);
+      n = 0;
+      await sendSome(sender, 30); // idempotent: acked ones come back as the originals
+      const acks = [];
+      while (acks.length < 30) acks.push(await sender.next('ack'));
+      const stored = new Set(acks.map((f) => f.message.seq));
+      for (const seq of acked) assert.ok(stored.has(seq), `acknowledged seq ${seq} survived`);
+      assert.equal(stored.size, 30, 'thirty distinct messages, none duplicated');
+      // Bob, resumed on B, gets exactly the rest (replayed, then live), in order, once.
+      while (received.length + rest.length < 30) rest.push((await reader.next('message')).seq);
+      assert.deepEqual([...received, ...rest], range(1, 30));
+      const history = await client(b.url, bob.token).get(`/v1/users/${alice.id}/messages`, { query: { after: 0, limit: 100 } });
+      assert.deepEqual(history.body.items.map((m: { body: { text: string } }) => m.body.text), range(1, 30).map((i) => `m${i}`));
+      await Promise.all([sender.close(), reader.close()]);
+    } finally {
+      await b.stop();
+      await a.close();
+      await db.drop();
+    }
   });
 }
 

@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobInfo, BlobPart, BlobStore } from '../../core/blobs.ts';
 import { fail } from '../../core/errors.ts';
@@ -44,17 +44,14 @@ export function localBlobs(root: string): BlobStore {
     const hash = createHash('md5');
     let size = 0;
     try {
-      await pipeline(
-        body,
-        async function* (source: AsyncIterable<Buffer>) {
-          for await (const chunk of source) {
-            hash.update(chunk);
-            size += chunk.length;
-            yield chunk;
-          }
+      const hashing = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          hash.update(chunk);
+          size += chunk.length;
+          done(null, chunk);
         },
-        createWriteStream(path),
-      );
+      });
+      await pipeline(body, hashing, createWriteStream(path));
     } catch (e) {
       await rm(path, { force: true });
       throw e;
@@ -87,11 +84,11 @@ export function localBlobs(root: string): BlobStore {
       return { size, etag: md5.toString('hex') };
     },
 
-    async get(key) {
+    async get(key, range) {
       const { file } = objectPath(key);
       try {
         const s = await stat(file);
-        return { body: createReadStream(file), size: s.size };
+        return { body: createReadStream(file, range ? { start: range.start, end: range.end } : {}), size: s.size };
       } catch {
         return undefined;
       }

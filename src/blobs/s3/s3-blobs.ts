@@ -113,10 +113,11 @@ export function s3Blobs(o: S3Options): BlobStore {
       return { size: c.size(), etag: (out.ETag ?? '').replaceAll('"', '') };
     },
 
-    async get(key) {
+    async get(key, range) {
       try {
-        const r = await client.send(new GetObjectCommand({ Bucket, Key: k(key) }));
-        return { body: r.Body as Readable, size: r.ContentLength ?? 0 };
+        const r = await client.send(new GetObjectCommand({ Bucket, Key: k(key), ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }));
+        const total = range ? Number(/\/(\d+)$/.exec(r.ContentRange ?? '')?.[1] ?? 0) : (r.ContentLength ?? 0);
+        return { body: r.Body as Readable, size: total };
       } catch (e) {
         if (isNotFound(e)) return undefined;
         throw e;

@@ -74,7 +74,11 @@ export class Calls {
     }
     const gate = groupId !== null ? this.#d.groupGate?.() : undefined;
     if (gate && groupId !== null) {
-      for (const id of [callerId, ...invitees]) await gate.readAccess(appId, groupId, id);
+      // Starting a group call speaks in the group (its record is a message
+      // there): the caller must be allowed to send — not muted, the group
+      // neither dismissed nor suspended. Everyone rung must be a member.
+      await gate.assertCanSend(appId, groupId, callerId);
+      for (const id of invitees) await gate.readAccess(appId, groupId, id);
     }
     const now = clock.now();
     const id = ids.next();

@@ -52,6 +52,10 @@ export function settleDeadline(call: Call, now: number): Transition | undefined 
 export function applyAction(call: Call, action: CallAction, now: number): Transition {
   const party = call.parties.find((p) => p.userId === action.userId);
   if (!party) throw fail('not_call_party', 'only the caller and the invitees may act on this call');
+  // Past the deadline an invitee's ring is over, however the call went on.
+  if (action.kind === 'answer' && party.role === 'invitee' && (party.state === 'missed' || (party.state === 'ringing' && now >= call.deadline))) {
+    throw fail('call_expired', 'the call stopped ringing before it was answered');
+  }
   if (call.status === 'finished') throw fail('call_finished', `the call has finished (${call.stopReason})`, { reason: call.stopReason });
   const next = clone(call);
   next.version += 1;
@@ -66,7 +70,6 @@ export function applyAction(call: Call, action: CallAction, now: number): Transi
     case 'answer': {
       if (me.role === 'caller') throw fail('invalid_argument', 'the caller cannot answer their own call');
       if (me.state !== 'ringing') throw alreadyOut(me);
-      if (now >= call.deadline) throw fail('call_expired', 'the call stopped ringing before it was answered');
       const changed = set('joined');
       if (next.status === 'ringing') {
         next.status = 'in_call';

@@ -3,7 +3,7 @@
 // credentials are in uploads.ts; both share the reservation in reserve.ts.
 
 import type { Readable } from 'node:stream';
-import type { BlobStore } from '../blobs.ts';
+import type { BlobStore, ByteRange } from '../blobs.ts';
 import type { Clock } from '../clock.ts';
 import { fail } from '../errors.ts';
 import type { IdGenerator } from '../ids.ts';
@@ -41,6 +41,8 @@ export interface NewObject {
   visibility?: Visibility;
   /** Length the client declared (Content-Length), checked before reading. */
   size?: number;
+  /** false: an empty body is refused (invalid_argument) and nothing is kept. Default true. */
+  allowEmpty?: boolean;
 }
 
 /** How a download is authorised: a caller, a signed URL, or nobody (public files only). */
@@ -77,14 +79,18 @@ export class Files {
     const visibility = checkVisibility(input.visibility, 'app');
     if (input.size !== undefined && input.size > maxObjectSize) throw fail('object_too_large', `the object is larger than ${maxObjectSize} bytes`, { maxBytes: maxObjectSize });
     const file = await reserve(this.#d, { appId: p.appId, key, ownerId: p.userId, contentType, visibility, holdSeconds: this.#d.settings.multipartMaxAgeSeconds });
-    return this.storeReserved(file, body, maxObjectSize);
+    return this.storeReserved(file, body, maxObjectSize, input.allowEmpty ?? true);
   }
 
   /** Streams the bytes of a reserved (pending) file and makes it ready; releases the key on failure. */
-  async storeReserved(file: StoredFile, body: Readable, maxBytes: number): Promise<FileView> {
+  async storeReserved(file: StoredFile, body: Readable, maxBytes: number, allowEmpty = true): Promise<FileView> {
     const { blobs, store, clock } = this.#d;
     try {
       const info = await blobs.put(blobKey(file), limitBytes(body, maxBytes), { contentType: file.contentType });
+      if (info.size === 0 && !allowEmpty) {
+        await blobs.delete(blobKey(file));
+        throw fail('invalid_argument', 'the file is empty');
+      }
       const facts = { size: info.size, etag: info.etag, contentType: file.contentType, updatedAt: clock.now() };
       if (!(await store.files.markReady(file.id, facts))) throw fail('conflict', 'the upload was cancelled while it ran');
       return fileView({ ...file, ...facts, status: 'ready', pendingUntil: null });
@@ -102,8 +108,11 @@ export class Files {
     return fileView(await this.#readable(p, await this.#d.store.files.getByKey(p.appId, validateKey(key))));
   }
 
-  /** The file's bytes, if the grant allows reading it. */
-  async open(grant: DownloadGrant, id: number): Promise<{ file: FileView; body: Readable }> {
+  /**
+   * The file, if the grant allows reading it, and a reader for its bytes (all
+   * of them, or an inclusive range the caller checked against `file.size`).
+   */
+  async open(grant: DownloadGrant, id: number): Promise<{ file: FileView; read(range?: ByteRange): Promise<Readable> }> {
     const f = await this.#d.store.files.get(id);
     let file: StoredFile;
     if ('signature' in grant) {
@@ -115,9 +124,15 @@ export class Files {
     } else {
       file = await this.#readable('principal' in grant ? grant.principal : null, f);
     }
-    const blob = await this.#d.blobs.get(blobKey(file));
-    if (!blob) throw fail('object_not_found', `the bytes of file ${id} are missing from the blob store`);
-    return { file: fileView(file), body: blob.body };
+    const blobs = this.#d.blobs;
+    return {
+      file: fileView(file),
+      async read(range) {
+        const blob = await blobs.get(blobKey(file), range);
+        if (!blob) throw fail('object_not_found', `the bytes of file ${id} are missing from the blob store`);
+        return blob.body;
+      },
+    };
   }
 
   /** A path (under /v1) that downloads the file without credentials until it expires. */

@@ -63,9 +63,13 @@ export interface FileView {
   size: number;
   etag: string;
   visibility: Visibility;
+  /** Where the bytes are served: GET this path (under the server's base URL). */
+  contentPath: string;
   createdAt: number;
   updatedAt: number;
 }
+
+export const contentPath = (id: number) => `/v1/files/${id}/content`;
 
 export const fileView = (f: StoredFile): FileView => ({
   id: f.id,
@@ -75,6 +79,7 @@ export const fileView = (f: StoredFile): FileView => ({
   size: f.size,
   etag: f.etag,
   visibility: f.visibility,
+  contentPath: contentPath(f.id),
   createdAt: f.createdAt,
   updatedAt: f.updatedAt,
 });

@@ -10,7 +10,7 @@ import type { Files, FilesDeps, NewObject } from './files.ts';
 import { checkVisibility } from './files.ts';
 import { generateKey, validateContentType, validateKey } from './keys.ts';
 import { limitBytes } from './limits.ts';
-import { fileView, type FileView, type MultipartUpload, type StoredFile } from './model.ts';
+import { fileView, type FileView, type MultipartUpload } from './model.ts';
 import { blobKey, release, reserve } from './reserve.ts';
 import { decodeUploadCredential, encodeUploadCredential } from './signing.ts';
 
@@ -249,4 +249,3 @@ export class Uploads {
   }
 }
 
-export type { StoredFile };

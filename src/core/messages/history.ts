@@ -10,7 +10,11 @@ import { toMessage } from './conversations.ts';
 import type { Conversation, Message } from './model.ts';
 import { readCounts } from './receipts.ts';
 
-/** A point in a conversation: a seq, or a message id. */
+/**
+ * A point in a conversation: a seq, or a message id. An id that names no
+ * message of this conversation bounds by id value instead (ids grow with
+ * time), so a dialect may pass any id its client holds (xim `minId`).
+ */
 export type Anchor = { seq: number } | { id: number };
 
 export interface HistoryQuery {
@@ -21,6 +25,8 @@ export interface HistoryQuery {
   /** desc: the newest of the window first (default unless only `after` is given); asc: the oldest first. */
   order?: 'asc' | 'desc';
   limit?: number;
+  /** Only messages created after this time, ms, exclusive (legacy `lastTime`). */
+  afterTime?: number;
   /** From a previous page's `next`: continues it (other fields then ignored). */
   cursor?: string;
 }
@@ -39,14 +45,19 @@ export interface HistoryPage {
   conversationId: number | null;
 }
 
+/** A page's window: seqs a < seq < b, ids ia < id < ib (0 = unbounded), created at or after t. */
 interface Window {
   a: number;
   b: number;
   o: 'asc' | 'desc';
+  ia?: number;
+  ib?: number;
+  t?: number;
 }
+const optInt = (v: unknown) => v === undefined || (Number.isSafeInteger(v) && (v as number) >= 0);
 const isWindow = (v: unknown): v is Window => {
   const w = v as Window;
-  return typeof w === 'object' && w !== null && Number.isSafeInteger(w.a) && Number.isSafeInteger(w.b) && (w.o === 'asc' || w.o === 'desc');
+  return typeof w === 'object' && w !== null && Number.isSafeInteger(w.a) && Number.isSafeInteger(w.b) && (w.o === 'asc' || w.o === 'desc') && optInt(w.ia) && optInt(w.ib) && optInt(w.t);
 };
 
 const UNBOUNDED = Number.MAX_SAFE_INTEGER;
@@ -61,7 +72,16 @@ export async function history(ctx: MessagingContext, appId: number, viewer: View
     return { items: [], more: false, lastSeq: 0, conversationId: null };
   }
   const w = q.cursor ? decodeCursor(q.cursor, isWindow) : await windowOf(ctx, conversation, q);
-  const rows = await ctx.store.messages.page({ conversationId: conversation.id, afterSeq: w.a, beforeSeq: w.b, sinceMs: scope.sinceMs, order: w.o, limit: limit + 1 });
+  const rows = await ctx.store.messages.page({
+    conversationId: conversation.id,
+    afterSeq: w.a,
+    beforeSeq: w.b,
+    sinceMs: Math.max(scope.sinceMs, w.t ?? 0),
+    ...(w.ia ? { idAbove: w.ia } : {}),
+    ...(w.ib ? { idBelow: w.ib } : {}),
+    order: w.o,
+    limit: limit + 1,
+  });
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   let items: HistoryItem[] = page.map((r) => toMessage(r, conversation));
@@ -70,7 +90,7 @@ export async function history(ctx: MessagingContext, appId: number, viewer: View
     items = items.map((m, i) => ({ ...m, readCount: counts[i] }));
   }
   const last = page[page.length - 1];
-  const next = more ? encodeCursor(w.o === 'desc' ? { a: w.a, b: last.seq, o: w.o } : { a: last.seq, b: w.b, o: w.o }) : undefined;
+  const next = more ? encodeCursor(w.o === 'desc' ? { ...w, b: last.seq } : { ...w, a: last.seq }) : undefined;
   return { items, more, ...(next ? { next } : {}), lastSeq: conversation.lastSeq, conversationId: conversation.id };
 }
 
@@ -81,18 +101,24 @@ function clampLimit(limit: number | undefined, max: number): number {
 }
 
 async function windowOf(ctx: MessagingContext, c: Conversation, q: HistoryQuery): Promise<Window> {
-  const a = q.after ? await seqOf(ctx, c, q.after) : 0;
-  const b = q.before ? await seqOf(ctx, c, q.before) : UNBOUNDED;
+  const after = q.after ? await boundOf(ctx, c, q.after) : undefined;
+  const before = q.before ? await boundOf(ctx, c, q.before) : undefined;
   const o = q.order ?? (q.after && !q.before ? 'asc' : 'desc');
-  return { a, b, o };
+  if (q.afterTime !== undefined && (!Number.isSafeInteger(q.afterTime) || q.afterTime < 0)) throw fail('invalid_argument', 'afterTime must be a time in ms', { field: 'afterTime' });
+  const w: Window = { a: after?.seq ?? 0, b: before?.seq ?? UNBOUNDED, o };
+  if (after?.id) w.ia = after.id;
+  if (before?.id) w.ib = before.id;
+  if (q.afterTime !== undefined) w.t = q.afterTime + 1;
+  return w;
 }
 
-async function seqOf(ctx: MessagingContext, c: Conversation, anchor: Anchor): Promise<number> {
+/** A seq bound, or — for an id that names no message of this conversation — an id-value bound. */
+async function boundOf(ctx: MessagingContext, c: Conversation, anchor: Anchor): Promise<{ seq?: number; id?: number }> {
   if ('seq' in anchor) {
     if (!Number.isSafeInteger(anchor.seq) || anchor.seq < 0) throw fail('invalid_argument', 'a seq must be a non-negative integer', { field: 'seq' });
-    return anchor.seq;
+    return { seq: anchor.seq };
   }
+  if (!Number.isSafeInteger(anchor.id) || anchor.id < 1) throw fail('invalid_argument', 'a message id must be a positive integer', { field: 'id' });
   const m = await ctx.store.messages.get(anchor.id);
-  if (!m || m.conversationId !== c.id) throw fail('message_not_found', `message ${anchor.id} is not in this conversation`, { messageId: anchor.id });
-  return m.seq;
+  return m && m.conversationId === c.id ? { seq: m.seq } : { id: anchor.id };
 }

@@ -45,8 +45,11 @@ export interface HistoryRange {
   /** Exclusive bounds on seq. */
   afterSeq: number;
   beforeSeq: number;
-  /** Only messages created at or after this time (history visibility for new members). */
+  /** Only messages created at or after this time (history visibility, time filters). */
   sinceMs: number;
+  /** Exclusive bounds on the id value (dialects whose cursors are ids that need not name a message here); 0 = none. */
+  idAbove?: number;
+  idBelow?: number;
   order: 'asc' | 'desc';
   limit: number;
 }

@@ -21,7 +21,7 @@ export interface NoticeInput {
 }
 
 export async function send(ctx: MessagingContext, appId: number, senderId: number, target: ConversationTarget, input: MessageInput): Promise<SendResult> {
-  const valid = validateMessage(input, ctx.settings, { allowNotice: false });
+  const valid = validateMessage(input, ctx.settings, { serverWritten: false });
   let conversation: Conversation;
   if ('groupId' in target) {
     await ctx.gate.assertCanSend(appId, target.groupId, senderId);
@@ -41,9 +41,51 @@ export async function recordNotice(ctx: MessagingContext, appId: number, groupId
   const body: Record<string, unknown> = { kind: notice.kind };
   if (notice.text !== undefined) body.text = notice.text;
   if (notice.data !== undefined) body.data = notice.data;
-  const valid = validateMessage({ type: 'notice', body }, ctx.settings, { allowNotice: true });
+  const valid = validateMessage({ type: 'notice', body }, ctx.settings, { serverWritten: true });
   const conversation = await ctx.conversations.ofGroup(appId, groupId);
   return (await append(ctx, conversation, null, valid)).message;
+}
+
+/** What a call record needs of a finished call (core/calls CallView). */
+export interface FinishedCall {
+  id: number;
+  appId: number;
+  callerId: number;
+  groupId: number | null;
+  media: string;
+  status: string;
+  stopReason: string | null;
+  answeredAt: number | null;
+  endedAt: number | null;
+  parties: readonly { userId: number; role: string }[];
+}
+
+/**
+ * Records a finished call in its conversation (the group's, or the caller's
+ * private chat with the invitee), sent by the caller: clients show "call,
+ * 3:12" or "missed call" in the history (dtalk RTCCall).
+ */
+export async function recordCall(ctx: MessagingContext, call: FinishedCall): Promise<Message | undefined> {
+  let conversation: Conversation;
+  if (call.groupId !== null) conversation = await ctx.conversations.ofGroup(call.appId, call.groupId);
+  else {
+    const peer = call.parties.find((p) => p.userId !== call.callerId);
+    if (!peer) return undefined;
+    conversation = await ctx.conversations.ofPair(call.appId, call.callerId, peer.userId);
+  }
+  const body: Record<string, unknown> = {
+    callId: call.id,
+    media: call.media,
+    status: call.status,
+    parties: call.parties.map((p) => p.userId),
+  };
+  if (call.stopReason !== null) body.reason = call.stopReason;
+  if (call.answeredAt !== null) body.answeredAt = call.answeredAt;
+  if (call.endedAt !== null) body.endedAt = call.endedAt;
+  if (call.answeredAt !== null && call.endedAt !== null) body.durationMs = Math.max(0, call.endedAt - call.answeredAt);
+  // The call id makes the record idempotent: a retried hook stores it once.
+  const valid = validateMessage({ type: 'call', body, clientId: `call:${call.id}` }, ctx.settings, { serverWritten: true });
+  return (await append(ctx, conversation, call.callerId, valid)).message;
 }
 
 async function append(ctx: MessagingContext, conversation: Conversation, senderId: number | null, valid: ReturnType<typeof validateMessage>): Promise<SendResult> {

@@ -42,7 +42,11 @@ const schemas: Record<Exclude<MessageTypeName, 'revoked' | `x-${string}`>, Recor
   contact: { userId: { kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER }, handle: short, name, avatar: optUrl, extra: { kind: 'json' } },
   notice: { text: { kind: 'string' }, kind: short, data: { kind: 'json' }, anchors: { kind: 'anchors', max: 100 } },
   custom: 'free',
+  call: { callId: { kind: 'int', required: true, min: 1, max: Number.MAX_SAFE_INTEGER }, media: short, status: short, reason: short, durationMs: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER }, answeredAt: size, endedAt: size, parties: { kind: 'ids', max: 1000 } },
 };
+
+/** Types only the server writes (group events, call records). */
+const SERVER_TYPES = new Set<string>([MessageType.notice, MessageType.call]);
 
 const DIALECT_TYPE = /^x-[a-z0-9][a-z0-9._-]{0,47}$/;
 const CLIENT_ID = /^[\x21-\x7e]{1,128}$/;
@@ -96,7 +100,7 @@ function checkField(path: string, f: Field, v: unknown, limits: MessageLimits): 
 }
 
 /** Checks a send; returns the normalised input or throws invalid_argument / payload_too_large. */
-export function validateMessage(input: MessageInput, limits: MessageLimits, opts: { allowNotice: boolean }): Required<MessageInput> & { type: MessageTypeName } {
+export function validateMessage(input: MessageInput, limits: MessageLimits, opts: { serverWritten: boolean }): Required<MessageInput> & { type: MessageTypeName } {
   const { type } = input;
   if (typeof type !== 'string') throw fail('invalid_argument', 'type must be a string', { field: 'type' });
   if (!isPlainObject(input.body)) throw fail('invalid_argument', 'body must be an object', { field: 'body' });
@@ -105,7 +109,7 @@ export function validateMessage(input: MessageInput, limits: MessageLimits, opts
     throw fail('invalid_argument', 'clientId must be 1 to 128 printable ASCII characters', { field: 'clientId' });
   }
   if (type === MessageType.revoked) throw fail('invalid_argument', 'a revoked marker cannot be sent', { field: 'type' });
-  if (type === MessageType.notice && !opts.allowNotice) throw fail('invalid_argument', 'notices are written by the server', { field: 'type' });
+  if (SERVER_TYPES.has(type) && !opts.serverWritten) throw fail('invalid_argument', `${type} messages are written by the server`, { field: 'type' });
   if (!DIALECT_TYPE.test(type)) {
     const schema = (schemas as Record<string, Record<string, Field> | 'free' | undefined>)[type];
     if (schema === undefined) throw fail('invalid_argument', `unknown message type "${type}"`, { field: 'type' });

@@ -84,15 +84,12 @@ export const dtalkStatus: Record<ErrorCode, DtalkStatus> = {
   conflict: DtalkCode.execFailed,
   group_not_found: DtalkCode.groupNotFound,
   group_dismissed: DtalkCode.groupDisbanded,
-  group_suspended: DtalkCode.groupBlocked,
-  cannot_mute_staff: DtalkCode.cannotMuteAdmins,
-  transfer_target_not_member: DtalkCode.memberNotFound,
   group_full: DtalkCode.groupFull,
   not_group_member: DtalkCode.notInGroup,
   already_group_member: DtalkCode.alreadyMember,
   group_admin_required: DtalkCode.higherRoleRequired,
   group_owner_required: DtalkCode.permissionDenied,
-  owner_cannot_leave: DtalkCode.permissionDenied,
+  owner_cannot_leave: DtalkCode.ownerCannotExit,
   admin_cannot_leave: DtalkCode.permissionDenied,
   blocked_from_group: DtalkCode.permissionDenied,
   member_muted: DtalkCode.permissionDenied,
@@ -126,6 +123,9 @@ export const dtalkStatus: Record<ErrorCode, DtalkStatus> = {
   not_call_party: DtalkCode.permissionDenied,
   media_not_configured: DtalkCode.notSupported,
   unsupported: DtalkCode.notSupported,
+  group_suspended: DtalkCode.groupBlocked,
+  cannot_mute_staff: DtalkCode.cannotMuteAdmins,
+  transfer_target_not_member: DtalkCode.inviterNotMember,
 };
 
 /**

@@ -8,9 +8,15 @@ import { dtalkPlugin } from './plugin.ts';
 import type { DtalkRoutes } from './route.ts';
 import { userRoutes } from './routes/user.ts';
 import { recordRoutes } from './routes/records.ts';
+import { callRoutes } from './routes/calls.ts';
+import { ossRoutes } from './routes/oss.ts';
+import { groupRoutes } from './routes/groups.ts';
 
 export const dtalkRouteGroups: readonly DtalkRoutes[] = [
   userRoutes,
+  ({ core, names }) => callRoutes(core, names),
+  ({ core }) => ossRoutes(core),
+  ({ core, names }) => groupRoutes(core, names),
   ({ core, names }) => recordRoutes(core, names, () => core.messages.settings.maxPage),
 ];
 

@@ -57,9 +57,6 @@ export const lanyingCode: Record<ErrorCode, number> = {
   group_not_found: C.groupNotFound,
   // A destroyed group (status 1) no longer exists for every write.
   group_dismissed: C.groupNotFound,
-  group_suspended: C.noPermission,
-  cannot_mute_staff: C.noPermission,
-  transfer_target_not_member: C.transferTargetNotMember,
   group_full: C.groupFull,
   not_group_member: C.notMember,
   already_group_member: C.alreadyMember,
@@ -99,6 +96,9 @@ export const lanyingCode: Record<ErrorCode, number> = {
   not_call_party: C.noPermission,
   media_not_configured: C.storage,
   unsupported: C.badRequest,
+  group_suspended: C.groupNotFound,
+  cannot_mute_staff: C.needsOwner,
+  transfer_target_not_member: C.transferTargetNotMember,
 };
 
 /** A refusal decided by the dialect itself (its headers), already in Lanying's terms. */

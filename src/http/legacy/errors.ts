@@ -22,9 +22,6 @@ export const legacyInfo: Record<ErrorCode, string> = {
   conflict: '操作冲突',
   group_not_found: '群不存在',
   group_dismissed: '群已解散',
-  group_suspended: '群已被封禁',
-  cannot_mute_staff: '不能禁言群主或管理员',
-  transfer_target_not_member: '对方不是该群成员',
   group_full: '群人数已满',
   not_group_member: '您不是该群成员',
   already_group_member: '您已是该群成员',
@@ -64,4 +61,7 @@ export const legacyInfo: Record<ErrorCode, string> = {
   not_call_party: '无权限',
   media_not_configured: '服务未配置',
   unsupported: '不支持的操作',
+  group_suspended: '群已被封禁',
+  cannot_mute_staff: '群主或管理员不能被禁言',
+  transfer_target_not_member: '被转让人不是群成员',
 };

@@ -7,6 +7,9 @@ import { Id } from './schemas.ts';
 
 const Json = Type.Record(Type.String(), Type.Unknown());
 
+/** Group routes name their parameter `groupId`, like the groups API beside them. */
+export const GroupIdParam = Type.Object({ groupId: Type.String({ pattern: '^[0-9]{1,16}$' }) });
+
 export const SendBody = Type.Object(
   {
     type: Type.String({ minLength: 1, maxLength: 50, description: 'text, image, audio, video, file, location, card, contact, custom, or x-<dialect type>' }),
@@ -47,6 +50,7 @@ export const HistoryQuery = Type.Object({
   beforeId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only messages before this message (by id)' })),
   afterId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only messages after this message (by id)' })),
   order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'desc (default): newest first; asc: oldest first (default when only after/afterId is given)' })),
+  afterTime: Type.Optional(Type.Integer({ minimum: 0, description: 'Only messages created after this time (ms since the epoch)' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 512, description: 'The previous page\'s `next`' })),
 });

@@ -36,9 +36,6 @@ export const ximCode: Record<ErrorCode, number> = {
   conflict: C.refused,
   group_not_found: C.noRecord,
   group_dismissed: C.refused,
-  group_suspended: C.refused,
-  cannot_mute_staff: C.forbidden,
-  transfer_target_not_member: C.forbidden,
   group_full: C.refused,
   not_group_member: C.forbidden,
   already_group_member: C.refused,
@@ -78,6 +75,9 @@ export const ximCode: Record<ErrorCode, number> = {
   not_call_party: C.forbidden,
   media_not_configured: C.internal,
   unsupported: C.refused,
+  group_suspended: C.refused,
+  cannot_mute_staff: C.forbidden,
+  transfer_target_not_member: C.refused,
 };
 
 /** The message of each code, as the registry names it (sent in `message` and `errmsg` when core gives none). */

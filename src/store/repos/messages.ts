@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { CompiledQuery, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { MessageTypeName } from '../../core/messages/model.ts';
 import type { AppendOutcome, Appendable, MessageRecord, MessageRepo } from '../../core/messages/ports.ts';
 import type { Database } from '../schema.ts';
@@ -20,8 +20,37 @@ export const toMessageRecord = (r: Selectable<MessagesTable>): MessageRecord => 
   revokedBy: r.revoked_by,
 });
 
-// Rows per INSERT: 13 parameters each stays far below both engines' limits.
-const INSERT_CHUNK = 500;
+// Rows are inserted in power-of-two chunks (≤ 256 rows, 13 parameters each,
+// far below both engines' limits), so only nine statement shapes exist: their
+// SQL text is compiled once per engine and the prepared statements stay
+// cached, instead of building and compiling a fresh query per batch.
+const MAX_CHUNK = 256;
+const insertSql = new WeakMap<object, Map<number, string>>();
+
+const rowValues = (r: Insertable<MessagesTable>) => [r.id, r.app_id, r.conversation_id, r.seq, r.pos, r.sender_id, r.client_id, r.type, r.body, r.ext, r.created_at, r.revoked_at, r.revoked_by];
+
+async function insertRows(db: Kysely<Database>, rows: Insertable<MessagesTable>[]): Promise<void> {
+  const adapter = db.getExecutor().adapter;
+  let cache = insertSql.get(adapter);
+  if (!cache) insertSql.set(adapter, (cache = new Map()));
+  let i = 0;
+  while (i < rows.length) {
+    let n = MAX_CHUNK;
+    while (n > rows.length - i) n >>= 1;
+    const chunk = rows.slice(i, i + n);
+    i += n;
+    let text = cache.get(n);
+    if (text === undefined) {
+      // Compiled from the same column order as rowValues (key order of the rows below).
+      const compiled = db.insertInto('messages').values(chunk).compile();
+      const expected = chunk.flatMap(rowValues);
+      if (compiled.parameters.length !== expected.length || compiled.parameters.some((p, k) => p !== expected[k])) throw new Error('insert parameters are not in rowValues order');
+      text = compiled.sql;
+      cache.set(n, text);
+    }
+    await db.executeQuery(CompiledQuery.raw(text, chunk.flatMap(rowValues)));
+  }
+}
 
 const dedupeKey = (conversationId: number, senderId: number | null, clientId: string) => `${conversationId}:${senderId ?? ''}:${clientId}`;
 
@@ -117,7 +146,7 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
             revoked_by: null,
           });
         });
-        for (let i = 0; i < rows.length; i += INSERT_CHUNK) await db.insertInto('messages').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+        await insertRows(db, rows);
       }
 
       return outcomes.map((o) => {
@@ -142,6 +171,8 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
       if (q.afterSeq > 0) query = query.where('seq', '>', q.afterSeq);
       if (q.beforeSeq < Number.MAX_SAFE_INTEGER) query = query.where('seq', '<', q.beforeSeq);
       if (q.sinceMs > 0) query = query.where('created_at', '>=', q.sinceMs);
+      if (q.idAbove) query = query.where('id', '>', q.idAbove);
+      if (q.idBelow) query = query.where('id', '<', q.idBelow);
       const rows = await query.orderBy('seq', q.order).limit(q.limit).execute();
       return rows.map(toMessageRecord);
     },

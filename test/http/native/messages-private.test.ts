@@ -119,12 +119,28 @@ describe('native private messages', () => {
     const afterId = await ca.get(path, { query: { afterId: ids[9] } });
     assert.deepEqual(afterId.body.items.map((m: any) => m.seq), [11, 12]);
 
-    // an id from another conversation is refused
+    // an id that names no message here bounds by id value (ids grow with time)
     const c = await makeUser(s);
     const foreign = (await ca.post(`/v1/users/${c.id}/messages`, { type: 'text', body: { text: 'x' } })).body.id;
-    const bad = await ca.get(path, { query: { beforeId: foreign } });
-    assert.equal(bad.status, 404);
-    assert.equal(bad.body.error.code, 'message_not_found');
+    const below = await ca.get(path, { query: { beforeId: foreign, limit: 3 } });
+    assert.deepEqual(below.body.items.map((m: any) => m.seq), [12, 11, 10]);
+    const belowNext = await ca.get(path, { query: { cursor: below.body.next, limit: 3 } });
+    assert.deepEqual(belowNext.body.items.map((m: any) => m.seq), [9, 8, 7]);
+    assert.deepEqual((await ca.get(path, { query: { afterId: foreign } })).body.items, []);
+    assert.deepEqual((await ca.get(path, { query: { afterId: ids[9] - 1, before: 12 } })).body.items.map((m: any) => m.seq), [11, 10]);
+  });
+
+  test('history after a time (legacy lastTime)', async () => {
+    const a = await makeUser(s);
+    const b = await makeUser(s);
+    const ca = client(s.url, a.token);
+    const times: number[] = [];
+    for (let i = 1; i <= 4; i++) {
+      s.clock!.advance(1000);
+      times.push((await ca.post(`/v1/users/${b.id}/messages`, { type: 'text', body: { text: `t${i}` } })).body.createdAt);
+    }
+    const r = await ca.get(`/v1/users/${b.id}/messages`, { query: { afterTime: times[1], order: 'asc' } });
+    assert.deepEqual(r.body.items.map((m: any) => m.body.text), ['t3', 't4']);
   });
 
   test('sync returns every change across conversations in pages, including revokes', async () => {
@@ -302,5 +318,35 @@ describe('native private messages', () => {
       assert.deepEqual(got.body.body, m.body);
       assert.deepEqual(got.body.ext, (m as { ext?: unknown }).ext ?? null);
     }
+  });
+
+  test('every message route is in the OpenAPI document', async () => {
+    const doc = (await client(s.url).get('/openapi.json')).body;
+    for (const [path, method] of [
+      ['/v1/groups/{groupId}/messages', 'post'], ['/v1/groups/{groupId}/messages', 'get'], ['/v1/users/{id}/messages', 'post'], ['/v1/users/{id}/messages', 'get'],
+      ['/v1/messages/{id}', 'get'], ['/v1/messages/{id}/revoke', 'post'], ['/v1/messages/{id}/focus', 'post'], ['/v1/messages/{id}/focus', 'get'],
+      ['/v1/messages/{id}/reads', 'get'], ['/v1/sync', 'get'], ['/v1/conversations', 'get'], ['/v1/groups/{groupId}/read', 'put'], ['/v1/users/{id}/read', 'put'],
+    ]) {
+      assert.ok(doc.paths[path]?.[method], `${method} ${path}`);
+    }
+    assert.ok(doc.components.schemas.Message ?? Object.values(doc.components.schemas).some((x: any) => x.title === 'Message' || x.properties?.seq));
+  });
+
+  test('a finished call leaves a call record in the conversation; clients cannot send one', async () => {
+    const a = await makeUser(s);
+    const b = await makeUser(s);
+    const ca = client(s.url, a.token);
+    const call = await ca.post('/v1/calls', { invitees: [b.id], media: 'video' });
+    assert.equal(call.status, 201, JSON.stringify(call.body));
+    assert.equal((await ca.post(`/v1/calls/${call.body.id}/hangup`)).status, 200);
+    const h = await client(s.url, b.token).get(`/v1/users/${a.id}/messages`);
+    const record = h.body.items.find((m: any) => m.type === 'call');
+    assert.ok(record, JSON.stringify(h.body.items));
+    assert.equal(record.senderId, a.id);
+    assert.equal(record.body.callId, call.body.id);
+    assert.equal(record.body.media, 'video');
+    assert.equal(record.body.reason, 'cancel');
+    const forged = await ca.post(`/v1/users/${b.id}/messages`, { type: 'call', body: { callId: 1 } });
+    assert.equal(forged.status, 400);
   });
 });

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import type { User } from '../sdk/index.ts';
+import { ParleyError, type User } from '../sdk/index.ts';
 import { sizeOf } from './format.ts';
 import { errorText, useStore } from './hooks.ts';
 import type { ConvKey } from './keys.ts';
@@ -19,6 +19,16 @@ function imageSize(file: File): Promise<{ width: number; height: number } | unde
     };
     img.src = url;
   });
+}
+
+/** Why a send was refused, in the words of the person sending. */
+function sendError(e: unknown): string {
+  if (e instanceof ParleyError) {
+    if (e.code === 'member_muted') return 'You are muted in this group for now.';
+    if (e.code === 'group_muted') return 'Everyone is muted: only the owner and admins can send now.';
+    if (e.code === 'not_group_member') return 'You are no longer a member of this group.';
+  }
+  return errorText(e);
 }
 
 /** Text box with @mention suggestions, Enter to send, and file attachments with a progress bar. */
@@ -55,7 +65,7 @@ export function Composer(props: { conv: ConvKey; members: User[]; disabled?: str
       await s.send(props.conv, 'text', { text: body, ...(mentions.length ? { mentions } : {}) });
     } catch (e) {
       setText(body);
-      setError(errorText(e));
+      setError(sendError(e));
     }
   };
 
@@ -125,7 +135,7 @@ export function Composer(props: { conv: ConvKey; members: User[]; disabled?: str
           e.currentTarget.value = '';
           if (f) void attach(f);
         }} />
-        <textarea ref={input} rows={1} aria-label="Message" placeholder="Write a message… (@ to mention)" value={text} onInput={(e) => { setText(e.currentTarget.value); setPick(0); }} onKeyDown={onKey} maxLength={10000} />
+        <textarea ref={input} rows={Math.min(5, text.split("\n").length)} aria-label="Message" placeholder="Write a message…" value={text} onInput={(e) => { setText(e.currentTarget.value); setPick(0); }} onKeyDown={onKey} maxLength={10000} />
         <button type="submit" class="primary send" disabled={!text.trim()}>Send</button>
       </div>
     </form>

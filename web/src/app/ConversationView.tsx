@@ -53,7 +53,10 @@ export function ConversationView(props: { conv: ConvKey }) {
   const group = isGroup ? s.groups.get(id) : undefined;
   const memberList = isGroup ? (s.members.get(id) ?? []) : [];
   const members: User[] = memberList.map((m) => s.users.get(m.userId)).filter((u): u is User => !!u);
-  const mentionables = new Set(members.map((u) => u.handle));
+  const peer = isGroup ? undefined : s.users.get(id);
+  const mentionables = new Set([...members.map((u) => u.handle), ...(peer ? [peer.handle] : []), ...(s.me ? [s.me.handle] : [])]);
+  // Private chats: "Read" goes under my newest message the peer has read.
+  const lastReadMine = isGroup || !conv ? undefined : items.filter((m) => m.senderId === s.me?.id && m.seq <= conv.peerReadSeq).at(-1)?.id;
   const title = s.title(key);
   const meMember = memberList.find((m) => m.userId === s.me?.id);
   const disabled = isGroup && s.members.has(id) && !meMember ? 'You are not a member of this group.' : undefined;
@@ -75,7 +78,7 @@ export function ConversationView(props: { conv: ConvKey }) {
           </button>
         )}
       </header>
-      {typeof group?.announcement === 'string' && group.announcement && <p class="announcement"><strong>Announcement:</strong> {group.announcement}</p>}
+      {group?.notice && <p class="announcement"><strong>Announcement:</strong> {group.notice}</p>}
       <div class="conv-body">
         <div class="messages-wrap">
           <ol class="messages" ref={list} onScroll={onScroll} aria-label="Messages" aria-live="polite" tabIndex={0}>
@@ -85,7 +88,7 @@ export function ConversationView(props: { conv: ConvKey }) {
               ) : items.length > 0 ? 'Beginning of the conversation' : 'No messages yet. Say hello!'}
             </li>
             {items.map((m, i) => (
-              <MessageItem key={m.id} m={m} conv={conv} showSender={isGroup && (i === 0 || items[i - 1].senderId !== m.senderId)} mentionables={mentionables} />
+              <MessageItem key={m.id} m={m} readMark={m.id === lastReadMine} showSender={isGroup && (i === 0 || items[i - 1].senderId !== m.senderId)} mentionables={mentionables} />
             ))}
           </ol>
           <Composer conv={key} members={members} disabled={disabled} />

@@ -28,7 +28,10 @@ export function GroupPanel(props: { groupId: number; onClose: () => void }) {
       setStatus(label);
       s.group(id, true);
       await s.loadMembers(id);
-      if (isAdmin) await loadApplications();
+      // The action may have changed my own role (a transfer): ask again.
+      const role = s.members.get(id)?.find((m) => m.userId === s.me?.id)?.role;
+      if (role && RANK[role] >= RANK.admin) await loadApplications();
+      else setApplications([]);
     } catch (e) {
       setError(errorText(e));
     }
@@ -38,23 +41,24 @@ export function GroupPanel(props: { groupId: number; onClose: () => void }) {
       const page = await s.api.groups.applications(id);
       const pending = page.items.filter((a) => !a.status || a.status === 'pending');
       setApplications(pending);
-      for (const a of pending) s.user(a.userId);
+      for (const a of pending) s.user(a.applicantId);
     } catch {
       setApplications([]);
     }
   };
   useEffect(() => {
     if (isAdmin) void loadApplications();
-  }, [id, isAdmin]);
+  }, [id, isAdmin, s.groupEpoch.get(id)]);
 
   const [name, setName] = useState(group?.name ?? '');
-  const [announcement, setAnnouncement] = useState(typeof group?.announcement === 'string' ? group.announcement : '');
+  const [announcement, setAnnouncement] = useState(group?.notice ?? '');
   const [invitees, setInvitees] = useState('');
   useEffect(() => setName(group?.name ?? ''), [group?.name]);
+  useEffect(() => setAnnouncement(group?.notice ?? ''), [group?.notice]);
 
   const sorted = [...members].sort((a, b) => RANK[b.role] - RANK[a.role]);
   const policy = (group?.joinPolicy as JoinPolicy | undefined) ?? 'approval';
-  const mutedAll = Boolean(group?.muteAll);
+  const mutedAll = Boolean(group?.muteAllForever || (group?.muteAllUntil && group.muteAllUntil > Date.now()));
 
   return (
     <aside id="group-panel" class="group-panel" aria-label="Group info">
@@ -73,13 +77,13 @@ export function GroupPanel(props: { groupId: number; onClose: () => void }) {
             <label>Name<input name="groupRename" required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} /></label>
             <button type="submit">Rename</button>
           </form>
-          <form onSubmit={(e) => { e.preventDefault(); void act('Announcement posted', () => s.api.groups.announce(id, announcement.trim())); }}>
+          <form onSubmit={(e) => { e.preventDefault(); void act('Announcement posted', () => s.api.groups.update(id, { notice: announcement.trim() })); }}>
             <label>Announcement<textarea name="announcement" rows={2} maxLength={2000} value={announcement} onInput={(e) => setAnnouncement(e.currentTarget.value)} /></label>
             <button type="submit">Post announcement</button>
           </form>
           <label>
             Who can join
-            <select name="joinPolicy" value={policy} onChange={(e) => void act('Join policy changed', () => s.api.groups.setJoinPolicy(id, e.currentTarget.value as JoinPolicy))}>
+            <select name="joinPolicy" value={policy} onChange={(e) => void act('Join policy changed', () => s.api.groups.updateSettings(id, { joinPolicy: (e.target as HTMLSelectElement).value as JoinPolicy }))}>
               <option value="open">Anyone with the id</option>
               <option value="approval">Admins approve requests</option>
               <option value="closed">Nobody (invitation only)</option>
@@ -89,13 +93,22 @@ export function GroupPanel(props: { groupId: number; onClose: () => void }) {
             <input type="checkbox" name="muteAll" checked={mutedAll} onChange={(e) => void act(e.currentTarget.checked ? 'Everyone muted' : 'Mute-all lifted', () => s.api.groups.muteAll(id, (e.target as HTMLInputElement).checked))} />
             Mute everyone except admins
           </label>
+          <label class="check">
+            <input type="checkbox" name="readReceipts" checked={Boolean(group?.readReceipts)} onChange={(e) => void act('Read receipts changed', () => s.api.groups.updateSettings(id, { readReceipts: (e.target as HTMLInputElement).checked }))} />
+            Show read receipts
+          </label>
         </section>
       )}
 
       {mine && (
         <section aria-labelledby="gp-invite">
           <h3 id="gp-invite">Invite</h3>
-          <form class="inline" onSubmit={(e) => { e.preventDefault(); void act('Invitation sent', async () => { await s.api.groups.invite(id, await idsOf(invitees)); setInvitees(''); }); }}>
+          <form class="inline" onSubmit={(e) => { e.preventDefault(); void act('Invitation sent', async () => {
+            const r = await s.api.groups.invite(id, await idsOf(invitees));
+            const failed = r.results.filter((x) => !x.ok);
+            if (failed.length) throw new Error(failed.map((x) => `${s.users.get(x.userId)?.handle ?? x.userId}: ${x.reason ?? 'not invited'}`).join('; '));
+            setInvitees('');
+          }); }}>
             <label>Usernames<input name="invitees" required placeholder="ann, bob" value={invitees} onInput={(e) => setInvitees(e.currentTarget.value)} /></label>
             <button type="submit">Invite</button>
           </form>
@@ -107,8 +120,8 @@ export function GroupPanel(props: { groupId: number; onClose: () => void }) {
           <h3 id="gp-apps">Requests to join</h3>
           <ul class="people">
             {applications.map((a) => {
-              const u = s.users.get(a.userId);
-              const who = u?.displayName ?? `User ${a.userId}`;
+              const u = s.users.get(a.applicantId);
+              const who = u?.displayName ?? `User ${a.applicantId}`;
               return (
                 <li key={a.id}>
                   <Avatar name={who} size={28} />
@@ -147,7 +160,7 @@ function MemberRow(props: { m: Member; myRole: GroupRole | undefined; groupId: n
   const who = u?.displayName || u?.handle || `User ${m.userId}`;
   const isMe = m.userId === s.me?.id;
   const outranks = props.myRole !== undefined && RANK[props.myRole] > RANK[m.role] && RANK[props.myRole] >= RANK.admin;
-  const muted = typeof m.mutedUntil === 'number' && m.mutedUntil > Date.now();
+  const muted = m.mutedForever || (typeof m.mutedUntil === 'number' && m.mutedUntil > Date.now());
   return (
     <li>
       <Avatar name={who} size={28} />
@@ -163,7 +176,7 @@ function MemberRow(props: { m: Member; myRole: GroupRole | undefined; groupId: n
             {muted ? (
               <button type="button" onClick={() => void act(`${who} unmuted`, () => s.api.groups.unmute(id, m.userId))}>Unmute</button>
             ) : (
-              <button type="button" onClick={() => void act(`${who} muted for ${MUTE_MINUTES} minutes`, () => s.api.groups.mute(id, m.userId, Date.now() + MUTE_MINUTES * 60_000))}>Mute {MUTE_MINUTES} min</button>
+              <button type="button" onClick={() => void act(`${who} muted for ${MUTE_MINUTES} minutes`, () => s.api.groups.mute(id, m.userId, MUTE_MINUTES))}>Mute {MUTE_MINUTES} min</button>
             )}
             {props.myRole === 'owner' && (
               <button type="button" onClick={() => void act(m.role === 'admin' ? `${who} is no longer an admin` : `${who} is now an admin`, () => s.api.groups.setAdmin(id, m.userId, m.role !== 'admin'))}>

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Message } from '../sdk/index.ts';
-import { sizeOf, timeOf } from './format.ts';
+import { FileAttachment, ImageAttachment } from './Attachment.tsx';
+import { timeOf } from './format.ts';
 import { useStore } from './hooks.ts';
-import type { Conversation } from './store.ts';
 
 /** How long after sending the sender may still revoke (the server's default window). */
 const REVOKE_WINDOW_MS = 2 * 60_000;
@@ -17,12 +17,7 @@ function Text(props: { text: string; mentions: Set<string> }) {
   );
 }
 
-/** A stored file's URL as an <img>/<a> can load it (same-origin files need the token). */
-function fileUrl(body: Record<string, unknown>): string {
-  return String(body.url ?? '');
-}
-
-export function MessageItem(props: { m: Message; conv: Conversation | undefined; showSender: boolean; mentionables: Set<string> }) {
+export function MessageItem(props: { m: Message; readMark: boolean; showSender: boolean; mentionables: Set<string> }) {
   const s = useStore();
   const { m } = props;
   const mine = m.senderId === s.me?.id;
@@ -50,23 +45,14 @@ export function MessageItem(props: { m: Message; conv: Conversation | undefined;
       content = <Text text={String(m.body.text ?? '')} mentions={props.mentionables} />;
       break;
     case 'image':
-      content = (
-        <a href={fileUrl(m.body)} target="_blank" rel="noopener" class="image-link">
-          <img src={fileUrl(m.body)} alt={String(m.body.name ?? 'Image')} width={Number(m.body.width) || undefined} height={Number(m.body.height) || undefined} loading="lazy" />
-        </a>
-      );
+      content = <ImageAttachment body={m.body} />;
       break;
     case 'file':
-      content = (
-        <a href={fileUrl(m.body)} class="file-link" download={String(m.body.name ?? 'file')}>
-          <span aria-hidden="true">📎</span> {String(m.body.name ?? 'file')} <span class="hint">{typeof m.body.size === 'number' ? sizeOf(m.body.size) : ''}</span>
-        </a>
-      );
+      content = <FileAttachment body={m.body} />;
       break;
     default:
       content = <p class="text"><em>[{m.type} message]</em></p>;
   }
-  const peerRead = m.kind === 'private' && mine && props.conv && props.conv.peerReadSeq >= m.seq;
   return (
     <li class={`msg${mine ? ' mine' : ''}`} data-seq={m.seq} data-id={m.id}>
       {props.showSender && !mine && <span class="sender">{who}</span>}
@@ -74,7 +60,7 @@ export function MessageItem(props: { m: Message; conv: Conversation | undefined;
       <span class="meta">
         <time dateTime={new Date(m.createdAt).toISOString()}>{timeOf(m.createdAt)}</time>
         {mine && typeof m.readCount === 'number' && <span class="receipt">· Read by {m.readCount}</span>}
-        {peerRead && <span class="receipt">· Read</span>}
+        {props.readMark && <span class="receipt">· Read</span>}
         {canRevoke && (
           <button type="button" class="link revoke" onClick={() => void s.revoke(m)} aria-label="Revoke this message">
             Revoke

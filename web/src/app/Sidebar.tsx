@@ -5,6 +5,7 @@ import { preview, timeOf } from './format.ts';
 import { errorText, useStore } from './hooks.ts';
 import { groupKey, userKey, type ConvKey } from './keys.ts';
 import { store } from './store.ts';
+import { ParleyError } from '../sdk/index.ts';
 
 const go = (key: ConvKey) => {
   location.hash = `#/${key}`;
@@ -31,6 +32,28 @@ export function Sidebar() {
         <button type="button" onClick={() => setDialog('group')}>New group</button>
         <button type="button" onClick={() => setDialog('join')}>Join group</button>
       </div>
+      {s.invitations.length > 0 && (
+        <section class="invitations" aria-label="Invitations">
+          <h2>Invitations</h2>
+          <ul>
+            {s.invitations.map((inv) => {
+              const inviter = inv.inviterId ? s.users.get(inv.inviterId) : undefined;
+              return (
+                <li key={inv.id}>
+                  <span>
+                    <strong>{s.groups.get(inv.groupId)?.name ?? `Group ${inv.groupId}`}</strong>
+                    {inviter && <span class="hint"> from {inviter.displayName}</span>}
+                  </span>
+                  <span class="buttons">
+                    <button type="button" class="primary" onClick={() => void s.answerInvitation(inv, true).then(() => go(groupKey(inv.groupId)))}>Accept</button>
+                    <button type="button" class="ghost" onClick={() => void s.answerInvitation(inv, false)}>Decline</button>
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      )}
       <ul class="conv-list">
         {list.length === 0 && <li class="empty">No conversations yet. Start a chat or create a group.</li>}
         {list.map((c) => {
@@ -125,7 +148,7 @@ function NewGroup(props: { onClose: () => void }) {
   const [members, setMembers] = useState('');
   const f = useSubmit(async () => {
     const ids = await idsOf(members);
-    const g = await s.api.groups.create({ name: name.trim(), ...(ids.length ? { members: ids } : {}) });
+    const g = await s.api.groups.create({ name: name.trim(), ...(ids.length ? { memberIds: ids } : {}) });
     s.groups.set(g.id, g);
     await s.refreshConversations();
     props.onClose();
@@ -157,12 +180,18 @@ function JoinGroup(props: { onClose: () => void }) {
   const f = useSubmit(async () => {
     const groupId = Number(id.trim());
     if (!Number.isSafeInteger(groupId) || groupId <= 0) throw new Error('a group id is a number');
-    const r = (await s.api.groups.apply(groupId, reason.trim() || undefined)) as { status?: string } | undefined;
-    await s.refreshConversations();
-    if (s.conversations.has(groupKey(groupId))) {
+    let r;
+    try {
+      r = await s.api.groups.apply(groupId, reason.trim() || undefined);
+    } catch (e) {
+      if (e instanceof ParleyError && e.code === 'join_refused') throw new Error('This group does not accept requests to join; ask a member to invite you.');
+      throw e;
+    }
+    if (r.outcome === 'joined') {
+      await s.refreshConversations();
       props.onClose();
       go(groupKey(groupId));
-    } else setDone(r?.status === 'rejected' ? 'This group does not accept new members.' : 'Request sent. An admin of the group will review it.');
+    } else setDone('Request sent. An admin of the group will review it.');
   });
   return (
     <Dialog title="Join a group" onClose={props.onClose}>

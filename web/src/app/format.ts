@@ -15,9 +15,9 @@ export function preview(m: Message | null): string {
     case 'text':
       return String(m.body.text ?? '');
     case 'image':
-      return '📷 Photo';
+      return 'Photo';
     case 'file':
-      return `📎 ${String(m.body.name ?? 'File')}`;
+      return `File: ${String(m.body.name ?? 'file')}`;
     case 'revoked':
       return 'Message revoked';
     case 'notice':

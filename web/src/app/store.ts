@@ -3,7 +3,7 @@
 // runs after every (re)connect. Components read it through useStore() and
 // call its methods; they never talk to the server themselves.
 
-import { ParleyClient, ParleyError, type ConversationSummary, type Group, type Member, type Message, type ParleySocket, type Session, type SocketState, type User } from '../sdk/index.ts';
+import { ParleyClient, ParleyError, type ConversationSummary, type Group, type Invitation, type Member, type Message, type ParleySocket, type Session, type SocketState, type User } from '../sdk/index.ts';
 import { keyOfMessage, groupKey, targetOf, userKey, type ConvKey } from './keys.ts';
 
 export interface Conversation {
@@ -39,6 +39,10 @@ export class Store {
   users = new Map<number, User>();
   groups = new Map<number, Group>();
   members = new Map<number, Member[]>();
+  /** Bumped on every event about a group, so open panels re-read what they show (applications). */
+  groupEpoch = new Map<number, number>();
+  /** Invitations to groups waiting for this user's answer. */
+  invitations: Invitation[] = [];
   active: ConvKey | undefined;
   version = 0;
 
@@ -158,8 +162,12 @@ export class Store {
     }
     const groupId = typeof ev.groupId === 'number' ? ev.groupId : typeof (ev.group as Group | undefined)?.id === 'number' ? (ev.group as Group).id : undefined;
     if (groupId !== undefined) {
-      this.group(groupId, true);
-      if (this.members.has(groupId)) void this.loadMembers(groupId);
+      // An invitation or a refusal concerns a group one is not (yet) in: only its public face is readable.
+      this.group(groupId, true, !this.conversations.has(groupKey(groupId)));
+      // Panels re-read after the member list (and so my own role) is current.
+      const bump = () => this.groupEpoch.set(groupId, (this.groupEpoch.get(groupId) ?? 0) + 1);
+      if (this.members.has(groupId)) void this.loadMembers(groupId).then(() => { bump(); this.changed(); });
+      else bump();
     }
     this.#refreshSoon();
   }
@@ -182,10 +190,16 @@ export class Store {
   }
 
   async refreshConversations(): Promise<void> {
-    const [list, mine] = await Promise.all([
+    const [list, mine, invitations] = await Promise.all([
       this.api.messages.conversations(200),
       this.api.groups.mine().catch(() => ({ items: [] as Group[] })),
+      this.api.groups.invitations().catch(() => ({ items: [] as Invitation[] })),
     ]);
+    this.invitations = invitations.items.filter((i) => i.status === 'pending' && i.inviteeId === this.me?.id);
+    for (const i of this.invitations) {
+      this.group(i.groupId, false, true);
+      if (i.inviterId) this.user(i.inviterId);
+    }
     const seen = new Set<ConvKey>();
     let newest = 0;
     for (const c of list.items) {
@@ -309,6 +323,7 @@ export class Store {
       this.threads.set(key, t);
     }
     t.loading = true;
+    const first = t.items.length === 0;
     this.changed();
     try {
       const page = await this.api.messages.history(targetOf(key), { limit: 30, ...(t.next ? { cursor: t.next } : {}) });
@@ -318,6 +333,7 @@ export class Store {
       t.next = page.next;
       for (const m of page.items) if (m.senderId) this.user(m.senderId);
       if (key === this.active) void this.markRead(key);
+      if (key[0] === 'u' && first) void this.#peerRead(key);
     } finally {
       t.loading = false;
       this.changed();
@@ -332,6 +348,19 @@ export class Store {
     const byId = new Map(t.items.map((m) => [m.id, m]));
     for (const m of page.items) byId.set(m.id, m);
     t.items = [...byId.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Private chats: whether the peer has read my newest message (later moves come as read events). */
+  async #peerRead(key: ConvKey): Promise<void> {
+    const me = this.me?.id;
+    const mine = this.threads.get(key)?.items.filter((m) => m.senderId === me && m.type !== 'revoked').at(-1);
+    if (!mine) return;
+    const r = await this.api.messages.reads(mine.id).catch(() => undefined);
+    const c = this.conversations.get(key);
+    if (r?.read && c && mine.seq > c.peerReadSeq) {
+      c.peerReadSeq = mine.seq;
+      this.changed();
+    }
   }
 
   async markRead(key: ConvKey): Promise<void> {
@@ -375,11 +404,14 @@ export class Store {
     return u;
   }
 
-  group(id: number, refresh = false): Group | undefined {
+  /** The group, fetched in the background (its public face for non-members: `outside`). */
+  group(id: number, refresh = false, outside = false): Group | undefined {
     const g = this.groups.get(id);
     if ((!g || refresh) && !this.#pendingGroups.has(id)) {
       this.#pendingGroups.add(id);
-      this.api.groups.get(id).then((x) => {
+      // Members read the whole group; others (an invitation, a left group) its public face.
+      const read = outside ? this.api.groups.publicInfo(id).then((r) => r.group) : this.api.groups.get(id).catch(async () => (await this.api.groups.publicInfo(id)).group);
+      read.then((x) => {
         this.groups.set(id, x);
         this.changed();
       }, () => undefined).finally(() => this.#pendingGroups.delete(id));
@@ -392,6 +424,12 @@ export class Store {
     if (key[0] === 'g') return this.groups.get(id)?.name ?? `Group ${id}`;
     const u = this.users.get(id);
     return u ? u.displayName || u.handle : `User ${id}`;
+  }
+
+  async answerInvitation(inv: Invitation, accept: boolean): Promise<void> {
+    await this.api.groups.answerInvitation(inv.id, accept);
+    this.invitations = this.invitations.filter((i) => i.id !== inv.id);
+    await this.refreshConversations();
   }
 
   dismissNotice(): void {

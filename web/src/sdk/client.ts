@@ -6,7 +6,7 @@
 import { Http, type HttpOptions, type Query } from './http.ts';
 import { ParleySocket, type SocketOptions } from './socket.ts';
 import type {
-  Application, ConversationSummary, Group, HistoryPage, JoinPolicy, Member, Message, OutgoingMessage, ReadState, Session, StoredFile, SyncPage, Target, User,
+  Application, ConversationSummary, Group, GroupRole, HistoryPage, Invitation, Results, JoinPolicy, Member, Message, OutgoingMessage, ReadState, Session, StoredFile, SyncPage, Target, User,
 } from './types.ts';
 import { uploadFile, type UploadProgress } from './upload.ts';
 
@@ -76,33 +76,57 @@ export class ParleyClient {
   };
 
   readonly groups = {
-    create: (input: { name: string; members?: number[]; description?: string }) => this.http.request<Group>('POST', '/groups', input),
+    create: async (input: { name: string; memberIds?: number[]; description?: string }): Promise<Group> =>
+      (await this.http.request<{ group: Group }>('POST', '/groups', input)).group,
     get: (id: number) => this.http.request<Group>('GET', `/groups/${id}`),
-    mine: () => this.http.request<{ items: Group[] }>('GET', '/me/groups'),
-    update: (id: number, patch: Record<string, unknown>) => this.http.request<Group>('PATCH', `/groups/${id}`, patch),
+    /** The groups the caller belongs to. */
+    mine: () => this.http.request<{ items: Group[]; next?: string }>('GET', '/groups', undefined, { limit: 200 }),
+    /** Name, description, notice (the announcement shown to members), avatar. */
+    update: (id: number, patch: { name?: string; description?: string; notice?: string; avatar?: string }) => this.http.request<Group>('PATCH', `/groups/${id}`, patch),
+    /** Join policy, invite policy, read receipts, history visibility, capacity. */
+    updateSettings: (id: number, patch: { joinPolicy?: JoinPolicy; readReceipts?: boolean; historyVisible?: boolean; capacity?: number; invitePolicy?: string }) =>
+      this.http.request<Group>('PATCH', `/groups/${id}/settings`, patch),
+    muteAll: (id: number, on: boolean) => (on ? this.http.request<Group>('PUT', `/groups/${id}/mute-all`, { forever: true }) : this.http.request<Group>('DELETE', `/groups/${id}/mute-all`)),
+    transfer: (id: number, userId: number) => this.http.request<Group>('POST', `/groups/${id}/transfer`, { userId }),
     members: (id: number) => this.http.request<{ items: Member[]; total?: number; next?: string }>('GET', `/groups/${id}/members`, undefined, { limit: 200 }),
-    invite: (id: number, userIds: number[]) => this.http.request<unknown>('POST', `/groups/${id}/invitations`, { userIds }),
-    apply: (id: number, reason?: string) => this.http.request<unknown>('POST', `/groups/${id}/applications`, reason ? { reason } : {}),
-    applications: (id: number) => this.http.request<{ items: Application[] }>('GET', `/groups/${id}/applications`),
-    handleApplication: (groupId: number, applicationId: number, approve: boolean) =>
-      this.http.request<unknown>('POST', `/groups/${groupId}/applications/${applicationId}/${approve ? 'approve' : 'reject'}`),
     kick: (id: number, userId: number) => this.http.request<unknown>('DELETE', `/groups/${id}/members/${userId}`),
     leave: (id: number) => this.http.request<unknown>('POST', `/groups/${id}/leave`),
-    mute: (id: number, userId: number, untilMs: number) => this.http.request<unknown>('POST', `/groups/${id}/members/${userId}/mute`, { until: untilMs }),
-    unmute: (id: number, userId: number) => this.http.request<unknown>('DELETE', `/groups/${id}/members/${userId}/mute`),
-    setAdmin: (id: number, userId: number, admin: boolean) => this.http.request<unknown>(admin ? 'PUT' : 'DELETE', `/groups/${id}/admins/${userId}`),
-    transfer: (id: number, userId: number) => this.http.request<unknown>('POST', `/groups/${id}/transfer`, { userId }),
-    setJoinPolicy: (id: number, policy: JoinPolicy) => this.http.request<Group>('PATCH', `/groups/${id}`, { joinPolicy: policy }),
-    muteAll: (id: number, on: boolean) => this.http.request<unknown>('PATCH', `/groups/${id}`, { muteAll: on }),
-    announce: (id: number, text: string) => this.http.request<unknown>('POST', `/groups/${id}/announcements`, { text }),
+    mute: (id: number, userId: number, minutes: number) => this.http.request<Results>('POST', `/groups/${id}/mutes`, { userIds: [userId], minutes }),
+    unmute: (id: number, userId: number) => this.http.request<Results>('POST', `/groups/${id}/mutes/remove`, { userIds: [userId] }),
+    setAdmin: (id: number, userId: number, admin: boolean) => this.http.request<Results>('POST', `/groups/${id}/admins${admin ? '' : '/remove'}`, { userIds: [userId] }),
+    invite: (id: number, userIds: number[]) => this.http.request<Results>('POST', `/groups/${id}/invitations`, { userIds }),
+    /** Joins at once, waits for an admin, or fails with join_refused, by the group's join policy. */
+    apply: (id: number, reason?: string) => this.http.request<{ outcome: 'joined' | 'pending'; application?: Application }>('POST', `/groups/${id}/applications`, reason ? { reason } : {}),
+    applications: (id: number, status: 'pending' | 'accepted' | 'declined' = 'pending') =>
+      this.http.request<{ items: Application[]; next?: string }>('GET', `/groups/${id}/applications`, undefined, { status, limit: 200 }),
+    handleApplication: (groupId: number, applicationId: number, approve: boolean) =>
+      this.http.request<Application>('POST', `/groups/${groupId}/applications/${applicationId}/decision`, { approve }),
+    /** Invitations the caller sent or received, newest first. */
+    invitations: () => this.http.request<{ items: Invitation[]; next?: string }>('GET', '/groups/invitations', undefined, { limit: 200 }),
+    answerInvitation: (invitationId: number, accept: boolean) => this.http.request<Invitation>('POST', `/groups/invitations/${invitationId}/decision`, { accept }),
+    /** What anyone may see of a group (name, size), and whether the caller is in it. */
+    publicInfo: (id: number) => this.http.request<{ group: Group; joined: boolean; role: GroupRole | null }>('GET', `/groups/${id}/public`),
   };
 
   readonly files = {
     /** Uploads a file (visible to the app's users, for attachments), reporting progress. */
     upload: (file: Blob & { name?: string }, onProgress?: (p: UploadProgress) => void): Promise<StoredFile> =>
       uploadFile(this.http, file, onProgress),
-    /** A URL for the file's bytes that an <img> or <a> can use (no headers needed). */
-    contentUrl: (id: number) => this.http.url(`/files/${id}/content`, this.token ? { token: this.token } : undefined),
+    /** The address of a file's bytes, as messages carry it (reading it needs the token or a signed URL). */
+    contentUrl: (id: number) => new URL(this.http.url(`/files/${id}/content`), location.href).href,
+    /** The file id behind a content URL of this server, if it is one. */
+    idOf: (url: string): number | undefined => {
+      const m = /\/v1\/files\/([0-9]{1,16})\/content$/.exec(url);
+      return m && new URL(url, location.href).origin === new URL(this.http.url(''), location.href).origin ? Number(m[1]) : undefined;
+    },
+    /** The bytes of a stored file, read with this client's token. */
+    blob: async (id: number): Promise<Blob> => {
+      const res = await fetch(this.http.url(`/files/${id}/content`), { headers: this.http.headers() });
+      if (!res.ok) throw this.http.error(res.status, await res.json().catch(() => undefined));
+      return res.blob();
+    },
+    /** A signed, expiring URL that works without a token (links, downloads). */
+    signedUrl: (id: number, ttlSeconds = 3600) => this.http.request<{ url: string; expiresAt: number }>('POST', `/files/${id}/url`, { ttlSeconds }),
   };
 
   /** The real-time connection (WebSocket), reconnecting by itself. */

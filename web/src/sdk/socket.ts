@@ -26,6 +26,7 @@ export interface SocketOptions {
 /** Close codes after which reconnecting cannot help until the cause is fixed (docs/websocket.md). */
 const FINAL = new Set([1009, 4001, 4002, 4003, 4005]);
 const MAX_BACKOFF_MS = 8000;
+const utf8 = new TextDecoder();
 
 export class ParleySocket {
   readonly #o: SocketOptions;
@@ -70,7 +71,9 @@ export class ParleySocket {
       const positions = this.#o.positions?.() ?? {};
       ws.send(JSON.stringify(Object.keys(positions).length ? { type: 'hello', positions } : { type: 'hello' }));
     };
-    ws.onmessage = (e) => this.#frame(ws, String(e.data));
+    // Fan-out frames arrive as binary (UTF-8 JSON encoded once for every recipient), replies as text.
+    ws.binaryType = 'arraybuffer';
+    ws.onmessage = (e) => this.#frame(ws, typeof e.data === 'string' ? e.data : utf8.decode(e.data as ArrayBuffer));
     ws.onclose = (e) => {
       if (this.#ws !== ws) return;
       clearInterval(this.#heartbeat);

@@ -90,28 +90,53 @@ export type JoinPolicy = 'open' | 'approval' | 'closed';
 export interface Group {
   id: number;
   name: string;
-  avatar?: string;
-  description?: string;
+  avatar: string;
+  description: string;
+  /** The group's notice board (its announcement). */
+  notice: string;
   ownerId: number;
-  memberCount?: number;
-  status?: string;
-  [setting: string]: unknown;
+  memberCount: number;
+  status: string;
+  joinPolicy: JoinPolicy;
+  readReceipts: boolean;
+  muteAllUntil: number | null;
+  muteAllForever: boolean;
+  /** The caller's role; null when not a member. */
+  role: GroupRole | null;
+  [field: string]: unknown;
 }
 
 export interface Member {
   userId: number;
   role: GroupRole;
-  displayName?: string;
-  joinedAt?: number;
-  mutedUntil?: number | null;
+  displayName: string;
+  joinedAt: number;
+  mutedUntil: number | null;
+  mutedForever: boolean;
   [field: string]: unknown;
+}
+
+/** Per-user outcome of a batch action (add, kick, mute…). */
+export interface Results {
+  results: { userId: number; ok: boolean; reason?: string }[];
 }
 
 export interface Application {
   id: number;
   groupId: number;
-  userId: number;
-  reason?: string;
+  applicantId: number;
+  inviterId: number | null;
+  reason: string;
+  status: string;
+  createdAt: number;
+  [field: string]: unknown;
+}
+
+export interface Invitation {
+  id: number;
+  groupId: number;
+  inviterId: number | null;
+  inviteeId: number;
   status?: string;
   createdAt?: number;
   [field: string]: unknown;

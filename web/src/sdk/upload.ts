@@ -13,7 +13,7 @@ export function uploadFile(http: Http, file: Blob & { name?: string }, onProgres
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     const name = file.name ?? 'file';
-    xhr.open('POST', http.url('/files', { name, visibility: 'app' }));
+    xhr.open('POST', http.url('/files', { filename: name, visibility: 'app' }));
     for (const [k, v] of Object.entries(http.headers({ 'content-type': file.type || 'application/octet-stream' }))) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => onProgress?.({ loaded: e.loaded, total: e.lengthComputable ? e.total : file.size });
     xhr.onerror = () => reject(new ParleyError(0, 'network', 'the upload was interrupted'));

@@ -63,6 +63,11 @@ export class DtalkGateway implements SessionHost {
   async register(app: FastifyInstance): Promise<void> {
     // One WebSocket server per HTTP server: reuse the one another part registered.
     this.#log = app.log;
+    this.#groupMembers ??= async (appId, groupId, userIds) => {
+      const out: number[] = [];
+      for (const id of userIds) if ((await this.groupsOf(appId, id)).has(groupId)) out.push(id);
+      return out;
+    };
     this.#stopDelivery = deliverEvents(this.#core, this, this.#names, (e) => app.log.error({ err: e }, 'dtalk: delivering an event failed'));
     if (!app.hasDecorator('websocketServer')) await app.register(websocket, { options: { maxPayload: 64 * 1024, perMessageDeflate: false } });
     for (const path of ['/sub', '/sub/']) {
@@ -124,7 +129,10 @@ export class DtalkGateway implements SessionHost {
     if (userId === undefined) return;
     const set = this.#byUser.get(userId);
     set?.delete(session);
-    if (set && set.size === 0) this.#byUser.delete(userId);
+    if (set && set.size === 0) {
+      this.#byUser.delete(userId);
+      this.#memberships.delete(userId);
+    }
   }
 
   log(err: unknown, msg: string): void {
@@ -159,6 +167,24 @@ export class DtalkGateway implements SessionHost {
 
   setGroupMembers(fn: GroupMembersOnline): void {
     this.#groupMembers = fn;
+  }
+
+  /** Group ids per connected user, loaded on first need and dropped when a group's membership changes. */
+  readonly #memberships = new Map<number, Promise<Set<number>>>();
+
+  groupsOf(appId: number, userId: number): Promise<Set<number>> {
+    let known = this.#memberships.get(userId);
+    if (!known) {
+      known = this.#core.groupGate.groupIdsOf(appId, userId).then((ids) => new Set(ids));
+      known.catch(() => this.#memberships.delete(userId));
+      this.#memberships.set(userId, known);
+    }
+    return known;
+  }
+
+  forgetMemberships(groupId: number): void {
+    void groupId; // membership of any connected user may have changed: reload lazily
+    this.#memberships.clear();
   }
 
   /** The users with an open connection here (fan-out works on connected sessions, not member lists). */

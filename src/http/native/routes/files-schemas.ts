@@ -12,6 +12,7 @@ export const FileBody = Type.Object(
     size: Type.Integer(),
     etag: Type.String(),
     visibility: Visibility,
+    contentPath: Type.String({ description: 'GET this path to download the bytes' }),
     createdAt: Type.Integer(),
     updatedAt: Type.Integer(),
   },

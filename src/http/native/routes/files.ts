@@ -4,6 +4,9 @@
 
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
+import type { ByteRange } from '../../../core/blobs.ts';
+import { parseRange } from './ranges.ts';
 import type { DownloadGrant } from '../../../core/files/files.ts';
 import type { FileView } from '../../../core/files/model.ts';
 import type { NativeApp } from '../plugin.ts';
@@ -13,6 +16,7 @@ import { FileBody, SignedUrl, Visibility } from './files-schemas.ts';
 import { incomingFile, rawBodyScope } from './raw-body.ts';
 
 const UploadQuery = Type.Object({
+  allowEmpty: Type.Optional(Type.Boolean({ default: true, description: 'false refuses an empty file' })),
   key: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
   filename: Type.Optional(Type.String({ maxLength: 255 })),
   visibility: Type.Optional(Visibility),
@@ -24,18 +28,40 @@ const ContentQuery = Type.Object({
 
 export const absoluteUrl = (req: FastifyRequest, path: string) => `${req.protocol}://${req.host}${path}`;
 
-/** Sends a stored file's bytes with headers that keep uploaded HTML or SVG from running on Parley's origin. */
-export function sendFile(reply: FastifyReply, file: FileView, body: NodeJS.ReadableStream) {
+/**
+ * Sends a stored file: whole, as one byte range (206), not modified (304 on
+ * a matching If-None-Match), or 416. Headers keep uploaded HTML or SVG from
+ * running on Parley's origin.
+ */
+export async function sendFile(req: FastifyRequest, reply: FastifyReply, opened: { file: FileView; read(range?: ByteRange): Promise<Readable> }) {
+  const { file } = opened;
   const name = file.key.slice(file.key.lastIndexOf('/') + 1);
-  return reply
-    .type(file.contentType)
-    .header('content-length', file.size)
-    .header('etag', `"${file.etag}"`)
+  const etag = `"${file.etag}"`;
+  reply
+    .header('etag', etag)
+    .header('accept-ranges', 'bytes')
     .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(name)}`)
     .header('x-content-type-options', 'nosniff')
     .header('content-security-policy', "default-src 'none'; sandbox")
-    .header('cache-control', file.visibility === 'public' ? 'public, max-age=31536000, immutable' : 'private, max-age=0')
-    .send(body);
+    .header('cache-control', file.visibility === 'public' ? 'public, max-age=31536000, immutable' : 'private, max-age=0');
+  const inm = req.headers['if-none-match'];
+  if (inm && inm.split(',').some((t) => t.trim() === etag || t.trim() === '*')) return reply.code(304).send();
+  const range = parseRange(req.headers.range, file.size);
+  if (range === 'unsatisfiable') {
+    return reply.code(416).header('content-range', `bytes */${file.size}`).type('application/json').send({ error: { code: 'invalid_argument', message: 'the range is outside the file' } });
+  }
+  reply.type(file.contentType);
+  // HEAD: the headers of the whole file. An empty stream keeps Fastify from
+  // rewriting content-length to the (empty) payload's.
+  if (req.method === 'HEAD') return reply.header('content-length', file.size).send(Readable.from([]));
+  if (range) {
+    return reply
+      .code(206)
+      .header('content-range', `bytes ${range.start}-${range.end}/${file.size}`)
+      .header('content-length', range.end - range.start + 1)
+      .send(await opened.read(range));
+  }
+  return reply.header('content-length', file.size).send(await opened.read());
 }
 
 export function fileRoutes(app: NativeApp): void {
@@ -70,6 +96,7 @@ export function fileRoutes(app: NativeApp): void {
             ...(visibility !== undefined ? { visibility } : {}),
             ...(incoming.contentType !== undefined ? { contentType: incoming.contentType } : {}),
             ...(incoming.size !== undefined ? { size: incoming.size } : {}),
+            ...(q.allowEmpty !== undefined ? { allowEmpty: q.allowEmpty } : {}),
           },
           incoming.body,
         );
@@ -95,10 +122,11 @@ export function fileRoutes(app: NativeApp): void {
       schema: {
         tags: ['files'],
         summary: 'Download a file',
-        description: 'Authorised by a bearer token, by a signed URL (expires + signature from POST /v1/files/{id}/url), or by nothing for public files.',
+        description:
+          'Authorised by a bearer token, by a signed URL (expires + signature from POST /v1/files/{id}/url), or by nothing for public files. Supports one Range (206/416) and If-None-Match (304).',
         params: IdParam,
         querystring: ContentQuery,
-        response: { 200: Type.Any({ description: 'the bytes' }), ...errors },
+        response: { 200: Type.Any({ description: 'the bytes' }), 206: Type.Any({ description: 'the requested range' }), ...errors },
       },
     },
     async (req, reply) => {
@@ -106,8 +134,7 @@ export function fileRoutes(app: NativeApp): void {
       if (req.query.signature !== undefined && req.query.expires !== undefined) grant = { signature: req.query.signature, expiresAt: req.query.expires };
       else if (bearer(req)) grant = { principal: await authenticate(core, req) };
       else grant = { anonymous: true };
-      const { file, body } = await core.files.open(grant, Number(req.params.id));
-      return sendFile(reply, file, body);
+      return sendFile(req, reply, await core.files.open(grant, Number(req.params.id)));
     },
   );
 

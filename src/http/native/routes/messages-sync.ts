@@ -3,6 +3,7 @@
 
 import type { NativeApp } from '../plugin.ts';
 import { IdParam, errors } from '../schemas.ts';
+import { GroupIdParam } from '../message-schemas.ts';
 import { callerOf } from '../message-auth.ts';
 import { ConversationList, ReadBody, ReadState, SyncPage, SyncQuery } from '../message-schemas.ts';
 import { Type } from '@sinclair/typebox';
@@ -33,9 +34,9 @@ export function messageSyncRoutes(app: NativeApp): void {
     };
   });
 
-  app.put('/groups/:id/read', { schema: { tags, summary: 'Set your read position in a group', params: IdParam, body: ReadBody, response: { 200: ReadState, ...errors } } }, async (req) => {
+  app.put('/groups/:groupId/read', { schema: { tags, summary: 'Set your read position in a group', params: GroupIdParam, body: ReadBody, response: { 200: ReadState, ...errors } } }, async (req) => {
     const c = await callerOf(core, req);
-    return core.messages.markRead(c.appId, c.userId, { groupId: Number(req.params.id) }, req.body.seq);
+    return core.messages.markRead(c.appId, c.userId, { groupId: Number(req.params.groupId) }, req.body.seq);
   });
 
   app.put('/users/:id/read', { schema: { tags, summary: 'Set your read position in the private chat with a user', params: IdParam, body: ReadBody, response: { 200: ReadState, ...errors } } }, async (req) => {
@@ -43,9 +44,9 @@ export function messageSyncRoutes(app: NativeApp): void {
     return core.messages.markRead(c.appId, c.userId, { userId: Number(req.params.id) }, req.body.seq);
   });
 
-  app.get('/groups/:id/read', { schema: { tags, summary: 'Your read position in a group', params: IdParam, response: { 200: ReadState, ...errors } } }, async (req) => {
+  app.get('/groups/:groupId/read', { schema: { tags, summary: 'Your read position in a group', params: GroupIdParam, response: { 200: ReadState, ...errors } } }, async (req) => {
     const c = await callerOf(core, req);
-    return core.messages.readState(c.appId, c.userId, { groupId: Number(req.params.id) });
+    return core.messages.readState(c.appId, c.userId, { groupId: Number(req.params.groupId) });
   });
 
   app.get('/users/:id/read', { schema: { tags, summary: 'Your read position in the private chat with a user', params: IdParam, response: { 200: ReadState, ...errors } } }, async (req) => {

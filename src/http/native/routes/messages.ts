@@ -8,6 +8,7 @@ import type { Anchor, HistoryQuery as CoreHistoryQuery } from '../../../core/mes
 import type { SendResult } from '../../../core/messages/send.ts';
 import type { NativeApp } from '../plugin.ts';
 import { IdParam, errors } from '../schemas.ts';
+import { GroupIdParam } from '../message-schemas.ts';
 import { callerOf } from '../message-auth.ts';
 import { FocusList, FocusState, HistoryPage, HistoryQuery, MessageReads, SendBody } from '../message-schemas.ts';
 import type { Static } from '@sinclair/typebox';
@@ -35,6 +36,7 @@ export function historyQuery(q: Static<typeof HistoryQuery>): CoreHistoryQuery {
     ...(after ? { after } : {}),
     ...(q.order ? { order: q.order } : {}),
     ...(q.limit !== undefined ? { limit: q.limit } : {}),
+    ...(q.afterTime !== undefined ? { afterTime: q.afterTime } : {}),
     ...(q.cursor ? { cursor: q.cursor } : {}),
   };
 }
@@ -43,9 +45,9 @@ export function messageRoutes(app: NativeApp): void {
   const { core } = app;
   const tags = ['messages'];
 
-  app.post('/groups/:id/messages', { schema: { tags, summary: 'Send a message to a group', params: IdParam, body: SendBody, response: sendResponses } }, async (req, reply) => {
+  app.post('/groups/:groupId/messages', { schema: { tags, summary: 'Send a message to a group', params: GroupIdParam, body: SendBody, response: sendResponses } }, async (req, reply) => {
     const c = await callerOf(core, req);
-    return sent(reply, await core.messages.send(c.appId, c.userId, { groupId: Number(req.params.id) }, req.body));
+    return sent(reply, await core.messages.send(c.appId, c.userId, { groupId: Number(req.params.groupId) }, req.body));
   });
 
   app.post('/users/:id/messages', { schema: { tags, summary: 'Send a private message to a user', params: IdParam, body: SendBody, response: sendResponses } }, async (req, reply) => {
@@ -53,9 +55,9 @@ export function messageRoutes(app: NativeApp): void {
     return sent(reply, await core.messages.send(c.appId, c.userId, { userId: Number(req.params.id) }, req.body));
   });
 
-  app.get('/groups/:id/messages', { schema: { tags, summary: "A group's history (newest first by default; page with `next`)", params: IdParam, querystring: HistoryQuery, response: { 200: HistoryPage, ...errors } } }, async (req) => {
+  app.get('/groups/:groupId/messages', { schema: { tags, summary: "A group's history (newest first by default; page with `next`)", params: GroupIdParam, querystring: HistoryQuery, response: { 200: HistoryPage, ...errors } } }, async (req) => {
     const c = await callerOf(core, req);
-    return core.messages.history(c.appId, c.userId, { groupId: Number(req.params.id) }, historyQuery(req.query));
+    return core.messages.history(c.appId, c.userId, { groupId: Number(req.params.groupId) }, historyQuery(req.query));
   });
 
   app.get('/users/:id/messages', { schema: { tags, summary: 'The private history with a user', params: IdParam, querystring: HistoryQuery, response: { 200: HistoryPage, ...errors } } }, async (req) => {

@@ -1,0 +1,145 @@
+// Group fan-out over WebSocket: G groups of M members, S of whom send R
+// messages/s each over their own socket (`send` frames, acked after commit),
+// for D seconds; every member has a socket and counts what it receives.
+// Reports deliveries/s, send→receive latency percentiles (sender and receiver
+// are in this process, so one clock), and checks nothing was lost,
+// duplicated or reordered.
+//
+//   npx node --disable-warning=ExperimentalWarning bench/gateway/fanout.ts <groups> <members> <senders/group> <msgs/s per sender> <seconds>
+//   e.g. one group of 100, 10 senders at 100/s:   fanout.ts 1 100 10 100 10
+//        200 groups of 10, all sending 1/s:       fanout.ts 200 10 10 1 10
+
+import { performance } from 'node:perf_hooks';
+import type WebSocket from 'ws';
+import { forkServer, openSession, percentile } from './harness.ts';
+
+const [G, M, S, R, D] = process.argv.slice(2, 7).map(Number);
+if (![G, M, S, R, D].every((n) => Number.isInteger(n) && n > 0) || S > M) {
+  console.error('usage: fanout.ts <groups> <members> <senders/group> <msgs/s per sender> <seconds>');
+  process.exit(2);
+}
+
+const server = await forkServer(process.env.BENCH_ENV ? JSON.parse(process.env.BENCH_ENV) : {});
+try {
+  const users = await server.ask<{ id: number; token: string }[]>({ cmd: 'users', n: G * M, prefix: 'fan' });
+  const groups: { id: number; members: { id: number; token: string }[] }[] = [];
+  for (let g = 0; g < G; g++) {
+    const members = users.slice(g * M, (g + 1) * M);
+    const res = await fetch(`${server.url}/v1/groups`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${members[0].token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `bench ${g}`, memberIds: members.slice(1).map((m) => m.id) }),
+    });
+    const body = (await res.json()) as { group?: { id: number } };
+    if (!res.ok || !body.group) throw new Error(`creating group ${g}: ${res.status} ${JSON.stringify(body)}`);
+    groups.push({ id: body.group.id, members });
+  }
+
+  // Receivers: every member. A frame is read without a full parse: the top
+  // level `seq` and the send time carried in the text.
+  const latencies: number[] = [];
+  let delivered = 0;
+  let disorder = 0;
+  const lastSeq = new Map<WebSocket, number>();
+  const onFrame = (ws: WebSocket) => (data: Buffer) => {
+    const now = performance.now();
+    if (data.indexOf('"type":"message"') < 0) return;
+    const si = data.indexOf('"seq":') + 6;
+    const seq = Number(data.toString('latin1', si, data.indexOf(',', si)));
+    const ti = data.indexOf('"text":"@') + 9;
+    const sent = Number(data.toString('latin1', ti, data.indexOf('"', ti)));
+    if (seq !== (lastSeq.get(ws) ?? 0) + 1) disorder++;
+    lastSeq.set(ws, seq);
+    delivered++;
+    latencies.push(now - sent);
+  };
+  const sockets = new Map<number, WebSocket>(); // by user id
+  const BATCH = 200;
+  const all = groups.flatMap((g) => g.members.map((m) => ({ g, m })));
+  for (let i = 0; i < all.length; i += BATCH) {
+    await Promise.all(
+      all.slice(i, i + BATCH).map(async ({ m }) => {
+        const holder: { ws?: WebSocket } = {};
+        const ws = await openSession(server.url, m.token, (d) => onFrame(holder.ws!)(d));
+        holder.ws = ws;
+        sockets.set(m.id, ws);
+      }),
+    );
+  }
+  console.log(`${G} group(s) × ${M} members online; ${G * S} senders × ${R} msg/s for ${D} s`);
+
+  // Senders: S members per group, R messages/s each, paced in 10 ms ticks.
+  let sent = 0;
+  let acked = 0;
+  let refused = 0;
+  const ackWaits = new Map<WebSocket, number>();
+  const senders = groups.flatMap((g) => g.members.slice(0, S).map((m) => ({ group: g.id, ws: sockets.get(m.id)! })));
+  for (const s of senders) {
+    s.ws.on('message', (data: Buffer) => {
+      if (data.indexOf('"type":"ack"') >= 0) acked++;
+      else if (data.indexOf('"type":"error"') >= 0) {
+        refused++;
+        if (refused < 5) console.error(data.toString());
+      }
+    });
+    ackWaits.set(s.ws, 0);
+  }
+  const t0 = performance.now();
+  const cpu0 = await server.ask<{ cpu: NodeJS.CpuUsage }>({ cmd: 'stats' });
+  await new Promise<void>((resolve) => {
+    const owed = new Map(senders.map((s) => [s, 0]));
+    const tick = setInterval(() => {
+      const elapsed = (performance.now() - t0) / 1000;
+      if (elapsed >= D) {
+        clearInterval(tick);
+        resolve();
+        return;
+      }
+      for (const s of senders) {
+        // Send what this sender owes by now (catches up after a late tick).
+        const due = Math.floor(elapsed * R) + 1 - owed.get(s)!;
+        for (let k = 0; k < due; k++) {
+          const n = ++sent;
+          s.ws.send(`{"type":"send","ref":"${n}","message":{"groupId":${s.group},"type":"text","body":{"text":"@${performance.now()}"}}}`);
+        }
+        owed.set(s, owed.get(s)! + Math.max(0, due));
+      }
+    }, 10);
+  });
+  const sendSeconds = (performance.now() - t0) / 1000;
+  // Drain: wait until every message reached every member (or 10 s pass).
+  const expected = () => sent * M;
+  const deadline = performance.now() + 10_000;
+  while ((delivered < expected() || acked + refused < sent) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const total = (performance.now() - t0) / 1000;
+  const cpu1 = await server.ask<{ cpu: NodeJS.CpuUsage; gateway: unknown }>({ cmd: 'stats' });
+  latencies.sort((a, b) => a - b);
+  const cpu = (cpu1.cpu.user + cpu1.cpu.system - cpu0.cpu.user - cpu0.cpu.system) / 1e6;
+  // Not delivered when the drain deadline passed: lost, or still queued (see acked vs sent).
+  const lost = expected() - delivered;
+  console.log(
+    JSON.stringify(
+      {
+        sent,
+        acked,
+        refused,
+        delivered,
+        expected: expected(),
+        lost,
+        outOfOrder: disorder,
+        sendSeconds: +sendSeconds.toFixed(2),
+        messagesPerSecond: Math.round(sent / sendSeconds),
+        deliveriesPerSecond: Math.round(delivered / total),
+        latencyMs: { p50: +percentile(latencies, 50).toFixed(2), p90: +percentile(latencies, 90).toFixed(2), p99: +percentile(latencies, 99).toFixed(2), max: +latencies.at(-1)!.toFixed(2) },
+        serverCpuSeconds: +cpu.toFixed(2),
+        gateway: cpu1.gateway,
+      },
+      null,
+      1,
+    ),
+  );
+  for (const ws of sockets.values()) ws.terminate();
+  if (lost !== 0 || disorder !== 0 || refused !== 0) process.exitCode = 1;
+} finally {
+  await server.stop();
+}

@@ -1,0 +1,87 @@
+// A cache in front of GroupGate for the two checks on the hot paths (may this
+// user send here; what may they read). Only answers that allow are cached,
+// for at most `ttlMs`, and any group event in this process drops the group's
+// entries at once (kick, mute, role change, dismiss…); a change made by
+// another process takes effect here within `ttlMs`. Refusals are never
+// cached, so a mute or a kick is never extended by the cache, and an expired
+// mute is seen at the next send.
+
+import type { Clock } from '../clock.ts';
+import type { DomainEvent, EventHub } from '../events.ts';
+import type { GroupGate, GroupReadAccess, GroupRole } from '../groups/gate.ts';
+
+interface Entry<T> {
+  value: T;
+  until: number;
+}
+
+const MAX_ENTRIES = 100_000;
+// Events of the messaging core itself change no group rule.
+const OWN_EVENTS = /^(message|conversation|user|token)\./;
+
+export class CachedGroupGate implements GroupGate {
+  readonly #gate: GroupGate;
+  readonly #clock: Clock;
+  readonly #ttlMs: number;
+  readonly #send = new Map<string, Entry<GroupRole>>();
+  readonly #read = new Map<string, Entry<GroupReadAccess>>();
+
+  constructor(gate: GroupGate, clock: Clock, events: EventHub, ttlMs = 1000) {
+    this.#gate = gate;
+    this.#clock = clock;
+    this.#ttlMs = ttlMs;
+    events.on((e) => this.#onEvent(e));
+  }
+
+  #onEvent(e: DomainEvent): void {
+    if (OWN_EVENTS.test(e.type)) return;
+    const groupId = (e as { groupId?: unknown }).groupId ?? (e as { audience?: { groupId?: unknown } }).audience?.groupId ?? (e as { group?: { id?: unknown } }).group?.id;
+    if (typeof groupId !== 'number') {
+      this.#send.clear();
+      this.#read.clear();
+      return;
+    }
+    const tag = `:${groupId}:`;
+    for (const k of this.#send.keys()) if (k.includes(tag)) this.#send.delete(k);
+    for (const k of this.#read.keys()) if (k.includes(tag)) this.#read.delete(k);
+  }
+
+  #hit<T>(map: Map<string, Entry<T>>, key: string): T | undefined {
+    const e = map.get(key);
+    if (!e) return undefined;
+    if (e.until > this.#clock.now()) return e.value;
+    map.delete(key);
+    return undefined;
+  }
+
+  #put<T>(map: Map<string, Entry<T>>, key: string, value: T): void {
+    if (map.size >= MAX_ENTRIES) map.clear();
+    map.set(key, { value, until: this.#clock.now() + this.#ttlMs });
+  }
+
+  async assertCanSend(appId: number, groupId: number, userId: number): Promise<GroupRole> {
+    const key = `${appId}:${groupId}:${userId}`;
+    const hit = this.#hit(this.#send, key);
+    if (hit) return hit;
+    const role = await this.#gate.assertCanSend(appId, groupId, userId);
+    this.#put(this.#send, key, role);
+    return role;
+  }
+
+  async readAccess(appId: number, groupId: number, userId: number): Promise<GroupReadAccess> {
+    const key = `${appId}:${groupId}:${userId}`;
+    const hit = this.#hit(this.#read, key);
+    if (hit) return hit;
+    const access = await this.#gate.readAccess(appId, groupId, userId);
+    this.#put(this.#read, key, access);
+    return access;
+  }
+
+  groupIdsOf(appId: number, userId: number): Promise<number[]> {
+    return this.#gate.groupIdsOf(appId, userId);
+  }
+
+  memberCount(appId: number, groupId: number): Promise<number> {
+    return this.#gate.memberCount(appId, groupId);
+  }
+}

@@ -1,0 +1,134 @@
+// §33–§40: object storage on core files/uploads (spec/origins.md "OSS").
+// Parley has one store for every `ossType` (huaweiyun, aliyun, minio are all
+// accepted and served by it). Files are public, as dtalk media URLs are
+// fetched by any client: url = <origin>/v1/files/<id>/content.
+
+import { Readable } from 'node:stream';
+import type { FastifyRequest } from 'fastify';
+import type { Core } from '../../../core/core.ts';
+import type { Principal } from '../../../core/model.ts';
+import type { FileView } from '../../../core/files/model.ts';
+import { fail } from '../../../core/errors.ts';
+import type { DtalkCaller } from '../auth.ts';
+import { bind, type Fields } from '../bind.ts';
+import { DtalkCode, DtalkFailure } from '../errors.ts';
+import type { DtalkRoute } from '../route.ts';
+
+/**
+ * Largest body of /oss/upload and /oss/upload-part. The desktop client sends
+ * 5 MiB parts concurrently; the original's 1 MiB gateway limit refused them.
+ */
+export const OSS_BODY_LIMIT = 64 * 1024 * 1024;
+
+const OssBase = {
+  appId: { kind: 'string' },
+  ossType: { kind: 'string', optional: true, options: ['huaweiyun', 'aliyun', 'minio'] },
+} as const satisfies Fields;
+const Keyed = { ...OssBase, key: { kind: 'string' } } as const satisfies Fields;
+const InUpload = { ...Keyed, uploadId: { kind: 'string' } } as const satisfies Fields;
+
+const principalOf = (c: DtalkCaller): Principal => ({ appId: c.appId, tokenId: 0, userId: c.userId, isAdmin: false });
+const origin = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
+const fileUrls = (req: FastifyRequest, f: FileView) => {
+  const uri = `/v1/files/${f.id}/content`;
+  return { url: `${origin(req)}${uri}`, uri };
+};
+
+function uploadIdOf(text: string): number {
+  const n = /^[0-9]{1,16}$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) throw fail('upload_not_found', `upload ${text} does not exist`);
+  return n;
+}
+
+/** A multipart form: its text fields and the bytes of the file part `file`. */
+async function readForm(req: FastifyRequest): Promise<{ fields: Record<string, string>; file: Buffer | undefined }> {
+  if (!req.isMultipart()) return { fields: {}, file: undefined };
+  const fields: Record<string, string> = {};
+  let file: Buffer | undefined;
+  try {
+    for await (const part of req.parts({ limits: { fileSize: OSS_BODY_LIMIT, fieldSize: 64 * 1024, fields: 16, files: 2 } })) {
+      if (part.type === 'file') {
+        const bytes = await part.toBuffer();
+        if (part.fieldname === 'file' && file === undefined) file = bytes;
+      } else if (typeof part.value === 'string') {
+        fields[part.fieldname] = part.value;
+      }
+    }
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw new DtalkFailure(DtalkCode.fileTooLarge);
+    if (code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') throw fail('invalid_argument', 'the form has too many parts');
+    throw fail('invalid_argument', `the form could not be read: ${(e as Error).message}`);
+  }
+  return { fields, file };
+}
+
+export function ossRoutes(core: Core): DtalkRoute[] {
+  const stsRefused = async (req: { body: unknown }) => {
+    // Parley's store cannot hand out cloud STS credentials (the original's
+    // minio engine cannot either); clients upload through /oss/upload*.
+    bind({}, req.body);
+    throw new DtalkFailure(DtalkCode.notSupported, null, 'STS credentials are not available for this store');
+  };
+  return [
+    { path: '/oss/get-token', handler: stsRefused },
+    { path: '/oss/get-huaweiyun-token', handler: stsRefused },
+    {
+      path: '/oss/upload',
+      body: 'multipart',
+      bodyLimit: OSS_BODY_LIMIT,
+      async handler(req) {
+        const { fields, file } = await readForm(req.raw);
+        const f = bind(Keyed, fields);
+        if (!file) throw fail('invalid_argument', 'the file part `file` is missing');
+        if (file.length === 0) throw new DtalkFailure(DtalkCode.execFailed, null, 'the file is empty');
+        const stored = await core.files.upload(principalOf(req.caller), { key: f.key, visibility: 'public', size: file.length }, Readable.from([file]));
+        return fileUrls(req.raw, stored);
+      },
+    },
+    {
+      path: '/oss/init-multipart-upload',
+      async handler(req) {
+        const f = bind(Keyed, req.body);
+        const u = await core.uploads.init(principalOf(req.caller), { key: f.key, visibility: 'public' });
+        return { uploadId: String(u.id), key: u.key };
+      },
+    },
+    {
+      path: '/oss/upload-part',
+      body: 'multipart',
+      bodyLimit: OSS_BODY_LIMIT,
+      async handler(req) {
+        const { fields, file } = await readForm(req.raw);
+        const f = bind({ ...InUpload, partNumber: { kind: 'int', range: [1, 10000] } }, fields);
+        if (!file) throw fail('invalid_argument', 'the file part `file` is missing');
+        const part = await core.uploads.uploadPart(principalOf(req.caller), uploadIdOf(f.uploadId), Number(f.partNumber), Readable.from([file]), { size: file.length, key: f.key });
+        return { ETag: part.etag, partNumber: part.partNumber, uploadId: f.uploadId, key: part.key };
+      },
+    },
+    {
+      path: '/oss/complete-multipart-upload',
+      async handler(req) {
+        const f = bind({ ...InUpload, parts: { kind: 'objects', fields: { ETag: { kind: 'string' }, partNumber: { kind: 'int', range: [1, 10000] } } } }, req.body);
+        const parts = f.parts.map((p) => ({ partNumber: Number(p.partNumber), etag: p.ETag })).sort((a, b) => a.partNumber - b.partNumber);
+        const stored = await core.uploads.complete(principalOf(req.caller), uploadIdOf(f.uploadId), parts, f.key);
+        return fileUrls(req.raw, stored);
+      },
+    },
+    {
+      path: '/oss/abort-multipart-upload',
+      async handler(req) {
+        const f = bind(InUpload, req.body);
+        await core.uploads.abort(principalOf(req.caller), uploadIdOf(f.uploadId), f.key);
+        return {};
+      },
+    },
+    {
+      path: '/oss/get-host',
+      async handler(req) {
+        bind(OssBase, req.body);
+        return { host: origin(req.raw) };
+      },
+    },
+  ];
+}
