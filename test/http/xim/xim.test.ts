@@ -80,10 +80,22 @@ describe('xim med.xim.Group', () => {
     assert.equal((await call('InfoBatch', { groupId: 'x,1' })).body.code, 1001);
   });
 
+  test('group events recorded as notices come out as groupOperation payloads', async () => {
+    const [owner, b] = await Promise.all([makeUser(s), makeUser(s)]);
+    const groupId = (await call('CreateOrRelate', { userId: [owner.id], groupName: 'ops' })).body.data.groupId;
+    await call('JoinOrCreate', { groupId, userId: b.id });
+    const list = (await call('History', { groupId, sort: 'true' })).body.data.list;
+    const ops = list.filter((m: { groupOperation?: unknown }) => m.groupOperation).map((m: { groupOperation: { operation: number; group: number; members: { id: number }[] } }) => m.groupOperation);
+    assert.ok(ops.some((o: { operation: number; group: number; members: { id: number }[] }) => o.operation === 2 && o.group === groupId && o.members.some((u) => u.id === b.id)), JSON.stringify(ops));
+    for (const m of list) assert.equal(['text', 'notice', 'groupOperation', 'image', 'voice'].filter((k) => k in m).length, 1);
+  });
+
   test('History: newest first by default, oldest first with sort=1/true; start, minId, next and more', async () => {
     const owner = await makeUser(s);
     const groupId = (await call('CreateOrRelate', { userId: [owner.id], groupName: 'h' })).body.data.groupId;
     const native = client(s.url, owner.token);
+    // Only messages from here on: the group's own notices (created, joined) came before.
+    const notices = (await call('History', { groupId })).body.data.list;
     const ids: number[] = [];
     for (let i = 1; i <= 5; i++) {
       const sent = await native.post(`/v1/groups/${groupId}/messages`, { type: 'text', body: { text: `m${i}` } });
@@ -100,7 +112,8 @@ describe('xim med.xim.Group', () => {
     assert.deepEqual([item.from.id, item.group.id, item.group.amount, typeof item.ext, typeof item.isShow], [owner.id, groupId, 1, 'string', 'object']);
     assert.equal(item.voice, undefined);
     const older = await call('History', { groupId, limit: 10, start: page.body.data.next });
-    assert.deepEqual(older.body.data.list.map((m: { text: { content: string } }) => m.text.content), ['m3', 'm2', 'm1']);
+    assert.deepEqual(older.body.data.list.slice(0, 3).map((m: { text: { content: string } }) => m.text.content), ['m3', 'm2', 'm1']);
+    assert.equal(older.body.data.list.length, 3 + notices.length);
     assert.equal(older.body.data.more, false);
     const asc = await call('History', { groupId, limit: 2, sort: 'true', minId: ids[0] });
     assert.deepEqual(asc.body.data.list.map((m: { text: { content: string } }) => m.text.content), ['m2', 'm3']);
