@@ -77,8 +77,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   // Group events become notices in the group's conversation (sync reaches offline members).
   core.messages.recordGroupNotices();
-  // A finished call leaves a call record in its conversation.
-  core.hooks.callRecorder = async (call) => void (await core.messages.recordCall(call));
 
   let bus: Bus;
   try {
@@ -105,8 +103,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const nativeRoutes = [messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
-  nativeRoutes.push(groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes);
+  const nativeRoutes = [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
   const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
   plugins.push(dtalkDialect(core, config));
   const app = await buildHttp({ config, core, logger, nativeRoutes, plugins });

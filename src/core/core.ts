@@ -5,7 +5,6 @@
 import { Apps } from './apps.ts';
 import { unavailableBlobs, type BlobStore } from './blobs.ts';
 import { Calls, type CallRecorder, type CallsSettings } from './calls/calls.ts';
-import { callRecordWriter } from './calls/record.ts';
 import { Files, type FilesSettings } from './files/files.ts';
 import { Uploads } from './files/uploads.ts';
 import type { GroupGate } from './groups/gate.ts';
@@ -78,7 +77,8 @@ export function createCore(deps: CoreDeps): Core {
   const groups = new Groups({ ...base, events, limits: { ...defaultGroupLimits, ...deps.settings.groups } });
   // Group rules reach messages only through the GroupGate contract.
   const messages = new Messages({ ...base, events, gate: groups, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) });
-  hooks.callRecorder = callRecordWriter(messages);
+  // A finished call leaves a record (type `call`) in its conversation.
+  hooks.callRecorder = async (call) => void (await messages.recordCall(call));
   return {
     ...base,
     events,

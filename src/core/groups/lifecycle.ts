@@ -3,7 +3,7 @@
 
 import { randomBytes, randomInt } from 'node:crypto';
 import { decodeCursor, encodeCursor, isPositiveInt } from '../cursor.ts';
-import { fail, isParleyError } from '../errors.ts';
+import { fail, isParleyError, type ErrorCode } from '../errors.ts';
 import { admit } from './admission.ts';
 import { GroupContext, assertUsable, batchIds } from './context.ts';
 import { GroupAction, assertCan } from './permissions.ts';
@@ -135,6 +135,26 @@ export class Lifecycle {
       if (winner) return { group: winner, members: [], created: false };
       throw e;
     }
+  }
+
+  /**
+   * xim JoinOrCreate: the group bound to `key` (created with `userId` as its
+   * owner when absent), with `userId` in it. Idempotent for a member.
+   */
+  async joinOrCreateByBusiness(actor: Actor, key: BusinessKey, userId: number, input: Omit<NewGroup, 'business'> = {}): Promise<{ group: Group; created: boolean; joined: boolean }> {
+    if (!actor.appAdmin && actor.userId !== userId) throw fail('forbidden', 'only an app admin may add someone else');
+    const r = await this.findOrCreateByBusiness(actor, key, { ...input, ownerId: input.ownerId ?? userId });
+    if (r.created && r.group.ownerId === userId) return { group: r.group, created: true, joined: true };
+    const c = this.#c;
+    return c.mutate(async (tx, emit) => {
+      const group = await c.group(tx, actor.appId, r.group.id, true);
+      if (await tx.groups.members.get(group.id, userId)) return { group, created: r.created, joined: false };
+      assertUsable(group);
+      const known = await c.knownUsers(tx, actor.appId, [userId]);
+      const [res] = await admit(tx, emit, { group, userIds: [userId], via: 'business', inviterId: null, actorId: actor.userId, now: c.now(), known });
+      if (!res.ok) throw fail(res.reason as ErrorCode, `user ${userId} cannot join group ${group.id}: ${res.reason}`, { userId, groupId: group.id });
+      return { group, created: r.created, joined: true };
+    });
   }
 
   async findByBusiness(actor: Actor, key: BusinessKey): Promise<Group> {

@@ -78,11 +78,14 @@ export async function recordCall(ctx: MessagingContext, call: FinishedCall): Pro
     media: call.media,
     status: call.status,
     parties: call.parties.map((p) => p.userId),
+    invitees: call.parties.filter((p) => p.userId !== call.callerId).map((p) => p.userId),
+    answered: call.answeredAt !== null,
+    // 0 when nobody answered ("missed call").
+    durationMs: call.answeredAt !== null && call.endedAt !== null ? Math.max(0, call.endedAt - call.answeredAt) : 0,
   };
   if (call.stopReason !== null) body.reason = call.stopReason;
   if (call.answeredAt !== null) body.answeredAt = call.answeredAt;
   if (call.endedAt !== null) body.endedAt = call.endedAt;
-  if (call.answeredAt !== null && call.endedAt !== null) body.durationMs = Math.max(0, call.endedAt - call.answeredAt);
   // The call id makes the record idempotent: a retried hook stores it once.
   const valid = validateMessage({ type: 'call', body, clientId: `call:${call.id}` }, ctx.settings, { serverWritten: true });
   return (await append(ctx, conversation, call.callerId, valid)).message;

@@ -42,7 +42,7 @@ const schemas: Record<Exclude<MessageTypeName, 'revoked' | `x-${string}`>, Recor
   contact: { userId: { kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER }, handle: short, name, avatar: optUrl, extra: { kind: 'json' } },
   notice: { text: { kind: 'string' }, kind: short, data: { kind: 'json' }, anchors: { kind: 'anchors', max: 100 } },
   custom: 'free',
-  call: { callId: { kind: 'int', required: true, min: 1, max: Number.MAX_SAFE_INTEGER }, media: short, status: short, reason: short, durationMs: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER }, answeredAt: size, endedAt: size, parties: { kind: 'ids', max: 1000 } },
+  call: { callId: { kind: 'int', required: true, min: 1, max: Number.MAX_SAFE_INTEGER }, media: short, status: short, reason: short, durationMs: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER }, answeredAt: size, endedAt: size, parties: { kind: 'ids', max: 1000 }, invitees: { kind: 'ids', max: 1000 }, answered: { kind: 'bool' } },
 };
 
 /** Types only the server writes (group events, call records). */

@@ -94,7 +94,7 @@ describe('native calls (TRTC configured)', () => {
       assert.equal(stopped.by, a.id);
     }
     const history = await client(s.url, b.token).get(`/v1/users/${a.id}/messages`);
-    const record = history.body.items.find((m: { type: string }) => m.type === 'x-call');
+    const record = history.body.items.find((m: { type: string }) => m.type === 'call');
     assert.ok(record, 'a call record landed in the private conversation');
     assert.equal(record.senderId, a.id);
     assert.equal(record.body.callId, call.id);
@@ -124,7 +124,7 @@ describe('native calls (TRTC configured)', () => {
     assert.equal(stopped.by, b.id);
     assert.equal((await act(a, r2.id, 'busy')).status, 409, 'a finished call takes no more replies');
     const history = await client(s.url, a.token).get(`/v1/users/${b.id}/messages`);
-    assert.deepEqual(history.body.items.filter((m: { type: string }) => m.type === 'x-call').map((m: { body: { reason: string } }) => m.body.reason).sort(), ['busy', 'reject']);
+    assert.deepEqual(history.body.items.filter((m: { type: string }) => m.type === 'call').map((m: { body: { reason: string } }) => m.body.reason).sort(), ['busy', 'reject']);
   });
 
   test('the caller cancels while ringing (hang-up or reject both cancel)', async () => {
@@ -175,7 +175,7 @@ describe('native calls (TRTC configured)', () => {
     }
     assert.equal(await s.core.calls.sweep(), 0, 'nothing left to settle');
     const history = await client(s.url, a.token).get(`/v1/users/${b.id}/messages`);
-    const record = history.body.items.find((m: { type: string; body: { callId: number } }) => m.type === 'x-call' && m.body.callId === call.id);
+    const record = history.body.items.find((m: { type: string; body: { callId: number } }) => m.type === 'call' && m.body.callId === call.id);
     assert.equal(record.body.reason, 'timeout');
     assert.equal(record.body.answered, false);
     assert.equal(record.body.durationMs, 0);
@@ -228,7 +228,7 @@ describe('native calls (TRTC configured)', () => {
     const stopped = await event(wd, 'call.stopped');
     assert.equal(stopped.reason, 'hangup');
     const history = await client(s.url, d.token).get(`/v1/groups/${groupId}/messages`);
-    const record = history.body.items.find((m: { type: string }) => m.type === 'x-call');
+    const record = history.body.items.find((m: { type: string }) => m.type === 'call');
     assert.ok(record, 'the call record landed in the group conversation');
     assert.equal(record.senderId, a.id);
     assert.deepEqual([...record.body.invitees].sort(), [b.id, c.id, d.id].sort());

@@ -109,6 +109,23 @@ describe('native groups: moderation and the gate (manual clock)', () => {
     assert.equal(await gate.assertCanSend(s.appId, g, c.blocked.id), 'member');
   });
 
+  test('group messages over HTTP go through the gate (mute, block, dismiss)', async () => {
+    const c = await cast(s);
+    const g = c.groupId;
+    const say = (who: { api: { post: (p: string, b: unknown) => Promise<{ status: number; body: any }> } }) => who.api.post(`/v1/groups/${g}/messages`, { type: 'text', body: { text: 'hi' } });
+    assert.equal((await say(c.member)).status, 201);
+    assert.equal((await say(c.outsider)).body.error.code, 'not_group_member');
+    assert.equal((await say(c.blocked)).body.error.code, 'blocked_from_group');
+    await c.admin.api.post(`/v1/groups/${g}/mutes`, { userIds: [c.member.id], minutes: 1 });
+    assert.equal((await say(c.member)).body.error.code, 'member_muted');
+    clock().advance(60_000);
+    assert.equal((await say(c.member)).status, 201);
+    await c.owner.api.delete(`/v1/groups/${g}`);
+    assert.equal((await say(c.owner)).body.error.code, 'group_dismissed');
+    const history = await c.member.api.get(`/v1/groups/${g}/messages`);
+    assert.equal(history.status, 200, JSON.stringify(history.body));
+  });
+
   test('read access follows history visibility and join time; member count', async () => {
     const [o, late] = await people(s, 2);
     const g = (await o.api.post('/v1/groups', { settings: { readReceipts: true } })).body.group.id;

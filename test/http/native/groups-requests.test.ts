@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../../support/server.ts';
+import { client } from '../../support/http.ts';
 import { cast, memberIds, people } from './groups-helpers.ts';
 
 const DAY = 86_400_000;
@@ -168,6 +169,15 @@ describe('native groups: applications, invitations, QR codes, profiles, content 
     const other = (await u.api.post('/v1/groups', { name: 'x' })).body.group.id;
     assert.equal((await u.api.put(`/v1/groups/${other}/business`, { businessType: 'consult', businessId: '42' })).body.error.code, 'conflict');
     assert.equal((await u.api.put(`/v1/groups/${other}/business`, { businessType: 'consult', businessId: '43' })).body.businessId, '43');
+    const admin = client(s.url, s.adminToken);
+    const [v, w] = await people(s, 2);
+    const first = await admin.post('/v1/groups/by-business/members', { businessType: 'course', businessId: '7', userId: v.id, name: 'Course 7' });
+    assert.deepEqual([first.status, first.body.created, first.body.joined, first.body.group.ownerId], [200, true, true, v.id], first.text);
+    const second = await admin.post('/v1/groups/by-business/members', { businessType: 'course', businessId: '7', userId: w.id });
+    assert.deepEqual([second.body.created, second.body.joined, second.body.group.id], [false, true, first.body.group.id]);
+    const again = await admin.post('/v1/groups/by-business/members', { businessType: 'course', businessId: '7', userId: w.id });
+    assert.deepEqual([again.body.created, again.body.joined, again.body.group.memberCount], [false, false, 2]);
+    assert.equal((await w.api.post('/v1/groups/by-business/members', { businessType: 'course', businessId: '7', userId: v.id })).body.error.code, 'forbidden');
     const batch = await u.api.post('/v1/groups/batch', { groupIds: [id, other, 777] });
     assert.deepEqual(batch.body.items.map((i: { group: { id: number }; joined: boolean }) => [i.group.id, i.joined]), [[id, true], [other, true]]);
   });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../../support/server.ts';
 import { client } from '../../support/http.ts';
 import { cast, memberIds, people, person } from './groups-helpers.ts';
+import type { DomainEvent } from '../../../src/core/events.ts';
 
 describe('native groups: lifecycle, roles, membership', () => {
   let s: TestServer;
@@ -180,6 +181,39 @@ describe('native groups: lifecycle, roles, membership', () => {
     ];
     for (const [name, run, status] of cases) assert.equal((await run()).status, status, name);
     assert.equal((await api.get('/v1/groups')).body.total, 0);
+  });
+
+  test('changes emit typed events with their audience, after commit', async () => {
+    const c = await cast(s);
+    const x = await person(s);
+    const seen: DomainEvent[] = [];
+    const off = s.core.events.on((e) => {
+      if ('groupId' in e && e.groupId === c.groupId) seen.push(e);
+    });
+    try {
+      await c.owner.api.post(`/v1/groups/${c.groupId}/invitations`, { userIds: [x.id] });
+      await c.admin.api.post(`/v1/groups/${c.groupId}/members/remove`, { userIds: [c.member.id] });
+      await c.owner.api.patch(`/v1/groups/${c.groupId}`, { name: 'new name' });
+      const failed = await c.member.api.patch(`/v1/groups/${c.groupId}`, { name: 'refused' });
+      assert.equal(failed.status, 403);
+    } finally {
+      off();
+    }
+    assert.deepEqual(seen.map((e) => e.type), ['group.invitation_created', 'group.members_removed', 'group.updated']);
+    const [inv, kicked, renamed] = seen;
+    assert.deepEqual(inv.type === 'group.invitation_created' && inv.audience, { users: [x.id, c.owner.id] });
+    assert.deepEqual(kicked.type === 'group.members_removed' && kicked.audience, { groupId: c.groupId, users: [c.member.id] });
+    assert.equal(kicked.type === 'group.members_removed' && kicked.actorId, c.admin.id);
+    assert.deepEqual(renamed.type === 'group.updated' && [renamed.changed, renamed.group.name], [['name'], 'new name']);
+  });
+
+  test('every groups route is in the OpenAPI document', async () => {
+    const doc = await client(s.url).get('/openapi.json');
+    assert.equal(doc.status, 200);
+    const paths = Object.keys(doc.body.paths);
+    for (const p of ['/v1/groups', '/v1/groups/{groupId}', '/v1/groups/{groupId}/members', '/v1/groups/{groupId}/mutes', '/v1/groups/{groupId}/applications', '/v1/groups/invitations', '/v1/groups/qr-codes/redeem', '/v1/groups/{groupId}/announcements/latest', '/v1/groups/{groupId}/files/{fileId}', '/v1/groups/by-business']) {
+      assert.ok(paths.includes(p), p);
+    }
   });
 
   test('an app admin creates for an owner and acts with owner rights', async () => {

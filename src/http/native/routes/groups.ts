@@ -80,6 +80,13 @@ export function groupRoutes(app: NativeApp): void {
     return { group: showGroup(r.group, now()), members: r.members, created: r.created };
   });
 
+  app.post('/groups/by-business/members', { schema: { tags, summary: 'Add a user to the group bound to a business object, creating the group (owned by that user) on first call', body: Type.Object({ ...NewGroup.properties, ...Business.properties, userId: Id }, { additionalProperties: false }), response: { 200: Type.Object({ group: GroupView, created: Type.Boolean(), joined: Type.Boolean() }), ...errors } } }, async (req) => {
+    const actor = actorOf(await authenticate(core, req));
+    const { businessType, businessId, userId, ...input } = req.body;
+    const r = await g.lifecycle.joinOrCreateByBusiness(actor, { businessType, businessId }, userId, input);
+    return { ...r, group: showGroup(r.group, now()) };
+  });
+
   app.get('/groups/by-business', { schema: { tags, summary: 'The group bound to a business object', querystring: Business, response: { 200: PublicGroupView, ...errors } } }, async (req) => {
     const actor = actorOf(await authenticate(core, req));
     const found = await g.lifecycle.findByBusiness(actor, req.query);
