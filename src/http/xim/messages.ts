@@ -56,6 +56,30 @@ function anchors(list: unknown): unknown[] {
   }));
 }
 
+/**
+ * Group events recorded as notices become xim `groupOperation`s. xim's own
+ * operation numbers are not public; these are Parley's, listed in the README.
+ */
+const GROUP_OPERATION: Record<string, number> = {
+  'group.created': 1,
+  'group.members_joined': 2,
+  'group.member_left': 3,
+  'group.members_removed': 4,
+  'group.updated': 5,
+  'group.dismissed': 6,
+  'group.owner_transferred': 7,
+  'group.roles_changed': 8,
+  'group.members_muted': 9,
+  'group.members_unmuted': 10,
+};
+
+/** The users a group notice is about. */
+function noticeUsers(b: Record<string, unknown>): number[] {
+  const d = (b.data ?? {}) as Record<string, unknown>;
+  const list = Array.isArray(d.userIds) ? d.userIds : [d.userId, d.toUserId].filter((v) => v !== undefined);
+  return list.filter((v): v is number => Number.isSafeInteger(v));
+}
+
 const XIM_PAYLOADS = new Set(['text', 'voice', 'card', 'image', 'location', 'notice', 'businessCard', 'json', 'notify', 'login', 'withdraw', 'groupOperation', 'friendOperation', 'video']);
 
 /** The one payload of a message, keyed by its xim name. */
@@ -83,8 +107,11 @@ function payload(m: Message, users: ReadonlyMap<number, User>): Record<string, u
       const u = users.get(id);
       return { businessCard: { user: u ? ximUser(u, id) : { ...ximUser(undefined, id), name: str(b.name), avatar: str(b.avatar) } } };
     }
-    case 'notice':
-      return { notice: { content: str(b.text) || str(b.kind), anchors: anchors(b.anchors) } };
+    case 'notice': {
+      const op = GROUP_OPERATION[str(b.kind)];
+      if (op === undefined) return { notice: { content: str(b.text) || str(b.kind), anchors: anchors(b.anchors) } };
+      return { groupOperation: { operation: op, group: m.groupId ?? 0, members: noticeUsers(b).map((id) => ximUser(users.get(id), id)), content: str(b.text) || str(b.kind) } };
+    }
     case 'revoked':
       return { withdraw: { id: m.id, idStr: String(m.id) } };
     default: {
@@ -103,6 +130,7 @@ export function userIdsOf(list: readonly Message[]): number[] {
     if (m.recipientId !== null) ids.add(m.recipientId);
     if (m.type === 'text' && Array.isArray(m.body.mentions)) for (const id of m.body.mentions as number[]) ids.add(id);
     if (m.type === 'contact' && typeof m.body.userId === 'number') ids.add(m.body.userId);
+    if (m.type === 'notice') for (const id of noticeUsers(m.body)) ids.add(id);
   }
   return [...ids];
 }

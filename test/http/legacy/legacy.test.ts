@@ -66,6 +66,20 @@ describe('legacy /chat actions', () => {
     assert.equal((await session(await makeUser(s)).form('group!getGroupDetail', { groupId: g })).body.code, 'not_group_member');
   });
 
+  test('joinGroup refuses blocked users and groups closed to joining, and changes nothing', async () => {
+    const { owner, g } = await group();
+    const ly = lanying(s.url, { appId: s.appId, token: owner.token });
+    const blocked = await makeUser(s);
+    await ly.post('/group/block', { group_id: g, user_list: [blocked.id] });
+    assert.equal((await session(blocked).form('group!joinGroup', { groupId: g })).body.code, 'blocked_from_group');
+    await ly.post('/group/settings/require_admin_approval', { group_id: g, apply_approval: 2 });
+    const outsider = await makeUser(s);
+    assert.equal((await session(outsider).form('group!joinGroup', { groupId: g })).body.code, 'join_refused');
+    assert.equal((await session(outsider).form('group!joinGroup', { groupId: '0' })).body.code, 'invalid_argument');
+    assert.equal((await session(outsider).form('group!joinGroup', { groupId: 987654321 })).body.code, 'group_not_found');
+    assert.equal((await ly.get('/group/info', { group_id: g })).body.data.count, 3);
+  });
+
   test('userSetGroup: own name; admins may name others; empty means unchanged; data as a JSON string field', async () => {
     const { admin, member, g } = await group();
     assert.equal((await session(member).form('group!userSetGroup', { data: JSON.stringify({ groupId: String(g), showName: '彪彪' }) })).body.info, '设置群显示名称成功');
@@ -122,13 +136,15 @@ describe('legacy /chat actions', () => {
     await native.post(`/v1/groups/${g}/messages`, { type: 'audio', body: { url: 'https://f/a.amr', duration: 3 } });
     const all = await session(member).form('chat!loadChatRecords', { groupId: g, lastTime: String(t0 - 1) });
     assert.equal(all.body.success, true, all.text);
-    const [txt, img, loc, audio] = all.body.recordList;
+    // Group notices (group created, members joined) are records too, sent by the system (fromId "").
+    const [txt, img, loc, audio] = all.body.recordList.filter((r: { fromId: string }) => r.fromId !== '');
+    assert.ok(all.body.recordList.filter((r: { fromId: string }) => r.fromId === '').every((r: { type: string }) => r.type === 'txt'));
     assert.deepEqual([txt.type, txt.msg, txt.chat_type, txt.fromId, txt.toId, typeof txt.msg_id, txt.timestamp], ['txt', 'hhhhhh', 'groupchat', String(owner.id), String(g), 'string', t0]);
     assert.deepEqual([img.type, img.url, img.filename, img.secret], ['img', 'https://f/22.png', '22.png', 'sek']);
     assert.deepEqual([loc.type, loc.lat, loc.lng, loc.addr], ['loc', 39.983805, 116.307417, '北京市海淀区北四环西路66号']);
     assert.deepEqual([audio.type, audio.length, audio.filename], ['audio', 3, 'a.amr']);
     const after = await session(member).form('chat!loadChatRecords', { groupId: g, lastTime: t0 + 10 });
-    assert.deepEqual(after.body.recordList.map((r: { type: string }) => r.type), ['loc', 'audio']);
+    assert.deepEqual(after.body.recordList.filter((r: { fromId: string }) => r.fromId !== '').map((r: { type: string }) => r.type), ['loc', 'audio']);
 
     await client(s.url, member.token).post(`/v1/users/${owner.id}/messages`, { type: 'text', body: { text: 'private' } });
     const priv = await session(owner).json('chat!loadChatRecords', { chatUserId: String(member.id) });
