@@ -22,6 +22,11 @@ export class Settings {
     return this.#change(actor, groupId, patch.kind !== undefined ? GroupAction.updateSettings : GroupAction.updateInfo, () => patch, changed);
   }
 
+  /** Resolves when the actor may edit the group's info (e.g. before handing out an avatar upload). */
+  async assertMayUpdateInfo(actor: Actor, groupId: number): Promise<Group> {
+    return (await this.#c.authorize(this.#c.d.store, actor, groupId, GroupAction.updateInfo)).group;
+  }
+
   async updateSettings(actor: Actor, groupId: number, patch: Partial<GroupSettings>): Promise<Group> {
     const changed = Object.keys(patch).filter((k) => patch[k as keyof GroupSettings] !== undefined);
     if (changed.length === 0) throw fail('invalid_argument', 'nothing to change');

@@ -14,6 +14,7 @@ import { failure } from './envelope.ts';
 import { LanyingCode, LanyingReject, lanyingCode } from './errors.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { contentRoutes } from './routes/content.ts';
+import { avatarUploadRoutes } from './routes/avatar-upload.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { joiningRoutes } from './routes/joining.ts';
 import { memberRoutes } from './routes/members.ts';
@@ -67,6 +68,7 @@ export function lanyingPlugin(core: Core, extra: readonly LanyingRoutes[] = []) 
     memberRoutes(app);
     joiningRoutes(app);
     contentRoutes(app);
+    avatarUploadRoutes(app);
     for (const routes of extra) routes(app);
   };
 }

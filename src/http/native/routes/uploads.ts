@@ -79,6 +79,29 @@ export function uploadRoutes(app: NativeApp): void {
         return file;
       },
     );
+
+    scope.post(
+      '/uploads/direct',
+      {
+        schema: {
+          tags: ['uploads'],
+          summary: 'Upload with a temporary credential as an HTML form (no bearer token)',
+          description:
+            'multipart/form-data whose fields come before the file part: the credential in field `credential`, or as `policy` (the OSS-style form that lanying\'s /file/upload/avatar/group hands out), or in the header / query parameter as for PUT. Single use.',
+          querystring: Type.Object({ credential: Type.Optional(Type.String({ maxLength: 8192 })) }),
+          security: [],
+          response: { 201: Type.Ref('File'), ...errors, ...limit413 },
+        },
+      },
+      async (req, reply) => {
+        const header = req.headers[UPLOAD_CREDENTIAL_HEADER];
+        const incoming = await incomingFile(req);
+        const token = (typeof header === 'string' ? header : undefined) ?? req.query.credential ?? incoming.fields.credential ?? incoming.fields.policy;
+        const file = await core.uploads.uploadWithCredential(token, incoming.body, incoming.size !== undefined ? { size: incoming.size } : {});
+        reply.code(201);
+        return file;
+      },
+    );
   });
 
   app.post('/uploads/:id/complete', { schema: { tags: ['uploads'], summary: 'Complete a multipart upload with its ETag list', params: IdParam, body: Complete, response: { 200: Type.Ref('File'), ...errors, ...limit413 } } }, async (req) => {
