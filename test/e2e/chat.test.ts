@@ -84,7 +84,8 @@ describe('web client: two people chatting', () => {
     await ann.page.getByLabel('File to send').setInputFiles({ name: 'map.png', mimeType: 'image/png', buffer: png() });
     const img = messages(bob).getByRole('img', { name: 'map.png' });
     await img.waitFor();
-    await bob.page.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth === 192, await img.elementHandle());
+    // Polled by selector, not through one element handle: a re-render may replace the <img>.
+    await bob.page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('img[alt="map.png"]')).some((i) => i.complete && i.naturalWidth === 192));
     await shot(bob.page, 'conversation');
 
     // Ann revokes a message; both see the marker instead.
