@@ -51,7 +51,7 @@ describe('lanying group avatar upload', () => {
     assert.equal((await as(owner.token).get('/file/upload/avatar/group', { group_id: 999999 })).body.code, 20001);
 
     const { upload_url, oss_body_param } = (await as(owner.token).get('/file/upload/avatar/group', { group_id: g })).body.data;
-    const forged = { ...oss_body_param, policy: oss_body_param.policy.replace(/.$/, (c: string) => (c === 'A' ? 'B' : 'A')) };
+    const forged = { ...oss_body_param, policy: oss_body_param.policy.replace(/.(.{9})$/, (_m: string, tail: string) => (_m[0] === 'A' ? 'B' : 'A') + tail) };
     const r = await postForm(upload_url, forged, new Uint8Array([1]));
     assert.equal(r.status, 401);
   });

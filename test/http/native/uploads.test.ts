@@ -167,7 +167,8 @@ for (const variant of storeVariants) {
       assert.equal((await (await fetch(`${s.url}/v1/files/${stored.body.id}/content`, { headers: bearer(u.token) })).text()), 'direct bytes');
 
       assert.equal((await send(`${s.url}/v1/uploads/direct`, 'PUT', 'x')).status, 401);
-      const tampered = cred.body.token.slice(0, -2) + (cred.body.token.endsWith('AA') ? 'BB' : 'AA');
+      // A character well inside the signature: the last one carries padding bits that may not change the bytes.
+      const tampered = cred.body.token.replace(/.(.{9})$/, (m: string, tail: string) => (m[0] === 'A' ? 'B' : 'A') + tail);
       assert.equal((await send(`${s.url}/v1/uploads/direct?credential=${tampered}`, 'PUT', 'x')).status, 401);
 
       const late = await c.post('/v1/uploads/credentials', { key: 'cred/late', via: 'parley' });
