@@ -179,6 +179,8 @@ describe('web client: two people chatting', () => {
     await member('Bob Stone').getByText('admin', { exact: true }).waitFor();
     await memberAction('Dan Brown', 'Remove from group');
     await done(ann, 'Dan Brown removed');
+    // The member list re-reads after the event: wait for Dan to leave it (fails by timeout if he never does).
+    await member('Dan Brown').waitFor({ state: 'detached' });
     assert.equal(await member('Dan Brown').count(), 0);
     await memberAction('Bob Stone', 'Transfer ownership');
     await done(ann, 'Bob Stone now owns the group');
