@@ -4,6 +4,7 @@
 
 import type { Clock } from '../core/clock.ts';
 import type { DomainEvent } from '../core/events.ts';
+import type { SendLane } from '../core/messages/send-lane.ts';
 import type { Principal } from '../core/model.ts';
 
 /** A principal that acts as a user (the gateway serves users, not app admins). */
@@ -32,8 +33,12 @@ export interface GatewayCore {
   authenticate(token: string | undefined): Promise<Principal>;
   /** The groups whose traffic a session of this user receives. */
   groupIdsOf(appId: number, userId: number): Promise<number[]>;
-  /** Stores a message (the native send body); resolves after commit, a resend of a clientMsgId with the original. */
-  send(principal: UserPrincipal, input: Record<string, unknown>): Promise<GatewayMessage>;
+  /**
+   * Stores a message (the native send body); resolves after commit, a resend
+   * of a clientMsgId with the original. Sends made in one lane are stored in
+   * the order they were made, without waiting for each other's commit.
+   */
+  send(principal: UserPrincipal, input: Record<string, unknown>, lane?: SendLane): Promise<GatewayMessage>;
   /**
    * Messages of `conversation` this user may read with seq > `after`, in seq
    * order, at most `limit` (core may cap a page lower); `more` when others

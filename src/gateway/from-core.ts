@@ -17,9 +17,9 @@ export function gatewayCore(core: Core): GatewayCore {
     clock: core.clock,
     authenticate: (token) => core.tokens.authenticate(token),
     groupIdsOf: (appId, userId) => core.groupGate.groupIdsOf(appId, userId),
-    async send(p, input) {
+    async send(p, input, lane) {
       const { target, message } = sendInput(input);
-      const result = await core.messages.send(p.appId, p.userId, target, message);
+      const result = await core.messages.send(p.appId, p.userId, target, message, lane);
       return toGatewayMessage(result.message);
     },
     async recentMessages(p, conversation, limit) {

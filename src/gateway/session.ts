@@ -8,6 +8,7 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { isParleyError } from '../core/errors.ts';
+import { SendLane } from '../core/messages/send-lane.ts';
 import type { GatewayMessage, UserPrincipal } from './contract.ts';
 import type { Delivery } from './envelope.ts';
 import type { GatewayNode } from './node.ts';
@@ -50,8 +51,8 @@ export class Session {
   #inFlight = 0;
   /** Groups joined while connected whose recent messages are being read: their live messages wait. */
   #joining: Map<string, Delivery[]> | undefined;
-  /** Per target conversation: the last send, which the next one waits for. */
-  #lanes: Map<string, Promise<void>> | undefined;
+  /** Per target conversation: the order this device's sends are stored in. */
+  #lanes: Map<string, SendLane> | undefined;
 
   constructor(id: string, ws: WebSocket, node: GatewayNode, principal: UserPrincipal, raw?: Socket) {
     this.id = id;
@@ -123,8 +124,9 @@ export class Session {
 
   /**
    * Sends to one conversation are stored in the order the client sent them
-   * (one after the other); sends to different conversations run side by side
-   * and meet other sessions' sends in core's group commit.
+   * (core's send lanes: in order, yet sharing commits); sends to different
+   * conversations run side by side. Every send meets other sessions' sends in
+   * core's group commit.
    */
   #send(f: SendFrame): void {
     if (this.#inFlight >= MAX_IN_FLIGHT) {
@@ -132,19 +134,19 @@ export class Session {
       return;
     }
     this.#inFlight++;
-    const lane = `${String(f.message.groupId)}/${String(f.message.userId)}`;
+    const key = `${String(f.message.groupId)}/${String(f.message.userId)}`;
     this.#lanes ??= new Map();
-    const run = (this.#lanes.get(lane) ?? Promise.resolve()).then(() => this.#store(f));
-    this.#lanes.set(lane, run);
-    void run.finally(() => {
+    let lane = this.#lanes.get(key);
+    if (!lane) this.#lanes.set(key, (lane = new SendLane()));
+    void this.#store(f, lane).finally(() => {
       this.#inFlight--;
-      if (this.#lanes?.get(lane) === run) this.#lanes.delete(lane);
+      if (lane.idle && this.#lanes?.get(key) === lane) this.#lanes.delete(key);
     });
   }
 
-  async #store(f: SendFrame): Promise<void> {
+  async #store(f: SendFrame, lane: SendLane): Promise<void> {
     try {
-      const m = await this.#node.core.send(this.principal, f.message);
+      const m = await this.#node.core.send(this.principal, f.message, lane);
       this.write(frame.ack(f.ref, m.message));
     } catch (e) {
       if (isParleyError(e)) this.write(frame.error(e.code, e.message, f.ref, e.details));

@@ -18,6 +18,7 @@ import { history, type HistoryPage, type HistoryQuery } from './history.ts';
 import type { Conversation, Message, MessageInput } from './model.ts';
 import { markRead, messageReads, readState, type MessageReads, type ReadState } from './receipts.ts';
 import { revoke } from './revoke.ts';
+import type { SendLane } from './send-lane.ts';
 import { recordCall, recordNotice, send, type FinishedCall, type NoticeInput, type SendResult } from './send.ts';
 import { sync, type SyncPage, type SyncQuery } from './sync.ts';
 
@@ -68,9 +69,12 @@ export class Messages {
     return this.#ctx.writer.stats;
   }
 
-  /** Sends to a group ({groupId}) or to a user ({userId}); resolves after commit. */
-  send(appId: number, senderId: number, target: ConversationTarget, input: MessageInput): Promise<SendResult> {
-    return send(this.#ctx, appId, senderId, target, input);
+  /**
+   * Sends to a group ({groupId}) or to a user ({userId}); resolves after
+   * commit. Sends made in one lane are stored in the order they were made.
+   */
+  send(appId: number, senderId: number, target: ConversationTarget, input: MessageInput, lane?: SendLane): Promise<SendResult> {
+    return send(this.#ctx, appId, senderId, target, input, lane);
   }
 
   /** Records a group event as a notice in the group's conversation (history + sync for offline members). */

@@ -5,6 +5,7 @@
 import type { MessagingContext, ConversationTarget } from './context.ts';
 import { toMessage } from './conversations.ts';
 import { audienceOf, type Conversation, type Message, type MessageInput } from './model.ts';
+import type { SendLane, Turn } from './send-lane.ts';
 import { validateMessage } from './validation.ts';
 
 export interface SendResult {
@@ -20,16 +21,26 @@ export interface NoticeInput {
   data?: unknown;
 }
 
-export async function send(ctx: MessagingContext, appId: number, senderId: number, target: ConversationTarget, input: MessageInput): Promise<SendResult> {
-  const valid = validateMessage(input, ctx.settings, { serverWritten: false });
-  let conversation: Conversation;
-  if ('groupId' in target) {
-    await ctx.gate.assertCanSend(appId, target.groupId, senderId);
-    conversation = await ctx.conversations.ofGroup(appId, target.groupId);
-  } else {
-    conversation = await ctx.conversations.ofPair(appId, senderId, target.userId);
+/**
+ * Sends in a lane (see send-lane.ts) are stored in the order they were made;
+ * the checks of several sends still run side by side.
+ */
+export async function send(ctx: MessagingContext, appId: number, senderId: number, target: ConversationTarget, input: MessageInput, lane?: SendLane): Promise<SendResult> {
+  const turn = lane?.take();
+  try {
+    const valid = validateMessage(input, ctx.settings, { serverWritten: false });
+    let conversation: Conversation;
+    if ('groupId' in target) {
+      await ctx.gate.assertCanSend(appId, target.groupId, senderId);
+      conversation = await ctx.conversations.ofGroup(appId, target.groupId);
+    } else {
+      conversation = await ctx.conversations.ofPair(appId, senderId, target.userId);
+    }
+    if (turn) await turn.previous;
+    return await append(ctx, conversation, senderId, valid, turn);
+  } finally {
+    turn?.release();
   }
-  return append(ctx, conversation, senderId, valid);
 }
 
 /**
@@ -91,8 +102,8 @@ export async function recordCall(ctx: MessagingContext, call: FinishedCall): Pro
   return (await append(ctx, conversation, call.callerId, valid)).message;
 }
 
-async function append(ctx: MessagingContext, conversation: Conversation, senderId: number | null, valid: ReturnType<typeof validateMessage>): Promise<SendResult> {
-  const outcome = await ctx.writer.append({
+async function append(ctx: MessagingContext, conversation: Conversation, senderId: number | null, valid: ReturnType<typeof validateMessage>, turn?: Turn): Promise<SendResult> {
+  const queued = ctx.writer.append({
     id: ctx.ids.next(),
     appId: conversation.appId,
     conversationId: conversation.id,
@@ -103,6 +114,9 @@ async function append(ctx: MessagingContext, conversation: Conversation, senderI
     ext: valid.ext,
     createdAt: ctx.clock.now(),
   });
+  // In the writer's queue: the lane's next send may follow.
+  turn?.release();
+  const outcome = await queued;
   const message = toMessage(outcome.stored, conversation);
   if (!outcome.duplicate) ctx.events.emit({ type: 'message.sent', appId: conversation.appId, audience: audienceOf(conversation), message });
   return { message, duplicate: outcome.duplicate };
