@@ -5,6 +5,8 @@
 //
 //   <header JSON>\n<frame JSON, or nothing for control-only envelopes>
 
+import { textFrame } from './wire.ts';
+
 /** What a node does besides pushing the frame. */
 export type Control =
   /** Close the sessions authenticated with this token. */
@@ -31,6 +33,8 @@ export interface Delivery {
   control?: Control;
   /** The frame for clients, shared by every session it goes to; absent for control-only. */
   data?: Buffer;
+  /** The same frame as WebSocket wire bytes (header + data), framed once for every socket. */
+  wire?: Buffer;
 }
 
 export function encodeEnvelope(header: Header, frame: string): string {
@@ -54,7 +58,11 @@ export function decodeEnvelope(payload: string): Delivery | undefined {
     d.seq = h.s;
   }
   if (h.x) d.control = h.x;
-  if (nl + 1 < payload.length) d.data = Buffer.from(payload.slice(nl + 1), 'utf8');
+  if (nl + 1 < payload.length) {
+    const { wire, payload: data } = textFrame(payload.slice(nl + 1));
+    d.wire = wire;
+    d.data = data;
+  }
   return d;
 }
 

@@ -215,22 +215,48 @@ export class Session {
 
   /** Writes one frame unless the client is too far behind; then it is cut off. */
   write(data: string | Buffer): void {
-    if (this.closed) return;
+    if (!this.#room(typeof data === 'string' ? Buffer.byteLength(data) : data.length)) return;
+    this.#cork();
+    this.#ws.send(data);
+  }
+
+  /**
+   * Writes a delivery's frame, framed once for every socket it goes to (see
+   * wire.ts) straight to the TCP socket; ws's own sender never holds frames
+   * back here (no compression), so the order of frames on the wire is the
+   * order of these calls.
+   */
+  #deliver(d: Delivery): void {
+    const raw = this.#raw;
+    if (!d.wire || !raw) return this.write(d.data!);
+    if (!this.#room(d.wire.length) || this.#ws.readyState !== this.#ws.OPEN) return;
+    this.#cork();
+    raw.write(d.wire);
+  }
+
+  /** False (and the client is cut off) when a frame of `bytes` would pass the queue bound. */
+  #room(bytes: number): boolean {
+    if (this.closed) return false;
     const queued = this.#ws.bufferedAmount;
     // A frame larger than the whole queue still goes out when nothing waits before it.
-    if (queued > 0 && queued + (typeof data === 'string' ? Buffer.byteLength(data) : data.length) > this.#node.settings.queueBytes) {
+    if (queued > 0 && queued + bytes > this.#node.settings.queueBytes) {
       this.#node.stats.slowConsumers++;
       this.close(CloseCode.slowConsumer);
-      return;
+      return false;
     }
-    // Frames written in one turn of the event loop (a group commit's batch of
-    // messages, a replayed page) leave in one write instead of one each.
+    return true;
+  }
+
+  /**
+   * Frames written in one turn of the event loop (a group commit's batch of
+   * messages, a replayed page) leave in one write instead of one each.
+   */
+  #cork(): void {
     if (this.#raw && !this.#corked) {
       this.#corked = true;
       this.#raw.cork();
       process.nextTick(uncork, this);
     }
-    this.#ws.send(data);
   }
 
   /** Ends the burst started by write (see there). */
@@ -248,14 +274,14 @@ export class Session {
       if (this.#recent.includes(d.id)) return;
       this.#recent.push(d.id);
       if (this.#recent.length > RECENT_EVENTS) this.#recent.shift();
-      this.write(d.data);
+      this.#deliver(d);
       return;
     }
     const c = d.conversation;
     const pos = this.#positions.get(c);
     if (pos !== undefined && d.seq <= pos) return; // already delivered
     if (pos === undefined || d.seq === pos + 1) {
-      this.write(d.data);
+      this.#deliver(d);
       this.#positions.set(c, d.seq);
       this.#release(c);
       return;
@@ -280,7 +306,7 @@ export class Session {
     for (const seq of [...held.keys()]) if (seq <= pos) held.delete(seq);
     for (let next = held.get(pos + 1); next; next = held.get(pos + 1)) {
       held.delete(pos + 1);
-      this.write(next.data!);
+      this.#deliver(next);
       pos += 1;
     }
     this.#positions.set(c, pos);
