@@ -27,6 +27,7 @@ import { migrateToLatest } from './store/migrate.ts';
 import { openEngine } from './store/open.ts';
 import type { Bus } from './core/bus.ts';
 import { openBus } from './bus/open.ts';
+import { relayGroupChanges } from './bus/group-changes.ts';
 import { bridgeEvents } from './gateway/bridge.ts';
 import { Topics } from './gateway/envelope.ts';
 import { gatewayRoutes } from './gateway/endpoint.ts';
@@ -70,7 +71,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
   const store = kyselyStore(engine);
   const ids = new SnowflakeIds(clock, config.nodeId);
-  const messaging = { revokeWindowSeconds: config.revokeWindow, maxBytes: config.messageMaxBytes, maxTextChars: config.messageMaxText };
+  const messaging = { revokeWindowSeconds: config.revokeWindow, maxBytes: config.messageMaxBytes, maxTextChars: config.messageMaxText, gateCacheMs: config.groupRuleCacheMs };
   const blobs = openBlobs(config);
   const groups = { defaultCapacity: config.groupDefaultCapacity, maxCapacity: config.groupMaxCapacity, maxAdmins: config.groupMaxAdmins, applicationTtlMs: config.groupRequestTtl * 1000, invitationTtlMs: config.groupRequestTtl * 1000, qrCodeTtlMs: config.groupQrCodeTtl * 1000 };
   const core = createCore({ store, clock, ids, blobs, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, ...storageAndCallSettings(config) } });
@@ -86,6 +87,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     throw e;
   }
   bridgeEvents(core.events, bus, new Topics(config.busPrefix), eventTranslation);
+  const stopRelay = await relayGroupChanges(core.events, bus, `${config.busPrefix}.group-rules`, core.messages);
   const gateway = new GatewayNode({
     core: gatewayCore(core),
     bus,
@@ -123,6 +125,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         await app.close();
       } finally {
         clearTimeout(grace);
+        stopRelay();
         await bus.close();
         stopHousekeeping();
         await blobs.close?.();

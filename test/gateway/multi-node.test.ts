@@ -71,6 +71,27 @@ for (const broker of brokers) {
       await Promise.all([bobOnB.close(), aliceOnA.close()]);
     });
 
+    test('a mute made through one node stops the member’s sends through the other at once, though that node had allowed them', async () => {
+      const owner = await makeUser(a);
+      const member = await makeUser(a);
+      const created = await client(a.url, owner.token).post('/v1/groups', { name: 'rules', memberIds: [member.id] });
+      assert.equal(created.status, 201);
+      const groupId = created.body.group.id;
+      const viaB = client(b.url, member.token);
+      // B answers (and caches) "may send" for the member.
+      assert.equal((await viaB.post(`/v1/groups/${groupId}/messages`, { type: 'text', body: { text: 'allowed' } })).status, 201);
+      assert.equal((await client(a.url, owner.token).post(`/v1/groups/${groupId}/mutes`, { userIds: [member.id], forever: true })).status, 200);
+      // The change travels over the bus: well within a second, far below the cache's 30 s.
+      const deadline = Date.now() + 2000;
+      let r = await viaB.post(`/v1/groups/${groupId}/messages`, { type: 'text', body: { text: 'muted?' } });
+      while (r.status === 201 && Date.now() < deadline) {
+        await new Promise((x) => setTimeout(x, 20));
+        r = await viaB.post(`/v1/groups/${groupId}/messages`, { type: 'text', body: { text: 'muted?' } });
+      }
+      assert.equal(r.status, 403);
+      assert.equal(r.body.error.code, 'member_muted');
+    });
+
     test('only the node with an interested session subscribes: nothing is broadcast to every node', async () => {
       const u = await makeUser(a);
       const topic = b.gateway.topics.user(u.id);

@@ -15,6 +15,8 @@ export interface MessagingSettings extends MessageLimits {
   revokeWindowSeconds: number;
   /** Largest history or sync page. */
   maxPage: number;
+  /** How long a cached "may send / may read" answer of a group member is trusted (ms); see gate-cache.ts. */
+  gateCacheMs: number;
 }
 
 export const defaultMessagingSettings: MessagingSettings = {
@@ -22,6 +24,7 @@ export const defaultMessagingSettings: MessagingSettings = {
   maxTextChars: 5000,
   maxBytes: 16 * 1024,
   maxPage: 200,
+  gateCacheMs: 30_000,
 };
 
 export interface MessagingContext {

@@ -1,10 +1,12 @@
 // A cache in front of GroupGate for the two checks on the hot paths (may this
 // user send here; what may they read). Only answers that allow are cached,
 // for at most `ttlMs`, and any group event in this process drops the group's
-// entries at once (kick, mute, role change, dismiss…); a change made by
-// another process takes effect here within `ttlMs`. Refusals are never
-// cached, so a mute or a kick is never extended by the cache, and an expired
-// mute is seen at the next send.
+// entries at once (kick, mute, role change, dismiss…). Changes made by other
+// processes arrive through `forgetGroup` (the composition root relays them
+// over the bus, see src/bus/group-changes.ts), so `ttlMs` only bounds how
+// long a lost notification can matter. Refusals are never cached, so a mute
+// or a kick is never extended by the cache, and an expired mute is seen at
+// the next send.
 
 import type { Clock } from '../clock.ts';
 import type { DomainEvent, EventHub } from '../events.ts';
@@ -19,6 +21,16 @@ const MAX_ENTRIES = 100_000;
 // Events of the messaging core itself change no group rule.
 const OWN_EVENTS = /^(message|conversation|user|token)\./;
 
+/**
+ * Whose send and read rules an event may have changed: one group, every
+ * group (an event that names none), or nobody (messaging's own events).
+ */
+export function groupRulesChangedBy(e: DomainEvent): number | 'all' | undefined {
+  if (OWN_EVENTS.test(e.type)) return undefined;
+  const groupId = (e as { groupId?: unknown }).groupId ?? (e as { audience?: { groupId?: unknown } }).audience?.groupId ?? (e as { group?: { id?: unknown } }).group?.id;
+  return typeof groupId === 'number' ? groupId : 'all';
+}
+
 export class CachedGroupGate implements GroupGate {
   readonly #gate: GroupGate;
   readonly #clock: Clock;
@@ -26,7 +38,7 @@ export class CachedGroupGate implements GroupGate {
   readonly #send = new Map<string, Entry<GroupRole>>();
   readonly #read = new Map<string, Entry<GroupReadAccess>>();
 
-  constructor(gate: GroupGate, clock: Clock, events: EventHub, ttlMs = 1000) {
+  constructor(gate: GroupGate, clock: Clock, events: EventHub, ttlMs: number) {
     this.#gate = gate;
     this.#clock = clock;
     this.#ttlMs = ttlMs;
@@ -34,16 +46,22 @@ export class CachedGroupGate implements GroupGate {
   }
 
   #onEvent(e: DomainEvent): void {
-    if (OWN_EVENTS.test(e.type)) return;
-    const groupId = (e as { groupId?: unknown }).groupId ?? (e as { audience?: { groupId?: unknown } }).audience?.groupId ?? (e as { group?: { id?: unknown } }).group?.id;
-    if (typeof groupId !== 'number') {
-      this.#send.clear();
-      this.#read.clear();
-      return;
-    }
+    const changed = groupRulesChangedBy(e);
+    if (changed === 'all') this.forgetAll();
+    else if (changed !== undefined) this.forgetGroup(changed);
+  }
+
+  /** Drops what is known of one group's members (its rules changed somewhere). */
+  forgetGroup(groupId: number): void {
     const tag = `:${groupId}:`;
     for (const k of this.#send.keys()) if (k.includes(tag)) this.#send.delete(k);
     for (const k of this.#read.keys()) if (k.includes(tag)) this.#read.delete(k);
+  }
+
+  /** Drops everything (notifications of other processes' changes may have been lost). */
+  forgetAll(): void {
+    this.#send.clear();
+    this.#read.clear();
   }
 
   #hit<T>(map: Map<string, Entry<T>>, key: string): T | undefined {

@@ -42,12 +42,14 @@ export interface ConversationSummary {
 
 export class Messages {
   readonly #ctx: MessagingContext;
+  readonly #gateCache: CachedGroupGate;
   readonly #pendingNotices = new Set<Promise<unknown>>();
   #noticeFailures = 0;
 
   constructor(deps: MessagesDeps) {
     const settings = { ...defaultMessagingSettings, ...deps.settings };
-    const gate = new CachedGroupGate(deps.gate, deps.clock, deps.events);
+    const gate = new CachedGroupGate(deps.gate, deps.clock, deps.events, settings.gateCacheMs);
+    this.#gateCache = gate;
     this.#ctx = {
       store: deps.store,
       clock: deps.clock,
@@ -62,6 +64,16 @@ export class Messages {
 
   get settings(): Readonly<MessagingSettings> {
     return this.#ctx.settings;
+  }
+
+  /**
+   * Another process changed a group's rules (kick, mute, role…), or, without
+   * a group, notifications of such changes may have been lost: cached
+   * answers about it are dropped.
+   */
+  groupRulesChanged(groupId?: number): void {
+    if (groupId === undefined) this.#gateCache.forgetAll();
+    else this.#gateCache.forgetGroup(groupId);
   }
 
   /** Batches and messages written so far (benchmarks, metrics). */
