@@ -67,6 +67,10 @@ export class TopicTable {
     }
   }
 
+  has(topic: string): boolean {
+    return this.#topics.has(topic);
+  }
+
   topics(): string[] {
     return [...this.#topics.keys()];
   }

@@ -17,6 +17,13 @@ export interface Bus {
    */
   readonly scope: 'process' | 'cluster';
 
+  /**
+   * False when nothing published on `topic` now could reach anyone (the
+   * in-process bus with no subscriber), so a publisher may skip encoding it.
+   * Cluster variants answer true: another process may listen.
+   */
+  mayDeliver(topic: string): boolean;
+
   /** Fire and forget: never throws, never waits for subscribers. */
   publish(topic: string, payload: string): void;
 

@@ -36,12 +36,18 @@ export function bridgeEvents(events: EventHub, bus: Bus, topics: Topics, transla
 
     const audience = audienceOf(event);
     if (audience) {
-      const message = translation.message(event);
-      const header: Header = message ? { i: id, c: message.conversation, s: message.seq } : { i: id };
-      // Encoded once, whatever the number of topics and recipients.
-      const payload = encodeEnvelope(header, message ? frame.message(message.conversation, message.seq, message.message) : frame.event(publicEvent(event)));
-      if (audience.groupId !== undefined) bus.publish(topics.group(audience.groupId), payload);
-      for (const userId of new Set(audience.users ?? [])) bus.publish(topics.user(userId), payload);
+      const targets: string[] = [];
+      if (audience.groupId !== undefined) targets.push(topics.group(audience.groupId));
+      for (const userId of new Set(audience.users ?? [])) targets.push(topics.user(userId));
+      const heard = targets.filter((t) => bus.mayDeliver(t));
+      // Nobody connected to hear it (one process, recipients offline): no need to encode it.
+      if (heard.length > 0) {
+        const message = translation.message(event);
+        const header: Header = message ? { i: id, c: message.conversation, s: message.seq } : { i: id };
+        // Encoded once, whatever the number of topics and recipients.
+        const payload = encodeEnvelope(header, message ? frame.message(message.conversation, message.seq, message.message) : frame.event(publicEvent(event)));
+        for (const t of heard) bus.publish(t, payload);
+      }
     }
 
     if (membership && !membership.joined) control();

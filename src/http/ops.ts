@@ -29,9 +29,10 @@ export function createMetrics(): Metrics {
 }
 
 export function opsRoutes(app: FastifyInstance, core: Core, metrics: Metrics): void {
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
   core.events.on((e) => metrics.events.inc({ type: e.type }));
 

@@ -12,6 +12,10 @@ export class LocalBus implements Bus {
   readonly #interruptions = new Interruptions();
   #closed = false;
 
+  mayDeliver(topic: string): boolean {
+    return this.#table.has(topic);
+  }
+
   publish(topic: string, payload: string): void {
     if (this.#closed) return;
     queueMicrotask(() => this.#table.dispatch(topic, payload));

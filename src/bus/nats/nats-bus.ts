@@ -9,6 +9,11 @@ import { Interruptions, TopicTable } from '../topic-table.ts';
 
 export class NatsBus implements Bus {
   readonly scope = 'cluster' as const;
+
+  // Other processes may listen to any topic.
+  mayDeliver(): boolean {
+    return true;
+  }
   readonly #nc: NatsConnection;
   readonly #table: TopicTable;
   readonly #subs = new Map<string, Subscription>();

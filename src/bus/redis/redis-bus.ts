@@ -10,6 +10,11 @@ import { Interruptions, TopicTable } from '../topic-table.ts';
 
 export class RedisBus implements Bus {
   readonly scope = 'cluster' as const;
+
+  // Other processes may listen to any topic.
+  mayDeliver(): boolean {
+    return true;
+  }
   /** CLIENT LIST name of the subscribing connection (operators, tests). */
   readonly subscriberName = `parley-bus-${randomBytes(6).toString('hex')}`;
   readonly #pub: Redis;

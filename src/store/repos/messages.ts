@@ -3,6 +3,7 @@ import type { MessageTypeName } from '../../core/messages/model.ts';
 import type { AppendOutcome, Appendable, MessageRecord, MessageRepo } from '../../core/messages/ports.ts';
 import type { Database } from '../schema.ts';
 import type { MessagesTable } from '../tables/messages.ts';
+import { runPrepared } from '../prepared.ts';
 
 export const toMessageRecord = (r: Selectable<MessagesTable>): MessageRecord => ({
   id: r.id,
@@ -62,13 +63,14 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
    * checks made after it (duplicates) cannot race another writer.
    */
   const lockStream = async (): Promise<number> => {
-    const r = await db
-      .updateTable('message_stream')
-      .set((eb) => ({ last_pos: eb.ref('last_pos') }))
-      .where('id', '=', 1)
-      .returning('last_pos')
-      .executeTakeFirstOrThrow();
-    return r.last_pos;
+    const r = await runPrepared<{ last_pos: number }>(
+      db,
+      'lock message stream',
+      (q, id) => q.updateTable('message_stream').set((eb) => ({ last_pos: eb.ref('last_pos') })).where('id', '=', id).returning('last_pos'),
+      [1],
+    );
+    if (!r.rows[0]) throw new Error('the message stream row is missing');
+    return r.rows[0].last_pos;
   };
 
   return {
@@ -113,16 +115,18 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
         fresh.forEach((f, i) => lastPosOf.set(f.item.conversationId, head + 1 + i));
         const nextSeq = new Map<number, number>();
         for (const [conversationId, n] of [...perConversation].sort((a, b) => a[0] - b[0])) {
-          const r = await db
-            .updateTable('conversations')
-            .set((eb) => ({ last_seq: eb('last_seq', '+', n), last_pos: lastPosOf.get(conversationId) as number }))
-            .where('id', '=', conversationId)
-            .returning('last_seq')
-            .executeTakeFirst();
+          const [r] = (
+            await runPrepared<{ last_seq: number }>(
+              db,
+              'advance conversation',
+              (q, count, lastPos, id) => q.updateTable('conversations').set((eb) => ({ last_seq: eb('last_seq', '+', count), last_pos: lastPos })).where('id', '=', id).returning('last_seq'),
+              [n, lastPosOf.get(conversationId) as number, conversationId],
+            )
+          ).rows;
           if (!r) throw new Error(`conversation ${conversationId} does not exist`);
           nextSeq.set(conversationId, r.last_seq - n + 1);
         }
-        await db.updateTable('message_stream').set({ last_pos: head + fresh.length }).where('id', '=', 1).execute();
+        await runPrepared(db, 'advance message stream', (q, lastPos, id) => q.updateTable('message_stream').set({ last_pos: lastPos }).where('id', '=', id), [head + fresh.length, 1]);
 
         const rows: Insertable<MessagesTable>[] = [];
         fresh.forEach((f, i) => {
