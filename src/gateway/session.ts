@@ -1,41 +1,38 @@
 // One WebSocket connection of one user's device. It owns the order of what
 // the client sees: per conversation, messages leave in seq order without
 // duplicates, whether they come from the bus (live) or the store (resume,
-// repair). Its write queue is the socket's own buffer, bounded: a client that
-// falls PARLEY_WS_QUEUE_BYTES behind is cut off (4008) and resumes later,
-// which costs it a reconnect and costs everyone else nothing.
+// repair). Its write queue is the socket's own buffer, bounded (outbound.ts):
+// a client that falls PARLEY_WS_QUEUE_BYTES behind is cut off (4008) and
+// resumes later, which costs it a reconnect and costs everyone else nothing.
+// Its sends are sends.ts's.
 
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { isParleyError } from '../core/errors.ts';
-import { SendLane } from '../core/messages/send-lane.ts';
 import type { GatewayMessage, UserPrincipal } from './contract.ts';
 import type { Delivery } from './envelope.ts';
+import { Outbound } from './outbound.ts';
+import { Sends } from './sends.ts';
 import type { GatewayNode } from './node.ts';
-import { CloseCode, frame, parseClientFrame, type CloseReason, type HelloFrame, type SendFrame } from './protocol.ts';
+import { CloseCode, frame, parseClientFrame, type CloseReason, type HelloFrame } from './protocol.ts';
 
 /** new: connected, waiting for hello · catching-up: subscribed, replaying the store · live · closed */
 type Phase = 'new' | 'catching-up' | 'live' | 'closed';
 
 /** Messages read from the store per query (core may cap it lower). */
 const PAGE = 200;
-const MAX_IN_FLIGHT = 256;
 const RECENT_EVENTS = 16;
 /** Messages read from the store after joining a group while connected (the join→subscribe window). */
 const JOIN_WINDOW = 50;
 /** Held out-of-order messages per conversation before the store is asked at once. */
 const MAX_HELD = 1000;
 
-const uncork = (s: Session) => s.flush();
-
 export class Session {
   readonly id: string;
   readonly principal: UserPrincipal;
   lastSeen: number;
   readonly #ws: WebSocket;
-  /** The TCP socket under the WebSocket, corked while a burst of frames is written. */
-  readonly #raw: Socket | undefined;
-  #corked = false;
+  readonly #out: Outbound;
   readonly #node: GatewayNode;
   #phase: Phase = 'new';
   /** Topics this session holds on the node. */
@@ -48,16 +45,14 @@ export class Session {
   #held: Map<string, Map<number, Delivery>> | undefined;
   #repairs: Map<string, NodeJS.Timeout> | undefined;
   #recent: string[] | undefined;
-  #inFlight = 0;
   /** Groups joined while connected whose recent messages are being read: their live messages wait. */
   #joining: Map<string, Delivery[]> | undefined;
-  /** Per target conversation: the order this device's sends are stored in. */
-  #lanes: Map<string, SendLane> | undefined;
+  #sends: Sends | undefined;
 
   constructor(id: string, ws: WebSocket, node: GatewayNode, principal: UserPrincipal, raw?: Socket) {
     this.id = id;
     this.#ws = ws;
-    this.#raw = raw;
+    this.#out = new Outbound(ws, raw, this, node.settings.queueBytes);
     this.#node = node;
     this.principal = principal;
     this.lastSeen = node.core.clock.now();
@@ -96,7 +91,7 @@ export class Session {
           this.write(frame.error('hello_required', 'send hello first', f.ref));
           return;
         }
-        this.#send(f);
+        (this.#sends ??= new Sends()).submit(this, this.#node.core, this.#node.log, f);
         return;
     }
   }
@@ -120,41 +115,6 @@ export class Session {
     if (this.closed) return;
     this.write(frame.ready(Object.fromEntries(this.#positions)));
     this.#goLive();
-  }
-
-  /**
-   * Sends to one conversation are stored in the order the client sent them
-   * (core's send lanes: in order, yet sharing commits); sends to different
-   * conversations run side by side. Every send meets other sessions' sends in
-   * core's group commit.
-   */
-  #send(f: SendFrame): void {
-    if (this.#inFlight >= MAX_IN_FLIGHT) {
-      this.write(frame.error('too_many_in_flight', `at most ${MAX_IN_FLIGHT} sends may await their ack`, f.ref));
-      return;
-    }
-    this.#inFlight++;
-    const key = `${String(f.message.groupId)}/${String(f.message.userId)}`;
-    this.#lanes ??= new Map();
-    let lane = this.#lanes.get(key);
-    if (!lane) this.#lanes.set(key, (lane = new SendLane()));
-    void this.#store(f, lane).finally(() => {
-      this.#inFlight--;
-      if (lane.idle && this.#lanes?.get(key) === lane) this.#lanes.delete(key);
-    });
-  }
-
-  async #store(f: SendFrame, lane: SendLane): Promise<void> {
-    try {
-      const m = await this.#node.core.send(this.principal, f.message, lane);
-      this.write(frame.ack(f.ref, m.message));
-    } catch (e) {
-      if (isParleyError(e)) this.write(frame.error(e.code, e.message, f.ref, e.details));
-      else {
-        this.#node.log.error({ err: e, session: this.id }, 'send failed');
-        this.write(frame.error('internal', 'internal error', f.ref));
-      }
-    }
   }
 
   // ---- topics --------------------------------------------------------------
@@ -215,55 +175,13 @@ export class Session {
 
   /** Writes one frame unless the client is too far behind; then it is cut off. */
   write(data: string | Buffer): void {
-    if (!this.#room(typeof data === 'string' ? Buffer.byteLength(data) : data.length)) return;
-    this.#cork();
-    this.#ws.send(data);
+    this.#out.write(data);
   }
 
-  /**
-   * Writes a delivery's frame, framed once for every socket it goes to (see
-   * wire.ts) straight to the TCP socket; ws's own sender never holds frames
-   * back here (no compression), so the order of frames on the wire is the
-   * order of these calls.
-   */
-  #deliver(d: Delivery): void {
-    const raw = this.#raw;
-    if (!d.wire || !raw) return this.write(d.data!);
-    if (!this.#room(d.wire.length) || this.#ws.readyState !== this.#ws.OPEN) return;
-    this.#cork();
-    raw.write(d.wire);
-  }
-
-  /** False (and the client is cut off) when a frame of `bytes` would pass the queue bound. */
-  #room(bytes: number): boolean {
-    if (this.closed) return false;
-    const queued = this.#ws.bufferedAmount;
-    // A frame larger than the whole queue still goes out when nothing waits before it.
-    if (queued > 0 && queued + bytes > this.#node.settings.queueBytes) {
-      this.#node.stats.slowConsumers++;
-      this.close(CloseCode.slowConsumer);
-      return false;
-    }
-    return true;
-  }
-
-  /**
-   * Frames written in one turn of the event loop (a group commit's batch of
-   * messages, a replayed page) leave in one write instead of one each.
-   */
-  #cork(): void {
-    if (this.#raw && !this.#corked) {
-      this.#corked = true;
-      this.#raw.cork();
-      process.nextTick(uncork, this);
-    }
-  }
-
-  /** Ends the burst started by write (see there). */
-  flush(): void {
-    if (!this.#corked) return;
-    this.#corked = false;
-    this.#raw?.uncork();
+  /** The client fell PARLEY_WS_QUEUE_BYTES behind (called by the outbound queue). */
+  overflowed(): void {
+    this.#node.stats.slowConsumers++;
+    this.close(CloseCode.slowConsumer);
   }
 
   #accept(d: Delivery): void {
@@ -274,14 +192,14 @@ export class Session {
       if (this.#recent.includes(d.id)) return;
       this.#recent.push(d.id);
       if (this.#recent.length > RECENT_EVENTS) this.#recent.shift();
-      this.#deliver(d);
+      this.#out.deliver(d);
       return;
     }
     const c = d.conversation;
     const pos = this.#positions.get(c);
     if (pos !== undefined && d.seq <= pos) return; // already delivered
     if (pos === undefined || d.seq === pos + 1) {
-      this.#deliver(d);
+      this.#out.deliver(d);
       this.#positions.set(c, d.seq);
       this.#release(c);
       return;
@@ -306,7 +224,7 @@ export class Session {
     for (const seq of [...held.keys()]) if (seq <= pos) held.delete(seq);
     for (let next = held.get(pos + 1); next; next = held.get(pos + 1)) {
       held.delete(pos + 1);
-      this.#deliver(next);
+      this.#out.deliver(next);
       pos += 1;
     }
     this.#positions.set(c, pos);
@@ -436,7 +354,7 @@ export class Session {
 
   async #drained(): Promise<void> {
     const half = this.#node.settings.queueBytes / 2;
-    while (!this.closed && this.#ws.bufferedAmount > half) await new Promise((r) => setTimeout(r, 5));
+    while (!this.closed && this.#out.queued > half) await new Promise((r) => setTimeout(r, 5));
   }
 
   // ---- ending ----------------------------------------------------------------
