@@ -76,9 +76,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const groups = { defaultCapacity: config.groupDefaultCapacity, maxCapacity: config.groupMaxCapacity, maxAdmins: config.groupMaxAdmins, applicationTtlMs: config.groupRequestTtl * 1000, invitationTtlMs: config.groupRequestTtl * 1000, qrCodeTtlMs: config.groupQrCodeTtl * 1000 };
   const core = createCore({ store, clock, ids, blobs, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, ...storageAndCallSettings(config) } });
 
-  // Group events become notices in the group's conversation (sync reaches offline members).
-  core.messages.recordGroupNotices();
-
   let bus: Bus;
   try {
     bus = await openBus(config.bus);
@@ -129,7 +126,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         await bus.close();
         stopHousekeeping();
         await blobs.close?.();
-        await core.messages.settled();
         await store.close();
       }
     })());

@@ -74,9 +74,10 @@ export function createCore(deps: CoreDeps): Core {
   const hooks: CoreHooks = {};
   const filesDeps = { ...base, blobs: deps.blobs ?? unavailableBlobs, settings: deps.settings.files ?? defaultFilesSettings };
   const files = new Files(filesDeps);
-  const groups = new Groups({ ...base, events, limits: { ...defaultGroupLimits, ...deps.settings.groups } });
+  // A group change's notices are written in its own transaction by the messages core (built below).
+  const groups: Groups = new Groups({ ...base, events, limits: { ...defaultGroupLimits, ...deps.settings.groups }, recordWithChange: (tx, changes) => messages.recordNotices(tx, changes) });
   // Group rules reach messages only through the GroupGate contract.
-  const messages = new Messages({ ...base, events, gate: groups, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) });
+  const messages: Messages = new Messages({ ...base, events, gate: groups, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) });
   // A finished call leaves a record (type `call`) in its conversation.
   hooks.callRecorder = async (call) => void (await messages.recordCall(call));
   return {

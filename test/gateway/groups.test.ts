@@ -150,7 +150,6 @@ describe('groups over the WebSocket', () => {
     const [owner, reader] = await Promise.all([makeUser(server), makeUser(server)]);
     const groupId = await groupOf(owner, [reader]);
     const talk = client(server.url, owner.token);
-    await server.core.messages.settled(); // the group's notices are in
     const seqs: number[] = [];
     for (let i = 1; i <= 4; i++) seqs.push((await talk.post(`/v1/groups/${groupId}/messages`, text(`g${i}`))).body.seq);
     const r = await connectWs(server.url, reader.token);

@@ -4,7 +4,7 @@
 
 import type { Clock } from '../clock.ts';
 import { fail } from '../errors.ts';
-import type { EventHub } from '../events.ts';
+import type { DomainEvent, EventHub } from '../events.ts';
 import type { IdGenerator } from '../ids.ts';
 import type { Repositories, Store } from '../ports.ts';
 import type { GroupEvent } from './events.ts';
@@ -26,6 +26,12 @@ export interface GroupDeps {
   ids: IdGenerator;
   events: EventHub;
   limits: GroupLimits;
+  /**
+   * Writes what must commit together with a group change, inside its
+   * transaction (the messages core: the change's notices in the group's
+   * conversation), and returns the events to emit once it has committed.
+   */
+  recordWithChange?: (tx: Repositories, events: readonly GroupEvent[]) => Promise<DomainEvent[]>;
 }
 
 export type Emit = (e: GroupEvent) => void;
@@ -47,11 +53,21 @@ export class GroupContext {
     return this.d.clock.now();
   }
 
-  /** Runs `fn` in one transaction; its events are emitted only after commit. */
+  /**
+   * Runs `fn` in one transaction, with whatever must be recorded with the
+   * change (its notices); the events are emitted only after commit.
+   */
   async mutate<T>(fn: (tx: Repositories, emit: Emit) => Promise<T>): Promise<T> {
     const queued: GroupEvent[] = [];
-    const result = await this.d.store.transaction((tx) => fn(tx, (e) => queued.push(e)));
+    let recorded: DomainEvent[] = [];
+    const record = this.d.recordWithChange;
+    const result = await this.d.store.transaction(async (tx) => {
+      const r = await fn(tx, (e) => queued.push(e));
+      if (record && queued.length > 0) recorded = await record(tx, queued);
+      return r;
+    });
     for (const e of queued) this.d.events.emit(e);
+    for (const e of recorded) this.d.events.emit(e);
     return result;
   }
 

@@ -7,7 +7,7 @@ import { fail } from '../errors.ts';
 import type { GroupGate, GroupReadAccess } from '../groups/gate.ts';
 import type { IdGenerator } from '../ids.ts';
 import type { Clock } from '../clock.ts';
-import type { Store } from '../ports.ts';
+import type { Repositories, Store } from '../ports.ts';
 import type { ConversationTarget, Viewer } from './context.ts';
 import type { Conversation, Message } from './model.ts';
 import type { MessageRecord } from './ports.ts';
@@ -49,6 +49,15 @@ export class Conversations {
     const hit = this.#cache.get(key);
     if (hit) return hit;
     return this.#remember(key, await this.#store.conversations.ensureGroup(appId, groupId, this.#ids.next(), this.#clock.now()));
+  }
+
+  /**
+   * The group's conversation inside a transaction that is not committed yet
+   * (a group change writing its notices): one created here is not cached, as
+   * the transaction may still roll back.
+   */
+  async ofGroupIn(tx: Repositories, appId: number, groupId: number): Promise<Conversation> {
+    return this.#cache.get(`g:${appId}:${groupId}`) ?? tx.conversations.ensureGroup(appId, groupId, this.#ids.next(), this.#clock.now());
   }
 
   /** The private conversation of two users of the app, created on first use; both must exist. */

@@ -1,11 +1,26 @@
 // Group events become notices in the group's conversation, so members who
 // were offline learn of them through history and sync like any message (the
-// live event itself is pushed by the gateway). Wired in core.ts. Which events
-// become notices follows dtalk's notice types (name, join, leave, kick,
-// dismiss, mute-all, member mute, owner) plus role changes.
+// live event itself is pushed by the gateway). They are written inside the
+// group change's own transaction (core.ts wires recordNotices into the
+// groups core): a notice commits with its change or not at all, and takes
+// its seq in commit order. Which events become notices follows dtalk's
+// notice types (name, join, leave, kick, dismiss, mute-all, member mute,
+// owner) plus role changes.
 
 import type { DomainEvent } from '../events.ts';
-import type { NoticeInput } from './send.ts';
+import type { Repositories } from '../ports.ts';
+import type { MessagingContext } from './context.ts';
+import { toMessage } from './conversations.ts';
+import { audienceOf, type Conversation } from './model.ts';
+import type { Appendable } from './ports.ts';
+import { validateMessage } from './validation.ts';
+
+export interface NoticeInput {
+  /** What happened, e.g. `group.members_joined`, `group.updated` (dialects map it to their notice types). */
+  kind: string;
+  text?: string;
+  data?: unknown;
+}
 
 /** The group events recorded as notices, and the event fields each keeps. */
 const NOTICED: Record<string, readonly string[]> = {
@@ -35,4 +50,31 @@ export function noticeOf(event: DomainEvent): { appId: number; groupId: number; 
     for (const f of GROUP_FIELDS) if ((e.changed as unknown[]).includes(f) && g[f] !== undefined) data[f] = g[f];
   }
   return { appId: e.appId, groupId: e.groupId, notice: { kind: e.type, data } };
+}
+
+/**
+ * Stores the notices of a group change's events in `tx`, the change's own
+ * transaction; returns the message.sent events to emit after it commits.
+ */
+export async function recordNotices(ctx: MessagingContext, tx: Repositories, events: readonly DomainEvent[]): Promise<DomainEvent[]> {
+  const notices: { item: Appendable; conversation: Conversation }[] = [];
+  for (const e of events) {
+    const n = noticeOf(e);
+    if (!n) continue;
+    const body: Record<string, unknown> = { kind: n.notice.kind };
+    if (n.notice.text !== undefined) body.text = n.notice.text;
+    if (n.notice.data !== undefined) body.data = n.notice.data;
+    const valid = validateMessage({ type: 'notice', body }, ctx.settings, { serverWritten: true });
+    const conversation = await ctx.conversations.ofGroupIn(tx, n.appId, n.groupId);
+    notices.push({
+      conversation,
+      item: { id: ctx.ids.next(), appId: conversation.appId, conversationId: conversation.id, senderId: null, clientId: valid.clientId, type: valid.type, body: valid.body, ext: valid.ext, createdAt: ctx.clock.now() },
+    });
+  }
+  if (notices.length === 0) return [];
+  const outcomes = await tx.messages.append(notices.map((n) => n.item));
+  return outcomes.map((o, i) => {
+    const { conversation } = notices[i];
+    return { type: 'message.sent', appId: conversation.appId, audience: audienceOf(conversation), message: toMessage(o.stored, conversation) };
+  });
 }

@@ -4,22 +4,22 @@
 
 import type { Clock } from '../clock.ts';
 import { fail } from '../errors.ts';
-import type { EventHub } from '../events.ts';
+import type { DomainEvent, EventHub } from '../events.ts';
 import type { GroupGate } from '../groups/gate.ts';
 import type { IdGenerator } from '../ids.ts';
-import type { Store } from '../ports.ts';
+import type { Repositories, Store } from '../ports.ts';
 import { defaultMessagingSettings, type ConversationTarget, type MessagingContext, type MessagingSettings, type Viewer } from './context.ts';
 import { Conversations, toMessage } from './conversations.ts';
 import { CachedGroupGate } from './gate-cache.ts';
 import { focus, focusList, type FocusEntry, type FocusState } from './focus.ts';
 import { GroupCommit, type GroupCommitStats } from './group-commit.ts';
-import { noticeOf } from './group-notices.ts';
+import { recordNotices } from './group-notices.ts';
 import { history, type HistoryPage, type HistoryQuery } from './history.ts';
 import type { Conversation, Message, MessageInput } from './model.ts';
 import { markRead, messageReads, readState, type MessageReads, type ReadState } from './receipts.ts';
 import { revoke } from './revoke.ts';
 import type { SendLane } from './send-lane.ts';
-import { recordCall, recordNotice, send, type FinishedCall, type NoticeInput, type SendResult } from './send.ts';
+import { recordCall, send, type FinishedCall, type SendResult } from './send.ts';
 import { sync, type SyncPage, type SyncQuery } from './sync.ts';
 
 export interface MessagesDeps {
@@ -43,8 +43,6 @@ export interface ConversationSummary {
 export class Messages {
   readonly #ctx: MessagingContext;
   readonly #gateCache: CachedGroupGate;
-  readonly #pendingNotices = new Set<Promise<unknown>>();
-  #noticeFailures = 0;
 
   constructor(deps: MessagesDeps) {
     const settings = { ...defaultMessagingSettings, ...deps.settings };
@@ -89,46 +87,17 @@ export class Messages {
     return send(this.#ctx, appId, senderId, target, input, lane);
   }
 
-  /** Records a group event as a notice in the group's conversation (history + sync for offline members). */
-  recordNotice(appId: number, groupId: number, notice: NoticeInput): Promise<Message> {
-    return recordNotice(this.#ctx, appId, groupId, notice);
-  }
-
   /** Records a finished call in its conversation (wired as core.hooks.callRecorder). */
   recordCall(call: FinishedCall): Promise<Message | undefined> {
     return recordCall(this.#ctx, call);
   }
 
   /**
-   * From now on, every group event of this process (member joined, kicked,
-   * renamed, muted, dismissed…) is recorded as a notice in the group's
-   * conversation (see group-notices.ts). Wired once by the composition root.
-   * Returns the unsubscribe function.
+   * Stores a group change's notices inside the change's transaction (wired
+   * into the groups core by core.ts); returns the events to emit after commit.
    */
-  recordGroupNotices(): () => void {
-    return this.#ctx.events.on((e) => {
-      const n = noticeOf(e);
-      if (!n) return;
-      const p = recordNotice(this.#ctx, n.appId, n.groupId, n.notice).then(
-        () => undefined,
-        () => {
-          // The group change is committed either way; a notice that cannot be stored is counted, not thrown into the emitter.
-          this.#noticeFailures += 1;
-        },
-      );
-      this.#pendingNotices.add(p);
-      void p.finally(() => this.#pendingNotices.delete(p));
-    });
-  }
-
-  /** Notices that could not be stored (metrics, tests). */
-  get noticeFailures(): number {
-    return this.#noticeFailures;
-  }
-
-  /** Resolves when every notice started so far is stored (shutdown; tests that read right after a group change). */
-  async settled(): Promise<void> {
-    while (this.#pendingNotices.size > 0) await Promise.all([...this.#pendingNotices]);
+  recordNotices(tx: Repositories, events: readonly DomainEvent[]): Promise<DomainEvent[]> {
+    return recordNotices(this.#ctx, tx, events);
   }
 
   history(appId: number, viewer: Viewer, target: ConversationTarget, query: HistoryQuery = {}): Promise<HistoryPage> {

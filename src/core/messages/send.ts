@@ -14,13 +14,6 @@ export interface SendResult {
   duplicate: boolean;
 }
 
-export interface NoticeInput {
-  /** What happened, e.g. `member.joined`, `group.renamed` (dialects map it to their notice types). */
-  kind: string;
-  text?: string;
-  data?: unknown;
-}
-
 /**
  * Sends in a lane (see send-lane.ts) are stored in the order they were made;
  * the checks of several sends still run side by side.
@@ -41,20 +34,6 @@ export async function send(ctx: MessagingContext, appId: number, senderId: numbe
   } finally {
     turn?.release();
   }
-}
-
-/**
- * Records a server-written notice (a group event: member joined, kicked,
- * renamed…) in the group's conversation, so members that were offline get it
- * through history and sync like any message.
- */
-export async function recordNotice(ctx: MessagingContext, appId: number, groupId: number, notice: NoticeInput): Promise<Message> {
-  const body: Record<string, unknown> = { kind: notice.kind };
-  if (notice.text !== undefined) body.text = notice.text;
-  if (notice.data !== undefined) body.data = notice.data;
-  const valid = validateMessage({ type: 'notice', body }, ctx.settings, { serverWritten: true });
-  const conversation = await ctx.conversations.ofGroup(appId, groupId);
-  return (await append(ctx, conversation, null, valid)).message;
 }
 
 /** What a call record needs of a finished call (core/calls CallView). */

@@ -20,7 +20,6 @@ describe('native group messages', () => {
     for (let i = 0; i < members; i++) users.push(await makeUser(s));
     const r = await client(s.url, owner.token).post('/v1/groups', { name: 'g', memberIds: users.map((u) => u.id), settings });
     assert.equal(r.status, 201, JSON.stringify(r.body));
-    await s.core.messages.settled(); // the created/joined notices are in
     return { id: r.body.group.id as number, owner, users };
   }
   const text = (t: string) => ({ type: 'text', body: { text: t } });
@@ -139,13 +138,31 @@ describe('native group messages', () => {
     const newcomer = await makeUser(s);
     await client(s.url, g.owner.token).post(`/v1/groups/${g.id}/members`, { userIds: [newcomer.id] });
     await client(s.url, g.owner.token).patch(`/v1/groups/${g.id}`, { name: 'renamed' });
-    await s.core.messages.settled();
     const later = await m.get('/v1/sync', { query: { since: position, limit: 200 } });
     const notices = later.body.items.filter((x: any) => x.type === 'notice' && x.groupId === g.id);
     assert.deepEqual(notices.map((n: any) => n.body.kind), ['group.members_joined', 'group.updated']);
     assert.deepEqual(notices[0].body.data.userIds, [newcomer.id]);
     assert.equal(notices[1].body.data.name, 'renamed');
     assert.equal(notices[0].senderId, null);
+  });
+
+  test('a group change and its notice commit together: the notice is in history when the change answers, before any later message', async () => {
+    const g = await group({}, 3);
+    const owner = client(s.url, g.owner.token);
+    // Sends racing the kick: every one either precedes the notice or follows it in seq order.
+    const racing = Array.from({ length: 20 }, (_, i) => client(s.url, g.users[0].token).post(`/v1/groups/${g.id}/messages`, text(`race ${i}`)));
+    const kicked = await owner.post(`/v1/groups/${g.id}/members/remove`, { userIds: [g.users[2].id] });
+    assert.equal(kicked.status, 200, JSON.stringify(kicked.body));
+    const history = async () => (await owner.get(`/v1/groups/${g.id}/messages?order=asc&limit=200`)).body.items as any[];
+    // No waiting: the notice committed with the kick.
+    const notice = (await history()).find((m) => m.type === 'notice' && m.body.kind === 'group.members_removed');
+    assert.ok(notice, 'the kick notice is stored by the time the kick answers');
+    assert.deepEqual(notice.body.data.userIds, [g.users[2].id]);
+    await Promise.all(racing);
+    const after = await owner.post(`/v1/groups/${g.id}/messages`, text('after the kick'));
+    assert.ok(after.body.seq > notice.seq);
+    const seqs = (await history()).map((m) => m.seq);
+    assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), 'gapless, in commit order');
   });
 
   test('200 parallel sends from several members get seqs exactly 1..200 after the notices', async () => {
