@@ -3,13 +3,16 @@ import { dirname } from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { Engine } from '../engine.ts';
+import { startCheckpointer } from './checkpointer.ts';
 import { openSqlite } from './sqlite-database.ts';
 
 /** The embedded engine: one SQLite file in WAL mode, one writer connection. */
 export function sqliteEngine(path: string): Engine {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const { database } = openSqlite(path, { busyTimeoutMs: 5000 });
+  const { database, raw } = openSqlite(path, { busyTimeoutMs: 5000 });
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  // An in-memory database has no log to copy.
+  const checkpointer = path === ':memory:' ? undefined : startCheckpointer(path, raw);
   return {
     name: 'sqlite',
     db,
@@ -17,6 +20,7 @@ export function sqliteEngine(path: string): Engine {
     supportsRowLocks: false,
     currentSchema: async () => undefined,
     async close() {
+      await checkpointer?.stop();
       await db.destroy();
     },
   };

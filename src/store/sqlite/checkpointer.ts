@@ -1,0 +1,45 @@
+// Checkpoints off the event loop. In WAL mode SQLite copies the log back into
+// the database file every so often; by default the commit that crosses 1,000
+// pages does it, on the thread that commits, which here is the event loop:
+// every few hundred commits one stalls for 10-30 ms and with it every
+// socket of the process. A worker thread with a connection of its own does
+// the copying instead, every CHECKPOINT_EVERY_MS. The main connection still
+// checkpoints by itself past SAFETY_PAGES, so the log stays bounded should
+// the worker fall behind or die.
+
+import { Worker } from 'node:worker_threads';
+import type { DatabaseSync } from 'node:sqlite';
+
+const CHECKPOINT_EVERY_MS = 200;
+/** About 40 MB of log at 4 KiB pages. */
+const SAFETY_PAGES = 10_000;
+
+export interface Checkpointer {
+  stop(): Promise<void>;
+}
+
+export function startCheckpointer(path: string, main: DatabaseSync): Checkpointer {
+  main.exec(`PRAGMA wal_autocheckpoint = ${SAFETY_PAGES}`);
+  const worker = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), { workerData: { path, everyMs: CHECKPOINT_EVERY_MS } });
+  // It must not keep the process alive, nor take it down.
+  worker.unref();
+  let failed = false;
+  worker.on('error', () => {
+    failed = true;
+    // Back to checkpointing on commit: slower, but the log stays small.
+    try {
+      main.exec('PRAGMA wal_autocheckpoint = 1000');
+    } catch {
+      // the database is closed already
+    }
+  });
+  return {
+    async stop() {
+      if (failed) return;
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.postMessage('stop');
+      await Promise.race([exited, new Promise<void>((r) => setTimeout(r, 2000).unref())]);
+      await worker.terminate();
+    },
+  };
+}
