@@ -10,8 +10,8 @@
 //        200 groups of 10, all sending 1/s:       fanout.ts 200 10 10 1 10
 
 import { performance } from 'node:perf_hooks';
-import type WebSocket from 'ws';
-import { forkServer, openSession, percentile } from './harness.ts';
+import { forkServer, percentile } from './harness.ts';
+import { openRawSession, type RawSession } from './raw-client.ts';
 
 const [G, M, S, R, D] = process.argv.slice(2, 7).map(Number);
 if (![G, M, S, R, D].every((n) => Number.isInteger(n) && n > 0) || S > M) {
@@ -35,56 +35,51 @@ try {
     groups.push({ id: body.group.id, members });
   }
 
-  // Receivers: every member. A frame is read without a full parse: the top
-  // level `seq` and the send time carried in the text.
+  // Every member has a socket (bench/gateway/raw-client.ts: a lean client, so
+  // the generator's CPU goes to measuring rather than to parsing frames). A
+  // frame is read without a full parse: its type, the top level `seq` and the
+  // send time carried in the text.
   const latencies: number[] = [];
   let delivered = 0;
   let disorder = 0;
-  const lastSeq = new Map<WebSocket, number>();
-  const onFrame = (ws: WebSocket) => (data: Buffer) => {
+  let sent = 0;
+  let acked = 0;
+  let refused = 0;
+  const onFrame = (last: { seq?: number }) => (data: Buffer) => {
     const now = performance.now();
-    if (data.indexOf('"type":"message"') < 0) return;
+    if (data.indexOf('"type":"message"') < 0) {
+      if (data.indexOf('"type":"ack"') >= 0) acked++;
+      else if (data.indexOf('"type":"error"') >= 0) {
+        refused++;
+        if (refused < 5) console.error(data.toString());
+      }
+      return;
+    }
     const si = data.indexOf('"seq":') + 6;
     const seq = Number(data.toString('latin1', si, data.indexOf(',', si)));
     // Every message of the conversation (the group's notices too) must follow the previous one.
-    const last = lastSeq.get(ws);
-    if (last !== undefined && seq !== last + 1) disorder++;
-    lastSeq.set(ws, seq);
+    if (last.seq !== undefined && seq !== last.seq + 1) disorder++;
+    last.seq = seq;
     const ti = data.indexOf('"text":"@');
     if (ti < 0) return; // a notice (member joined…), not one of ours
-    const sent = Number(data.toString('latin1', ti + 9, data.indexOf('"', ti + 9)));
+    const sentAt = Number(data.toString('latin1', ti + 9, data.indexOf('"', ti + 9)));
     delivered++;
-    latencies.push(now - sent);
+    latencies.push(now - sentAt);
   };
-  const sockets = new Map<number, WebSocket>(); // by user id
+  const sockets = new Map<number, RawSession>(); // by user id
   const BATCH = 200;
   const all = groups.flatMap((g) => g.members.map((m) => ({ g, m })));
   for (let i = 0; i < all.length; i += BATCH) {
     await Promise.all(
       all.slice(i, i + BATCH).map(async ({ m }) => {
-        const holder: { ws?: WebSocket } = {};
-        const ws = await openSession(server.url, m.token, (d) => onFrame(holder.ws!)(d));
-        holder.ws = ws;
-        sockets.set(m.id, ws);
+        sockets.set(m.id, await openRawSession(server.url, m.token, onFrame({})));
       }),
     );
   }
   console.log(`${G} group(s) × ${M} members online; ${G * S} senders × ${R} msg/s for ${D} s`);
 
   // Senders: S members per group, R messages/s each.
-  let sent = 0;
-  let acked = 0;
-  let refused = 0;
   const senders = groups.flatMap((g) => g.members.slice(0, S).map((m) => ({ group: g.id, ws: sockets.get(m.id)! })));
-  for (const s of senders) {
-    s.ws.on('message', (data: Buffer) => {
-      if (data.indexOf('"type":"ack"') >= 0) acked++;
-      else if (data.indexOf('"type":"error"') >= 0) {
-        refused++;
-        if (refused < 5) console.error(data.toString());
-      }
-    });
-  }
   const t0 = performance.now();
   const cpu0 = await server.ask<{ cpu: NodeJS.CpuUsage }>({ cmd: 'stats' });
   const genCpu0 = process.cpuUsage();
@@ -143,7 +138,7 @@ try {
       1,
     ),
   );
-  for (const ws of sockets.values()) ws.terminate();
+  for (const ws of sockets.values()) ws.close();
   if (lost !== 0 || disorder !== 0 || refused !== 0) process.exitCode = 1;
 } finally {
   await server.stop();
