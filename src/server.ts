@@ -27,7 +27,8 @@ import { migrateToLatest } from './store/migrate.ts';
 import { openEngine } from './store/open.ts';
 import type { Bus } from './core/bus.ts';
 import { openBus } from './bus/open.ts';
-import { relayGroupChanges } from './bus/group-changes.ts';
+import { relayCacheChanges } from './bus/cache-sync.ts';
+import { forgetRevokedToken } from './http/native/message-auth.ts';
 import { bridgeEvents } from './gateway/bridge.ts';
 import { Topics } from './gateway/envelope.ts';
 import { gatewayRoutes } from './gateway/endpoint.ts';
@@ -84,7 +85,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     throw e;
   }
   bridgeEvents(core.events, bus, new Topics(config.busPrefix), eventTranslation);
-  const stopRelay = await relayGroupChanges(core.events, bus, `${config.busPrefix}.group-rules`, core.messages);
+  // Caches of group rules and of tokens follow changes made by other processes.
+  const stopRelay = await relayCacheChanges(core.events, bus, `${config.busPrefix}.caches`, {
+    groupRulesChanged: (groupId) => core.messages.groupRulesChanged(groupId),
+    tokenRevoked: (tokenId) => forgetRevokedToken(core, tokenId),
+  });
   const gateway = new GatewayNode({
     core: gatewayCore(core),
     bus,

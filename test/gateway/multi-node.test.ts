@@ -92,6 +92,22 @@ for (const broker of brokers) {
       assert.equal(r.body.error.code, 'member_muted');
     });
 
+    test('a token revoked through one node stops working on the other at once, though that node had it cached', async () => {
+      const [alice, bob] = [await makeUser(a), await makeUser(a)];
+      const viaB = client(b.url, alice.token);
+      // B resolves (and caches) the token for the message routes.
+      assert.equal((await viaB.post(`/v1/users/${bob.id}/messages`, { type: 'text', body: { text: 'before' } })).status, 201);
+      assert.equal((await client(a.url, alice.token).post('/v1/tokens/self/revoke')).status, 204);
+      const deadline = Date.now() + 2000;
+      let r = await viaB.post(`/v1/users/${bob.id}/messages`, { type: 'text', body: { text: 'after?' } });
+      while (r.status === 201 && Date.now() < deadline) {
+        await new Promise((x) => setTimeout(x, 20));
+        r = await viaB.post(`/v1/users/${bob.id}/messages`, { type: 'text', body: { text: 'after?' } });
+      }
+      assert.equal(r.status, 401);
+      assert.equal(r.body.error.code, 'token_revoked');
+    });
+
     test('only the node with an interested session subscribes: nothing is broadcast to every node', async () => {
       const u = await makeUser(a);
       const topic = b.gateway.topics.user(u.id);

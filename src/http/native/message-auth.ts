@@ -2,8 +2,8 @@
 // the hottest path, and resolving a token costs a store read per request. A
 // cached principal is kept at most CACHE_MS and never past its token's
 // expiry, and is dropped at once when this process revokes the token
-// (token.revoked). A revocation made by another process takes effect here
-// within CACHE_MS.
+// (token.revoked); the composition root relays other processes' revocations
+// through `forgetRevokedToken` (src/bus/cache-sync.ts).
 
 import type { FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.ts';
@@ -32,6 +32,16 @@ function cacheOf(core: Core): Map<string, Entry> {
     cache = fresh;
   }
   return cache;
+}
+
+/**
+ * Another process revoked a token: its cached principal goes at once.
+ * Without a token id (the bus may have lost notifications) everything goes.
+ */
+export function forgetRevokedToken(core: Core, tokenId?: number): void {
+  const cache = cacheOf(core);
+  if (tokenId === undefined) return cache.clear();
+  for (const [k, v] of cache) if (v.principal.tokenId === tokenId) cache.delete(k);
 }
 
 export async function principalOf(core: Core, req: FastifyRequest): Promise<Principal> {
