@@ -3,6 +3,7 @@
 // dialect and to the gateway.
 
 import { Apps } from './apps.ts';
+import type { ReportBackgroundFailure } from './background.ts';
 import { unavailableBlobs, type BlobStore } from './blobs.ts';
 import { Calls, type CallRecorder, type CallsSettings } from './calls/calls.ts';
 import { Files, type FilesSettings } from './files/files.ts';
@@ -27,6 +28,8 @@ export interface CoreDeps {
   settings: CoreSettings;
   /** Where file bytes live; absent in processes that serve no files (CLI commands). */
   blobs?: BlobStore;
+  /** Where failures of work nobody awaits go (a call's record, a group notice); see background.ts. */
+  onBackgroundError: ReportBackgroundFailure;
 }
 
 /** The rules' tunables; every one is also a setting in src/config.ts. */
@@ -76,7 +79,8 @@ export function createCore(deps: CoreDeps): Core {
   const files = new Files(filesDeps);
   const groups = new Groups({ ...base, events, limits: { ...defaultGroupLimits, ...deps.settings.groups } });
   // Group rules reach messages only through the GroupGate contract.
-  const messages = new Messages({ ...base, events, gate: groups, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) });
+  const report = deps.onBackgroundError;
+  const messages = new Messages({ ...base, events, gate: groups, report, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) });
   // A finished call leaves a record (type `call`) in its conversation.
   hooks.callRecorder = async (call) => void (await messages.recordCall(call));
   return {
@@ -89,7 +93,7 @@ export function createCore(deps: CoreDeps): Core {
     messages,
     files,
     uploads: new Uploads(filesDeps, files),
-    calls: new Calls({ ...base, events, settings: deps.settings.calls ?? defaultCallsSettings, groupGate: () => groups, recorder: () => hooks.callRecorder }),
+    calls: new Calls({ ...base, events, settings: deps.settings.calls ?? defaultCallsSettings, groupGate: () => groups, recorder: () => hooks.callRecorder, report }),
     hooks,
     groups,
     groupGate: groups,

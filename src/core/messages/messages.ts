@@ -2,6 +2,7 @@
 // WebSocket gateway and every dialect call. Each method is one rule set in
 // its own file (send, history, sync, revoke, focus, receipts).
 
+import type { ReportBackgroundFailure } from '../background.ts';
 import type { Clock } from '../clock.ts';
 import { fail } from '../errors.ts';
 import type { EventHub } from '../events.ts';
@@ -28,6 +29,8 @@ export interface MessagesDeps {
   events: EventHub;
   gate: GroupGate;
   settings?: Partial<MessagingSettings>;
+  /** Group notices that cannot be stored are reported here. */
+  report: ReportBackgroundFailure;
 }
 
 export interface ConversationSummary {
@@ -42,11 +45,12 @@ export interface ConversationSummary {
 export class Messages {
   readonly #ctx: MessagingContext;
   readonly #pendingNotices = new Set<Promise<unknown>>();
-  #noticeFailures = 0;
+  readonly #report: ReportBackgroundFailure;
 
   constructor(deps: MessagesDeps) {
     const settings = { ...defaultMessagingSettings, ...deps.settings };
     const gate = new CachedGroupGate(deps.gate, deps.clock, deps.events);
+    this.#report = deps.report;
     this.#ctx = {
       store: deps.store,
       clock: deps.clock,
@@ -95,19 +99,14 @@ export class Messages {
       if (!n) return;
       const p = recordNotice(this.#ctx, n.appId, n.groupId, n.notice).then(
         () => undefined,
-        () => {
-          // The group change is committed either way; a notice that cannot be stored is counted, not thrown into the emitter.
-          this.#noticeFailures += 1;
+        (error: unknown) => {
+          // The group change is committed either way; a notice that cannot be stored is reported, not thrown into the emitter.
+          this.#report({ task: 'group_notice', appId: n.appId, subject: { groupId: n.groupId, kind: n.notice.kind }, error });
         },
       );
       this.#pendingNotices.add(p);
       void p.finally(() => this.#pendingNotices.delete(p));
     });
-  }
-
-  /** Notices that could not be stored (metrics, tests). */
-  get noticeFailures(): number {
-    return this.#noticeFailures;
   }
 
   /** Resolves when every notice started so far is stored (shutdown; tests that read right after a group change). */
