@@ -121,6 +121,14 @@ export interface Block {
 export const RequestStatus = { pending: 'pending', accepted: 'accepted', declined: 'declined' } as const;
 export type RequestStatus = (typeof RequestStatus)[keyof typeof RequestStatus];
 
+/**
+ * The status a listing shows: the stored one, or `expired` for a pending
+ * request whose expiresAt has passed. Derived when read, never stored: a
+ * request expires by the clock, not by a write.
+ */
+export const ListedStatus = { ...RequestStatus, expired: 'expired' } as const;
+export type ListedStatus = (typeof ListedStatus)[keyof typeof ListedStatus];
+
 export interface Application {
   id: number;
   appId: number;
@@ -135,6 +143,9 @@ export interface Application {
   updatedAt: number;
   expiresAt: number;
 }
+
+/** An application as listings show it (see ListedStatus); S narrows the statuses a filtered listing can hold. */
+export type ListedApplication<S extends ListedStatus = ListedStatus> = Omit<Application, 'status'> & { status: S };
 
 export interface Invitation {
   id: number;

@@ -1,6 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { Application, Invitation, RequestStatus } from '../../core/groups/model.ts';
-import type { ApplicationRepo, BlockRepo, InvitationRepo } from '../../core/groups/ports.ts';
+import type { ApplicationRepo, BlockRepo, InvitationRepo, StatusFilter } from '../../core/groups/ports.ts';
 import type { Database } from '../schema.ts';
 import type { GroupApplicationsTable, GroupInvitationsTable } from '../tables/groups.ts';
 
@@ -62,6 +62,24 @@ export function blockRepo(db: Kysely<Database>): BlockRepo {
   };
 }
 
+/** The rows whose listed status is one of `statuses`: expired is pending past expires_at, pending is pending before it. */
+const listedStatusIn =
+  ({ statuses = [], now }: StatusFilter) =>
+  (eb: ExpressionBuilder<Database, 'group_applications'>) =>
+    eb.or(
+      statuses.map((s) => {
+        switch (s) {
+          case 'pending':
+            return eb.and([eb('status', '=', 'pending'), eb('expires_at', '>', now)]);
+          case 'expired':
+            return eb.and([eb('status', '=', 'pending'), eb('expires_at', '<=', now)]);
+          case 'accepted':
+          case 'declined':
+            return eb('status', '=', s);
+        }
+      }),
+    );
+
 export function applicationRepo(db: Kysely<Database>): ApplicationRepo {
   const get = async (id: number) => {
     const r = await db.selectFrom('group_applications').selectAll().where('id', '=', id).executeTakeFirst();
@@ -116,14 +134,14 @@ export function applicationRepo(db: Kysely<Database>): ApplicationRepo {
     async list(groupIds, o) {
       if (groupIds.length === 0) return [];
       let q = db.selectFrom('group_applications').selectAll().where('group_id', 'in', [...groupIds]).where('id', '>', o.afterId);
-      if (o.status) q = q.where('status', '=', o.status);
+      if (o.statuses) q = q.where(listedStatusIn(o));
       const rows = await q.orderBy('id').limit(o.limit).execute();
       return rows.map(toApplication);
     },
-    async count(groupIds, status) {
+    async count(groupIds, o) {
       if (groupIds.length === 0) return 0;
       let q = db.selectFrom('group_applications').select((eb) => eb.fn.countAll<number>().as('n')).where('group_id', 'in', [...groupIds]);
-      if (status) q = q.where('status', '=', status);
+      if (o.statuses) q = q.where(listedStatusIn(o));
       const r = await q.executeTakeFirstOrThrow();
       return Number(r.n);
     },
