@@ -160,6 +160,9 @@ export interface Invitation {
   expiresAt: number;
 }
 
+/** An invitation as listings show it (see ListedStatus). */
+export type ListedInvitation<S extends ListedStatus = ListedStatus> = Omit<Invitation, 'status'> & { status: S };
+
 export interface Announcement {
   id: number;
   appId: number;

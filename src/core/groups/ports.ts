@@ -83,8 +83,8 @@ export interface InvitationRepo {
   findPending(groupId: number, inviteeId: number, inviterId?: number): Promise<Invitation | undefined>;
   settle(id: number, to: RequestStatus, now: number): Promise<boolean>;
   /** Invitations where the user is invitee or inviter, newest first, ids below `beforeId`. */
-  listOfUser(appId: number, userId: number, opts: { groupId?: number; beforeId: number; limit: number }): Promise<Invitation[]>;
-  countOfUser(appId: number, userId: number, groupId?: number): Promise<number>;
+  listOfUser(appId: number, userId: number, opts: StatusFilter & { groupId?: number; beforeId: number; limit: number }): Promise<Invitation[]>;
+  countOfUser(appId: number, userId: number, opts: StatusFilter & { groupId?: number }): Promise<number>;
 }
 
 export interface AnnouncementRepo {

@@ -88,6 +88,17 @@ describe('lanying joining', () => {
     assert.equal((await as(owner.token).get('/group/info', { group_id: g })).body.data.count, 3);
     assert.equal((await as(y.token).get('/group/invitation_list')).body.data[0].status, 2);
 
+    // An invitation left undecided past its expired_time leaves the list (4.30 has no status for it).
+    const z = await makeUser(s);
+    await as(member.token).post('/group/invite', { group_id: g, user_list: [z.id] });
+    assert.deepEqual((await as(z.token).get('/group/invitation_list')).body.data.map((i: { status: number }) => i.status), [0]);
+    s.clock!.advance(s.config.groupRequestTtl * 1000);
+    const afterExpiry = await as(z.token).get('/group/invitation_list');
+    assertDocumented('GET /group/invitation_list', afterExpiry);
+    assert.deepEqual([afterExpiry.body.data, afterExpiry.body.total], [[], 0]);
+    assert.equal((await as(z.token).post('/group/invite/handle', { group_id: g, user_id: member.id, approval: true })).body.code, 20015);
+    assert.deepEqual((await as(member.token).get('/group/invitation_list')).body.data.map((i: { invitee_id: number; status: number }) => [i.invitee_id, i.status]), [[y.id, 2], [x.id, 1]]);
+
     await as(owner.token).post('/group/settings/allow_member_invitation', { group_id: g, value: false });
     assert.equal((await as(member.token).post('/group/invite', { group_id: g, user_list: [y.id] })).body.code, 20012);
     assert.equal((await as(owner.token).post('/group/invite', { group_id: g, user_list: [y.id] })).body.code, 200);

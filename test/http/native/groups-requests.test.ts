@@ -99,8 +99,12 @@ describe('native groups: applications, invitations, QR codes, profiles, content 
     assert.ok((await memberIds(c.owner.api, g)).includes(x.id));
 
     const yInv = (await y.api.get('/v1/groups/invitations')).body.items[0];
+    assert.equal(yInv.status, 'pending');
     clock().advance(3600 * 1000 + 1);
     assert.equal((await y.api.post(`/v1/groups/invitations/${yInv.id}/decision`, { accept: true })).body.error.code, 'invitation_expired');
+    // Undecided at its expiry: listed as expired, to the invitee and to the inviter; the accepted one keeps its status.
+    assert.deepEqual((await y.api.get('/v1/groups/invitations')).body.items.map((i: { id: number; status: string }) => [i.id, i.status]), [[yInv.id, 'expired']]);
+    assert.deepEqual((await c.member.api.get('/v1/groups/invitations', { query: { groupId: g } })).body.items.map((i: { inviteeId: number; status: string }) => [i.inviteeId, i.status]), [[y.id, 'expired'], [x.id, 'accepted']]);
 
     await c.owner.api.patch(`/v1/groups/${g}/settings`, { invitePolicy: 'admins' });
     assert.equal((await c.member.api.post(`/v1/groups/${g}/invitations`, { userIds: [w.id] })).body.error.code, 'invite_not_allowed');

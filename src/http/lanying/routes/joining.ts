@@ -14,9 +14,10 @@ import { Application, Body, bool, GroupQuery, id, IdList, ids, Invitation, PageQ
 const QrInfo = Type.String({ minLength: 1, maxLength: 2048 });
 const Joined = Type.Object({ group_id: Type.Integer() });
 
-// 4.9's statuses are 0 pending (待处理, awaiting a decision), 1 accepted and
-// 2 declined. An expired application awaits nothing (handling it answers
-// 20014) and has no status of its own there, so it is not listed.
+// 4.9's and 4.30's statuses are 0 pending (待处理, awaiting a decision),
+// 1 accepted and 2 declined. An expired application or invitation awaits
+// nothing (handling it answers 20014 / 20015) and has no status of its own
+// there, so neither list shows it.
 const LISTED = ['pending', 'accepted', 'declined'] as const;
 
 export function joiningRoutes(app: LanyingApp): void {
@@ -72,7 +73,7 @@ export function joiningRoutes(app: LanyingApp): void {
   app.get('/group/invitation_list', { schema: { querystring: Query(PageQuery), response: { 200: PagedReply(Invitation) } } }, async (req) => {
     const c = caller(req);
     const actor = actorOf(c);
-    return pagedReply((o) => core.groups.invitations.listMine(actor, { ...o, ...(c.actingGroupId ? { groupId: c.actingGroupId } : {}) }), req.query, invitation);
+    return pagedReply((o) => core.groups.invitations.listMine(actor, { ...o, statuses: LISTED, ...(c.actingGroupId ? { groupId: c.actingGroupId } : {}) }), req.query, invitation);
   });
 
   const sign = async (req: FastifyRequest, groupIdText: unknown) => {

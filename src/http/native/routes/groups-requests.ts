@@ -28,7 +28,7 @@ const InvitationView = Type.Object({
   inviterId: Id,
   inviteeId: Id,
   reason: Type.String(),
-  status: Type.String(),
+  status: Status,
   createdAt: Type.Integer(),
   updatedAt: Type.Integer(),
   expiresAt: Type.Integer(),
