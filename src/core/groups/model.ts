@@ -75,7 +75,7 @@ export interface GroupSettings {
   isPublic: boolean;
   /** Admins may leave without being demoted first (legacy: "admins may not quit" = false). */
   adminsMayLeave: boolean;
-  /** lanying hide_member_info (a later lanying setting): stored and shown; the document defines no rule for it. */
+  /** lanying hide_member_info (a later lanying setting): stored and shown; a display rule of lanying's web client, not a server rule (src/http/lanying/README.md). */
   hideMemberInfo: boolean;
 }
 
