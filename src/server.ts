@@ -8,6 +8,8 @@ import { systemClock, type Clock } from './core/clock.ts';
 import { createCore, type Core } from './core/core.ts';
 import { SnowflakeIds } from './core/ids.ts';
 import { buildHttp } from './http/app.ts';
+import { createMetrics, type Metrics } from './http/ops.ts';
+import type { ReportBackgroundFailure } from './core/background.ts';
 import { groupRoutes } from './http/native/routes/groups.ts';
 import { groupMemberRoutes } from './http/native/routes/groups-members.ts';
 import { groupRequestRoutes } from './http/native/routes/groups-requests.ts';
@@ -75,7 +77,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const messaging = { revokeWindowSeconds: config.revokeWindow, maxBytes: config.messageMaxBytes, maxTextChars: config.messageMaxText, gateCacheMs: config.groupRuleCacheMs };
   const blobs = openBlobs(config);
   const groups = { defaultCapacity: config.groupDefaultCapacity, maxCapacity: config.groupMaxCapacity, maxAdmins: config.groupMaxAdmins, applicationTtlMs: config.groupRequestTtl * 1000, invitationTtlMs: config.groupRequestTtl * 1000, qrCodeTtlMs: config.groupQrCodeTtl * 1000 };
-  const core = createCore({ store, clock, ids, blobs, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, ...storageAndCallSettings(config) } });
+  // Made before core so that core's background failures can be counted.
+  const metrics = createMetrics();
+  const onBackgroundError = backgroundFailureReporter(logger, metrics);
+  const core = createCore({ store, clock, ids, blobs, onBackgroundError, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, ...storageAndCallSettings(config) } });
 
   let bus: Bus;
   try {
@@ -110,7 +115,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const nativeRoutes = [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
   const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
   plugins.push(dtalkDialect(core, config));
-  const app = await buildHttp({ config, core, logger, nativeRoutes, plugins });
+  const app = await buildHttp({ config, core, logger, metrics, nativeRoutes, plugins });
   const stopHousekeeping = startHousekeeping(core, logger);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -145,4 +150,13 @@ async function bootstrapDefaultApp(core: Core): Promise<Bootstrap | undefined> {
   if (!app) return undefined;
   const { token } = await core.tokens.issue({ appId: app.id, kind: 'admin' });
   return { appId: app.id, adminToken: token };
+}
+
+/** Core's background failures become an error log line and a count on /metrics. */
+function backgroundFailureReporter(logger: Logger, metrics: Metrics): ReportBackgroundFailure {
+  const log = logger.child({ component: 'core' });
+  return ({ task, appId, subject, error }) => {
+    metrics.backgroundFailures.inc({ task });
+    log.error({ err: error, task, appId, ...subject }, `background ${task.replace('_', ' ')} failed`);
+  };
 }

@@ -3,6 +3,7 @@
 // dialect and to the gateway.
 
 import { Apps } from './apps.ts';
+import type { ReportBackgroundFailure } from './background.ts';
 import { unavailableBlobs, type BlobStore } from './blobs.ts';
 import { Calls, type CallRecorder, type CallsSettings } from './calls/calls.ts';
 import { Files, type FilesSettings } from './files/files.ts';
@@ -27,6 +28,8 @@ export interface CoreDeps {
   settings: CoreSettings;
   /** Where file bytes live; absent in processes that serve no files (CLI commands). */
   blobs?: BlobStore;
+  /** Where failures of work nobody awaits go (a call's record); see background.ts. */
+  onBackgroundError: ReportBackgroundFailure;
 }
 
 /** The rules' tunables; every one is also a setting in src/config.ts. */
@@ -78,6 +81,7 @@ export function createCore(deps: CoreDeps): Core {
   const groups: Groups = new Groups({ ...base, events, limits: { ...defaultGroupLimits, ...deps.settings.groups }, recordWithChange: (tx, changes) => messages.recordNotices(tx, changes) });
   // Group rules reach messages only through the GroupGate contract.
   const messages: Messages = new Messages({ ...base, events, gate: groups, ...(deps.settings.messaging ? { settings: deps.settings.messaging } : {}) });
+  const report = deps.onBackgroundError;
   // A finished call leaves a record (type `call`) in its conversation.
   hooks.callRecorder = async (call) => void (await messages.recordCall(call));
   return {
@@ -90,7 +94,7 @@ export function createCore(deps: CoreDeps): Core {
     messages,
     files,
     uploads: new Uploads(filesDeps, files),
-    calls: new Calls({ ...base, events, settings: deps.settings.calls ?? defaultCallsSettings, groupGate: () => groups, recorder: () => hooks.callRecorder }),
+    calls: new Calls({ ...base, events, settings: deps.settings.calls ?? defaultCallsSettings, groupGate: () => groups, recorder: () => hooks.callRecorder, report }),
     hooks,
     groups,
     groupGate: groups,

@@ -43,4 +43,6 @@ export interface Principal {
   /** The acting user; null for an app-admin token that does not act as a user. */
   userId: number | null;
   isAdmin: boolean;
+  /** When the token stops being valid (ms); absent for a token that never expires. */
+  expiresAt?: number;
 }

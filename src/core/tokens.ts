@@ -64,7 +64,7 @@ export class Tokens {
     if (!record) throw fail('unauthenticated', 'the token is not valid');
     if (record.revokedAt !== null) throw fail('token_revoked', 'the token has been revoked');
     if (record.expiresAt !== null && record.expiresAt <= this.#d.clock.now()) throw fail('token_expired', 'the token has expired');
-    return { appId: record.appId, tokenId: record.id, userId: record.userId, isAdmin: record.kind === 'admin' };
+    return { appId: record.appId, tokenId: record.id, userId: record.userId, isAdmin: record.kind === 'admin', ...(record.expiresAt !== null ? { expiresAt: record.expiresAt } : {}) };
   }
 
   /** Revokes by bearer string. */

@@ -18,6 +18,8 @@ export const CloseCode = {
   internal: { code: 1011, reconnect: true, reason: 'internal error, resume' },
   /** No token, an unknown token or an expired one: get a new token first. */
   unauthenticated: { code: 4001, reconnect: false, reason: 'unauthenticated' },
+  /** The token expired while connected (same code as a refused expired token): get a new token first. */
+  tokenExpired: { code: 4001, reconnect: false, reason: 'the token has expired' },
   /** The token was revoked while connected (logout, admin action). */
   tokenRevoked: { code: 4002, reconnect: false, reason: 'token revoked' },
   /** An app-admin token: the gateway serves users. */

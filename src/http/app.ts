@@ -12,7 +12,7 @@ import type { Config } from '../config.ts';
 import type { Core } from '../core/core.ts';
 import { ErrorBody, User } from './native/schemas.ts';
 import { nativePlugin, type NativeRoutes } from './native/plugin.ts';
-import { createMetrics, opsRoutes } from './ops.ts';
+import { createMetrics, opsRoutes, type Metrics } from './ops.ts';
 import { Message } from './native/message-schemas.ts';
 import { authRoutes } from './native/routes/auth.ts';
 import { webClient } from './web.ts';
@@ -21,6 +21,8 @@ export interface HttpOptions {
   config: Config;
   core: Core;
   logger: Logger;
+  /** The registry /metrics serves; made here when the caller has none. */
+  metrics?: Metrics;
   /** More native route groups (from later domains). */
   nativeRoutes?: readonly NativeRoutes[];
   /** Other dialect plugins, mounted after the native API. */
@@ -70,8 +72,7 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
   // One WebSocket server for every dialect that serves a socket (routes declare `websocket: true`).
   await app.register(websocket, { options: { maxPayload: config.wsMaxFrameBytes, perMessageDeflate: false } });
 
-  const metrics = createMetrics();
-  opsRoutes(app, core, metrics);
+  opsRoutes(app, core, opts.metrics ?? createMetrics());
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(nativePlugin(core, [authRoutes(config), ...(opts.nativeRoutes ?? [])]), { prefix: '/v1' });

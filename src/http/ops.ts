@@ -10,6 +10,8 @@ export interface Metrics {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   events: Counter<'type'>;
+  /** Failures of work nobody awaits (core/background.ts), by task. */
+  backgroundFailures: Counter<'task'>;
 }
 
 export function createMetrics(): Metrics {
@@ -25,6 +27,7 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     events: new Counter({ name: 'parley_domain_events_total', help: 'Domain events emitted, by type', labelNames: ['type'], registers: [registry] }),
+    backgroundFailures: new Counter({ name: 'parley_background_failures_total', help: 'Background work that failed (a call record, a group notice), by task', labelNames: ['task'], registers: [registry] }),
   };
 }
 

@@ -133,6 +133,32 @@ describe('WebSocket gateway', () => {
     await b.close();
   });
 
+  test('a token that expires while connected ends its sessions (4001) and no other', async () => {
+    const u = await makeUser(server);
+    const issue = (ttlSeconds: number) => server.core.tokens.issue({ appId: server.appId, kind: 'user', userId: u.id, ttlSeconds });
+    const short = (await issue(50)).token;
+    const lasting = (await issue(3600)).token;
+    const live = await online(server.url, short);
+    const unready = await connectWs(server.url, short); // expiry ends it before hello too
+    await unready.next('welcome');
+    const other = await online(server.url, lasting);
+    server.clock!.advance(49_000);
+    server.gateway.sweep();
+    live.send({ type: 'ping' });
+    await live.next('pong'); // not yet
+    server.clock!.advance(1_000);
+    server.gateway.sweep();
+    assert.deepEqual(await live.closed, { code: 4001, reason: 'the token has expired' });
+    assert.deepEqual(await unready.closed, { code: 4001, reason: 'the token has expired' });
+    other.send({ type: 'ping' });
+    await other.next('pong');
+    // The node's own sweeper does it too, without a test calling sweep().
+    const soon = await online(server.url, (await issue(1)).token);
+    server.clock!.advance(1_000);
+    assert.deepEqual(await soon.closed, { code: 4001, reason: 'the token has expired' });
+    await other.close();
+  });
+
   test('a session that sends nothing for the idle timeout is closed with 4004; a pinging one stays', async () => {
     const u = await makeUser(server);
     const quiet = await online(server.url, u.token);

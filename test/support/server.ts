@@ -1,5 +1,6 @@
 // Starts a real Parley (real HTTP on a free port, a real database) for a test.
 
+import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
@@ -20,6 +21,8 @@ export interface TestServerOptions {
   config?: Partial<Config>;
   /** Reuse a database (multi-process tests). */
   db?: TestDatabase;
+  /** The server's logger (tests that read what it logs); silent by default. */
+  logger?: Logger;
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -29,7 +32,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     overrides: { host: '127.0.0.1', port: 0, logLevel: 'silent', databaseUrl: db.url, dataDir: db.dataDir, docs: true, ...opts.config },
   });
   const clock = opts.manualClock === true ? new ManualClock(Date.now()) : opts.manualClock || undefined;
-  const server = await startServer(config, clock ? { clock } : {});
+  const server = await startServer(config, { ...(clock ? { clock } : {}), ...(opts.logger ? { logger: opts.logger } : {}) });
   let adminToken = server.bootstrap?.adminToken;
   let appId = server.bootstrap?.appId;
   if (!adminToken || !appId) {

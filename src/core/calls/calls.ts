@@ -4,6 +4,7 @@
 // with their audience; a finished call is handed to the call recorder (a
 // call-record message in the conversation).
 
+import type { ReportBackgroundFailure } from '../background.ts';
 import type { Clock } from '../clock.ts';
 import { fail } from '../errors.ts';
 import type { EventHub } from '../events.ts';
@@ -36,6 +37,8 @@ export interface CallsDeps {
   /** Group membership, when the groups core is wired: invitees of a group call must be members. */
   groupGate?: () => GroupGate | undefined;
   recorder?: () => CallRecorder | undefined;
+  /** A record that could not be written is reported here (the call has finished either way). */
+  report: ReportBackgroundFailure;
 }
 
 export interface AnswerResult {
@@ -203,8 +206,9 @@ export class Calls {
     if (!recorder) return;
     try {
       await recorder(call);
-    } catch {
+    } catch (error) {
       // The call has finished either way; a failed record must not undo that.
+      this.#d.report({ task: 'call_record', appId: call.appId, subject: { callId: call.id }, error });
     }
   }
 

@@ -9,7 +9,7 @@ import type { Repositories } from '../ports.ts';
 import { admitOne } from './admission.ts';
 import type { Emit, GroupContext } from './context.ts';
 import { assertUsable, requireUserActor } from './context.ts';
-import type { Actor, Application, Group, Paged, RequestStatus } from './model.ts';
+import type { Actor, Application, Group, ListedApplication, ListedStatus, Paged, RequestStatus } from './model.ts';
 import { GroupAction, assertCan } from './permissions.ts';
 
 export type ApplyOutcome = { outcome: 'joined' } | { outcome: 'pending'; application: Application };
@@ -95,8 +95,12 @@ export class Applications {
     });
   }
 
-  /** Applications to the given groups (each must be one the caller handles), oldest first. */
-  async list(actor: Actor, groupIds: readonly number[], opts: { status?: RequestStatus; cursor?: string; limit: number }): Promise<Paged<Application>> {
+  /**
+   * Applications to the given groups (each must be one the caller handles),
+   * oldest first, a pending one past its expiry listed as `expired`;
+   * `statuses` keeps only those listed with one of them.
+   */
+  async list<S extends ListedStatus = ListedStatus>(actor: Actor, groupIds: readonly number[], opts: { statuses?: readonly S[]; cursor?: string; limit: number }): Promise<Paged<ListedApplication<S>>> {
     const c = this.#c;
     const ids = [...new Set(groupIds)];
     if (ids.length === 0 || ids.length > 100) throw fail('invalid_argument', 'name 1 to 100 groups');
@@ -104,9 +108,18 @@ export class Applications {
     const after = opts.cursor ? decodeCursor(opts.cursor, isPositiveInt) : 0;
     const limit = Math.min(Math.max(opts.limit, 1), 1000);
     const repo = c.d.store.groups.applications;
-    const rows = await repo.list(ids, { ...(opts.status ? { status: opts.status } : {}), afterId: after, limit: limit + 1 });
+    // One `now` for the rows and their count, so both agree on what has expired.
+    const filter = { ...(opts.statuses ? { statuses: opts.statuses } : {}), now: c.now() };
+    const rows = await repo.list(ids, { ...filter, afterId: after, limit: limit + 1 });
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
-    return { items: page, total: await repo.count(ids, opts.status), ...(more ? { next: encodeCursor(page[page.length - 1].id) } : {}) };
+    // The store kept only rows listed with one of `statuses`, judged at the same `now`.
+    const items = page.map((a) => listed(a, filter.now) as ListedApplication<S>);
+    return { items, total: await repo.count(ids, filter), ...(more ? { next: encodeCursor(page[page.length - 1].id) } : {}) };
   }
+}
+
+/** How a listing shows an application at `now` (see ListedStatus). */
+export function listed(a: Application, now: number): ListedApplication {
+  return a.status === 'pending' && a.expiresAt <= now ? { ...a, status: 'expired' } : a;
 }

@@ -9,7 +9,7 @@ import { admitOne } from './admission.ts';
 import type { Applications } from './applications.ts';
 import type { GroupContext } from './context.ts';
 import { assertUsable, batchIds, requireUserActor } from './context.ts';
-import type { Actor, Invitation, MemberResult, Paged } from './model.ts';
+import type { Actor, Invitation, ListedInvitation, ListedStatus, MemberResult, Paged } from './model.ts';
 import { GroupAction } from './permissions.ts';
 
 const MAX_REASON = 1024;
@@ -95,14 +95,23 @@ export class Invitations {
   }
 
   /** Invitations the caller sent or received, newest first (optionally for one group). */
-  async listMine(actor: Actor, opts: { groupId?: number; cursor?: string; limit: number }): Promise<Paged<Invitation>> {
+  async listMine<S extends ListedStatus = ListedStatus>(actor: Actor, opts: { groupId?: number; statuses?: readonly S[]; cursor?: string; limit: number }): Promise<Paged<ListedInvitation<S>>> {
     const userId = requireUserActor(actor);
     const before = opts.cursor ? decodeCursor(opts.cursor, isPositiveInt) : Number.MAX_SAFE_INTEGER;
     const limit = Math.min(Math.max(opts.limit, 1), 1000);
     const repo = this.#c.d.store.groups.invitations;
-    const rows = await repo.listOfUser(actor.appId, userId, { ...(opts.groupId !== undefined ? { groupId: opts.groupId } : {}), beforeId: before, limit: limit + 1 });
+    // One `now` for the rows and their count, so both agree on what has expired.
+    const filter = { ...(opts.groupId !== undefined ? { groupId: opts.groupId } : {}), ...(opts.statuses ? { statuses: opts.statuses } : {}), now: this.#c.now() };
+    const rows = await repo.listOfUser(actor.appId, userId, { ...filter, beforeId: before, limit: limit + 1 });
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
-    return { items: page, total: await repo.countOfUser(actor.appId, userId, opts.groupId), ...(more ? { next: encodeCursor(page[page.length - 1].id) } : {}) };
+    // The store kept only rows listed with one of `statuses`, judged at the same `now`.
+    const items = page.map((i) => listedInvitation(i, filter.now) as ListedInvitation<S>);
+    return { items, total: await repo.countOfUser(actor.appId, userId, filter), ...(more ? { next: encodeCursor(page[page.length - 1].id) } : {}) };
   }
+}
+
+/** How a listing shows an invitation at `now` (see ListedStatus). */
+export function listedInvitation(i: Invitation, now: number): ListedInvitation {
+  return i.status === 'pending' && i.expiresAt <= now ? { ...i, status: 'expired' } : i;
 }

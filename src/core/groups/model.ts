@@ -75,7 +75,7 @@ export interface GroupSettings {
   isPublic: boolean;
   /** Admins may leave without being demoted first (legacy: "admins may not quit" = false). */
   adminsMayLeave: boolean;
-  /** lanying hide_member_info (a later lanying setting): stored and shown; the document defines no rule for it. */
+  /** lanying hide_member_info (a later lanying setting): stored and shown; a display rule of lanying's web client, not a server rule (src/http/lanying/README.md). */
   hideMemberInfo: boolean;
 }
 
@@ -121,6 +121,14 @@ export interface Block {
 export const RequestStatus = { pending: 'pending', accepted: 'accepted', declined: 'declined' } as const;
 export type RequestStatus = (typeof RequestStatus)[keyof typeof RequestStatus];
 
+/**
+ * The status a listing shows: the stored one, or `expired` for a pending
+ * request whose expiresAt has passed. Derived when read, never stored: a
+ * request expires by the clock, not by a write.
+ */
+export const ListedStatus = { ...RequestStatus, expired: 'expired' } as const;
+export type ListedStatus = (typeof ListedStatus)[keyof typeof ListedStatus];
+
 export interface Application {
   id: number;
   appId: number;
@@ -136,6 +144,9 @@ export interface Application {
   expiresAt: number;
 }
 
+/** An application as listings show it (see ListedStatus); S narrows the statuses a filtered listing can hold. */
+export type ListedApplication<S extends ListedStatus = ListedStatus> = Omit<Application, 'status'> & { status: S };
+
 export interface Invitation {
   id: number;
   appId: number;
@@ -148,6 +159,9 @@ export interface Invitation {
   updatedAt: number;
   expiresAt: number;
 }
+
+/** An invitation as listings show it (see ListedStatus). */
+export type ListedInvitation<S extends ListedStatus = ListedStatus> = Omit<Invitation, 'status'> & { status: S };
 
 export interface Announcement {
   id: number;

@@ -4,7 +4,7 @@
 // duplicates, admin count) holds until commit. Unique constraints back the
 // rest: insert methods throw ParleyError `conflict` on a duplicate key.
 
-import type { Announcement, Application, Block, Group, GroupFile, GroupRole, Invitation, Member, RequestStatus } from './model.ts';
+import type { Announcement, Application, Block, Group, GroupFile, GroupRole, Invitation, ListedStatus, Member, RequestStatus } from './model.ts';
 
 export type GroupPatch = Partial<Omit<Group, 'id' | 'appId' | 'createdAt' | 'creatorId' | 'markId' | 'cryptoKey'>>;
 export type MemberPatch = Partial<Pick<Member, 'role' | 'displayName' | 'mutedUntil' | 'messageMuteMode' | 'pushMode' | 'updatedAt'>>;
@@ -55,6 +55,12 @@ export interface BlockRepo {
   count(groupId: number): Promise<number>;
 }
 
+/** Listed statuses to keep (all when absent), `expired` meaning pending with expiresAt <= now. */
+export interface StatusFilter {
+  statuses?: readonly ListedStatus[];
+  now: number;
+}
+
 export interface ApplicationRepo {
   /** Inserts, or when (group, applicant) exists replaces that row (re-applying). */
   upsert(a: Application): Promise<Application>;
@@ -62,8 +68,12 @@ export interface ApplicationRepo {
   getByApplicant(groupId: number, applicantId: number): Promise<Application | undefined>;
   /** Moves a pending, unexpired application to `to`; false when it was not pending (handled by someone else). */
   settle(id: number, to: RequestStatus, by: number | null, now: number): Promise<boolean>;
-  list(groupIds: readonly number[], opts: { status?: RequestStatus; afterId: number; limit: number }): Promise<Application[]>;
-  count(groupIds: readonly number[], status?: RequestStatus): Promise<number>;
+  /**
+   * Applications to the groups with id > afterId, by id; with `statuses`, only
+   * those whose listed status (pending and expired judged at `now`) is one of them.
+   */
+  list(groupIds: readonly number[], opts: StatusFilter & { afterId: number; limit: number }): Promise<Application[]>;
+  count(groupIds: readonly number[], opts: StatusFilter): Promise<number>;
 }
 
 export interface InvitationRepo {
@@ -73,8 +83,8 @@ export interface InvitationRepo {
   findPending(groupId: number, inviteeId: number, inviterId?: number): Promise<Invitation | undefined>;
   settle(id: number, to: RequestStatus, now: number): Promise<boolean>;
   /** Invitations where the user is invitee or inviter, newest first, ids below `beforeId`. */
-  listOfUser(appId: number, userId: number, opts: { groupId?: number; beforeId: number; limit: number }): Promise<Invitation[]>;
-  countOfUser(appId: number, userId: number, groupId?: number): Promise<number>;
+  listOfUser(appId: number, userId: number, opts: StatusFilter & { groupId?: number; beforeId: number; limit: number }): Promise<Invitation[]>;
+  countOfUser(appId: number, userId: number, opts: StatusFilter & { groupId?: number }): Promise<number>;
 }
 
 export interface AnnouncementRepo {

@@ -35,6 +35,7 @@ export function groupInfo(g: Group, me: Member | undefined, now: number) {
     description: g.description,
     ext: g.ext,
     group_id: g.id,
+    hide_member_info: g.hideMemberInfo,
     history_visible: g.historyVisible,
     member_invite: g.invitePolicy !== 'admins',
     member_modify: g.memberModify,

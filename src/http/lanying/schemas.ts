@@ -55,6 +55,8 @@ export const GroupInfo = Type.Object({
   description: Type.String(),
   ext: Type.String(),
   group_id: Type.Integer(),
+  /** Beyond the document: the later 4.47 setting, read by the web SDK from the group's info. */
+  hide_member_info: Type.Boolean(),
   history_visible: Type.Boolean(),
   member_invite: Type.Boolean(),
   member_modify: Type.Boolean(),

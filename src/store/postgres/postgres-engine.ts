@@ -1,7 +1,8 @@
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type DatabaseIntrospector } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { Engine } from '../engine.ts';
+import { SearchPathIntrospector } from './postgres-introspector.ts';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -32,7 +33,7 @@ export function postgresEngine(options: PostgresOptions): Engine {
   });
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new SearchPathDialect({ pool }) });
   return {
     name: 'postgres',
     db,
@@ -45,4 +46,11 @@ export function postgresEngine(options: PostgresOptions): Engine {
       await db.destroy();
     },
   };
+}
+
+/** PostgreSQL whose introspection sees only the search path (see postgres-introspector.ts). */
+class SearchPathDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new SearchPathIntrospector(db);
+  }
 }

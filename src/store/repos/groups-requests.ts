@@ -1,6 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { Application, Invitation, RequestStatus } from '../../core/groups/model.ts';
-import type { ApplicationRepo, BlockRepo, InvitationRepo } from '../../core/groups/ports.ts';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Application, Invitation, ListedStatus, RequestStatus } from '../../core/groups/model.ts';
+import type { ApplicationRepo, BlockRepo, InvitationRepo, StatusFilter } from '../../core/groups/ports.ts';
 import type { Database } from '../schema.ts';
 import type { GroupApplicationsTable, GroupInvitationsTable } from '../tables/groups.ts';
 
@@ -62,6 +62,26 @@ export function blockRepo(db: Kysely<Database>): BlockRepo {
   };
 }
 
+/**
+ * The rows (of group_applications or group_invitations, which share these
+ * columns) whose listed status is one of `statuses`: expired is pending with
+ * expires_at <= now, pending is pending before it.
+ */
+function listedStatusIn({ statuses = [], now }: StatusFilter) {
+  const one = (s: ListedStatus) => {
+    switch (s) {
+      case 'pending':
+        return sql<boolean>`(status = 'pending' and expires_at > ${now})`;
+      case 'expired':
+        return sql<boolean>`(status = 'pending' and expires_at <= ${now})`;
+      case 'accepted':
+      case 'declined':
+        return sql<boolean>`status = ${s}`;
+    }
+  };
+  return statuses.length === 0 ? sql<boolean>`false` : sql<boolean>`(${sql.join(statuses.map(one), sql` or `)})`;
+}
+
 export function applicationRepo(db: Kysely<Database>): ApplicationRepo {
   const get = async (id: number) => {
     const r = await db.selectFrom('group_applications').selectAll().where('id', '=', id).executeTakeFirst();
@@ -116,14 +136,14 @@ export function applicationRepo(db: Kysely<Database>): ApplicationRepo {
     async list(groupIds, o) {
       if (groupIds.length === 0) return [];
       let q = db.selectFrom('group_applications').selectAll().where('group_id', 'in', [...groupIds]).where('id', '>', o.afterId);
-      if (o.status) q = q.where('status', '=', o.status);
+      if (o.statuses) q = q.where(listedStatusIn(o));
       const rows = await q.orderBy('id').limit(o.limit).execute();
       return rows.map(toApplication);
     },
-    async count(groupIds, status) {
+    async count(groupIds, o) {
       if (groupIds.length === 0) return 0;
       let q = db.selectFrom('group_applications').select((eb) => eb.fn.countAll<number>().as('n')).where('group_id', 'in', [...groupIds]);
-      if (status) q = q.where('status', '=', status);
+      if (o.statuses) q = q.where(listedStatusIn(o));
       const r = await q.executeTakeFirstOrThrow();
       return Number(r.n);
     },
@@ -182,16 +202,18 @@ export function invitationRepo(db: Kysely<Database>): InvitationRepo {
         .where((eb) => eb.or([eb('invitee_id', '=', userId), eb('inviter_id', '=', userId)]))
         .where('id', '<', o.beforeId);
       if (o.groupId !== undefined) q = q.where('group_id', '=', o.groupId);
+      if (o.statuses) q = q.where(listedStatusIn(o));
       const rows = await q.orderBy('id', 'desc').limit(o.limit).execute();
       return rows.map(toInvitation);
     },
-    async countOfUser(appId, userId, groupId) {
+    async countOfUser(appId, userId, o) {
       let q = db
         .selectFrom('group_invitations')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('app_id', '=', appId)
         .where((eb) => eb.or([eb('invitee_id', '=', userId), eb('inviter_id', '=', userId)]));
-      if (groupId !== undefined) q = q.where('group_id', '=', groupId);
+      if (o.groupId !== undefined) q = q.where('group_id', '=', o.groupId);
+      if (o.statuses) q = q.where(listedStatusIn(o));
       const r = await q.executeTakeFirstOrThrow();
       return Number(r.n);
     },

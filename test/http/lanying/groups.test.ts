@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../../support/server.ts';
 import { makeUser } from '../../support/fixtures.ts';
 import { assertDocumented, lanying } from '../../support/lanying.ts';
+import { client } from '../../support/http.ts';
 
 describe('lanying groups', () => {
   let s: TestServer;
@@ -77,6 +78,21 @@ describe('lanying groups', () => {
     assert.equal((await o.post('/group/settings/unban_all', { group_id: g })).body.data, true);
     info = (await o.get('/group/info', { group_id: g })).body.data;
     assert.equal(info.ban_expire_time, 0);
+  });
+
+  test('hide_member_info (the web SDK switch): staff set it, members read it in the group info, where the client applies it', async () => {
+    const owner = await makeUser(s);
+    const m = await makeUser(s);
+    const g = (await as(owner.token).post('/group/create', { name: 'g', user_list: [m.id] })).body.data.group_id;
+    assert.equal((await as(m.token).get('/group/info', { group_id: g })).body.data.hide_member_info, false);
+    assert.equal((await as(m.token).post('/group/settings/hide_member_info', { group_id: g, value: true })).body.code, 20012);
+    assert.equal((await as(owner.token).put('/group/settings/hide_member_info', { group_id: g, value: true })).body.data, true);
+    const info = await as(m.token).get('/group/info', { group_id: g });
+    assertDocumented('GET /group/info', info);
+    assert.equal(info.body.data.hide_member_info, true);
+    assert.equal((await as(owner.token).get('/group/settings', { group_id: g })).body.data.hide_member_info, true);
+    // The same setting in the native API.
+    assert.equal((await client(s.url, m.token).get(`/v1/groups/${g}`)).body.hideMemberInfo, true);
   });
 
   test('transfer, destroy (POST with query and {} body, as the web SDK), user_joined, info/batch, public_list', async () => {

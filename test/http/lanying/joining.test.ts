@@ -46,6 +46,31 @@ describe('lanying joining', () => {
     assert.equal((await as((await makeUser(s)).token).post('/group/apply', { group_id: g })).body.code, 10010);
   });
 
+  test('application_list leaves out applications that expired undecided (4.9 has no status for them); decided ones stay', async () => {
+    const { owner, g } = await group();
+    const [early, late, decided] = [await makeUser(s), await makeUser(s), await makeUser(s)];
+    await as(early.token).post('/group/apply', { group_id: g, reason: 'early' });
+    await as(decided.token).post('/group/apply', { group_id: g, reason: 'decided' });
+    await as(owner.token).put('/group/apply/handle', { group_id: g, user_id: decided.id, approval: false });
+    const ttl = s.config.groupRequestTtl * 1000;
+    s.clock!.advance(ttl / 2);
+    await as(late.token).post('/group/apply', { group_id: g, reason: 'late' });
+    s.clock!.advance(ttl / 2); // early's expired_time has come; late has half its time left
+    const list = await as(owner.token).post('/group/application_list', { group_list: [g] });
+    assertDocumented('POST /group/application_list', list);
+    assert.deepEqual(list.body.data.map((a: { applicant_id: number; status: number }) => [a.applicant_id, a.status]), [[decided.id, 2], [late.id, 0]]);
+    assert.equal(list.body.total, 2);
+    for (const a of list.body.data) if (a.status === 0) assert.ok(a.expired_time > s.clock!.now());
+    // Paged by hand, the count agrees.
+    const paged = await as(owner.token).post('/group/application_list?limit=1', { group_list: [g] });
+    assert.deepEqual([paged.body.data.length, paged.body.total], [1, 2]);
+    // Handling the expired one is refused as in 4.11; applying again lists it anew.
+    assert.equal((await as(owner.token).put('/group/apply/handle', { group_id: g, user_id: early.id, approval: true })).body.code, 20014);
+    await as(early.token).post('/group/apply', { group_id: g, reason: 'again' });
+    const again = await as(owner.token).post('/group/application_list', { group_list: [g] });
+    assert.deepEqual(again.body.data.map((a: { applicant_id: number; status: number; reason: string }) => [a.applicant_id, a.status, a.reason]), [[early.id, 0, 'again'], [decided.id, 2, 'decided'], [late.id, 0, 'late']]);
+  });
+
   test('member_invite gates /group/invite; the invitee handles by inviter id or by its own id', async () => {
     const { owner, member, g } = await group();
     const x = await makeUser(s);
@@ -62,6 +87,17 @@ describe('lanying joining', () => {
     assert.equal((await as(y.token).put('/group/invite/handle', { group_id: g, user_id: y.id, approval: false })).body.data, true);
     assert.equal((await as(owner.token).get('/group/info', { group_id: g })).body.data.count, 3);
     assert.equal((await as(y.token).get('/group/invitation_list')).body.data[0].status, 2);
+
+    // An invitation left undecided past its expired_time leaves the list (4.30 has no status for it).
+    const z = await makeUser(s);
+    await as(member.token).post('/group/invite', { group_id: g, user_list: [z.id] });
+    assert.deepEqual((await as(z.token).get('/group/invitation_list')).body.data.map((i: { status: number }) => i.status), [0]);
+    s.clock!.advance(s.config.groupRequestTtl * 1000);
+    const afterExpiry = await as(z.token).get('/group/invitation_list');
+    assertDocumented('GET /group/invitation_list', afterExpiry);
+    assert.deepEqual([afterExpiry.body.data, afterExpiry.body.total], [[], 0]);
+    assert.equal((await as(z.token).post('/group/invite/handle', { group_id: g, user_id: member.id, approval: true })).body.code, 20015);
+    assert.deepEqual((await as(member.token).get('/group/invitation_list')).body.data.map((i: { invitee_id: number; status: number }) => [i.invitee_id, i.status]), [[y.id, 2], [x.id, 1]]);
 
     await as(owner.token).post('/group/settings/allow_member_invitation', { group_id: g, value: false });
     assert.equal((await as(member.token).post('/group/invite', { group_id: g, user_list: [y.id] })).body.code, 20012);

@@ -49,6 +49,35 @@ describe('native groups: applications, invitations, QR codes, profiles, content 
     assert.equal((await z.api.post(`/v1/groups/${g}/applications`, {})).body.outcome, 'joined');
   });
 
+  test('an application still pending at its expiry is listed as expired, and filters by status agree', async () => {
+    const c = await cast(s);
+    const g = c.groupId;
+    const [x, y] = await people(s, 2);
+    const first = (await x.api.post(`/v1/groups/${g}/applications`, { reason: 'early' })).body.application;
+    clock().advance(1800 * 1000);
+    const second = (await y.api.post(`/v1/groups/${g}/applications`, { reason: 'later' })).body.application;
+    clock().advance(1800 * 1000); // the first reaches its expiresAt; the second has half an hour left
+    const all = await c.admin.api.get(`/v1/groups/${g}/applications`);
+    assert.equal(all.status, 200, all.text);
+    assert.deepEqual(all.body.items.map((a: { id: number; status: string }) => [a.id, a.status]), [[first.id, 'expired'], [second.id, 'pending']]);
+    assert.equal(all.body.items[0].expiresAt, first.expiresAt);
+    const by = async (status: string) => (await c.admin.api.get(`/v1/groups/${g}/applications`, { query: { status } })).body;
+    const pending = await by('pending');
+    assert.deepEqual([pending.total, pending.items.map((a: { id: number }) => a.id)], [1, [second.id]]);
+    const expired = await by('expired');
+    assert.deepEqual([expired.total, expired.items.map((a: { id: number }) => a.id)], [1, [first.id]]);
+    // A handled application keeps its status after its expiry passes.
+    await c.admin.api.post(`/v1/groups/${g}/applications/${second.id}/decision`, { approve: false });
+    clock().advance(1800 * 1000);
+    assert.deepEqual((await c.admin.api.get(`/v1/groups/${g}/applications`)).body.items.map((a: { status: string }) => a.status), ['expired', 'declined']);
+    assert.equal((await by('pending')).total, 0);
+    // Applying again renews it: pending once more.
+    await x.api.post(`/v1/groups/${g}/applications`, { reason: 'again' });
+    assert.deepEqual((await by('pending')).items.map((a: { applicantId: number; status: string }) => [a.applicantId, a.status]), [[x.id, 'pending']]);
+    const bad = await c.admin.api.get(`/v1/groups/${g}/applications`, { query: { status: 'stale' } });
+    assert.equal(bad.status, 400);
+  });
+
   test('invitations: accept, decline, expiry, policy', async () => {
     const c = await cast(s);
     const g = c.groupId;
@@ -70,8 +99,12 @@ describe('native groups: applications, invitations, QR codes, profiles, content 
     assert.ok((await memberIds(c.owner.api, g)).includes(x.id));
 
     const yInv = (await y.api.get('/v1/groups/invitations')).body.items[0];
+    assert.equal(yInv.status, 'pending');
     clock().advance(3600 * 1000 + 1);
     assert.equal((await y.api.post(`/v1/groups/invitations/${yInv.id}/decision`, { accept: true })).body.error.code, 'invitation_expired');
+    // Undecided at its expiry: listed as expired, to the invitee and to the inviter; the accepted one keeps its status.
+    assert.deepEqual((await y.api.get('/v1/groups/invitations')).body.items.map((i: { id: number; status: string }) => [i.id, i.status]), [[yInv.id, 'expired']]);
+    assert.deepEqual((await c.member.api.get('/v1/groups/invitations', { query: { groupId: g } })).body.items.map((i: { inviteeId: number; status: string }) => [i.inviteeId, i.status]), [[y.id, 'expired'], [x.id, 'accepted']]);
 
     await c.owner.api.patch(`/v1/groups/${g}/settings`, { invitePolicy: 'admins' });
     assert.equal((await c.member.api.post(`/v1/groups/${g}/invitations`, { userIds: [w.id] })).body.error.code, 'invite_not_allowed');

@@ -123,7 +123,9 @@ export function groupRoutes(app: LanyingApp): void {
   });
 
   // Beyond the document: the web SDK's "hide member info" switch (a later
-  // Lanying setting), stored in core's hideMemberInfo.
+  // Lanying setting, 4.47), stored in core's hideMemberInfo and shown as
+  // `hide_member_info` in the group's info, where the web UI reads it: the
+  // rule is the client's (see README, decisions).
   flag('/group/settings/hide_member_info', (v) => ({ hideMemberInfo: v }));
 
   // 4.45: duration in minutes; −1 (as ban_expire_time shows it) mutes for ever.

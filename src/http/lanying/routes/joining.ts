@@ -14,6 +14,12 @@ import { Application, Body, bool, GroupQuery, id, IdList, ids, Invitation, PageQ
 const QrInfo = Type.String({ minLength: 1, maxLength: 2048 });
 const Joined = Type.Object({ group_id: Type.Integer() });
 
+// 4.9's and 4.30's statuses are 0 pending (待处理, awaiting a decision),
+// 1 accepted and 2 declined. An expired application or invitation awaits
+// nothing (handling it answers 20014 / 20015) and has no status of its own
+// there, so neither list shows it.
+const LISTED = ['pending', 'accepted', 'declined'] as const;
+
 export function joiningRoutes(app: LanyingApp): void {
   const { core } = app;
 
@@ -39,7 +45,7 @@ export function joiningRoutes(app: LanyingApp): void {
   app.post('/group/application_list', { schema: { querystring: Query(PageQuery), body: Body({ group_list: IdList }), response: { 200: PagedReply(Application) } } }, async (req) => {
     const actor = actorOf(caller(req));
     const groupIds = ids(req.body.group_list, 'group_list');
-    return pagedReply((o) => core.groups.applications.list(actor, groupIds, o), req.query, application);
+    return pagedReply((o) => core.groups.applications.list(actor, groupIds, { ...o, statuses: LISTED }), req.query, application);
   });
 
   app.post('/group/invite', { schema: { body: Body({ group_id: WireId, user_list: IdList, reason: Type.Optional(Text(512)) }), response: { 200: Reply(Type.Array(UserResult)) } } }, async (req) => {
@@ -67,7 +73,7 @@ export function joiningRoutes(app: LanyingApp): void {
   app.get('/group/invitation_list', { schema: { querystring: Query(PageQuery), response: { 200: PagedReply(Invitation) } } }, async (req) => {
     const c = caller(req);
     const actor = actorOf(c);
-    return pagedReply((o) => core.groups.invitations.listMine(actor, { ...o, ...(c.actingGroupId ? { groupId: c.actingGroupId } : {}) }), req.query, invitation);
+    return pagedReply((o) => core.groups.invitations.listMine(actor, { ...o, statuses: LISTED, ...(c.actingGroupId ? { groupId: c.actingGroupId } : {}) }), req.query, invitation);
   });
 
   const sign = async (req: FastifyRequest, groupIdText: unknown) => {

@@ -7,14 +7,16 @@ import { Id, PageQuery, errors, paged } from '../schemas.ts';
 import { GroupIdParam, Results, actorOf, showResults } from './groups-schemas.ts';
 
 const tags = ['groups'];
-const Status = Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('declined')]);
+const Status = Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('declined'), Type.Literal('expired')], {
+  description: 'expired: still pending when its expiresAt passed (it can no longer be handled)',
+});
 const ApplicationView = Type.Object({
   id: Id,
   groupId: Id,
   applicantId: Id,
   inviterId: Type.Union([Id, Type.Null()]),
   reason: Type.String(),
-  status: Type.String(),
+  status: Status,
   handledBy: Type.Union([Id, Type.Null()]),
   createdAt: Type.Integer(),
   updatedAt: Type.Integer(),
@@ -26,7 +28,7 @@ const InvitationView = Type.Object({
   inviterId: Id,
   inviteeId: Id,
   reason: Type.String(),
-  status: Type.String(),
+  status: Status,
   createdAt: Type.Integer(),
   updatedAt: Type.Integer(),
   expiresAt: Type.Integer(),
@@ -52,7 +54,7 @@ export function groupRequestRoutes(app: NativeApp): void {
 
   app.get('/groups/:groupId/applications', { schema: { tags, summary: 'Applications to the group (staff)', params: GroupIdParam, querystring: Type.Intersect([PageQuery, Type.Object({ status: Type.Optional(Status) })]), response: { 200: paged(ApplicationView), ...errors } } }, async (req) => {
     const actor = actorOf(await authenticate(core, req));
-    const r = await g.applications.list(actor, [gid(req.params)], { ...page(req.query), ...(req.query.status ? { status: req.query.status } : {}) });
+    const r = await g.applications.list(actor, [gid(req.params)], { ...page(req.query), ...(req.query.status ? { statuses: [req.query.status] } : {}) });
     return { ...r, items: r.items.map(strip) };
   });
 

@@ -1,0 +1,70 @@
+// Work nobody awaits (a finished call's record) must not fail silently: the
+// server logs it and counts it on /metrics, while what the caller asked for
+// (hang up) still succeeds. A group change's notice, by contrast, is written
+// in the change's own transaction: if it fails, so does the change. The
+// failures are real: the database itself refuses the insert (a trigger, see
+// support/faults.ts).
+
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import pino from 'pino';
+import { client } from '../support/http.ts';
+import { makeUser } from '../support/fixtures.ts';
+import { refuseInserts } from '../support/faults.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+describe('background failures are reported', () => {
+  let s: TestServer;
+  const lines: Record<string, unknown>[] = [];
+  before(async () => {
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    s = await startTestServer({ logger: pino({ level: 'error' }, sink) });
+  });
+  after(() => s.stop());
+
+  const failures = async (task: string): Promise<number> => {
+    const text = (await client(s.url).get('/metrics')).text;
+    const m = new RegExp(`^parley_background_failures_total\\{task="${task}"\\} (\\d+)$`, 'm').exec(text);
+    return m ? Number(m[1]) : 0;
+  };
+
+  test('a call record the database refuses: the hang-up succeeds, the failure is logged and counted', async () => {
+    const a = await makeUser(s);
+    const b = await makeUser(s);
+    assert.equal(await failures('call_record'), 0);
+    await refuseInserts(s.db, 'messages', 'type', 'call');
+    const started = await client(s.url, a.token).post('/v1/calls', { invitees: [b.id], media: 'audio' });
+    assert.equal(started.status, 201, started.text);
+    const hung = await client(s.url, a.token).post(`/v1/calls/${started.body.id}/hangup`);
+    assert.equal(hung.status, 200, hung.text);
+    assert.equal(hung.body.status, 'finished');
+    assert.equal(await failures('call_record'), 1);
+    const logged = lines.find((l) => l.task === 'call_record');
+    assert.ok(logged, 'an error line names the task');
+    assert.equal(logged.callId, started.body.id);
+    assert.equal(logged.appId, s.appId);
+    assert.match(String((logged.err as { message: string }).message), /refused by the test/);
+    const history = await client(s.url, b.token).get(`/v1/users/${a.id}/messages`);
+    assert.equal(history.body.items.filter((m: { type: string }) => m.type === 'call').length, 0);
+  });
+
+  test('a group notice the database refuses takes its change down with it: one transaction, nothing half-applied', async () => {
+    const owner = await makeUser(s);
+    const created = await client(s.url, owner.token).post('/v1/groups', { name: 'before' });
+    assert.equal(created.status, 201, created.text);
+    const groupId = created.body.group.id;
+    await refuseInserts(s.db, 'messages', 'type', 'notice');
+    const renamed = await client(s.url, owner.token).patch(`/v1/groups/${groupId}`, { name: 'after' });
+    assert.equal(renamed.status, 500, renamed.text);
+    assert.equal(renamed.body.error.code, 'internal');
+    const group = await client(s.url, owner.token).get(`/v1/groups/${groupId}`);
+    assert.equal(group.status, 200, group.text);
+    assert.equal(group.body.name, 'before');
+  });
+});
