@@ -62,6 +62,9 @@ export class QrCodes {
     if (!app) throw invalid();
     const expected = sign(app.secret, body);
     const given = Buffer.from(mac, 'base64url');
+    // Only the canonical spelling: base64url decoding ignores stray characters
+    // and the last character's spare bits, which would make one code many.
+    if (given.toString('base64url') !== mac) throw invalid();
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
     let payload: unknown;
     try {

@@ -130,7 +130,13 @@ describe('native groups: applications, invitations, QR codes, profiles, content 
     const [body, mac] = q.body.code.split('.');
     const payload = JSON.parse(Buffer.from(body, 'base64url').toString());
     const forged = Buffer.from(JSON.stringify({ ...payload, e: payload.e + DAY })).toString('base64url');
-    for (const bad of [`${forged}.${mac}`, `${body}.${mac.replace(/.(.{9})$/, (m: string, tail: string) => (m[0] === 'A' ? 'B' : 'A') + tail)}`, 'nonsense', `${body}`]) {
+    // The same MAC bytes spelt differently: the last character's two spare bits flipped, a stray character inside.
+    const last = mac.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const respelt = mac.slice(0, -1) + alphabet[alphabet.indexOf(last) ^ 1];
+    assert.deepEqual(Buffer.from(respelt, 'base64url'), Buffer.from(mac, 'base64url'));
+    const stray = `${mac.slice(0, 10)}*${mac.slice(10)}`;
+    for (const bad of [`${forged}.${mac}`, `${body}.${mac.replace(/.(.{9})$/, (m: string, tail: string) => (m[0] === 'A' ? 'B' : 'A') + tail)}`, 'nonsense', `${body}`, `${body}.${respelt}`, `${body}.${stray}`]) {
       const r = await x.api.post('/v1/groups/qr-codes/redeem', { code: bad });
       assert.equal(r.body.error.code, 'qr_code_invalid', bad);
     }
