@@ -27,7 +27,7 @@ describe('one PostgreSQL database shared by several schemas', { skip }, () => {
         while (churning) {
           const schema = `t_churn_${randomBytes(5).toString('hex')}`;
           await c.query(`CREATE SCHEMA ${schema}`);
-          for (let i = 0; i < 5; i++) await c.query(`CREATE TABLE ${schema}.t${i} (id bigserial primary key, a text, b int)`);
+          await c.query(`CREATE TABLE ${schema}.t (id bigserial primary key, a text, b int)`);
           await c.query(`DROP SCHEMA ${schema} CASCADE`);
           dropped++;
         }
