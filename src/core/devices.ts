@@ -61,4 +61,24 @@ export class Devices {
     else await this.#store.devices.signIn({ appId, userId, uuid: d.uuid, kind: d.kind, name: d.name, signedInAt: now, seenAt: now });
     return { ok: true };
   }
+
+  /**
+   * Where the device stands in the message stream (see messages.sync): every
+   * change up to it reached the device. A device asked for the first time
+   * starts at the stream's head — history before it is paged, not replayed.
+   * Undefined for a device never signed in.
+   */
+  async deliveredPosition(userId: number, uuid: string): Promise<number | undefined> {
+    const known = await this.#store.devices.deliveredPosition(userId, uuid);
+    if (known !== null) return known;
+    await this.#store.devices.advanceDelivered(userId, uuid, await this.#store.messages.streamHead());
+    // Another process may have set it meanwhile: the stored value wins.
+    return (await this.#store.devices.deliveredPosition(userId, uuid)) ?? undefined;
+  }
+
+  /** Every change up to `pos` reached the device; the position never moves back. */
+  async advanceDelivered(userId: number, uuid: string, pos: number): Promise<void> {
+    if (!Number.isSafeInteger(pos) || pos < 0) throw fail('invalid_argument', 'a stream position is a non-negative integer');
+    await this.#store.devices.advanceDelivered(userId, uuid, pos);
+  }
 }

@@ -11,6 +11,7 @@ import type { Store } from '../ports.ts';
 import { defaultMessagingSettings, type ConversationTarget, type MessagingContext, type MessagingSettings, type Viewer } from './context.ts';
 import { Conversations, toMessage } from './conversations.ts';
 import { CachedGroupGate } from './gate-cache.ts';
+import { delivered } from './delivered.ts';
 import { focus, focusList, type FocusEntry, type FocusState } from './focus.ts';
 import { GroupCommit, type GroupCommitStats } from './group-commit.ts';
 import { noticeOf } from './group-notices.ts';
@@ -121,6 +122,11 @@ export class Messages {
 
   sync(appId: number, userId: number, query: SyncQuery = {}): Promise<SyncPage> {
     return sync(this.#ctx, appId, userId, query);
+  }
+
+  /** A device of `userId` received these messages: their senders hear of it (private messages only). */
+  delivered(appId: number, userId: number, messageIds: readonly number[]): Promise<void> {
+    return delivered(this.#ctx, appId, userId, messageIds);
   }
 
   /** One message by id, if the viewer may read it. */

@@ -67,6 +67,8 @@ export interface MessageRepo {
   get(id: number): Promise<MessageRecord | undefined>;
   getBySeq(conversationId: number, seq: number): Promise<MessageRecord | undefined>;
   page(range: HistoryRange): Promise<MessageRecord[]>;
+  /** The stream position of the latest committed write (0 before any). */
+  streamHead(): Promise<number>;
   /** Messages of these conversations with pos > pos, in pos order. */
   changedSince(conversationIds: readonly number[], pos: number, limit: number): Promise<MessageRecord[]>;
   /**

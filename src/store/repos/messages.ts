@@ -177,6 +177,11 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
       return rows.map(toMessageRecord);
     },
 
+    async streamHead() {
+      const r = await db.selectFrom('message_stream').select('last_pos').where('id', '=', 1).executeTakeFirst();
+      return Number(r?.last_pos ?? 0);
+    },
+
     async changedSince(conversationIds, pos, limit) {
       if (conversationIds.length === 0) return [];
       const rows = await db
