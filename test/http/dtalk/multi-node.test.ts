@@ -1,11 +1,14 @@
 // Two Parley servers sharing one database and one broker (Redis, then NATS):
 // what is committed through one reaches dtalk sockets on the other — private
 // messages sent through dtalk HTTP or the native API, group messages after a
-// join made on the other server, leaves, and a phone's Received signal.
+// join made on the other server, leaves, and a phone's Received signal; a
+// server that loses the broker closes its dtalk sockets.
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import type { RedisBus } from '../../../src/bus/redis/redis-bus.ts';
 import { Op, type Frame } from '../../../src/http/dtalk/proto/frame.ts';
 import { MsgType, SignalType } from '../../../src/http/dtalk/proto/messages.ts';
 import { client } from '../../support/http.ts';
@@ -106,5 +109,26 @@ for (const broker of brokers) {
       const received = await onA.next(isSignal(SignalType.Received));
       assert.deepEqual(signalBody<{ logs: number[] }>(received, 'Received').logs.map(Number), [mid]);
     });
+
+    if (broker.name === 'Redis') {
+      test('when B loses the broker, its dtalk sockets are closed (clients reconnect and re-read the store)', async () => {
+        const carol = new DtalkUser(a);
+        const onB = await connect(b, carol);
+        const bus = b.bus as RedisBus;
+        const admin = new Redis(broker.url);
+        try {
+          const line = ((await admin.client('LIST')) as string).split('\n').find((l) => l.includes(`name=${bus.subscriberName} `));
+          assert.ok(line, 'B’s subscriber connection is listed by name');
+          await admin.client('KILL', 'ID', /\bid=(\d+)/.exec(line)![1]);
+          await onB.waitClosed();
+        } finally {
+          admin.disconnect();
+        }
+        // B re-subscribed: a new connection hears what A commits.
+        const again = await connect(b, carol);
+        await pushText(a.url, new DtalkUser(a), carol.address, 'after the interruption');
+        assert.equal(textOf(await again.next(isMessage)), 'after the interruption');
+      });
+    }
   });
 }

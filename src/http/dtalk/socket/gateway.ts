@@ -68,6 +68,7 @@ export class DtalkGateway implements SessionHost {
   readonly #lastSettle = new Map<DtalkSession, number>();
   /** Private messages phones acked since the last tick, per session: their senders get Received. */
   readonly #receipts = new Map<DtalkSession, number[]>();
+  readonly #offInterrupted: () => void;
   #log: FastifyBaseLogger | undefined;
   #timer: NodeJS.Timeout | undefined;
   #nextId = 0;
@@ -78,6 +79,13 @@ export class DtalkGateway implements SessionHost {
     this.#names = names;
     this.#settings = { ...defaultSocketSettings, ...settings };
     this.#topics = new BusTopics(bus.bus, bus.prefix, (_topic, d, sessions) => this.#arrival(d, sessions));
+    // Pushes may have been lost while the broker was away. dtalk clients
+    // re-read the store when they reconnect (a phone's replay, a desktop's
+    // sync-record), so they are asked to: every connection is closed.
+    this.#offInterrupted = bus.bus.onInterrupted(() => {
+      this.#log?.warn('bus connection was interrupted; dtalk connections are closed to re-read the store');
+      for (const s of [...this.#sessions]) s.close();
+    });
   }
 
   /** Mounts /sub and /sub/ (the desktop client connects to the latter). */
@@ -135,30 +143,31 @@ export class DtalkGateway implements SessionHost {
     // Local connections only: sign-ins are not events of core, so this signal does not cross processes.
     const signal = signalEnvelope('EndpointLogin', { uuid: d.uuid, device: Math.max(deviceNumber(d.kind), 0), deviceName: d.name, datetime: this.now() });
     for (const s of set) s.push(signal);
-    if (isPhone(session)) session.holdMessages();
-    this.#subscribe(session).catch((e: unknown) => {
-      this.#log?.error({ err: e }, 'dtalk: subscribing a connection failed');
-      session.close();
-    });
+    if (!isPhone(session)) return session.releasePushes();
+    session.trackReceived();
+    this.#replay(session)
+      .catch((e: unknown) => this.#log?.error({ err: e }, 'dtalk: replaying to a phone failed'))
+      .finally(() => session.releasePushes());
   }
 
-  /** Live traffic first (the user's topic and their groups'), then a phone's replay, then the live messages that waited. */
-  async #subscribe(s: DtalkSession): Promise<void> {
+  /** Live traffic first: the user's topic and their groups'. */
+  async subscribe(s: DtalkSession): Promise<void> {
     const { appId, userId } = s.caller!;
     const groups = await this.#core.groupGate.groupIdsOf(appId, userId);
-    if (!s.isOpen) return;
+    if (s.isClosed) return;
     await Promise.all([this.#topics.names.user(userId), ...groups.map((g) => this.#topics.names.group(g))].map((t) => this.#topics.attach(s, t)));
-    if (!isPhone(s) || !s.isOpen) return;
-    try {
-      await this.#settling.get(deviceKey(s)); // the same phone's previous connection, still storing its position
-      const from = await this.#core.devices.deliveredPosition(userId, s.device!.uuid);
-      if (from === undefined || !s.isOpen) return;
-      s.settledAt(from);
-      this.#lastSettle.set(s, this.now());
-      await replay(this.#core, this.#names, s, from);
-    } finally {
-      s.releaseMessages();
-    }
+    // Closed while subscribing: closed() ran before these topics were held.
+    if (s.isClosed) this.#topics.detachAll(s);
+  }
+
+  /** A phone gets what followed its stream position; live pushes wait until it is done. */
+  async #replay(s: DtalkSession): Promise<void> {
+    await this.#settling.get(deviceKey(s)); // the same phone's previous connection, still storing its position
+    const from = await this.#core.devices.deliveredPosition(s.caller!.userId, s.device!.uuid);
+    if (from === undefined || !s.isOpen) return;
+    s.settledAt(from);
+    this.#lastSettle.set(s, this.now());
+    await replay(this.#core, this.#names, s, from);
   }
 
   /** op 7: the same pipeline as /record/push; the op 8 body is CommonAck{mid, datetime}. */
@@ -308,6 +317,7 @@ export class DtalkGateway implements SessionHost {
 
   async close(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
+    this.#offInterrupted();
     for (const s of [...this.#sessions]) s.close();
     await Promise.allSettled([...this.#settling.values()]);
     await this.#topics.close();

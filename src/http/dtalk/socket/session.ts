@@ -26,7 +26,12 @@ export interface SessionHost {
   now(): number;
   /** Resolves the Auth frame body: the caller, or a refusal body to answer on op 2 (socket stays open). Throws to close. */
   authenticate(session: DtalkSession, body: Uint8Array): Promise<{ caller: DtalkCaller; device: SessionDeviceInfo } | { refusal: Uint8Array }>;
-  /** Registers an authenticated session (after op 2 is sent). */
+  /**
+   * Makes what the session hears live (its bus topics), before op 2: a client
+   * holding its op 2 misses nothing committed after. Pushes wait meanwhile.
+   */
+  subscribe(session: DtalkSession): Promise<void>;
+  /** Registers an authenticated session (after op 2 is sent); it ends by calling `releasePushes`. */
   opened(session: DtalkSession): void;
   /** An op 7 send; resolves with the op 8 body (a CommonAck envelope). A throw sends no ack. */
   send(session: DtalkSession, body: Uint8Array): Promise<Uint8Array>;
@@ -55,9 +60,12 @@ interface Pending {
 const MAX_PENDING = 1024;
 /** Envelope ids remembered to drop an event that arrived by two topics (user and group). */
 const RECENT_EVENTS = 32;
-/** Message ids remembered to push a message once (live and replayed, two topics). */
-const RECENT_MESSAGES = 2048;
-/** Messages remembered as on the device until its stream position passes them. */
+/**
+ * Message ids remembered to push a message once: a replay's tail and the live
+ * messages held meanwhile overlap, as do a join's store read and live ones.
+ */
+const RECENT_MESSAGES = 512;
+/** Messages remembered as on a phone until its stream position passes them. */
 const MAX_RECEIVED = 4096;
 /** Stands for "position not known yet" (a message this connection sent, before its push arrives). */
 const UNKNOWN_POS = Number.MAX_SAFE_INTEGER;
@@ -77,10 +85,10 @@ export class DtalkSession {
   readonly #ownSends = new Set<string>();
   readonly #recentEvents: string[] = [];
   readonly #pushedMids = new Set<number>();
-  /** Messages the device has (acked, or sent over this connection), with their stream position. */
-  readonly #received = new Map<number, number>();
-  /** Live messages waiting while stored ones are replayed (they follow them). */
-  #held: { body: Uint8Array; message: PushedMessage }[] | undefined;
+  /** Messages the device has (acked, or sent over this connection), with their stream position; phones only. */
+  #received: Map<number, number> | undefined;
+  /** Live pushes waiting until the connection is ready (subscribed, a phone's replay done): they follow. */
+  #held: { body: Uint8Array; message: PushedMessage | undefined }[] | undefined;
   /** A phone's stream position as stored (see the gateway's replay and settle). */
   position: number | undefined;
   /** Messages were acked since the position was last settled. */
@@ -107,6 +115,9 @@ export class DtalkSession {
   }
   get isOpen(): boolean {
     return this.#state === SessionState.open;
+  }
+  get isClosed(): boolean {
+    return this.#state === SessionState.closed;
   }
   get pendingCount(): number {
     return this.#pending.size;
@@ -172,6 +183,9 @@ export class DtalkSession {
       } else {
         this.#caller = result.caller;
         this.#device = result.device;
+        this.#held = [];
+        await this.#host.subscribe(this);
+        if ((this.#state as SessionState) === SessionState.closed) return;
         this.#state = SessionState.open;
         this.write({ op: Op.authReply, seq: frame.seq });
         this.#host.opened(this);
@@ -209,26 +223,22 @@ export class DtalkSession {
 
   /**
    * A push from the bus: dropped when the same event already came by another
-   * topic; a message waits while stored ones are replayed.
+   * topic; it waits while the connection is not ready yet.
    */
   deliver(eventId: string, bodies: readonly Uint8Array[], message?: PushedMessage): void {
     if (this.#recentEvents.includes(eventId)) return;
     this.#recentEvents.push(eventId);
     if (this.#recentEvents.length > RECENT_EVENTS) this.#recentEvents.shift();
     for (const body of bodies) {
-      if (message && this.#held) {
+      if (this.#held) {
         if (this.#held.length >= MAX_PENDING) return this.close();
         this.#held.push({ body, message });
       } else this.push(body, message);
     }
   }
 
-  /** Live messages wait from now until `releaseMessages` (a replay runs meanwhile). */
-  holdMessages(): void {
-    this.#held ??= [];
-  }
-
-  releaseMessages(): void {
+  /** The connection is ready: the pushes that waited go out, in arrival order. */
+  releasePushes(): void {
     const held = this.#held ?? [];
     this.#held = undefined;
     for (const h of held) this.push(h.body, h.message);
@@ -254,20 +264,27 @@ export class DtalkSession {
 
   /** The device has this message (it acked the push, or sent it over this connection). */
   noteReceived(mid: number, pos = UNKNOWN_POS): void {
-    const known = this.#received.get(mid);
-    this.#received.set(mid, known === undefined || known === UNKNOWN_POS ? pos : known);
-    if (this.#received.size > MAX_RECEIVED) this.#received.delete(this.#received.keys().next().value as number);
+    const received = this.#received;
+    if (!received) return;
+    const known = received.get(mid);
+    received.set(mid, known === undefined || known === UNKNOWN_POS ? pos : known);
+    if (received.size > MAX_RECEIVED) received.delete(received.keys().next().value as number);
     this.unsettled = true;
   }
 
+  /** From now on, what the device receives is remembered (a phone, whose stream position is kept). */
+  trackReceived(): void {
+    this.#received ??= new Map();
+  }
+
   hasReceived(mid: number): boolean {
-    return this.#received.has(mid);
+    return this.#received?.has(mid) ?? false;
   }
 
   /** The stored position now covers everything up to `pos`: forget what it covers. */
   settledAt(pos: number): void {
     this.position = pos;
-    for (const [mid, p] of this.#received) if (p <= pos) this.#received.delete(mid);
+    for (const [mid, p] of this.#received ?? []) if (p <= pos) this.#received!.delete(mid);
   }
 
   /** Re-sends every push older than `rtoMs` that is still un-acked. */
