@@ -20,7 +20,7 @@ import type { Conversation, Message, MessageInput } from './model.ts';
 import { markRead, messageReads, readState, type MessageReads, type ReadState } from './receipts.ts';
 import { revoke } from './revoke.ts';
 import { recordCall, recordNotice, send, type FinishedCall, type NoticeInput, type SendResult } from './send.ts';
-import { sync, type SyncPage, type SyncQuery } from './sync.ts';
+import { sync, syncTail, type SyncPage, type SyncQuery, type SyncTail } from './sync.ts';
 
 export interface MessagesDeps {
   store: Store;
@@ -122,6 +122,11 @@ export class Messages {
 
   sync(appId: number, userId: number, query: SyncQuery = {}): Promise<SyncPage> {
     return sync(this.#ctx, appId, userId, query);
+  }
+
+  /** The newest `limit` changes after `since` (a device pushed what it missed, paging anything older itself). */
+  syncTail(appId: number, userId: number, since: number, limit: number): Promise<SyncTail> {
+    return syncTail(this.#ctx, appId, userId, since, limit);
   }
 
   /** A device of `userId` received these messages: their senders hear of it (private messages only). */

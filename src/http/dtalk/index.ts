@@ -22,5 +22,5 @@ export const dtalkRouteGroups: readonly DtalkRoutes[] = [
 ];
 
 export function dtalkDialect(core: Core, config: Config, bus: Bus): (app: FastifyInstance) => Promise<void> {
-  return dtalkPlugin(core, { appId: config.dtalkApp, mockTokens: config.dtalkMockTokens, routes: dtalkRouteGroups, bus: { bus, prefix: config.busPrefix } });
+  return dtalkPlugin(core, { appId: config.dtalkApp, mockTokens: config.dtalkMockTokens, routes: dtalkRouteGroups, bus: { bus, prefix: config.busPrefix }, socket: { replayLimit: config.dtalkReplayLimit } });
 }

@@ -182,14 +182,14 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
       return Number(r?.last_pos ?? 0);
     },
 
-    async changedSince(conversationIds, pos, limit) {
+    async changedSince(conversationIds, pos, limit, order = 'asc') {
       if (conversationIds.length === 0) return [];
       const rows = await db
         .selectFrom('messages')
         .selectAll()
         .where('conversation_id', 'in', [...conversationIds])
         .where('pos', '>', pos)
-        .orderBy('pos')
+        .orderBy('pos', order)
         .limit(limit)
         .execute();
       return rows.map(toMessageRecord);

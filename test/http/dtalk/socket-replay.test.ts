@@ -19,16 +19,17 @@ const WINDOWS = 2;
 
 describe('dtalk socket: a phone’s replay and Received', () => {
   let server: TestServer;
+  let limited: TestServer;
   const open: SocketClient[] = [];
-  const connect = async (u: DtalkUser, login: LoginExt) => {
-    const c = await SocketClient.connect(server.url);
+  const connect = async (u: DtalkUser, login: LoginExt, on = server) => {
+    const c = await SocketClient.connect(on.url);
     open.push(c);
     const reply = await c.auth(u.token(), login);
     assert.equal(reply.body.length, 0, 'Auth accepted');
     await c.next(isSignal(SignalType.EndpointLogin));
     return c;
   };
-  const idOf = async (u: DtalkUser) => (await server.core.users.getByHandle(server.appId, u.address)).id;
+  const idOf = async (u: DtalkUser, on = server) => (await on.core.users.getByHandle(on.appId, u.address)).id;
   /** Every message push that arrives within `ms` (after what is queued already). */
   const messagesWithin = async (c: SocketClient, ms = 600): Promise<Frame[]> => {
     await new Promise((r) => setTimeout(r, ms));
@@ -41,10 +42,10 @@ describe('dtalk socket: a phone’s replay and Received', () => {
     for (const f of frames) c.send({ op: Op.receiveMsgReply, ack: f.seq });
   };
   /** Waits until the phone's stored position covers message `mid` (it is stored after acks, and when the phone leaves). */
-  const storedPast = async (userId: number, uuid: string, mid: number) => {
-    const m = await server.core.messages.get(server.appId, null, mid);
+  const storedPast = async (userId: number, uuid: string, mid: number, on = server) => {
+    const m = await on.core.messages.get(on.appId, null, mid);
     for (let i = 0; i < 100; i++) {
-      if (((await server.core.devices.deliveredPosition(userId, uuid)) ?? 0) >= m.pos) return;
+      if (((await on.core.devices.deliveredPosition(userId, uuid)) ?? 0) >= m.pos) return;
       await new Promise((r) => setTimeout(r, 50));
     }
     assert.fail(`the position of ${uuid} never passed message ${mid}`);
@@ -52,10 +53,12 @@ describe('dtalk socket: a phone’s replay and Received', () => {
 
   before(async () => {
     server = await startTestServer();
+    limited = await startTestServer({ config: { dtalkReplayLimit: 3 } });
   });
   after(async () => {
     for (const c of open) c.close();
     await server.stop();
+    await limited.stop();
   });
 
   test('a phone that reconnects gets what it did not acknowledge and what was sent meanwhile, once, in order', async () => {
@@ -97,6 +100,26 @@ describe('dtalk socket: a phone’s replay and Received', () => {
     // And live traffic still flows.
     await pushText(server.url, alice, bob.address, 'm6');
     assert.deepEqual((await messagesWithin(b)).map(textOf), ['m6']);
+    b.close();
+  });
+
+  test('a phone further behind than PARLEY_DTALK_REPLAY_LIMIT gets the newest ones; the older are left to sync-record', async () => {
+    const alice = new DtalkUser(limited);
+    const bob = new DtalkUser(limited);
+    const phone = { device: ANDROID, uuid: 'bob-phone' };
+    let b = await connect(bob, { ...phone, connType: 0 }, limited);
+    b.close();
+    await b.waitClosed();
+    for (const t of ['o1', 'o2', 'o3', 'o4', 'o5']) await pushText(limited.url, alice, bob.address, t);
+    b = await connect(bob, { ...phone, connType: 1 }, limited);
+    const replayed = await messagesWithin(b);
+    assert.deepEqual(replayed.map(textOf), ['o3', 'o4', 'o5']);
+    ackAll(b, replayed);
+    await storedPast(await idOf(bob, limited), phone.uuid, Number(commonOfPush(replayed[2]).mid), limited);
+    b.close();
+    await b.waitClosed();
+    b = await connect(bob, { ...phone, connType: 1 }, limited);
+    assert.deepEqual((await messagesWithin(b)).map(textOf), []);
     b.close();
   });
 

@@ -36,9 +36,11 @@ export interface DtalkSocketSettings {
   tickMs: number;
   /** How often a connected phone's stream position is stored from its acks (and once more when it leaves). */
   settleMs: number;
+  /** Messages replayed to a phone on one Auth (PARLEY_DTALK_REPLAY_LIMIT). */
+  replayLimit: number;
 }
 
-export const defaultSocketSettings: DtalkSocketSettings = { rtoMs: 2000, idleMs: 8 * 60_000, handshakeMs: 8000, tickMs: 250, settleMs: 1000 };
+export const defaultSocketSettings: DtalkSocketSettings = { rtoMs: 2000, idleMs: 8 * 60_000, handshakeMs: 8000, tickMs: 250, settleMs: 1000, replayLimit: 1000 };
 
 /** The bus the committed events arrive on (src/gateway/bridge.ts publishes them) and its topic prefix. */
 export interface DtalkBus {
@@ -167,7 +169,7 @@ export class DtalkGateway implements SessionHost {
     if (from === undefined || !s.isOpen) return;
     s.settledAt(from);
     this.#lastSettle.set(s, this.now());
-    await replay(this.#core, this.#names, s, from);
+    s.settledAt(await replay(this.#core, this.#names, s, from, this.#settings.replayLimit));
   }
 
   /** op 7: the same pipeline as /record/push; the op 8 body is CommonAck{mid, datetime}. */

@@ -281,8 +281,9 @@ export class DtalkSession {
     return this.#received?.has(mid) ?? false;
   }
 
-  /** The stored position now covers everything up to `pos`: forget what it covers. */
+  /** The stored position now covers everything up to `pos` (it only moves forward): forget what it covers. */
   settledAt(pos: number): void {
+    if (this.position !== undefined && pos <= this.position) return;
     this.position = pos;
     for (const [mid, p] of this.#received ?? []) if (p <= pos) this.#received!.delete(mid);
   }
