@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Op, type Frame } from '../../../src/http/dtalk/proto/frame.ts';
-import { SignalType } from '../../../src/http/dtalk/proto/messages.ts';
+import { MsgType, SignalType } from '../../../src/http/dtalk/proto/messages.ts';
 import { client } from '../../support/http.ts';
 import { makeUser } from '../../support/fixtures.ts';
 import { startTestServer, type TestServer } from '../../support/server.ts';
+import { online } from '../../support/ws.ts';
 import { SocketClient, type LoginExt } from './socket-client.ts';
 import { commonOfPush, isMessage, isSignal, pushText, signalBody, textEnvelope, textOf } from './socket-frames.ts';
 import { DtalkUser } from './support.ts';
@@ -166,5 +167,38 @@ describe('dtalk socket: a phone’s replay and Received', () => {
     const received = await e.next(isSignal(SignalType.Received));
     assert.deepEqual(signalBody<{ logs: number[] }>(received, 'Received').logs.map(Number), [Number(mid)]);
     for (const c of [e, fredDesk, fredPhone]) c.close();
+  });
+
+  test('a native sender hears message.delivered when a dtalk phone acks; group messages give no receipt', async () => {
+    const native = await makeUser(server);
+    const gail = new DtalkUser(server);
+    const phone = await connect(gail, { device: ANDROID, uuid: 'gail-phone', connType: 0 });
+    const gailId = await idOf(gail);
+    const ws = await online(server.url, native.token);
+    const api = client(server.url, native.token);
+    const sent = await api.post(`/v1/users/${gailId}/messages`, { type: 'text', body: { text: 'native to phone' } });
+    assert.equal(sent.status, 201);
+    const push = await phone.next(isMessage);
+    phone.send({ op: Op.receiveMsgReply, ack: push.seq });
+    let f = await ws.next('event');
+    while (f.event.type !== 'message.delivered') f = await ws.next('event');
+    assert.deepEqual({ userId: f.event.userId, messageIds: f.event.messageIds }, { userId: gailId, messageIds: [sent.body.id] });
+
+    // In a group, a phone's ack tells nobody (the original sends Received for private messages only).
+    const g = await api.post('/v1/groups', { name: 'receipts', memberIds: [gailId] });
+    assert.equal(g.status, 201, JSON.stringify(g.body));
+    const toGroup = await api.post(`/v1/groups/${g.body.group.id}/messages`, { type: 'text', body: { text: 'to the group' } });
+    assert.equal(toGroup.status, 201, JSON.stringify(toGroup.body));
+    let gm = await phone.next(isMessage);
+    while (commonOfPush(gm).msgType !== MsgType.Text) {
+      phone.send({ op: Op.receiveMsgReply, ack: gm.seq });
+      gm = await phone.next(isMessage);
+    }
+    phone.send({ op: Op.receiveMsgReply, ack: gm.seq });
+    await new Promise((r) => setTimeout(r, 600));
+    ws.send({ type: 'ping', data: 'after' });
+    for (let x = await ws.next(); x.type !== 'pong'; x = await ws.next()) assert.notEqual(x.event?.type, 'message.delivered');
+    await ws.close();
+    phone.close();
   });
 });
