@@ -227,7 +227,7 @@ export class DtalkGateway implements SessionHost {
 
   /** Translated once per arrival, pushed to each session it concerns. */
   async #deliver(id: string, data: Buffer, sessions: readonly DtalkSession[]): Promise<void> {
-    if (!sessions.some((s) => s.isOpen)) return;
+    if (sessions.every((s) => s.isClosed)) return;
     let frame: BusFrame;
     try {
       frame = JSON.parse(data.toString('utf8')) as BusFrame;
@@ -239,7 +239,8 @@ export class DtalkGateway implements SessionHost {
     const m = push.message;
     for (const s of sessions) {
       const caller = s.caller;
-      if (!s.isOpen || !caller || caller.appId !== push.appId || caller.userId === push.exceptUserId) continue;
+      // A connection still subscribing has its caller: the push waits in it until op 2 is out.
+      if (s.isClosed || !caller || caller.appId !== push.appId || caller.userId === push.exceptUserId) continue;
       if (m && m.clientId !== null && m.senderId === caller.userId && s.isOwnSend(m.clientId)) {
         s.noteReceived(m.mid, m.pos); // the connection that sent it got op 8 instead
         continue;
@@ -255,9 +256,10 @@ export class DtalkGateway implements SessionHost {
    */
   async #joinGroup(s: DtalkSession, groupId: number, at: number | undefined): Promise<void> {
     const topic = this.#topics.names.group(groupId);
-    if (!s.isOpen || this.#topics.has(s, topic)) return;
+    if (s.isClosed || this.#topics.has(s, topic)) return;
     await this.#topics.attach(s, topic);
-    if (at === undefined || !s.isOpen) return;
+    if (s.isClosed) return this.#topics.detach(s, topic);
+    if (at === undefined) return;
     const { appId, userId } = s.caller!;
     const page = await this.#core.messages.history(appId, userId, { groupId }, { order: 'desc', limit: JOIN_WINDOW });
     const forApp = this.#names.forApp(appId);
