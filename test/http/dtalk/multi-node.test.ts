@@ -1,7 +1,8 @@
 // Two Parley servers sharing one database and one broker (Redis, then NATS):
 // what is committed through one reaches dtalk sockets on the other — private
 // messages sent through dtalk HTTP or the native API, group messages after a
-// join made on the other server, leaves, and a phone's Received signal; a
+// join made on the other server, leaves, sign-ins (EndpointLogin), and a
+// phone's Received signal; a
 // server that loses the broker closes its dtalk sockets.
 
 import assert from 'node:assert/strict';
@@ -108,6 +109,17 @@ for (const broker of brokers) {
       phoneOnB.send({ op: Op.receiveMsgReply, ack: push.seq });
       const received = await onA.next(isSignal(SignalType.Received));
       assert.deepEqual(signalBody<{ logs: number[] }>(received, 'Received').logs.map(Number), [mid]);
+    });
+
+    test('a sign-in on A is announced (EndpointLogin) to the user’s connection on B, not twice to the new one', async () => {
+      const dora = new DtalkUser(a);
+      const onB = await connect(b, dora, { device: 2, uuid: 'dora-pc', connType: 0 });
+      const phoneOnA = await connect(a, dora, { device: 0, uuid: 'dora-phone', deviceName: 'Phone', connType: 0 });
+      const announced = signalBody<{ uuid: string; device: number; deviceName: string }>(await onB.next(isSignal(SignalType.EndpointLogin)), 'EndpointLogin');
+      assert.deepEqual({ uuid: announced.uuid, device: announced.device, deviceName: announced.deviceName }, { uuid: 'dora-phone', device: 0, deviceName: 'Phone' });
+      await new Promise((r) => setTimeout(r, 300));
+      await phoneOnA.roundTrip();
+      assert.equal(phoneOnA.frames.filter(isSignal(SignalType.EndpointLogin)).length, 0);
     });
 
     if (broker.name === 'Redis') {

@@ -12,6 +12,7 @@ import type { DomainEvent } from '../../../core/events.ts';
 import { MUTE_FOREVER } from '../../../core/groups/mute.ts';
 import type { Message } from '../../../core/messages/model.ts';
 import { DTALK_FOREVER, JOIN_TYPES } from '../routes/group-view.ts';
+import { deviceNumber } from '../routes/user.ts';
 import type { DtalkNames } from '../names.ts';
 import { commonEnvelope, signalEnvelope } from '../proto/messages.ts';
 import { commonOf, type Names } from '../records/translate.ts';
@@ -32,6 +33,8 @@ export interface Push {
   exceptUserId?: number;
   /** Set for a Common message: what acks, replay and de-duplication key on. */
   message?: PushedMessage & { clientId: string | null };
+  /** An EndpointLogin: the connection it announces got its own at op 2 and is left out. */
+  signIn?: { uuid: string; at: number };
 }
 
 const STOP_REASONS: Record<StopReason, number> = { busy: 0, timeout: 1, reject: 2, hangup: 3, cancel: 4 };
@@ -41,6 +44,11 @@ export async function messagePush(m: Message, names: Names): Promise<Push | unde
   const common = await commonOf(m, names);
   if (!common) return undefined;
   return { appId: m.appId, bodies: [commonEnvelope(common)], message: { mid: m.id, pos: m.pos, senderId: m.senderId, private: m.kind === 'private', clientId: m.clientId } };
+}
+
+/** The EndpointLogin signal of a sign-in (`reliable` false, as in the original). */
+export function endpointLogin(uuid: string, kind: string, name: string, at: number): Uint8Array {
+  return signalEnvelope('EndpointLogin', { uuid, device: Math.max(deviceNumber(kind), 0), deviceName: name, datetime: at });
 }
 
 /** The Revoke signal of a revoked message (live, and in a phone's replay). */
@@ -65,6 +73,10 @@ async function addresses(names: DtalkNames, appId: number, userIds: readonly num
 async function signalsOf(event: BusEvent, names: DtalkNames): Promise<Omit<Push, 'appId'> | undefined> {
   const one = (body: Uint8Array) => ({ bodies: [body] });
   switch (event.type) {
+    case 'device.signed_in': {
+      const d = event.device;
+      return { bodies: [endpointLogin(d.uuid, d.kind, d.name, event.at)], signIn: { uuid: d.uuid, at: event.at } };
+    }
     case 'user.created':
     case 'user.updated':
     case 'token.revoked':

@@ -1,6 +1,6 @@
 // The dtalk socket gateway at /sub and /sub/: the local sessions of this
 // process, the Auth check (FZM-SIGNATURE token + Login ext, the same device
-// rule as /app/user/login), the EndpointLogin signal after each sign-in, the
+// rule as /app/user/login, announced to the user's connections), the
 // bus topics each session hears (its user's, and its user's groups', joined
 // and left as the bridge's `member` envelopes say), a phone's replay and
 // stream position, the Received signal, and one timer for retransmission,
@@ -16,11 +16,12 @@ import type { Delivery } from '../../../gateway/envelope.ts';
 import type { DtalkAuth } from '../auth.ts';
 import type { DtalkNames } from '../names.ts';
 import { encode } from '../proto/codec.ts';
-import { commonAckEnvelope, decodeAuthMsg, decodeLogin, Device, signalEnvelope } from '../proto/messages.ts';
+import { commonAckEnvelope, decodeAuthMsg, decodeLogin, Device } from '../proto/messages.ts';
 import { commonFromEnvelope } from '../records/parse.ts';
 import { sendCommon } from '../records/send.ts';
-import { deviceNumber, MOBILE_KINDS, signInDevice } from '../routes/user.ts';
-import { messagePush, translate, type BusFrame } from './delivery.ts';
+import { DtalkFailure } from '../errors.ts';
+import { MOBILE_KINDS, signInDevice } from '../routes/user.ts';
+import { endpointLogin, messagePush, translate, type BusFrame } from './delivery.ts';
 import { replay, settle } from './replay.ts';
 import { DtalkSession, type PushedMessage, type SessionDeviceInfo, type SessionHost } from './session.ts';
 import { BusTopics } from './topics.ts';
@@ -62,7 +63,6 @@ export class DtalkGateway implements SessionHost {
   readonly #settings: DtalkSocketSettings;
   readonly #topics: BusTopics<DtalkSession>;
   readonly #sessions = new Set<DtalkSession>();
-  readonly #byUser = new Map<number, Set<DtalkSession>>();
   /** Arrivals are translated one after the other, so pushes leave in bus order. */
   #queue: Promise<void> = Promise.resolve();
   /** Per phone (user/uuid): the last settle of its position; an Auth waits for it before replaying. */
@@ -127,24 +127,20 @@ export class DtalkGateway implements SessionHost {
     if (msg.appId === '' || msg.token === '') throw fail('unauthenticated', 'AuthMsg needs appId and token');
     const caller = await this.#auth.authenticate(msg.token);
     const login = decodeLogin(msg.ext);
-    const device: SessionDeviceInfo = { uuid: login.uuid, kind: deviceNames[login.device] ?? '', name: login.deviceName };
-    const refused = await signInDevice(this.#core, caller, device, login.connType);
-    if (refused) {
-      const newer = (refused.data as { message: { datetime: number; device: number; deviceName: string; uuid: string } }).message;
+    const device = { uuid: login.uuid, kind: deviceNames[login.device] ?? '', name: login.deviceName };
+    const signedIn = await signInDevice(this.#core, caller, device, login.connType, true);
+    if (signedIn instanceof DtalkFailure) {
+      const newer = (signedIn.data as { message: { datetime: number; device: number; deviceName: string; uuid: string } }).message;
       return { refusal: encode('imparse.proto.SignalEndpointLogin', { uuid: newer.uuid, device: Math.max(newer.device, 0), deviceName: newer.deviceName, datetime: newer.datetime }) };
     }
-    return { caller, device };
+    return { caller, device: { ...device, signedInAt: signedIn.at } satisfies SessionDeviceInfo };
   }
 
   opened(session: DtalkSession): void {
-    const userId = session.caller!.userId;
-    let set = this.#byUser.get(userId);
-    if (!set) this.#byUser.set(userId, (set = new Set()));
-    set.add(session);
+    // Its own EndpointLogin; the user's other connections, on any process, get
+    // theirs from core's device.signed_in (delivery.ts).
     const d = session.device!;
-    // Local connections only: sign-ins are not events of core, so this signal does not cross processes.
-    const signal = signalEnvelope('EndpointLogin', { uuid: d.uuid, device: Math.max(deviceNumber(d.kind), 0), deviceName: d.name, datetime: this.now() });
-    for (const s of set) s.push(signal);
+    session.push(endpointLogin(d.uuid, d.kind, d.name, d.signedInAt));
     if (!isPhone(session)) return session.releasePushes();
     session.trackReceived();
     this.#replay(session)
@@ -194,11 +190,7 @@ export class DtalkGateway implements SessionHost {
   closed(session: DtalkSession): void {
     this.#sessions.delete(session);
     this.#topics.detachAll(session);
-    const userId = session.caller?.userId;
-    if (userId === undefined) return;
-    const set = this.#byUser.get(userId);
-    set?.delete(session);
-    if (set && set.size === 0) this.#byUser.delete(userId);
+    if (!session.caller) return;
     this.#flushReceipts(session);
     if (isPhone(session)) void this.#settle(session);
     this.#lastSettle.delete(session);
@@ -241,6 +233,7 @@ export class DtalkGateway implements SessionHost {
       const caller = s.caller;
       // A connection still subscribing has its caller: the push waits in it until op 2 is out.
       if (s.isClosed || !caller || caller.appId !== push.appId || caller.userId === push.exceptUserId) continue;
+      if (push.signIn && s.device?.uuid === push.signIn.uuid && s.device.signedInAt === push.signIn.at) continue; // its own, pushed at op 2
       if (m && m.clientId !== null && m.senderId === caller.userId && s.isOwnSend(m.clientId)) {
         s.noteReceived(m.mid, m.pos); // the connection that sent it got op 8 instead
         continue;

@@ -19,6 +19,8 @@ export interface SessionDeviceInfo {
   /** Device enum name (Android, IOS, …) or '' when the Login ext named none we know. */
   kind: string;
   name: string;
+  /** When this connection's sign-in was recorded (its own EndpointLogin carries it). */
+  signedInAt: number;
 }
 
 /** What the session asks of the socket endpoint: auth and sends go to core. */
