@@ -114,7 +114,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const bootstrap = await bootstrapDefaultApp(core);
   const nativeRoutes = [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
   const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
-  plugins.push(dtalkDialect(core, config));
+  plugins.push(dtalkDialect(core, config, bus));
   const app = await buildHttp({ config, core, logger, metrics, nativeRoutes, plugins });
   const stopHousekeeping = startHousekeeping(core, logger);
   await app.listen({ host: config.host, port: config.port });

@@ -90,7 +90,7 @@ export function createCore(deps: CoreDeps): Core {
     apps: new Apps(base),
     users: new Users({ ...base, events }),
     tokens: new Tokens({ ...base, events, userTokenTtlSeconds: deps.settings.userTokenTtlSeconds }),
-    devices: new Devices(base),
+    devices: new Devices({ ...base, events }),
     messages,
     files,
     uploads: new Uploads(filesDeps, files),

@@ -5,6 +5,7 @@
 
 import type { Clock } from './clock.ts';
 import { fail } from './errors.ts';
+import type { EventHub } from './events.ts';
 import type { Store } from './ports.ts';
 
 export interface DeviceRecord {
@@ -27,9 +28,12 @@ export interface DeviceSignIn {
   resume: boolean;
   /** Kinds of which only the latest signed-in device may resume. */
   exclusiveKinds: readonly string[];
+  /** Tell the user's other devices (`device.signed_in`): a connection, not a bare credential check. */
+  announce?: boolean;
 }
 
-export type SignInResult = { ok: true } | { ok: false; newer: DeviceRecord };
+/** `at`: when the sign-in was recorded (the `device.signed_in` event carries it). */
+export type SignInResult = { ok: true; at: number } | { ok: false; newer: DeviceRecord };
 
 const MAX_UUID = 128;
 const MAX_NAME = 128;
@@ -37,9 +41,11 @@ const MAX_NAME = 128;
 export class Devices {
   readonly #store: Store;
   readonly #clock: Clock;
-  constructor(deps: { store: Store; clock: Clock }) {
+  readonly #events: EventHub | undefined;
+  constructor(deps: { store: Store; clock: Clock; events?: EventHub }) {
     this.#store = deps.store;
     this.#clock = deps.clock;
+    this.#events = deps.events;
   }
 
   /**
@@ -55,10 +61,32 @@ export class Devices {
       const latest = await this.#store.devices.latest(userId, d.exclusiveKinds);
       if (latest && latest.uuid !== d.uuid) return { ok: false, newer: latest };
     }
-    if (d.uuid === '') return { ok: true };
-    const known = d.resume ? await this.#store.devices.get(userId, d.uuid) : undefined;
-    if (known) await this.#store.devices.seen(userId, d.uuid, now);
-    else await this.#store.devices.signIn({ appId, userId, uuid: d.uuid, kind: d.kind, name: d.name, signedInAt: now, seenAt: now });
-    return { ok: true };
+    if (d.uuid !== '') {
+      const known = d.resume ? await this.#store.devices.get(userId, d.uuid) : undefined;
+      if (known) await this.#store.devices.seen(userId, d.uuid, now);
+      else await this.#store.devices.signIn({ appId, userId, uuid: d.uuid, kind: d.kind, name: d.name, signedInAt: now, seenAt: now });
+    }
+    if (d.announce) this.#events?.emit({ type: 'device.signed_in', appId, audience: { users: [userId] }, userId, device: { uuid: d.uuid, kind: d.kind, name: d.name }, at: now });
+    return { ok: true, at: now };
+  }
+
+  /**
+   * Where the device stands in the message stream (see messages.sync): every
+   * change up to it reached the device. A device asked for the first time
+   * starts at the stream's head — history before it is paged, not replayed.
+   * Undefined for a device never signed in.
+   */
+  async deliveredPosition(userId: number, uuid: string): Promise<number | undefined> {
+    const known = await this.#store.devices.deliveredPosition(userId, uuid);
+    if (known !== null) return known;
+    await this.#store.devices.advanceDelivered(userId, uuid, await this.#store.messages.streamHead());
+    // Another process may have set it meanwhile: the stored value wins.
+    return (await this.#store.devices.deliveredPosition(userId, uuid)) ?? undefined;
+  }
+
+  /** Every change up to `pos` reached the device; the position never moves back. */
+  async advanceDelivered(userId: number, uuid: string, pos: number): Promise<void> {
+    if (!Number.isSafeInteger(pos) || pos < 0) throw fail('invalid_argument', 'a stream position is a non-negative integer');
+    await this.#store.devices.advanceDelivered(userId, uuid, pos);
   }
 }

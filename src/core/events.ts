@@ -35,8 +35,18 @@ export interface TokenRevoked {
   userId: number | null;
 }
 
+/** A device connected with `announce` (src/core/devices.ts): the user's other devices are told. */
+export interface DeviceSignedIn {
+  type: 'device.signed_in';
+  appId: number;
+  audience: Audience;
+  userId: number;
+  device: { uuid: string; kind: string; name: string };
+  at: number;
+}
+
 /** Extended by each domain module (groups, messages, calls) with its own events. */
-export type DomainEvent = UserCreated | UserUpdated | TokenRevoked
+export type DomainEvent = UserCreated | UserUpdated | TokenRevoked | DeviceSignedIn
   | MessageEvent
   | CallEvent
   | GroupEvent;

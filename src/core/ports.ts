@@ -54,6 +54,10 @@ export interface DeviceRepo {
   /** The device of one of `kinds` that signed in last. */
   latest(userId: number, kinds: readonly string[]): Promise<DeviceRecord | undefined>;
   get(userId: number, uuid: string): Promise<DeviceRecord | undefined>;
+  /** The device's stream position: null before it was set, undefined for an unknown device. */
+  deliveredPosition(userId: number, uuid: string): Promise<number | null | undefined>;
+  /** Moves the device's stream position forward to `pos` (never back). */
+  advanceDelivered(userId: number, uuid: string, pos: number): Promise<void>;
 }
 
 export interface Repositories extends MessagingRepositories {

@@ -46,4 +46,16 @@ export interface ConversationRead {
   at: number;
 }
 
-export type MessageEvent = MessageSent | MessageRevoked | MessageFocused | ConversationRead;
+/** A device of `userId` received these private messages (sent to the sender; nothing is stored). */
+export interface MessageDelivered {
+  type: 'message.delivered';
+  appId: number;
+  audience: Audience;
+  /** Who received them. */
+  userId: number;
+  /** Ids of the sender's messages, in the order they were acknowledged. */
+  messageIds: number[];
+  at: number;
+}
+
+export type MessageEvent = MessageSent | MessageRevoked | MessageFocused | ConversationRead | MessageDelivered;

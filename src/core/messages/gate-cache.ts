@@ -18,8 +18,8 @@ interface Entry<T> {
 }
 
 const MAX_ENTRIES = 100_000;
-// Events of the messaging core itself change no group rule.
-const OWN_EVENTS = /^(message|conversation|user|token)\./;
+// Events of the messaging core itself (and of users, tokens, devices) change no group rule.
+const OWN_EVENTS = /^(message|conversation|user|token|device)\./;
 
 /**
  * Whose send and read rules an event may have changed: one group, every

@@ -11,6 +11,7 @@ import type { Repositories, Store } from '../ports.ts';
 import { defaultMessagingSettings, type ConversationTarget, type MessagingContext, type MessagingSettings, type Viewer } from './context.ts';
 import { Conversations, toMessage } from './conversations.ts';
 import { CachedGroupGate } from './gate-cache.ts';
+import { delivered } from './delivered.ts';
 import { focus, focusList, type FocusEntry, type FocusState } from './focus.ts';
 import { GroupCommit, type GroupCommitStats } from './group-commit.ts';
 import { recordNotices } from './group-notices.ts';
@@ -20,7 +21,7 @@ import { markRead, messageReads, readState, type MessageReads, type ReadState } 
 import { revoke } from './revoke.ts';
 import type { SendLane } from './send-lane.ts';
 import { recordCall, send, type FinishedCall, type SendResult } from './send.ts';
-import { sync, type SyncPage, type SyncQuery } from './sync.ts';
+import { sync, syncTail, type SyncPage, type SyncQuery, type SyncTail } from './sync.ts';
 
 export interface MessagesDeps {
   store: Store;
@@ -106,6 +107,16 @@ export class Messages {
 
   sync(appId: number, userId: number, query: SyncQuery = {}): Promise<SyncPage> {
     return sync(this.#ctx, appId, userId, query);
+  }
+
+  /** The newest `limit` changes after `since` (a device pushed what it missed, paging anything older itself). */
+  syncTail(appId: number, userId: number, since: number, limit: number): Promise<SyncTail> {
+    return syncTail(this.#ctx, appId, userId, since, limit);
+  }
+
+  /** A device of `userId` received these messages: their senders hear of it (private messages only). */
+  delivered(appId: number, userId: number, messageIds: readonly number[]): Promise<void> {
+    return delivered(this.#ctx, appId, userId, messageIds);
   }
 
   /** One message by id, if the viewer may read it. */

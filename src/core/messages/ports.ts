@@ -67,8 +67,10 @@ export interface MessageRepo {
   get(id: number): Promise<MessageRecord | undefined>;
   getBySeq(conversationId: number, seq: number): Promise<MessageRecord | undefined>;
   page(range: HistoryRange): Promise<MessageRecord[]>;
-  /** Messages of these conversations with pos > pos, in pos order. */
-  changedSince(conversationIds: readonly number[], pos: number, limit: number): Promise<MessageRecord[]>;
+  /** The stream position of the latest committed write (0 before any). */
+  streamHead(): Promise<number>;
+  /** Messages of these conversations with pos > pos, in pos order (`desc`: the newest `limit` of them, newest first). */
+  changedSince(conversationIds: readonly number[], pos: number, limit: number, order?: 'asc' | 'desc'): Promise<MessageRecord[]>;
   /**
    * Replaces the message by a revoke marker and moves it to a new stream
    * position, atomically; must run inside `Store.transaction`. Returns the

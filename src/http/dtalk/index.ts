@@ -3,6 +3,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
+import type { Bus } from '../../core/bus.ts';
 import type { Core } from '../../core/core.ts';
 import { dtalkPlugin } from './plugin.ts';
 import type { DtalkRoutes } from './route.ts';
@@ -20,6 +21,6 @@ export const dtalkRouteGroups: readonly DtalkRoutes[] = [
   ({ core, names }) => recordRoutes(core, names, () => core.messages.settings.maxPage),
 ];
 
-export function dtalkDialect(core: Core, config: Config): (app: FastifyInstance) => Promise<void> {
-  return dtalkPlugin(core, { appId: config.dtalkApp, mockTokens: config.dtalkMockTokens, routes: dtalkRouteGroups });
+export function dtalkDialect(core: Core, config: Config, bus: Bus): (app: FastifyInstance) => Promise<void> {
+  return dtalkPlugin(core, { appId: config.dtalkApp, mockTokens: config.dtalkMockTokens, routes: dtalkRouteGroups, bus: { bus, prefix: config.busPrefix }, socket: { replayLimit: config.dtalkReplayLimit } });
 }

@@ -12,7 +12,7 @@ import { DtalkAuth, type DtalkAuthOptions } from './auth.ts';
 import { DtalkCode, DtalkFailure, dtalkStatus, type DtalkStatus } from './errors.ts';
 import { UnparsableBody, parseJson, stringifyJson } from './json.ts';
 import type { DtalkContext, DtalkRoute, DtalkRoutes } from './route.ts';
-import { DtalkGateway, type DtalkSocketSettings } from './socket/gateway.ts';
+import { DtalkGateway, type DtalkBus, type DtalkSocketSettings } from './socket/gateway.ts';
 import { DtalkNames } from './names.ts';
 
 /** go-zero's default MaxBytes: larger bodies get a bare 413 before any handler. */
@@ -20,6 +20,8 @@ export const DEFAULT_BODY_LIMIT = 1_048_576;
 
 export interface DtalkOptions extends DtalkAuthOptions {
   routes: readonly DtalkRoutes[];
+  /** Where committed events arrive for the socket (the bus every Parley process shares). */
+  bus: DtalkBus;
   socket?: Partial<DtalkSocketSettings>;
 }
 
@@ -59,7 +61,7 @@ export function dtalkPlugin(core: Core, opts: DtalkOptions) {
   return async function dtalk(app: FastifyInstance): Promise<void> {
     const auth = new DtalkAuth(core, opts);
     const names = new DtalkNames(core);
-    const gateway = new DtalkGateway(core, auth, names, opts.socket);
+    const gateway = new DtalkGateway(core, auth, names, opts.bus, opts.socket);
     const ctx: DtalkContext = { core, auth, gateway, names };
 
     // go-zero parses the body as JSON only when Content-Length > 0 and the

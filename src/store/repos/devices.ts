@@ -42,5 +42,19 @@ export function deviceRepo(db: Kysely<Database>): DeviceRepo {
       const r = await db.selectFrom('devices').selectAll().where('user_id', '=', userId).where('uuid', '=', uuid).executeTakeFirst();
       return r && toDevice(r);
     },
+    async deliveredPosition(userId, uuid) {
+      const r = await db.selectFrom('devices').select('delivered_pos').where('user_id', '=', userId).where('uuid', '=', uuid).executeTakeFirst();
+      if (!r) return undefined;
+      return r.delivered_pos === null ? null : Number(r.delivered_pos);
+    },
+    async advanceDelivered(userId, uuid, pos) {
+      await db
+        .updateTable('devices')
+        .set({ delivered_pos: pos })
+        .where('user_id', '=', userId)
+        .where('uuid', '=', uuid)
+        .where((eb) => eb.or([eb('delivered_pos', 'is', null), eb('delivered_pos', '<', pos)]))
+        .execute();
+    },
   };
 }

@@ -181,14 +181,19 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
       return rows.map(toMessageRecord);
     },
 
-    async changedSince(conversationIds, pos, limit) {
+    async streamHead() {
+      const r = await db.selectFrom('message_stream').select('last_pos').where('id', '=', 1).executeTakeFirst();
+      return Number(r?.last_pos ?? 0);
+    },
+
+    async changedSince(conversationIds, pos, limit, order = 'asc') {
       if (conversationIds.length === 0) return [];
       const rows = await db
         .selectFrom('messages')
         .selectAll()
         .where('conversation_id', 'in', [...conversationIds])
         .where('pos', '>', pos)
-        .orderBy('pos')
+        .orderBy('pos', order)
         .limit(limit)
         .execute();
       return rows.map(toMessageRecord);

@@ -26,16 +26,21 @@ export function deviceNumber(kind: string): number {
   return Object.hasOwn(Device, kind) ? Device[kind as keyof typeof Device] : -1;
 }
 
-/** The -1016 refusal as the original words it, or undefined when the sign-in is accepted. */
-export async function signInDevice(core: Core, caller: DtalkCaller, device: DeviceHeaders, connType: number): Promise<DtalkFailure | undefined> {
+/**
+ * The -1016 refusal as the original words it, or when the sign-in was
+ * accepted. A socket's sign-in is announced to the user's other connections
+ * (EndpointLogin, from core's `device.signed_in`); /app/user/login's is not.
+ */
+export async function signInDevice(core: Core, caller: DtalkCaller, device: DeviceHeaders, connType: number, announce = false): Promise<DtalkFailure | { at: number }> {
   const result = await core.devices.signIn(caller.appId, caller.userId, {
     uuid: device.uuid,
     kind: device.kind,
     name: device.name,
     resume: connType === ConnType.reconnect,
     exclusiveKinds: MOBILE_KINDS,
+    announce,
   });
-  if (result.ok) return undefined;
+  if (result.ok) return { at: result.at };
   const newer = result.newer;
   return new DtalkFailure(DtalkCode.reconnectRefused, {
     code: DtalkCode.reconnectRefused.result,
@@ -53,8 +58,8 @@ export const userRoutes: DtalkRoutes = ({ core }) => [
       const { connType } = bind({ connType: { kind: 'int' } }, req.body);
       const h = req.raw.headers;
       const device = { uuid: header(h['fzm-uuid']), kind: header(h['fzm-device']), name: header(h['fzm-device-name']) };
-      const refused = await signInDevice(core, req.caller, device, Number(connType));
-      if (refused) throw refused;
+      const signedIn = await signInDevice(core, req.caller, device, Number(connType));
+      if (signedIn instanceof DtalkFailure) throw signedIn;
       return { address: req.caller.address };
     },
   },

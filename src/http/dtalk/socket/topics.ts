@@ -1,0 +1,79 @@
+// The dtalk socket's link to the bus: one subscription per topic for as long
+// as some local dtalk session needs it, the way the native gateway's node
+// holds its own (src/gateway/node.ts). Both hear the same envelopes, which
+// the bridge publishes once per committed event (src/gateway/bridge.ts), so
+// what is committed on any Parley process reaches dtalk sockets on every
+// process. Plumbing only: what an arrival means is the gateway's business.
+
+import type { Bus } from '../../../core/bus.ts';
+import { decodeEnvelope, Topics, type Delivery } from '../../../gateway/envelope.ts';
+import { Hub } from '../../../gateway/hub.ts';
+
+/** An envelope decoded once, with the sessions subscribed to its topic when it arrived. */
+export type Arrival<S> = (topic: string, d: Delivery, sessions: readonly S[]) => void;
+
+export class BusTopics<S> {
+  readonly names: Topics;
+  readonly #bus: Bus;
+  readonly #hub = new Hub<S>();
+  readonly #subs = new Map<string, Promise<() => void>>();
+  readonly #held = new Map<S, Set<string>>();
+  readonly #arrival: Arrival<S>;
+
+  constructor(bus: Bus, prefix: string, arrival: Arrival<S>) {
+    this.#bus = bus;
+    this.names = new Topics(prefix);
+    this.#arrival = arrival;
+  }
+
+  /** Subscribes `session` to `topic` (the bus too, if it is the topic's first local session); resolves when live. */
+  async attach(session: S, topic: string): Promise<void> {
+    let held = this.#held.get(session);
+    if (!held) this.#held.set(session, (held = new Set()));
+    if (held.has(topic)) return this.#subs.get(topic)?.then(() => {});
+    held.add(topic);
+    if (this.#hub.join(topic, session)) {
+      const sub = this.#bus.subscribe(topic, (payload) => this.#fromBus(topic, payload));
+      this.#subs.set(topic, sub);
+      sub.catch(() => this.#subs.get(topic) === sub && this.#subs.delete(topic));
+    }
+    await this.#subs.get(topic);
+  }
+
+  /** Drops `topic` for `session`, and the bus subscription with its last local session. */
+  detach(session: S, topic: string): void {
+    const held = this.#held.get(session);
+    if (!held?.delete(topic)) return;
+    if (held.size === 0) this.#held.delete(session);
+    if (!this.#hub.leave(topic, session)) return;
+    const sub = this.#subs.get(topic);
+    this.#subs.delete(topic);
+    sub?.then((end) => end(), () => {});
+  }
+
+  detachAll(session: S): void {
+    for (const topic of [...(this.#held.get(session) ?? [])]) this.detach(session, topic);
+  }
+
+  has(session: S, topic: string): boolean {
+    return this.#held.get(session)?.has(topic) ?? false;
+  }
+
+  get topicCount(): number {
+    return this.#hub.topicCount;
+  }
+
+  #fromBus(topic: string, payload: string): void {
+    const subscribers = this.#hub.subscribers(topic);
+    if (!subscribers || subscribers.size === 0) return;
+    const d = decodeEnvelope(payload); // once per arrival, whatever the number of sessions
+    if (d) this.#arrival(topic, d, [...subscribers]);
+  }
+
+  async close(): Promise<void> {
+    const subs = [...this.#subs.values()];
+    this.#subs.clear();
+    this.#held.clear();
+    await Promise.allSettled(subs.map(async (p) => (await p)()));
+  }
+}
