@@ -54,6 +54,7 @@ export const settings = {
   port: setting({ env: 'PARLEY_PORT', flag: '--port', default: 8080, description: 'TCP port to listen on (0 picks a free one).', parse: int(0, 65535) }),
   dataDir: setting({ env: 'PARLEY_DATA_DIR', flag: '--data-dir', default: './data', description: 'Directory for the embedded database and local files.', parse: str }),
   databaseUrl: setting({ env: 'DATABASE_URL', flag: '--database-url', default: '', description: 'postgres://… to use PostgreSQL; empty uses SQLite at <dataDir>/parley.db; sqlite:<path> names another file.', parse: str }),
+  sqliteSync: setting({ env: 'PARLEY_SQLITE_SYNC', flag: '--sqlite-sync', default: 'full' as 'full' | 'normal', description: 'Embedded SQLite: full waits for the disk (fsync) before a commit is acknowledged, so nothing acknowledged is lost even to a power cut; normal survives a crash of the process but not of the machine, and is cheaper per commit.', parse: oneOf('full', 'normal') }),
   databasePoolSize: setting({ env: 'PARLEY_DB_POOL', flag: '--db-pool', default: 10, description: 'PostgreSQL connections per process.', parse: int(1, 200) }),
   nodeId: setting({ env: 'PARLEY_NODE_ID', flag: '--node-id', default: 0, description: `This process's id in a cluster (0..${MAX_NODE_ID}); part of every id it makes, so unique per process.`, parse: int(0, MAX_NODE_ID) }),
   logLevel: setting({ env: 'LOG_LEVEL', flag: '--log-level', default: 'info' as 'info', description: 'fatal, error, warn, info, debug, trace or silent.', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') }),

@@ -10,6 +10,8 @@ export interface StoreSettings {
   poolSize: number;
   /** PostgreSQL schema to use (tests); default the connection's search_path. */
   schema?: string;
+  /** SQLite: fsync every commit (full, the default) or only checkpoints (normal). */
+  sqliteSync?: 'full' | 'normal';
 }
 
 export function openEngine(s: StoreSettings): Engine {
@@ -17,7 +19,7 @@ export function openEngine(s: StoreSettings): Engine {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     return postgresEngine({ url, poolSize: s.poolSize, ...(s.schema ? { schema: s.schema } : {}) });
   }
-  if (url.startsWith('sqlite:')) return sqliteEngine(url.slice('sqlite:'.length));
-  if (url === '') return sqliteEngine(join(s.dataDir, 'parley.db'));
+  if (url.startsWith('sqlite:')) return sqliteEngine(url.slice('sqlite:'.length), s.sqliteSync);
+  if (url === '') return sqliteEngine(join(s.dataDir, 'parley.db'), s.sqliteSync);
   throw new Error(`DATABASE_URL must start with postgres://, postgresql:// or sqlite: (got "${url}")`);
 }

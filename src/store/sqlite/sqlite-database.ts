@@ -18,14 +18,18 @@ function bind(params: ReadonlyArray<unknown>): SQLInputValue[] {
 export interface SqliteOptions {
   /** Milliseconds a writer waits for another process's lock before failing. */
   busyTimeoutMs: number;
+  /**
+   * full: a commit returns once the log is on disk (fsync), so it survives
+   * a power cut. normal: once the log is written to the OS, so it survives
+   * the process crashing but not the machine; no fsync per commit.
+   */
+  synchronous: 'full' | 'normal';
 }
 
 export function openSqlite(path: string, options: SqliteOptions): { database: SqliteDatabase; raw: DatabaseSync } {
   const raw = new DatabaseSync(path);
   raw.exec('PRAGMA journal_mode = WAL');
-  // NORMAL is durable in WAL mode against process crashes (the WAL is written
-  // before a commit returns); only an OS crash can lose the last commits.
-  raw.exec('PRAGMA synchronous = NORMAL');
+  raw.exec(`PRAGMA synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   raw.exec('PRAGMA foreign_keys = ON');
   raw.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
 
