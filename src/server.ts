@@ -64,7 +64,7 @@ export interface StartOptions {
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config);
   const clock = opts.clock ?? systemClock;
-  const engine = openEngine({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, sqliteSync: config.sqliteSync });
+  const engine = openEngine({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, sqliteSync: config.sqliteSync, sqliteCacheMiB: config.sqliteCacheMiB });
   try {
     const { applied } = await migrateToLatest(engine);
     if (applied.length > 0) logger.info({ applied, engine: engine.name }, 'database migrated');

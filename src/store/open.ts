@@ -12,6 +12,8 @@ export interface StoreSettings {
   schema?: string;
   /** SQLite: fsync every commit (full, the default) or only checkpoints (normal). */
   sqliteSync?: 'full' | 'normal';
+  /** SQLite: its page cache, in MiB. */
+  sqliteCacheMiB?: number;
 }
 
 export function openEngine(s: StoreSettings): Engine {
@@ -19,7 +21,8 @@ export function openEngine(s: StoreSettings): Engine {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     return postgresEngine({ url, poolSize: s.poolSize, ...(s.schema ? { schema: s.schema } : {}) });
   }
-  if (url.startsWith('sqlite:')) return sqliteEngine(url.slice('sqlite:'.length), s.sqliteSync);
-  if (url === '') return sqliteEngine(join(s.dataDir, 'parley.db'), s.sqliteSync);
+  const sqlite = { ...(s.sqliteSync ? { synchronous: s.sqliteSync } : {}), ...(s.sqliteCacheMiB !== undefined ? { cacheMiB: s.sqliteCacheMiB } : {}) };
+  if (url.startsWith('sqlite:')) return sqliteEngine(url.slice('sqlite:'.length), sqlite);
+  if (url === '') return sqliteEngine(join(s.dataDir, 'parley.db'), sqlite);
   throw new Error(`DATABASE_URL must start with postgres://, postgresql:// or sqlite: (got "${url}")`);
 }

@@ -24,6 +24,8 @@ export interface SqliteOptions {
    * the process crashing but not the machine; no fsync per commit.
    */
   synchronous: 'full' | 'normal';
+  /** Pages SQLite keeps in memory, in MiB: hot conversations are read without a system call. */
+  cacheMiB: number;
 }
 
 export function openSqlite(path: string, options: SqliteOptions): { database: SqliteDatabase; raw: DatabaseSync } {
@@ -31,6 +33,8 @@ export function openSqlite(path: string, options: SqliteOptions): { database: Sq
   raw.exec('PRAGMA journal_mode = WAL');
   raw.exec(`PRAGMA synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   raw.exec('PRAGMA foreign_keys = ON');
+  // Negative: a size in KiB rather than a page count.
+  raw.exec(`PRAGMA cache_size = ${-Math.trunc(options.cacheMiB * 1024)}`);
   raw.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
 
   // Prepared statements are reused: Kysely compiles the same SQL text for the

@@ -7,9 +7,9 @@ import { startCheckpointer } from './checkpointer.ts';
 import { openSqlite } from './sqlite-database.ts';
 
 /** The embedded engine: one SQLite file in WAL mode, one writer connection. */
-export function sqliteEngine(path: string, synchronous: 'full' | 'normal' = 'full'): Engine {
+export function sqliteEngine(path: string, opts: { synchronous?: 'full' | 'normal'; cacheMiB?: number } = {}): Engine {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const { database, raw } = openSqlite(path, { busyTimeoutMs: 5000, synchronous });
+  const { database, raw } = openSqlite(path, { busyTimeoutMs: 5000, synchronous: opts.synchronous ?? 'full', cacheMiB: opts.cacheMiB ?? 64 });
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   // An in-memory database has no log to copy.
   const checkpointer = path === ':memory:' ? undefined : startCheckpointer(path, raw);
