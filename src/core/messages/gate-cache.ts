@@ -18,15 +18,14 @@ interface Entry<T> {
 }
 
 const MAX_ENTRIES = 100_000;
-// Events of the messaging core itself (and of users, tokens, devices) change no group rule.
-const OWN_EVENTS = /^(message|conversation|user|token|device)\./;
-
 /**
  * Whose send and read rules an event may have changed: one group, every
- * group (an event that names none), or nobody (messaging's own events).
+ * group (a group event that names none), or nobody. Only the groups core
+ * changes group rules, and every change it makes is a `group.*` event;
+ * messages, calls, users, tokens and devices leave them alone.
  */
 export function groupRulesChangedBy(e: DomainEvent): number | 'all' | undefined {
-  if (OWN_EVENTS.test(e.type)) return undefined;
+  if (!e.type.startsWith('group.')) return undefined;
   const groupId = (e as { groupId?: unknown }).groupId ?? (e as { audience?: { groupId?: unknown } }).audience?.groupId ?? (e as { group?: { id?: unknown } }).group?.id;
   return typeof groupId === 'number' ? groupId : 'all';
 }
