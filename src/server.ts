@@ -29,7 +29,7 @@ import { migrateToLatest } from './store/migrate.ts';
 import { openEngine } from './store/open.ts';
 import type { Bus } from './core/bus.ts';
 import { openBus } from './bus/open.ts';
-import { relayCacheChanges } from './bus/cache-sync.ts';
+import { cacheTopic, relayCacheChanges } from './bus/cache-sync.ts';
 import { forgetRevokedToken } from './http/native/message-auth.ts';
 import { bridgeEvents } from './gateway/bridge.ts';
 import { Topics } from './gateway/envelope.ts';
@@ -91,7 +91,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
   bridgeEvents(core.events, bus, new Topics(config.busPrefix), eventTranslation);
   // Caches of group rules and of tokens follow changes made by other processes.
-  const stopRelay = await relayCacheChanges(core.events, bus, `${config.busPrefix}.caches`, {
+  const stopRelay = await relayCacheChanges(core.events, bus, cacheTopic(config.busPrefix), {
     groupRulesChanged: (groupId) => core.messages.groupRulesChanged(groupId),
     tokenRevoked: (tokenId) => forgetRevokedToken(core, tokenId),
   });

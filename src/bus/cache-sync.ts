@@ -19,6 +19,9 @@ export interface SharedCaches {
   tokenRevoked(tokenId?: number): void;
 }
 
+/** The topic the relay uses under a cluster's bus prefix. */
+export const cacheTopic = (busPrefix: string) => `${busPrefix}.caches`;
+
 /** Starts relaying; resolves (once subscribed) with the function that stops it. */
 export async function relayCacheChanges(events: EventHub, bus: Bus, topic: string, caches: SharedCaches): Promise<() => void> {
   // A single process hears its own events directly: nothing to relay.
@@ -33,11 +36,7 @@ export async function relayCacheChanges(events: EventHub, bus: Bus, topic: strin
     if (kind === 'g') caches.groupRulesChanged(one);
     else if (kind === 't') caches.tokenRevoked(one);
   });
-  const offEvents = events.on((e) => {
-    if (e.type === 'token.revoked') return bus.publish(topic, `${origin} t ${e.tokenId}`);
-    const changed = groupRulesChangedBy(e);
-    if (changed !== undefined) bus.publish(topic, `${origin} g ${changed === 'all' ? '*' : changed}`);
-  });
+  const offEvents = announce(events, bus, topic, origin);
   const offInterrupted = bus.onInterrupted(() => {
     caches.groupRulesChanged();
     caches.tokenRevoked();
@@ -47,4 +46,20 @@ export async function relayCacheChanges(events: EventHub, bus: Bus, topic: strin
     offInterrupted();
     unsubscribe();
   };
+}
+
+/**
+ * Announces this process's changes without listening to anyone else's (an
+ * admin command that has no caches of its own). Returns the function that stops it.
+ */
+export function announceCacheChanges(events: EventHub, bus: Bus, busPrefix: string): () => void {
+  return announce(events, bus, cacheTopic(busPrefix), randomBytes(6).toString('hex'));
+}
+
+function announce(events: EventHub, bus: Bus, topic: string, origin: string): () => void {
+  return events.on((e) => {
+    if (e.type === 'token.revoked') return bus.publish(topic, `${origin} t ${e.tokenId}`);
+    const changed = groupRulesChangedBy(e);
+    if (changed !== undefined) bus.publish(topic, `${origin} g ${changed === 'all' ? '*' : changed}`);
+  });
 }

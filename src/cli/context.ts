@@ -6,16 +6,35 @@ import { SnowflakeIds } from '../core/ids.ts';
 import { kyselyStore } from '../store/kysely-store.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 import { openEngine } from '../store/open.ts';
+import { announceCacheChanges } from '../bus/cache-sync.ts';
+import { openBus } from '../bus/open.ts';
+import { bridgeEvents } from '../gateway/bridge.ts';
+import { Topics } from '../gateway/envelope.ts';
+import { eventTranslation } from '../gateway/from-core.ts';
 
-/** Core over the configured database, for one admin command. */
+/**
+ * Core over the configured database, for one admin command. With a cluster
+ * bus configured (Redis, NATS), what the command commits is announced on it
+ * like a server would, so running servers act on it at once: a revoked token
+ * closes its sessions and leaves every cache.
+ */
 export async function withCore<T>(config: Config, fn: (core: Core) => Promise<T>): Promise<T> {
   const engine = openEngine({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
   await migrateToLatest(engine);
   const store = kyselyStore(engine);
   const core = createCore({ store, clock: systemClock, ids: new SnowflakeIds(systemClock, config.nodeId), settings: { userTokenTtlSeconds: config.userTokenTtl }, onBackgroundError: reportToStderr });
+  const bus = config.bus === '' || config.bus === 'local' ? undefined : await openBus(config.bus).catch((e: unknown) => {
+    process.stderr.write(`parley: the bus is unreachable (${(e as Error).message}); running servers learn of this command's changes when their caches expire\n`);
+    return undefined;
+  });
+  if (bus) {
+    bridgeEvents(core.events, bus, new Topics(config.busPrefix), eventTranslation);
+    announceCacheChanges(core.events, bus, config.busPrefix);
+  }
   try {
     return await fn(core);
   } finally {
+    await bus?.close();
     await store.close();
   }
 }

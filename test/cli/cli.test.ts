@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { client } from '../support/http.ts';
+import { randomBytes } from 'node:crypto';
+import { makeUser } from '../support/fixtures.ts';
+import { online } from '../support/ws.ts';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../bin/parley.mjs', import.meta.url));
@@ -60,3 +63,37 @@ describe('parley CLI', () => {
     await assert.rejects(parley('migrate', '--port', 'x'), (e: { code: number; stderr: string }) => e.code === 2 && /PARLEY_PORT/.test(e.stderr));
   });
 });
+
+for (const broker of [
+  { name: 'Redis', url: process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' },
+  { name: 'NATS', url: process.env.PARLEY_TEST_NATS_URL ?? 'nats://127.0.0.1:4222' },
+]) {
+  describe(`parley token revoke with servers on ${broker.name}`, () => {
+    let db: TestDatabase;
+    let s: TestServer;
+    const busPrefix = `t${randomBytes(5).toString('hex')}`;
+    before(async () => {
+      db = await createTestDatabase();
+      s = await startTestServer({ db, config: { bus: broker.url, busPrefix } });
+    });
+    after(async () => {
+      await s.stop();
+      await db.drop();
+    });
+
+    test('the revocation reaches the running server at once: cached principal dropped, open socket closed', async () => {
+      const [alice, bob] = [await makeUser(s), await makeUser(s)];
+      const api = client(s.url, alice.token);
+      // The message routes now hold Alice's principal in their cache.
+      assert.equal((await api.post(`/v1/users/${bob.id}/messages`, { type: 'text', body: { text: 'before' } })).status, 201);
+      const socket = await online(s.url, alice.token);
+      const env = { ...process.env, DATABASE_URL: db.url, PARLEY_DATA_DIR: db.dataDir, LOG_LEVEL: 'silent', PARLEY_BUS: broker.url, PARLEY_BUS_PREFIX: busPrefix };
+      await run(process.execPath, [bin, 'token', 'revoke', alice.token], { env });
+      const closed = await Promise.race([socket.closed.then((c) => c.code), new Promise((r) => setTimeout(() => r('still open after 5 s'), 5000))]);
+      assert.equal(closed, 4002);
+      const r = await api.post(`/v1/users/${bob.id}/messages`, { type: 'text', body: { text: 'after' } });
+      assert.equal(r.status, 401);
+      assert.equal(r.body.error.code, 'token_revoked');
+    });
+  });
+}

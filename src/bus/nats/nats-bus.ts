@@ -69,6 +69,8 @@ export class NatsBus implements Bus {
     this.#closed = true;
     this.#table.clear();
     this.#subs.clear();
+    // What was published last (an admin command's one announcement) leaves before the connection goes.
+    await this.#nc.flush().catch(() => {});
     await this.#nc.close().catch(() => {});
   }
 }
