@@ -1,7 +1,7 @@
 // The node: this process's part of the real-time gateway. It owns the local
-// sessions (through the hub), holds one bus subscription per topic for as
-// long as some local session needs it, decodes each bus payload once and
-// hands the same bytes to every interested session. It never loops over a
+// sessions, holds one bus subscription per topic for as long as some local
+// session needs it (bus-topics.ts, shared with the dtalk socket), decodes
+// each bus payload once and hands the same bytes to every interested session. It never loops over a
 // group's member list: fan-out works on connected sessions only.
 
 import type { Socket } from 'node:net';
@@ -10,8 +10,8 @@ import type { WebSocket } from 'ws';
 import type { Bus } from '../core/bus.ts';
 import { isParleyError } from '../core/errors.ts';
 import type { GatewayCore, UserPrincipal } from './contract.ts';
-import { decodeEnvelope, Topics, type Delivery } from './envelope.ts';
-import { Hub } from './hub.ts';
+import { BusTopics } from './bus-topics.ts';
+import type { Delivery, Topics } from './envelope.ts';
 import { CloseCode, frame } from './protocol.ts';
 import { Session } from './session.ts';
 
@@ -41,8 +41,9 @@ export class GatewayNode {
   readonly log: Logger;
   readonly stats = { slowConsumers: 0, repairs: 0, interruptions: 0 };
   readonly #bus: Bus;
-  readonly #hub = new Hub<Session>();
-  readonly #busSubs = new Map<string, Promise<() => void>>();
+  readonly #sessions = new Set<Session>();
+  /** Which sessions want which topic, and the bus subscriptions serving them. */
+  readonly #topics: BusTopics<Session>;
   /** Every open socket, authenticated or not (to end them at shutdown). */
   readonly #sockets = new Set<WebSocket>();
   readonly #sweeper: NodeJS.Timeout;
@@ -55,14 +56,15 @@ export class GatewayNode {
     this.settings = deps.settings;
     this.log = deps.logger;
     this.#bus = deps.bus;
-    this.topics = new Topics(deps.settings.busPrefix);
+    this.#topics = new BusTopics<Session>(deps.bus, deps.settings.busPrefix, (_topic, d, sessions) => this.#arrived(d, sessions));
+    this.topics = this.#topics.names;
     // One timer for every session (a timer per connection would cost memory per idle client).
     this.#sweeper = setInterval(() => this.sweep(), Math.min(1000, Math.ceil(deps.settings.idleTimeoutMs / 4)));
     this.#sweeper.unref();
     this.#offInterrupted = this.#bus.onInterrupted(() => {
       this.stats.interruptions++;
       this.log.warn('bus connection was interrupted; sessions re-read the store');
-      for (const s of this.#hub.sessions()) void s.recover();
+      for (const s of this.#sessions) void s.recover();
     });
   }
 
@@ -98,7 +100,7 @@ export class GatewayNode {
         if (this.#closing) return ws.close(CloseCode.goingAway.code, CloseCode.goingAway.reason);
         if (p.userId === null) return ws.close(CloseCode.forbidden.code, CloseCode.forbidden.reason);
         session = new Session(`${this.settings.nodeId}.${(this.#nextSession++).toString(36)}`, ws, this, p as UserPrincipal, raw);
-        this.#hub.add(session);
+        this.#sessions.add(session);
         session.write(
           frame.welcome({ sessionId: session.id, userId: p.userId, heartbeatMs: this.settings.heartbeatMs, idleTimeoutMs: this.settings.idleTimeoutMs, maxFrameBytes: this.settings.maxFrameBytes }),
         );
@@ -116,33 +118,22 @@ export class GatewayNode {
   }
 
   /** Subscribes the bus to `topic` if this is its first local session; resolves when live. */
-  async attach(session: Session, topic: string): Promise<void> {
-    if (this.#hub.join(topic, session)) {
-      const sub = this.#bus.subscribe(topic, (payload) => this.#fromBus(topic, payload));
-      this.#busSubs.set(topic, sub);
-      sub.catch(() => this.#busSubs.get(topic) === sub && this.#busSubs.delete(topic));
-    }
-    await this.#busSubs.get(topic);
+  attach(session: Session, topic: string): Promise<void> {
+    return this.#topics.attach(session, topic);
   }
 
   /** Drops the bus subscription when the topic's last local session leaves. */
   detach(session: Session, topic: string): void {
-    if (!this.#hub.leave(topic, session)) return;
-    const sub = this.#busSubs.get(topic);
-    this.#busSubs.delete(topic);
-    sub?.then((end) => end(), () => {});
+    this.#topics.detach(session, topic);
   }
 
   forget(session: Session): void {
-    this.#hub.remove(session);
+    this.#sessions.delete(session);
   }
 
-  #fromBus(topic: string, payload: string): void {
-    const subscribers = this.#hub.subscribers(topic);
-    if (!subscribers) return;
-    const d = decodeEnvelope(payload); // once per arrival, whatever the number of sessions
-    if (!d) return;
-    for (const s of [...subscribers]) {
+  /** An envelope decoded once, for every local session of its topic. */
+  #arrived(d: Delivery, sessions: readonly Session[]): void {
+    for (const s of sessions) {
       if (d.data) s.receive(d);
       if (d.control) this.#control(s, d);
     }
@@ -169,7 +160,7 @@ export class GatewayNode {
   sweep(): void {
     const now = this.core.clock.now();
     const deadline = now - this.settings.idleTimeoutMs;
-    for (const s of [...this.#hub.sessions()]) {
+    for (const s of [...this.#sessions]) {
       const expiresAt = s.principal.expiresAt;
       if (expiresAt !== undefined && expiresAt <= now) s.close(CloseCode.tokenExpired);
       else if (s.lastSeen < deadline) s.close(CloseCode.idleTimeout);
@@ -177,7 +168,7 @@ export class GatewayNode {
   }
 
   snapshot(): GatewayStats {
-    return { connections: this.#hub.sessions().size, topics: this.#hub.topicCount, ...this.stats };
+    return { connections: this.#sessions.size, topics: this.#topics.topicCount, ...this.stats };
   }
 
   /** Tells every client to go elsewhere (1001) and resume; the bus is closed by its owner. */
@@ -186,10 +177,9 @@ export class GatewayNode {
     this.#closing = true;
     clearInterval(this.#sweeper);
     this.#offInterrupted();
-    for (const s of [...this.#hub.sessions()]) s.close(CloseCode.goingAway);
+    for (const s of [...this.#sessions]) s.close(CloseCode.goingAway);
     for (const ws of this.#sockets) if (ws.readyState === ws.OPEN) ws.close(CloseCode.goingAway.code, CloseCode.goingAway.reason);
-    await Promise.allSettled([...this.#busSubs.values()].map(async (p) => (await p)()));
-    this.#busSubs.clear();
+    await this.#topics.close();
     // Clients answer the close frame at once; one that does not is cut off.
     const deadline = Date.now() + 1000;
     while (this.#sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));

@@ -24,7 +24,7 @@ import { MOBILE_KINDS, signInDevice } from '../routes/user.ts';
 import { endpointLogin, messagePush, translate, type BusFrame } from './delivery.ts';
 import { replay, settle } from './replay.ts';
 import { DtalkSession, type PushedMessage, type SessionDeviceInfo, type SessionHost } from './session.ts';
-import { BusTopics } from './topics.ts';
+import { BusTopics } from '../../../gateway/bus-topics.ts';
 
 export interface DtalkSocketSettings {
   /** Re-send an un-acked push after this long (the original's Rto, 2 s). */

@@ -1,13 +1,14 @@
-// The dtalk socket's link to the bus: one subscription per topic for as long
-// as some local dtalk session needs it, the way the native gateway's node
-// holds its own (src/gateway/node.ts). Both hear the same envelopes, which
-// the bridge publishes once per committed event (src/gateway/bridge.ts), so
-// what is committed on any Parley process reaches dtalk sockets on every
-// process. Plumbing only: what an arrival means is the gateway's business.
+// A socket server's link to the bus: one subscription per topic for as long
+// as some local session needs it, each arrival decoded once whatever the
+// number of sessions. Shared by the native gateway's node (node.ts) and the
+// dtalk socket (src/http/dtalk/socket/gateway.ts): both hear the envelopes
+// the bridge publishes once per committed event (bridge.ts), so what is
+// committed on any Parley process reaches sockets on every process.
+// Plumbing only: what an arrival means is the caller's business.
 
-import type { Bus } from '../../../core/bus.ts';
-import { decodeEnvelope, Topics, type Delivery } from '../../../gateway/envelope.ts';
-import { Hub } from '../../../gateway/hub.ts';
+import type { Bus } from '../core/bus.ts';
+import { decodeEnvelope, Topics, type Delivery } from './envelope.ts';
+import { Hub } from './hub.ts';
 
 /** An envelope decoded once, with the sessions subscribed to its topic when it arrived. */
 export type Arrival<S> = (topic: string, d: Delivery, sessions: readonly S[]) => void;
