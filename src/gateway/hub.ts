@@ -1,18 +1,9 @@
 // The hub: which local sessions want which topic. Pure bookkeeping, no I/O;
-// the node turns "first session on a topic" into a bus subscription and
+// bus-topics.ts turns "first session on a topic" into a bus subscription and
 // "last session gone" into an unsubscription.
 
 export class Hub<S> {
   readonly #byTopic = new Map<string, Set<S>>();
-  readonly #sessions = new Set<S>();
-
-  add(session: S): void {
-    this.#sessions.add(session);
-  }
-
-  remove(session: S): void {
-    this.#sessions.delete(session);
-  }
 
   /** True when `session` is the topic's first local subscriber. */
   join(topic: string, session: S): boolean {
@@ -37,10 +28,6 @@ export class Hub<S> {
 
   subscribers(topic: string): ReadonlySet<S> | undefined {
     return this.#byTopic.get(topic);
-  }
-
-  sessions(): ReadonlySet<S> {
-    return this.#sessions;
   }
 
   get topicCount(): number {
