@@ -12,6 +12,9 @@ import { frame, type SendFrame } from './protocol.ts';
 
 export const MAX_IN_FLIGHT = 256;
 
+/** Where a send that fails for no rule of core's is logged. */
+type ErrorLog = { error(o: object, msg: string): void };
+
 export interface Sender {
   readonly id: string;
   readonly principal: UserPrincipal;
@@ -23,7 +26,7 @@ export class Sends {
   /** Per target conversation: the order this device's sends are stored in. */
   #lanes: Map<string, SendLane> | undefined;
 
-  submit(session: Sender, core: GatewayCore, log: { error(o: object, msg: string): void }, f: SendFrame): void {
+  submit(session: Sender, core: GatewayCore, log: ErrorLog, f: SendFrame): void {
     if (this.#inFlight >= MAX_IN_FLIGHT) {
       session.write(frame.error('too_many_in_flight', `at most ${MAX_IN_FLIGHT} sends may await their ack`, f.ref));
       return;
@@ -40,7 +43,7 @@ export class Sends {
   }
 }
 
-async function store(session: Sender, core: GatewayCore, log: { error(o: object, msg: string): void }, f: SendFrame, lane: SendLane): Promise<void> {
+async function store(session: Sender, core: GatewayCore, log: ErrorLog, f: SendFrame, lane: SendLane): Promise<void> {
   try {
     const m = await core.send(session.principal, f.message, lane);
     session.write(frame.ack(f.ref, m.message));
