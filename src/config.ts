@@ -107,6 +107,7 @@ export const settings = {
   authRatePerHandle: setting({ env: 'PARLEY_AUTH_RATE_HANDLE', flag: '--auth-rate-handle', default: 10, description: 'Failed sign-ins allowed per username per minute (then 429).', parse: int(1, 1_000_000) }),
   dtalkApp: setting({ env: 'PARLEY_DTALK_APP', flag: '--dtalk-app', default: 0, description: 'Id of the app whose users the dtalk dialect serves (dtalk signatures name no Parley app); 0 uses the default app.', parse: int(0, Number.MAX_SAFE_INTEGER) }),
   dtalkMockTokens: setting({ env: 'PARLEY_DTALK_MOCK_TOKENS', flag: '--dtalk-mock-tokens', default: false, description: 'Development only: accept the original dtalk MOCK and MOCK2 FZM-SIGNATURE values as two fixed users.', parse: bool }),
+  dtalkRevokeWindow: setting({ env: 'PARLEY_DTALK_REVOKE_WINDOW', flag: '--dtalk-revoke-window', default: 86_400 * 3600, description: "Seconds after sending during which a sender may revoke a message through the dtalk dialect (the original's Revoke.Expire, 86400 h, effectively unlimited); other dialects keep PARLEY_REVOKE_WINDOW.", parse: int(0, 10 * 365 * 86400) }),
   dtalkReplayLimit: setting({ env: 'PARLEY_DTALK_REPLAY_LIMIT', flag: '--dtalk-replay-limit', default: 1000, description: 'Messages a dtalk phone gets replayed when its socket connects (what it has not acknowledged, newest last); older ones are left for the client to page (sync-record).', parse: int(1, 10_000) }),
 } as const;
 

@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { createCore, type Core } from './core/core.ts';
 import { SnowflakeIds } from './core/ids.ts';
+import { defaultMessagingSettings } from './core/messages/context.ts';
 import { buildHttp } from './http/app.ts';
 import { createMetrics, type Metrics } from './http/ops.ts';
 import type { ReportBackgroundFailure } from './core/background.ts';
@@ -74,7 +75,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
   const store = kyselyStore(engine);
   const ids = new SnowflakeIds(clock, config.nodeId);
-  const messaging = { revokeWindowSeconds: config.revokeWindow, maxBytes: config.messageMaxBytes, maxTextChars: config.messageMaxText, gateCacheMs: config.groupRuleCacheMs };
+  const messaging = { revokeWindowSeconds: config.revokeWindow, maxBytes: config.messageMaxBytes, maxTextChars: config.messageMaxText, gateCacheMs: config.groupRuleCacheMs, dtalk: { ...defaultMessagingSettings.dtalk, revokeWindowSeconds: config.dtalkRevokeWindow } };
   const blobs = openBlobs(config);
   const groups = { defaultCapacity: config.groupDefaultCapacity, maxCapacity: config.groupMaxCapacity, maxAdmins: config.groupMaxAdmins, applicationTtlMs: config.groupRequestTtl * 1000, invitationTtlMs: config.groupRequestTtl * 1000, qrCodeTtlMs: config.groupQrCodeTtl * 1000 };
   // Made before core so that core's background failures can be counted.

@@ -10,9 +10,27 @@ import type { Conversations } from './conversations.ts';
 import type { GroupCommit } from './group-commit.ts';
 import type { MessageLimits } from './validation.ts';
 
-export interface MessagingSettings extends MessageLimits {
+/** The rules a send or revoke is held to: limits and the sender's revoke window. */
+export interface MessageRules extends MessageLimits {
   /** How long a sender may revoke their own message, in seconds. */
   revokeWindowSeconds: number;
+}
+
+/**
+ * Named rule sets. `native` is Parley's own (the settings' top level); a
+ * dialect whose original server has other limits asks for its set
+ * explicitly, so the difference is a core rule with its own test, not a
+ * bypass in the dialect.
+ */
+export const RuleSet = { native: 'native', dtalk: 'dtalk' } as const;
+export type RuleSet = (typeof RuleSet)[keyof typeof RuleSet];
+
+export interface MessagingSettings extends MessageRules {
+  /**
+   * dtalk (spec/origins.md): the original's only size limit is its 1 MiB
+   * request body, and its revoke window (`Revoke.Expire`) is 86400 h.
+   */
+  dtalk: MessageRules;
   /** Largest history or sync page. */
   maxPage: number;
   /** How long a cached "may send / may read" answer of a group member is trusted (ms); see gate-cache.ts. */
@@ -25,7 +43,19 @@ export const defaultMessagingSettings: MessagingSettings = {
   maxBytes: 16 * 1024,
   maxPage: 200,
   gateCacheMs: 30_000,
+  dtalk: {
+    revokeWindowSeconds: 86_400 * 3600,
+    // A text or payload is bounded by the 1 MiB body it came in; the JSON
+    // that stores it may be larger (escapes, base64).
+    maxTextChars: 1 << 20,
+    maxBytes: 8 << 20,
+  },
 };
+
+/** The rules of a named set. */
+export function rulesOf(settings: MessagingSettings, set: RuleSet): MessageRules {
+  return set === RuleSet.dtalk ? settings.dtalk : settings;
+}
 
 export interface MessagingContext {
   store: Store;

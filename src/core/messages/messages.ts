@@ -8,7 +8,7 @@ import type { DomainEvent, EventHub } from '../events.ts';
 import type { GroupGate } from '../groups/gate.ts';
 import type { IdGenerator } from '../ids.ts';
 import type { Repositories, Store } from '../ports.ts';
-import { defaultMessagingSettings, type ConversationTarget, type MessagingContext, type MessagingSettings, type Viewer } from './context.ts';
+import { defaultMessagingSettings, type ConversationTarget, type RuleSet, type MessagingContext, type MessagingSettings, type Viewer } from './context.ts';
 import { Conversations, toMessage } from './conversations.ts';
 import { CachedGroupGate } from './gate-cache.ts';
 import { delivered } from './delivered.ts';
@@ -46,7 +46,7 @@ export class Messages {
   readonly #gateCache: CachedGroupGate;
 
   constructor(deps: MessagesDeps) {
-    const settings = { ...defaultMessagingSettings, ...deps.settings };
+    const settings = { ...defaultMessagingSettings, ...deps.settings, dtalk: { ...defaultMessagingSettings.dtalk, ...deps.settings?.dtalk } };
     const gate = new CachedGroupGate(deps.gate, deps.clock, deps.events, settings.gateCacheMs);
     this.#gateCache = gate;
     this.#ctx = {
@@ -83,9 +83,10 @@ export class Messages {
   /**
    * Sends to a group ({groupId}) or to a user ({userId}); resolves after
    * commit. Sends made in one lane are stored in the order they were made.
+   * `rules` names the limits the send is held to (a dialect's, see RuleSet).
    */
-  send(appId: number, senderId: number, target: ConversationTarget, input: MessageInput, lane?: SendLane): Promise<SendResult> {
-    return send(this.#ctx, appId, senderId, target, input, lane);
+  send(appId: number, senderId: number, target: ConversationTarget, input: MessageInput, lane?: SendLane, rules?: RuleSet): Promise<SendResult> {
+    return send(this.#ctx, appId, senderId, target, input, lane, rules);
   }
 
   /** Records a finished call in its conversation (wired as core.hooks.callRecorder). */
@@ -130,8 +131,9 @@ export class Messages {
     return toMessage(record, c);
   }
 
-  revoke(appId: number, operatorId: number, messageId: number): Promise<Message> {
-    return revoke(this.#ctx, appId, operatorId, messageId);
+  /** `rules` names whose revoke window applies to a sender (a dialect's, see RuleSet). */
+  revoke(appId: number, operatorId: number, messageId: number, rules?: RuleSet): Promise<Message> {
+    return revoke(this.#ctx, appId, operatorId, messageId, rules);
   }
 
   focus(appId: number, userId: number, messageId: number): Promise<FocusState> {

@@ -35,6 +35,12 @@ export const MessageType = {
   contact: 'contact',
   notice: 'notice',
   custom: 'custom',
+  /**
+   * Bytes the server cannot read (end-to-end encrypted, or a payload in a
+   * format Parley does not parse): kept exactly, as base64, and delivered,
+   * synced and revoked like any message.
+   */
+  encrypted: 'encrypted',
   /** The record of a finished call (server-written). */
   call: 'call',
   /** What a revoked message becomes in history and sync. */

@@ -5,12 +5,12 @@
 
 import { fail, isParleyError } from '../errors.ts';
 import type { GroupRole } from '../groups/gate.ts';
-import type { MessagingContext } from './context.ts';
+import { rulesOf, RuleSet, type MessagingContext } from './context.ts';
 import { toMessage } from './conversations.ts';
 import { audienceOf, MessageType, type Conversation, type Message } from './model.ts';
 import type { MessageRecord } from './ports.ts';
 
-export async function revoke(ctx: MessagingContext, appId: number, operatorId: number, messageId: number): Promise<Message> {
+export async function revoke(ctx: MessagingContext, appId: number, operatorId: number, messageId: number, rules: RuleSet = RuleSet.native): Promise<Message> {
   const record = await ctx.store.messages.get(messageId);
   if (!record || record.appId !== appId) throw fail('message_not_found', `message ${messageId} does not exist`);
   const c = await ctx.conversations.get(record.conversationId);
@@ -18,7 +18,7 @@ export async function revoke(ctx: MessagingContext, appId: number, operatorId: n
   const scope = await ctx.conversations.scopeOfConversation(appId, operatorId, c);
   if (record.createdAt < scope.sinceMs) throw fail('message_not_found', `message ${messageId} does not exist`);
   if (record.revokedAt !== null) throw fail('conflict', `message ${messageId} is already revoked`);
-  await authorise(ctx, c, record, operatorId, scope.group?.role);
+  await authorise(ctx, c, record, operatorId, scope.group?.role, rulesOf(ctx.settings, rules).revokeWindowSeconds);
 
   const now = ctx.clock.now();
   const updated = await ctx.store.transaction((tx) =>
@@ -30,8 +30,8 @@ export async function revoke(ctx: MessagingContext, appId: number, operatorId: n
   return message;
 }
 
-async function authorise(ctx: MessagingContext, c: Conversation, m: MessageRecord, operatorId: number, role: GroupRole | undefined): Promise<void> {
-  const withinWindow = ctx.clock.now() - m.createdAt <= ctx.settings.revokeWindowSeconds * 1000;
+async function authorise(ctx: MessagingContext, c: Conversation, m: MessageRecord, operatorId: number, role: GroupRole | undefined, windowSeconds: number): Promise<void> {
+  const withinWindow = ctx.clock.now() - m.createdAt <= windowSeconds * 1000;
   const isSender = m.senderId === operatorId;
   if (isSender && withinWindow) return;
   if (c.kind === 'group') {
@@ -39,7 +39,7 @@ async function authorise(ctx: MessagingContext, c: Conversation, m: MessageRecor
     if (role === 'admin' && !isSender && (await roleOf(ctx, c, m.senderId)) !== 'owner') return;
     if (role === 'admin' && isSender) return;
   }
-  if (isSender) throw fail('revoke_window_passed', `messages can be revoked within ${ctx.settings.revokeWindowSeconds} seconds of sending`);
+  if (isSender) throw fail('revoke_window_passed', `messages can be revoked within ${windowSeconds} seconds of sending`);
   if (c.kind === 'group') throw fail('group_admin_required', "only the group's owner or admins may revoke others' messages");
   throw fail('forbidden', 'only the sender may revoke a private message');
 }

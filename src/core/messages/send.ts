@@ -2,7 +2,7 @@
 // writer, and announce it once it is committed. A resend with the same client
 // id returns the original message and announces nothing.
 
-import type { MessagingContext, ConversationTarget } from './context.ts';
+import { rulesOf, RuleSet, type MessagingContext, type ConversationTarget } from './context.ts';
 import { toMessage } from './conversations.ts';
 import { audienceOf, type Conversation, type Message, type MessageInput } from './model.ts';
 import type { SendLane, Turn } from './send-lane.ts';
@@ -18,10 +18,10 @@ export interface SendResult {
  * Sends in a lane (see send-lane.ts) are stored in the order they were made;
  * the checks of several sends still run side by side.
  */
-export async function send(ctx: MessagingContext, appId: number, senderId: number, target: ConversationTarget, input: MessageInput, lane?: SendLane): Promise<SendResult> {
+export async function send(ctx: MessagingContext, appId: number, senderId: number, target: ConversationTarget, input: MessageInput, lane?: SendLane, rules: RuleSet = RuleSet.native): Promise<SendResult> {
   const turn = lane?.take();
   try {
-    const valid = validateMessage(input, ctx.settings, { serverWritten: false });
+    const valid = validateMessage(input, rulesOf(ctx.settings, rules), { serverWritten: false });
     let conversation: Conversation;
     if ('groupId' in target) {
       await ctx.gate.assertCanSend(appId, target.groupId, senderId);

@@ -13,7 +13,7 @@ export interface MessageLimits {
   maxBytes: number;
 }
 
-type FieldKind = 'string' | 'url' | 'int' | 'number' | 'bool' | 'json' | 'ids' | 'anchors' | 'strings';
+type FieldKind = 'string' | 'url' | 'int' | 'number' | 'bool' | 'json' | 'ids' | 'anchors' | 'strings' | 'base64';
 interface Field {
   kind: FieldKind;
   required?: boolean;
@@ -42,6 +42,9 @@ const schemas: Record<Exclude<MessageTypeName, 'revoked' | `x-${string}`>, Recor
   contact: { userId: { kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER }, handle: short, name, avatar: optUrl, extra: { kind: 'json' } },
   notice: { text: { kind: 'string' }, kind: short, data: { kind: 'json' }, anchors: { kind: 'anchors', max: 100 } },
   custom: 'free',
+  // `data`: the bytes as standard base64 (padded), bounded by maxBytes;
+  // `scheme`: how the sender's clients read them (free text, e.g. "aes-cbc").
+  encrypted: { data: { kind: 'base64', required: true }, scheme: short },
   call: { callId: { kind: 'int', required: true, min: 1, max: Number.MAX_SAFE_INTEGER }, media: short, status: short, reason: short, durationMs: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER }, answeredAt: size, endedAt: size, parties: { kind: 'ids', max: 1000 }, invitees: { kind: 'ids', max: 1000 }, answered: { kind: 'bool' } },
 };
 
@@ -49,6 +52,7 @@ const schemas: Record<Exclude<MessageTypeName, 'revoked' | `x-${string}`>, Recor
 const SERVER_TYPES = new Set<string>([MessageType.notice, MessageType.call]);
 
 const DIALECT_TYPE = /^x-[a-z0-9][a-z0-9._-]{0,47}$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const CLIENT_ID = /^[\x21-\x7e]{1,128}$/;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -77,6 +81,10 @@ function checkField(path: string, f: Field, v: unknown, limits: MessageLimits): 
       if (typeof v !== 'boolean') throw bad('must be true or false');
       return;
     case 'json':
+      return; // size is checked on the whole message
+    case 'base64':
+      // Canonical standard base64, so the bytes read back are the bytes sent.
+      if (typeof v !== 'string' || v.length === 0 || !BASE64.test(v) || Buffer.from(v, 'base64').toString('base64') !== v) throw bad('must be non-empty standard base64 (with padding)');
       return; // size is checked on the whole message
     case 'ids':
       if (!Array.isArray(v) || v.length > (f.max ?? 1000) || !v.every((x) => Number.isSafeInteger(x) && (x as number) > 0)) throw bad('must be a list of user ids');

@@ -82,13 +82,16 @@ describe('dtalk socket: messages across dialects', () => {
     assert.equal(d.frames.filter(isMessage).length, 0);
   });
 
-  test('a bad op 7 gets no ack and keeps the connection', async () => {
+  test('a bad op 7 gets its op 8 with the error and keeps the connection', async () => {
     const erin = new DtalkUser(server);
     const e = await online(erin, 'e');
     e.send({ op: Op.sendMsg, seq: 5, body: Buffer.from([0xde, 0xad]) });
     e.send({ op: Op.sendMsg, seq: 6, body: commonEnvelope({ channelType: 1, seq: 'x', target: '999', msgType: MsgType.Text, msg: encode('imparse.proto.TextMsg', { content: 'x' }) }) });
+    const bad = await e.next((f) => f.op === Op.sendMsgReply && f.ack === 5);
+    assert.equal(JSON.parse(Buffer.from(bad.body).toString()).result, -10500);
+    const noGroup = await e.next((f) => f.op === Op.sendMsgReply && f.ack === 6);
+    assert.deepEqual(JSON.parse(Buffer.from(noGroup.body).toString()), { result: -10500, message: '发送失败', data: 'group 999 does not exist' });
     await e.roundTrip();
-    assert.equal(e.frames.filter((f) => f.op === Op.sendMsgReply).length, 0);
     assert.equal(e.closed, false);
   });
 

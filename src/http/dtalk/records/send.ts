@@ -7,6 +7,7 @@
 import type { Core } from '../../../core/core.ts';
 import { fail } from '../../../core/errors.ts';
 import { parseId } from '../../../core/ids.ts';
+import { RuleSet } from '../../../core/messages/context.ts';
 import type { DtalkCaller } from '../auth.ts';
 import type { DtalkNames } from '../names.ts';
 import { Channel, type Common } from '../proto/messages.ts';
@@ -27,6 +28,7 @@ export async function sendCommon(core: Core, names: DtalkNames, caller: DtalkCal
   } else {
     target = { userId: await names.idOf(caller.appId, c.target) };
   }
-  const { message } = await core.messages.send(caller.appId, caller.userId, target, input);
+  // dtalk's own limits (the 1 MiB body, not the native text limit): core's `dtalk` rule set.
+  const { message } = await core.messages.send(caller.appId, caller.userId, target, input, undefined, RuleSet.dtalk);
   return { mid: message.id, datetime: message.createdAt };
 }

@@ -4,10 +4,13 @@
 // contact cards map onto core types so every dialect sees them; dtalk-only
 // payloads (bank card, forward, transfer, red packet) are `x-dtalk-…` types
 // whose body is the payload's protobuf JSON, so they round-trip exactly.
-// `source` and `reference` ride in `ext.dtalk`.
+// `source` and `reference` ride in `ext.dtalk`. A payload that is not its
+// msgType's protobuf (the desktop client's ciphertext: spec/origins.md
+// "Groups") is core's `encrypted` type, its bytes kept exactly.
 
+import { createHash } from 'node:crypto';
 import { ProtoDecodeError, decode, encode } from '../proto/codec.ts';
-import { MsgType, noticePayload, type Common, type NoticeName, type Reference, type Source } from '../proto/messages.ts';
+import { MsgType, clientMsgTypes, noticePayload, type Common, type NoticeName, type Reference, type Source } from '../proto/messages.ts';
 import { type as protoType } from '../proto/schema.ts';
 
 /** What a sender hands to core (structurally core's MessageInput). */
@@ -26,6 +29,7 @@ export interface StoredMessage {
   senderId: number | null;
   recipientId: number | null;
   clientId: string | null;
+  appId: number;
   type: string;
   body: Record<string, unknown>;
   ext: Record<string, unknown> | null;
@@ -61,6 +65,63 @@ function payloadJson(typeName: string, bytes: Uint8Array): Record<string, unknow
   }
 }
 
+/**
+ * Whether `bytes` are exactly a `typeName` protobuf: they decode, and the
+ * decoded message encodes back to the same bytes. Ciphertext fails one or
+ * the other (bad wire types, unknown fields, bytes that are not UTF-8 in a
+ * string field), and so does anything Parley could not give back as it came.
+ */
+function isExactly(typeName: string, bytes: Uint8Array): boolean {
+  const t = protoType(typeName);
+  try {
+    return Buffer.from(t.encode(t.decode(bytes)).finish()).equals(bytes);
+  } catch {
+    return false;
+  }
+}
+
+const PAYLOAD_TYPES: Readonly<Record<number, string>> = {
+  [MsgType.Text]: 'imparse.proto.TextMsg',
+  [MsgType.Audio]: 'imparse.proto.AudioMsg',
+  [MsgType.Image]: 'imparse.proto.ImageMsg',
+  [MsgType.Video]: 'imparse.proto.VideoMsg',
+  [MsgType.File]: 'imparse.proto.FileMsg',
+  [MsgType.ContactCard]: 'imparse.proto.ContactCardMsg',
+  [MsgType.Card]: 'imparse.proto.CardMsg',
+  [MsgType.Forward]: 'imparse.proto.ForwardMsg',
+  [MsgType.Transfer]: 'imparse.proto.TransferMsg',
+  [MsgType.RedPacket]: 'imparse.proto.RedPacketMsg',
+  [MsgType.Notice]: 'imparse.proto.NoticeMsg',
+};
+
+/** Core's client ids are 1–128 printable ASCII characters (an index key). */
+const CORE_CLIENT_ID = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * The core client id of a dtalk `seq`. The original takes any string (its
+ * only limit is the 1 MiB body); a seq core cannot key on is keyed by its
+ * SHA-256, which keeps resends idempotent, and the seq itself rides in
+ * `ext.dtalk.seq` so clients get it back as sent.
+ */
+export function clientIdOf(seq: string): string | null {
+  if (seq === '') return null;
+  return CORE_CLIENT_ID.test(seq) ? seq : `dtalk-seq:${createHash('sha256').update(seq).digest('hex')}`;
+}
+
+/**
+ * The `seq` (msgId) a client gets: the one its sender gave, else one made
+ * from the message id, uuid-shaped and the same on every read (the desktop
+ * client's decoder throws on an empty msgId; notices and other dialects'
+ * messages have none).
+ */
+export function seqOf(m: Pick<StoredMessage, 'id' | 'appId' | 'clientId' | 'ext'>): string {
+  const given = ((m.ext ?? {}).dtalk as { seq?: unknown } | undefined)?.seq;
+  if (typeof given === 'string') return given;
+  if (m.clientId !== null) return m.clientId;
+  const h = createHash('sha256').update(`parley-message:${m.appId}:${m.id}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const omitEmpty = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== '' && v !== 0 && v !== undefined));
@@ -70,12 +131,22 @@ export async function inputOf(c: Common, names: Names): Promise<MessageInput> {
   const ext: Record<string, unknown> = {};
   if (c.source) ext.source = c.source;
   if (c.reference && (c.reference.topic || c.reference.ref)) ext.reference = { topic: String(c.reference.topic), ref: String(c.reference.ref) };
+  const clientId = clientIdOf(c.seq);
+  if (clientId !== null && clientId !== c.seq) ext.seq = c.seq;
   const input = (type: string, body: Record<string, unknown>): MessageInput => ({
     type,
     body,
     ext: Object.keys(ext).length ? { dtalk: ext } : null,
-    clientId: c.seq === '' ? null : c.seq,
+    clientId,
   });
+  const typeName = PAYLOAD_TYPES[c.msgType];
+  if (typeName === undefined || !clientMsgTypes.has(c.msgType)) throw new ProtoDecodeError('client msgType', new Error(`msgType ${c.msgType} is not sent by clients`));
+  if (!isExactly(typeName, c.msg)) {
+    // Opaque to the server, as in the original: stored as it came, with the
+    // msgType its clients read it as.
+    ext.msgType = c.msgType;
+    return input('encrypted', { data: Buffer.from(c.msg).toString('base64') });
+  }
   switch (c.msgType) {
     case MsgType.Text: {
       const m = decode<{ content: string; mention: string[] }>('imparse.proto.TextMsg', c.msg);
@@ -146,6 +217,12 @@ export async function payloadOf(m: StoredMessage, names: Names): Promise<{ msgTy
   const b = m.body;
   if (HIDDEN.has(m.type)) return undefined;
   switch (m.type) {
+    case 'encrypted': {
+      // The bytes as they were sent, under the msgType they were sent as
+      // (Text for another dialect's encrypted message).
+      const sent = ((m.ext ?? {}).dtalk as { msgType?: unknown } | undefined)?.msgType;
+      return { msgType: typeof sent === 'number' && PAYLOAD_TYPES[sent] !== undefined ? sent : MsgType.Text, msg: Buffer.from(str(b.data), 'base64') };
+    }
     case 'notice': {
       const render = NOTICES[String(b.kind)];
       const out = render && (await render((b.data ?? {}) as NoticeData, m.groupId ?? 0, m.createdAt, (id) => names.addressOf(id)));
@@ -198,7 +275,7 @@ export async function commonOf(m: StoredMessage, names: Names): Promise<Partial<
   return {
     channelType: m.kind === 'group' ? 1 : 0,
     mid: m.id,
-    seq: m.clientId ?? '',
+    seq: seqOf(m),
     from: senderId === null ? '' : await names.addressOf(senderId),
     target: m.kind === 'group' ? String(m.groupId) : m.recipientId === null ? '' : await names.addressOf(m.recipientId),
     msgType,
@@ -209,11 +286,16 @@ export async function commonOf(m: StoredMessage, names: Names): Promise<Partial<
   };
 }
 
-/** The payload as the JSON object pri-chat-record returns as `content`. */
-export async function contentOf(m: StoredMessage, names: Names): Promise<Record<string, unknown>> {
+/**
+ * The payload as pri-chat-record returns it as `content`: the JSON object of
+ * the payload, or for an encrypted payload the base64 text of its bytes
+ * (what the original stores for a payload it cannot decode).
+ */
+export async function contentOf(m: StoredMessage, names: Names): Promise<Record<string, unknown> | string> {
+  if (m.type === 'encrypted') return str(m.body.data);
   const payload = await payloadOf(m, names);
   if (!payload) return {};
   const { msgType, msg } = payload;
-  const typeName = { [MsgType.Text]: 'imparse.proto.TextMsg', [MsgType.Audio]: 'imparse.proto.AudioMsg', [MsgType.Image]: 'imparse.proto.ImageMsg', [MsgType.Video]: 'imparse.proto.VideoMsg', [MsgType.File]: 'imparse.proto.FileMsg', [MsgType.ContactCard]: 'imparse.proto.ContactCardMsg', [MsgType.Card]: 'imparse.proto.CardMsg', [MsgType.Forward]: 'imparse.proto.ForwardMsg', [MsgType.Transfer]: 'imparse.proto.TransferMsg', [MsgType.RedPacket]: 'imparse.proto.RedPacketMsg', [MsgType.Notice]: 'imparse.proto.NoticeMsg' }[msgType];
+  const typeName = PAYLOAD_TYPES[msgType];
   return typeName ? payloadJson(typeName, msg) : {};
 }

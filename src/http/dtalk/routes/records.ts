@@ -7,6 +7,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Core } from '../../../core/core.ts';
 import { fail, isParleyError } from '../../../core/errors.ts';
+import { RuleSet } from '../../../core/messages/context.ts';
 import type { Message } from '../../../core/messages/model.ts';
 import { bind, badRequest } from '../bind.ts';
 import { DtalkCode, DtalkFailure } from '../errors.ts';
@@ -16,7 +17,7 @@ import { commonEnvelope, type Common } from '../proto/messages.ts';
 import type { DtalkRequest, DtalkRoute } from '../route.ts';
 import { commonFromEnvelope, commonFromWireProto, RefusedMessage } from '../records/parse.ts';
 import { sendCommon } from '../records/send.ts';
-import { commonOf, contentOf, isShownToDtalk, type StoredMessage } from '../records/translate.ts';
+import { commonOf, contentOf, isShownToDtalk, seqOf, type StoredMessage } from '../records/translate.ts';
 
 /** The original's gateway limit applies to message uploads too. */
 const PUSH_LIMIT = 1_048_576;
@@ -94,7 +95,7 @@ export function recordRoutes(core: Core, names: DtalkNames, maxPage: () => numbe
         const { type, logId } = bind({ type: { kind: 'int', optional: true, options: [0, 1] }, logId: { kind: 'int' } }, req.body);
         const id = messageId(logId);
         await kindMatches(core, req, id, Number(type));
-        await core.messages.revoke(req.caller.appId, req.caller.userId, id);
+        await core.messages.revoke(req.caller.appId, req.caller.userId, id, RuleSet.dtalk);
         return {};
       },
     },
@@ -191,7 +192,7 @@ async function privateRecords(core: Core, names: DtalkNames, req: DtalkRequest, 
     if (!c) continue;
     out.push({
       logId: String(m.id),
-      msgId: m.clientId ?? '',
+      msgId: seqOf(m),
       fromId: c.from,
       targetId: c.target,
       msgType: c.msgType,

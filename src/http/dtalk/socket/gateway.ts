@@ -11,18 +11,20 @@ import websocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
 import type { Bus } from '../../../core/bus.ts';
 import type { Core } from '../../../core/core.ts';
-import { fail } from '../../../core/errors.ts';
+import { fail, isParleyError } from '../../../core/errors.ts';
 import type { Delivery } from '../../../gateway/envelope.ts';
 import type { DtalkAuth } from '../auth.ts';
 import type { DtalkNames } from '../names.ts';
 import { encode } from '../proto/codec.ts';
 import { commonAckEnvelope, decodeAuthMsg, decodeLogin, Device } from '../proto/messages.ts';
-import { commonFromEnvelope } from '../records/parse.ts';
+import { commonFromEnvelope, isUnreadableMessage } from '../records/parse.ts';
 import { sendCommon } from '../records/send.ts';
+import { clientIdOf } from '../records/translate.ts';
 import { DtalkFailure } from '../errors.ts';
 import { MOBILE_KINDS, signInDevice } from '../routes/user.ts';
 import { endpointLogin, messagePush, translate, type BusFrame } from './delivery.ts';
 import { replay, settle } from './replay.ts';
+import { sendFailure } from './send-failure.ts';
 import { DtalkSession, type PushedMessage, type SessionDeviceInfo, type SessionHost } from './session.ts';
 import { BusTopics } from '../../../gateway/bus-topics.ts';
 
@@ -168,10 +170,24 @@ export class DtalkGateway implements SessionHost {
     s.settledAt(await replay(this.#core, this.#names, s, from, this.#settings.replayLimit));
   }
 
-  /** op 7: the same pipeline as /record/push; the op 8 body is CommonAck{mid, datetime}. */
+  /**
+   * op 7: the same pipeline as /record/push; the op 8 body is
+   * CommonAck{mid, datetime}, or on failure the error (see sendFailure).
+   */
   async send(session: DtalkSession, body: Uint8Array): Promise<Uint8Array> {
+    try {
+      return await this.#send(session, body);
+    } catch (e) {
+      if (!isUnreadableMessage(e) && !isParleyError(e)) this.#log?.error({ err: e }, 'dtalk: a socket send failed inside the server');
+      else this.#log?.info({ err: e }, 'dtalk: socket send refused');
+      return sendFailure(e);
+    }
+  }
+
+  async #send(session: DtalkSession, body: Uint8Array): Promise<Uint8Array> {
     const c = commonFromEnvelope(body);
-    if (c.seq !== '') session.markOwnSend(c.seq);
+    const clientId = clientIdOf(c.seq);
+    if (clientId !== null) session.markOwnSend(clientId);
     const ack = await sendCommon(this.#core, this.#names, session.caller!, c);
     session.noteReceived(ack.mid); // on the device already: not pushed back to this connection
     return commonAckEnvelope({ mid: ack.mid, datetime: ack.datetime });
@@ -320,3 +336,4 @@ export class DtalkGateway implements SessionHost {
     await this.#topics.close();
   }
 }
+

@@ -10,6 +10,7 @@
 import type { WebSocket } from 'ws';
 import type { DtalkCaller } from '../auth.ts';
 import { FrameError, Op, decodeFrame, encodeFrame, type Frame } from '../proto/frame.ts';
+import { sendFailure } from './send-failure.ts';
 
 export const SessionState = { awaitingAuth: 0, authenticating: 1, open: 2, closed: 3 } as const;
 type SessionState = (typeof SessionState)[keyof typeof SessionState];
@@ -35,7 +36,7 @@ export interface SessionHost {
   subscribe(session: DtalkSession): Promise<void>;
   /** Registers an authenticated session (after op 2 is sent); it ends by calling `releasePushes`. */
   opened(session: DtalkSession): void;
-  /** An op 7 send; resolves with the op 8 body (a CommonAck envelope). A throw sends no ack. */
+  /** An op 7 send; resolves with the op 8 body (a CommonAck envelope, or the error of a refused send). */
   send(session: DtalkSession, body: Uint8Array): Promise<Uint8Array>;
   /** The client acked the op 9 push of this message. */
   acked(session: DtalkSession, message: PushedMessage): void;
@@ -217,9 +218,10 @@ export class DtalkSession {
       const body = await this.#host.send(this, frame.body);
       this.write({ op: Op.sendMsgReply, seq: frame.seq, ack: frame.seq, body });
     } catch (e) {
-      this.#host.log(e, 'dtalk socket send refused');
-      // The original answers a failed send with no ack; the client re-sends or
-      // falls back to /record/push. The connection stays.
+      // The host answers every failure itself; this is a last resort so the
+      // client, which waits for its op 8, always gets one.
+      this.#host.log(e, 'dtalk socket send failed');
+      this.write({ op: Op.sendMsgReply, seq: frame.seq, ack: frame.seq, body: sendFailure(e) });
     }
   }
 
