@@ -28,6 +28,8 @@ function decodeHex(text: string): Uint8Array | undefined {
   return Buffer.from(text, 'hex');
 }
 
+const INT64_MAX = 2n ** 63n - 1n;
+
 /** True when the compressed `publicKey` signed `digest` with this 65-byte r||s||recid signature. */
 export function verifyRecoverable(sig: Uint8Array, digest: Uint8Array, publicKey: Uint8Array): boolean {
   if (sig.length !== 65 || publicKey.length !== 33) return false;
@@ -52,7 +54,8 @@ export function checkSignature(token: string, nowMs: number): SignatureCheck {
   const [sigText, metadata, keyText] = parts;
   const meta = metadata.split('*');
   if (meta.length < 2) return invalid('metadata must be <ms>*<appId>');
-  if (!/^[+-]?[0-9]{1,19}$/.test(meta[0])) return invalid('metadata timestamp is not an integer');
+  // Go's strconv.ParseInt(s, 10, 64): 19 digits may still be out of range.
+  if (!/^[+-]?[0-9]{1,19}$/.test(meta[0]) || BigInt(meta[0]) > INT64_MAX || BigInt(meta[0]) < -INT64_MAX - 1n) return invalid('metadata timestamp is not an int64');
   const timestamp = Number(meta[0]);
   const sig = decodeBase64Std(sigText);
   if (!sig || sig.length !== 65) return invalid('signature must be 65 bytes of standard base64');
@@ -65,7 +68,7 @@ export function checkSignature(token: string, nowMs: number): SignatureCheck {
 }
 
 /** Makes a token the way a dtalk client does (tests and tools). */
-export function signToken(privateKey: Uint8Array, timestampMs: number, appId: string): string {
+export function signToken(privateKey: Uint8Array, timestampMs: number | string, appId: string): string {
   const metadata = `${timestampMs}*${appId}`;
   const digest = sha256(new TextEncoder().encode(metadata));
   const rec = secp256k1.sign(digest, privateKey, { prehash: false, format: 'recovered', lowS: true });

@@ -46,6 +46,10 @@ export function callRoutes(core: Core, names: DtalkNames): DtalkRoute[] {
     {
       path: '/app/start-call',
       aliases: aliases('/app/start-call'),
+      // The original has no such check, but a call is between two parties
+      // (core keeps one party per user): calling yourself is a feature
+      // Parley does not support, said with dtalk's own code for that.
+      errors: { cannot_act_on_self: DtalkCode.notSupported },
       async handler(req) {
         const b = bind({ groupId: { kind: 'string' }, invitees: { kind: 'strings' }, RTCType: { kind: 'int', options: [1, 2] } }, req.body);
         const group = b.groupId !== '' && b.groupId !== '0';

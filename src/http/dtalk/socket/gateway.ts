@@ -126,7 +126,9 @@ export class DtalkGateway implements SessionHost {
 
   async authenticate(_session: DtalkSession, body: Uint8Array) {
     const msg = decodeAuthMsg(body);
-    if (msg.appId === '' || msg.token === '') throw fail('unauthenticated', 'AuthMsg needs appId and token');
+    if (msg.token === '') throw fail('unauthenticated', 'AuthMsg needs a token');
+    // The comet knows one app (spec/origins.md "Socket gateway"): `dtalk`.
+    if (msg.appId !== 'dtalk') throw fail('unauthenticated', `AuthMsg appId "${msg.appId}" is not dtalk`);
     const caller = await this.#auth.authenticate(msg.token);
     const login = decodeLogin(msg.ext);
     const device = { uuid: login.uuid, kind: deviceNames[login.device] ?? '', name: login.deviceName };
