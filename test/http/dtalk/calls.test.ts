@@ -116,7 +116,7 @@ describe('dtalk calls', () => {
       ['/app/start-call', { groupId: '', invitees: [], RTCType: 1 }, -1012],
       ['/app/start-call', { invitees: [frank.address], RTCType: 1 }, -1012],
       ['/app/start-call', { groupId: '5', invitees: [frank.address, erin.address], RTCType: 1 }, -2000],
-      ['/app/start-call', { groupId: '', invitees: [erin.address], RTCType: 1 }, -2000], // calling yourself: not supported (README),
+      ['/app/start-call', { groupId: '', invitees: [erin.address], RTCType: 1 }, -2000], // calling yourself: not supported (README)
       ['/app/start-call', { groupId: '', invitees: 'x', RTCType: 1 }, -1012],
       ['/app/check-call', { traceIdStr: '1' }, -1012],
       ['/app/check-call', { traceId: 12345 }, -10102],
