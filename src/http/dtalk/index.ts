@@ -10,17 +10,19 @@ import type { DtalkRoutes } from './route.ts';
 import { userRoutes } from './routes/user.ts';
 import { recordRoutes } from './routes/records.ts';
 import { callRoutes } from './routes/calls.ts';
-import { ossRoutes } from './routes/oss.ts';
+import { objectPage, ossRoutes } from './routes/oss.ts';
+import { OssLocation } from './oss-location.ts';
 import { groupRoutes } from './routes/groups.ts';
 
 export const dtalkRouteGroups: readonly DtalkRoutes[] = [
   userRoutes,
   ({ core, names }) => callRoutes(core, names),
-  ({ core }) => ossRoutes(core),
+  ({ core, location }) => ossRoutes(core, location),
   ({ core, names }) => groupRoutes(core, names),
   ({ core, names }) => recordRoutes(core, names, () => core.messages.settings.maxPage),
 ];
 
 export function dtalkDialect(core: Core, config: Config, bus: Bus): (app: FastifyInstance) => Promise<void> {
-  return dtalkPlugin(core, { appId: config.dtalkApp, mockTokens: config.dtalkMockTokens, routes: dtalkRouteGroups, bus: { bus, prefix: config.busPrefix }, socket: { replayLimit: config.dtalkReplayLimit } });
+  const location = new OssLocation(config.blobStore === 's3' ? config.s3Bucket : null);
+  return dtalkPlugin(core, { location, pages: [objectPage], appId: config.dtalkApp, mockTokens: config.dtalkMockTokens, routes: dtalkRouteGroups, bus: { bus, prefix: config.busPrefix }, socket: { replayLimit: config.dtalkReplayLimit } });
 }

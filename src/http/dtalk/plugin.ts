@@ -14,15 +14,20 @@ import { UnparsableBody, parseJson, stringifyJson } from './json.ts';
 import type { DtalkContext, DtalkRoute, DtalkRoutes } from './route.ts';
 import { DtalkGateway, type DtalkBus, type DtalkSocketSettings } from './socket/gateway.ts';
 import { DtalkNames } from './names.ts';
+import { OssLocation } from './oss-location.ts';
 
 /** go-zero's default MaxBytes: larger bodies get a bare 413 before any handler. */
 export const DEFAULT_BODY_LIMIT = 1_048_576;
 
 export interface DtalkOptions extends DtalkAuthOptions {
+  /** How object uris are shaped; the local store's `/<key>` when absent. */
+  location?: OssLocation;
   routes: readonly DtalkRoutes[];
   /** Where committed events arrive for the socket (the bus every Parley process shares). */
   bus: DtalkBus;
   socket?: Partial<DtalkSocketSettings>;
+  /** Plain HTTP pages beside the API (the objects' public paths), with the dialect's CORS. */
+  pages?: readonly ((app: FastifyInstance, ctx: DtalkContext) => void)[];
 }
 
 const CORS_HEADERS = {
@@ -62,7 +67,7 @@ export function dtalkPlugin(core: Core, opts: DtalkOptions) {
     const auth = new DtalkAuth(core, opts);
     const names = new DtalkNames(core);
     const gateway = new DtalkGateway(core, auth, names, opts.bus, opts.socket);
-    const ctx: DtalkContext = { core, auth, gateway, names };
+    const ctx: DtalkContext = { core, auth, gateway, names, location: opts.location ?? new OssLocation(null) };
 
     // go-zero parses the body as JSON only when Content-Length > 0 and the
     // Content-Type contains application/json; anything else binds as {}.
@@ -109,6 +114,7 @@ export function dtalkPlugin(core: Core, opts: DtalkOptions) {
       await scope.register(multipart, { limits: { fieldSize: DEFAULT_BODY_LIMIT, fields: 32, files: 4, parts: 40 } });
       for (const route of routes.filter((r) => r.body === 'multipart')) register(scope, route);
     });
+    for (const page of opts.pages ?? []) page(app, ctx);
     await gateway.register(app);
   };
 }

@@ -9,6 +9,7 @@ import type { DtalkStatus } from './errors.ts';
 import type { ErrorCode } from '../../core/errors.ts';
 import type { DtalkGateway } from './socket/gateway.ts';
 import type { DtalkNames } from './names.ts';
+import type { OssLocation } from './oss-location.ts';
 
 export interface DtalkContext {
   core: Core;
@@ -17,6 +18,8 @@ export interface DtalkContext {
   gateway: DtalkGateway;
   /** Addresses ↔ user ids. */
   names: DtalkNames;
+  /** How object uris are shaped (the configured blob store's engine). */
+  location: OssLocation;
 }
 
 export interface DtalkRequest {

@@ -1,18 +1,20 @@
 // §33–§40: object storage on core files/uploads (spec/origins.md "OSS").
 // Parley has one store for every `ossType` (huaweiyun, aliyun, minio are all
 // accepted and served by it). Files are public, as dtalk media URLs are
-// fetched by any client: url = <origin>/v1/files/<id>/content.
+// fetched by any client; `uri` has the configured engine's shape and
+// url = get-host's host + uri (see ../oss-location.ts).
 
 import { Readable } from 'node:stream';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Core } from '../../../core/core.ts';
 import type { Principal } from '../../../core/model.ts';
 import type { FileView } from '../../../core/files/model.ts';
-import { fail } from '../../../core/errors.ts';
+import { fail, isParleyError } from '../../../core/errors.ts';
 import type { DtalkCaller } from '../auth.ts';
 import { bind, type Fields } from '../bind.ts';
 import { DtalkCode, DtalkFailure } from '../errors.ts';
-import type { DtalkRoute } from '../route.ts';
+import type { DtalkContext, DtalkRoute } from '../route.ts';
+import { OBJECT_PATH, type OssLocation } from '../oss-location.ts';
 
 /**
  * Largest body of /oss/upload and /oss/upload-part. The desktop client sends
@@ -29,10 +31,6 @@ const InUpload = { ...Keyed, uploadId: { kind: 'string' } } as const satisfies F
 
 const principalOf = (c: DtalkCaller): Principal => ({ appId: c.appId, tokenId: 0, userId: c.userId, isAdmin: false });
 const origin = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
-const fileUrls = (req: FastifyRequest, f: FileView) => {
-  const uri = `/v1/files/${f.id}/content`;
-  return { url: `${origin(req)}${uri}`, uri };
-};
 
 function uploadIdOf(text: string): number {
   const n = /^[0-9]{1,16}$/.test(text) ? Number(text) : NaN;
@@ -63,7 +61,8 @@ async function readForm(req: FastifyRequest): Promise<{ fields: Record<string, s
   return { fields, file };
 }
 
-export function ossRoutes(core: Core): DtalkRoute[] {
+export function ossRoutes(core: Core, location: OssLocation): DtalkRoute[] {
+  const fileUrls = (req: FastifyRequest, f: FileView) => ({ url: location.url(origin(req), f.key), uri: location.uri(f.key) });
   const stsRefused = async (req: { body: unknown }) => {
     // Parley's store cannot hand out cloud STS credentials (the original's
     // minio engine cannot either); clients upload through /oss/upload*.
@@ -127,8 +126,28 @@ export function ossRoutes(core: Core): DtalkRoute[] {
       path: '/oss/get-host',
       async handler(req) {
         bind(OssBase, req.body);
-        return { host: origin(req.raw) };
+        return { host: location.host(origin(req.raw)) };
       },
     },
   ];
+}
+
+/**
+ * GET /oss/object/<uri>: the object a dtalk `uri` names, as a redirect to
+ * its content (no signature: dtalk media URLs are fetched by any client, and
+ * only public files are found).
+ */
+export function objectPage(app: FastifyInstance, { core, location, auth }: DtalkContext): void {
+  app.get(`${OBJECT_PATH}/*`, async (req, reply) => {
+    const key = location.keyOf((req.params as { '*': string })['*']);
+    if (key !== undefined) {
+      try {
+        const file = await core.files.getByKey({ appId: await auth.appId(), tokenId: 0, userId: null, isAdmin: false }, key);
+        if (file.visibility === 'public') return reply.redirect(`/v1/files/${file.id}/content`, 302);
+      } catch (e) {
+        if (!isParleyError(e)) throw e;
+      }
+    }
+    return reply.code(404).type('text/plain').send('no such object');
+  });
 }
