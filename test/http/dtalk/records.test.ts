@@ -47,10 +47,21 @@ describe('dtalk records', () => {
     assert.deepEqual(again.body.data, first.body.data);
   });
 
-  test('/record/push2 takes a whole op 7 frame', async () => {
-    const frame = encodeWireProto({ ver: 1, op: 7, seq: 0, ack: 0, body: text(bob.address, 'via push2') });
+  test('/record/push2 takes a whole op 7 frame; the message is stored as sent', async () => {
+    const frame = encodeWireProto({ ver: 1, op: 7, seq: 0, ack: 0, body: text(bob.address, 'via push2', 'push2-seq') });
     const r = await push(alice, form(frame), '/record/push2');
     assert.equal(r.body.result, 0, r.text);
+    const read = await bob.post('/app/record/pri-chat-record', { targetId: alice.address, count: 1, logId: '99999999999999999' });
+    assert.equal(read.body.result, 0, read.text);
+    assert.deepEqual(read.body.data.records[0], {
+      logId: String(r.body.data.logId),
+      msgId: 'push2-seq',
+      fromId: alice.address,
+      targetId: bob.address,
+      msgType: MsgType.Text,
+      content: { content: 'via push2' },
+      createTime: r.body.data.datetime,
+    });
   });
 
   test('bad pushes get the original codes, never a 500', async () => {

@@ -31,13 +31,27 @@ describe('dtalk socket: a phone’s replay and Received', () => {
     return c;
   };
   const idOf = async (u: DtalkUser, on = server) => (await on.core.users.getByHandle(on.appId, u.address)).id;
-  /** Every message push that arrives within `ms` (after what is queued already). */
-  const messagesWithin = async (c: SocketClient, ms = 600): Promise<Frame[]> => {
-    await new Promise((r) => setTimeout(r, ms));
-    await c.roundTrip();
-    const got = c.frames.filter(isMessage);
-    c.frames.splice(0, c.frames.length, ...c.frames.filter((f) => !isMessage(f)));
-    return got;
+  /**
+   * Every message push to `c` up to a marker: a message sent to `u` after
+   * what the test waits for, so everything before it has arrived (replays
+   * come before live pushes, live pushes in commit order). Markers, also
+   * older ones replayed again, are acked and left out.
+   */
+  let markers = 0;
+  const messagesUntilMarker = async (c: SocketClient, u: DtalkUser, on = server): Promise<Frame[]> => {
+    const marker = `marker:${++markers}`;
+    await pushText(on.url, new DtalkUser(on), u.address, marker);
+    const got: Frame[] = [];
+    for (;;) {
+      const f = await c.next(isMessage);
+      const text = textOf(f);
+      if (text.startsWith('marker:')) {
+        c.send({ op: Op.receiveMsgReply, ack: f.seq });
+        if (text === marker) return got;
+        continue;
+      }
+      got.push(f);
+    }
   };
   const ackAll = (c: SocketClient, frames: Frame[]) => {
     for (const f of frames) c.send({ op: Op.receiveMsgReply, ack: f.seq });
@@ -71,12 +85,12 @@ describe('dtalk socket: a phone’s replay and Received', () => {
     let b = await connect(bob, { ...phone, connType: 0 });
     const bobId = await idOf(bob);
     const m0 = await pushText(server.url, alice, bob.address, 'm0');
-    const [first] = await messagesWithin(b);
+    const [first] = await messagesUntilMarker(b, bob);
     assert.equal(textOf(first), 'm0');
     ackAll(b, [first]);
     // m1 reaches the phone but is never acknowledged: it counts as not received.
     await pushText(server.url, alice, bob.address, 'm1');
-    assert.deepEqual((await messagesWithin(b)).map(textOf), ['m1']);
+    assert.deepEqual((await messagesUntilMarker(b, bob)).map(textOf), ['m1']);
     b.close();
     await b.waitClosed();
     await storedPast(bobId, phone.uuid, m0);
@@ -86,7 +100,7 @@ describe('dtalk socket: a phone’s replay and Received', () => {
     assert.equal((await client(server.url, native.token).post(`/v1/users/${bobId}/messages`, { type: 'text', body: { text: 'm5' } })).status, 201);
 
     b = await connect(bob, { ...phone, connType: 1 });
-    const replayed = await messagesWithin(b);
+    const replayed = await messagesUntilMarker(b, bob);
     assert.deepEqual(replayed.map(textOf), ['m1', 'm2', 'm3', 'm4', 'm5']);
     assert.deepEqual(replayed.map((f) => f.seq), [...replayed.map((f) => f.seq)].sort((x, y) => x - y), 'op 9 seqs increase');
     ackAll(b, replayed);
@@ -97,10 +111,10 @@ describe('dtalk socket: a phone’s replay and Received', () => {
 
     // Everything was acknowledged: the next reconnect replays nothing.
     b = await connect(bob, { ...phone, connType: 1 });
-    assert.deepEqual((await messagesWithin(b)).map(textOf), []);
+    assert.deepEqual((await messagesUntilMarker(b, bob)).map(textOf), []);
     // And live traffic still flows.
     await pushText(server.url, alice, bob.address, 'm6');
-    assert.deepEqual((await messagesWithin(b)).map(textOf), ['m6']);
+    assert.deepEqual((await messagesUntilMarker(b, bob)).map(textOf), ['m6']);
     b.close();
   });
 
@@ -113,14 +127,14 @@ describe('dtalk socket: a phone’s replay and Received', () => {
     await b.waitClosed();
     for (const t of ['o1', 'o2', 'o3', 'o4', 'o5']) await pushText(limited.url, alice, bob.address, t);
     b = await connect(bob, { ...phone, connType: 1 }, limited);
-    const replayed = await messagesWithin(b);
+    const replayed = await messagesUntilMarker(b, bob, limited);
     assert.deepEqual(replayed.map(textOf), ['o3', 'o4', 'o5']);
     ackAll(b, replayed);
     await storedPast(await idOf(bob, limited), phone.uuid, Number(commonOfPush(replayed[2]).mid), limited);
     b.close();
     await b.waitClosed();
     b = await connect(bob, { ...phone, connType: 1 }, limited);
-    assert.deepEqual((await messagesWithin(b)).map(textOf), []);
+    assert.deepEqual((await messagesUntilMarker(b, bob, limited)).map(textOf), []);
     b.close();
   });
 
@@ -129,7 +143,7 @@ describe('dtalk socket: a phone’s replay and Received', () => {
     const carol = new DtalkUser(server);
     await pushText(server.url, alice, carol.address, 'before the phone');
     const c = await connect(carol, { device: ANDROID, uuid: 'carol-phone', connType: 0 });
-    assert.deepEqual((await messagesWithin(c)).map(textOf), []);
+    assert.deepEqual((await messagesUntilMarker(c, carol)).map(textOf), []);
     c.close();
   });
 
@@ -142,7 +156,7 @@ describe('dtalk socket: a phone’s replay and Received', () => {
     await d.waitClosed();
     await pushText(server.url, alice, dave.address, 'while away');
     d = await connect(dave, desk);
-    assert.deepEqual((await messagesWithin(d)).map(textOf), []);
+    assert.deepEqual((await messagesUntilMarker(d, dave)).map(textOf), []);
     d.close();
   });
 
@@ -157,15 +171,18 @@ describe('dtalk socket: a phone’s replay and Received', () => {
     await e.next((f) => f.op === Op.sendMsgReply);
     const onDesk = await fredDesk.next(isMessage);
     fredDesk.send({ op: Op.receiveMsgReply, ack: onDesk.seq });
-    await new Promise((r) => setTimeout(r, 600));
-    await e.roundTrip();
-    assert.equal(e.frames.filter(isSignal(SignalType.Received)).length, 0, 'a desktop ack is not a receipt');
+    await fredDesk.roundTrip(); // the desktop's ack is in before the phone's
 
     const onPhone = await fredPhone.next(isMessage);
     const mid = commonOfPush(onPhone).mid;
     fredPhone.send({ op: Op.receiveMsgReply, ack: onPhone.seq });
+    // The phone's receipt is the positive signal: a receipt for the desktop's
+    // earlier ack would have come before it or with it (batches are per
+    // connection, flushed on the same tick).
     const received = await e.next(isSignal(SignalType.Received));
     assert.deepEqual(signalBody<{ logs: number[] }>(received, 'Received').logs.map(Number), [Number(mid)]);
+    await e.roundTrip();
+    assert.equal(e.frames.filter(isSignal(SignalType.Received)).length, 0, 'a desktop ack is not a receipt');
     for (const c of [e, fredDesk, fredPhone]) c.close();
   });
 
@@ -195,9 +212,18 @@ describe('dtalk socket: a phone’s replay and Received', () => {
       gm = await phone.next(isMessage);
     }
     phone.send({ op: Op.receiveMsgReply, ack: gm.seq });
-    await new Promise((r) => setTimeout(r, 600));
-    ws.send({ type: 'ping', data: 'after' });
-    for (let x = await ws.next(); x.type !== 'pong'; x = await ws.next()) assert.notEqual(x.event?.type, 'message.delivered');
+    // Then a private message, acked after the group one: its receipt is the
+    // first message.delivered the native sender hears, and names it alone.
+    const later = await api.post(`/v1/users/${gailId}/messages`, { type: 'text', body: { text: 'after the group' } });
+    let pm = await phone.next(isMessage);
+    while (Number(commonOfPush(pm).mid) !== later.body.id) {
+      phone.send({ op: Op.receiveMsgReply, ack: pm.seq });
+      pm = await phone.next(isMessage);
+    }
+    phone.send({ op: Op.receiveMsgReply, ack: pm.seq });
+    let d = await ws.next('event');
+    while (d.event.type !== 'message.delivered') d = await ws.next('event');
+    assert.deepEqual(d.event.messageIds, [later.body.id], 'the group message gave no receipt');
     await ws.close();
     phone.close();
   });

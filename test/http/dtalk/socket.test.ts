@@ -74,24 +74,28 @@ describe('dtalk socket: handshake, heartbeat, pushes', () => {
     const carol = new DtalkUser(server);
     const c = await connect();
     await c.auth(carol.token());
-    const push = await c.next((f) => f.op === Op.receiveMsg);
+    const first = await c.next((f) => f.op === Op.receiveMsg);
     server.clock!.advance(1000);
-    await c.roundTrip(1);
-    server.clock!.advance(300); // still < 2 s: a tick may run, nothing is re-sent
-    await new Promise((r) => setTimeout(r, 300));
+    // A second push, 1 s younger: carol signs in elsewhere.
+    const other = await connect();
+    await other.auth(carol.token(), { uuid: 'carol-other' });
+    const second = await c.next((f) => f.op === Op.receiveMsg);
+    server.clock!.advance(1300);
+    // The first is 2.3 s old and comes again: a tick ran at this time, and in
+    // it the second (1.3 s old) was not due.
+    const again = await c.next((f) => f.op === Op.receiveMsg && f.seq === first.seq);
+    assert.deepEqual(again.body, first.body);
     await c.roundTrip(2);
-    assert.equal(c.frames.filter((f) => f.op === Op.receiveMsg).length, 0);
-    server.clock!.advance(1000);
-    const again = await c.next((f) => f.op === Op.receiveMsg);
-    assert.equal(again.seq, push.seq);
-    assert.deepEqual(again.body, push.body);
-    c.send({ op: Op.receiveMsgReply, ack: push.seq });
+    assert.equal(c.frames.filter((f) => f.op === Op.receiveMsg && f.seq === second.seq).length, 0, 'not re-sent before 2 s');
+    c.send({ op: Op.receiveMsgReply, ack: first.seq });
     await c.roundTrip(3);
     c.frames.length = 0;
     server.clock!.advance(5000);
-    await new Promise((r) => setTimeout(r, 600));
+    // The un-acked second comes again: a tick ran after the first was acked.
+    await c.next((f) => f.op === Op.receiveMsg && f.seq === second.seq);
     await c.roundTrip(4);
-    assert.equal(c.frames.filter((f) => f.op === Op.receiveMsg).length, 0, 'acked pushes are not re-sent');
+    assert.equal(c.frames.filter((f) => f.op === Op.receiveMsg && f.seq === first.seq).length, 0, 'acked pushes are not re-sent');
+    other.close();
   });
 
   test('a phone that is no longer the latest gets op 2 with the newer device, and may Auth again', async () => {
