@@ -9,6 +9,8 @@ import { decode } from '../../../src/http/dtalk/proto/codec.ts';
 import { Op, type Frame } from '../../../src/http/dtalk/proto/frame.ts';
 import { commonEnvelope, decodeBiz, decodeCommon, encodeWireProto, EventType, MsgType, SignalType, type CommonAck } from '../../../src/http/dtalk/proto/messages.ts';
 import { client } from '../../support/http.ts';
+import { legacy } from '../../support/legacy.ts';
+import { xim } from '../../support/xim.ts';
 import { startTestServer, type TestServer } from '../../support/server.ts';
 import { SocketClient } from './socket-client.ts';
 import { isMessage, isSignal } from './socket-frames.ts';
@@ -167,6 +169,26 @@ describe('dtalk encrypted payloads', () => {
       assert.deepEqual(Object.keys(m.body), ['data']);
       assert.deepEqual(Buffer.from(m.body.data, 'base64'), sent.get(String(m.id))!.bytes);
     }
+  });
+
+  test('xim and legacy show the group\'s encrypted messages as opaque records', async () => {
+    const groupWant = new Map([...sent.entries()].filter(([, v]) => v.channel === 1));
+    const h = await xim(server.url, server.adminToken)('History', { groupId, limit: 20 });
+    assert.equal(h.body.code, 0, h.text);
+    const encrypted = (h.body.data.list as { idStr: string; json?: { content: string } }[]).filter((m) => groupWant.has(m.idStr));
+    assert.ok(encrypted.length > 0);
+    for (const m of encrypted) {
+      const content = JSON.parse(m.json!.content) as { type: string; data: string };
+      assert.equal(content.type, 'encrypted');
+      assert.deepEqual(Buffer.from(content.data, 'base64'), groupWant.get(m.idStr)!.bytes);
+    }
+    const bobId = (await server.core.users.ensure(server.appId, bob.address)).id;
+    const { token } = await server.core.tokens.issue({ appId: server.appId, kind: 'user', userId: bobId });
+    const records = await legacy(server.url, { uid: bobId, accessToken: token }).form('chat!loadChatRecords', { groupId, lastTime: '0' });
+    assert.equal(records.body.success, true, records.text);
+    const mine = (records.body.recordList as { msg_id: string; type: string; msg: string }[]).filter((r) => groupWant.has(r.msg_id));
+    assert.ok(mine.length > 0);
+    for (const r of mine) assert.deepEqual({ type: r.type, msg: r.msg }, { type: 'txt', msg: '[encrypted]' });
   });
 
   test('an encrypted message is revoked like any other: Revoke signal, gone from sync-record', async () => {
