@@ -12,7 +12,7 @@ export const GroupIdParam = Type.Object({ groupId: Type.String({ pattern: '^[0-9
 
 export const SendBody = Type.Object(
   {
-    type: Type.String({ minLength: 1, maxLength: 50, description: 'text, image, audio, video, file, location, card, contact, custom, or x-<dialect type>' }),
+    type: Type.String({ minLength: 1, maxLength: 50, description: 'text, image, audio, video, file, location, card, contact, custom, encrypted (opaque bytes as base64), or x-<dialect type>' }),
     body: Type.Object({}, { additionalProperties: true, description: 'The payload; its fields depend on `type` (see docs/messages.md)' }),
     ext: Type.Optional(Type.Union([Json, Type.Null()], { description: 'Extra data carried unchanged' })),
     clientId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Your id for this send: a resend with the same id returns the original message' })),

@@ -171,6 +171,21 @@ describe('dtalk encrypted payloads', () => {
     }
   });
 
+  test('an encrypted message sent through the native API reaches dtalk as msgType 1 with its bytes', async () => {
+    const carolUser = await server.core.users.create(server.appId, { handle: 'carol-native' });
+    const { token } = await server.core.tokens.issue({ appId: server.appId, kind: 'user', userId: carolUser.id });
+    const bobId = (await server.core.users.ensure(server.appId, bob.address)).id;
+    const bytes = Buffer.from('opaque to the server, any bytes: \u0000\u00ff');
+    const r = await client(server.url, token).post(`/v1/users/${bobId}/messages`, { type: 'encrypted', body: { data: bytes.toString('base64'), scheme: 'e2e-v1' } });
+    assert.equal(r.status, 201, r.text);
+    const [c] = (await syncAll(bob)).filter((x) => String(x.mid) === String(r.body.id));
+    assert.equal(c.msgType, MsgType.Text);
+    assert.deepEqual(Buffer.from(c.msg), bytes);
+    const f = await bobSocket.next((x) => isMessage(x) && String(decodeCommon(decodeBiz(x.body).body).mid) === String(r.body.id));
+    bobSocket.send({ op: Op.receiveMsgReply, ack: f.seq });
+    assert.deepEqual(Buffer.from(decodeCommon(decodeBiz(f.body).body).msg), bytes);
+  });
+
   test('xim and legacy show the group\'s encrypted messages as opaque records', async () => {
     const groupWant = new Map([...sent.entries()].filter(([, v]) => v.channel === 1));
     const h = await xim(server.url, server.adminToken)('History', { groupId, limit: 20 });
