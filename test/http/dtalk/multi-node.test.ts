@@ -40,10 +40,16 @@ for (const broker of brokers) {
       await c.next(isSignal(SignalType.EndpointLogin));
       return c;
     };
-    const noMessageWithin = async (c: SocketClient, ms = 500) => {
-      await new Promise((r) => setTimeout(r, ms));
-      await c.roundTrip();
-      assert.deepEqual(c.frames.filter((f) => isMessage(f) && commonOfPush(f).msgType === MsgType.Text).map(textOf), []);
+    /**
+     * Sends a marker text to `to` (from a fresh user, through A) and asserts
+     * it is the next text `c` gets: whatever must not arrive was committed
+     * before it, so it would have come first.
+     */
+    const nextTextIsMarker = async (c: SocketClient, to: DtalkUser) => {
+      const marker = `marker ${randomBytes(4).toString('hex')}`;
+      await pushText(a.url, new DtalkUser(a), to.address, marker);
+      const f = await c.next((x) => isMessage(x) && commonOfPush(x).msgType === MsgType.Text);
+      assert.equal(textOf(f), marker);
     };
 
     before(async () => {
@@ -71,7 +77,7 @@ for (const broker of brokers) {
       assert.deepEqual(got.map(textOf), [...Array.from({ length: 10 }, (_, i) => `d${i + 1}`), 'native']);
       assert.equal(commonOfPush(got[0]).from, alice.address);
       assert.equal(commonOfPush(got[10]).from, native.handle);
-      await noMessageWithin(onB); // each once
+      await nextTextIsMarker(onB, bob); // each once
     });
 
     test('a group made on A after B’s socket connected: its signals and messages reach B; after leaving, nothing more', async () => {
@@ -96,7 +102,7 @@ for (const broker of brokers) {
       await onB.roundTrip();
       onB.frames.splice(0);
       await pushText(a.url, owner, groupId, 'after the leave', 1);
-      await noMessageWithin(onB);
+      await nextTextIsMarker(onB, member);
     });
 
     test('a phone on B acking a message from A sends Received to the sender’s socket on A', async () => {
@@ -117,7 +123,10 @@ for (const broker of brokers) {
       const phoneOnA = await connect(a, dora, { device: 0, uuid: 'dora-phone', deviceName: 'Phone', connType: 0 });
       const announced = signalBody<{ uuid: string; device: number; deviceName: string }>(await onB.next(isSignal(SignalType.EndpointLogin)), 'EndpointLogin');
       assert.deepEqual({ uuid: announced.uuid, device: announced.device, deviceName: announced.deviceName }, { uuid: 'dora-phone', device: 0, deviceName: 'Phone' });
-      await new Promise((r) => setTimeout(r, 300));
+      // A later sign-in (on B) reaches the phone: its own was not sent twice before it.
+      await connect(b, dora, { device: 5, uuid: 'dora-web', connType: 0 });
+      const later = await phoneOnA.next(isSignal(SignalType.EndpointLogin));
+      assert.equal(signalBody<{ uuid: string }>(later, 'EndpointLogin').uuid, 'dora-web');
       await phoneOnA.roundTrip();
       assert.equal(phoneOnA.frames.filter(isSignal(SignalType.EndpointLogin)).length, 0);
     });
