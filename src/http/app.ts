@@ -16,6 +16,8 @@ import { createMetrics, opsRoutes, type Metrics } from './ops.ts';
 import { Message } from './native/message-schemas.ts';
 import { authRoutes } from './native/routes/auth.ts';
 import { webClient } from './web.ts';
+import { clientErrorHandler, type EarlyAnswer } from './early-answers.ts';
+import { trackRequestLines } from './request-line.ts';
 
 export interface HttpOptions {
   config: Config;
@@ -27,13 +29,19 @@ export interface HttpOptions {
   nativeRoutes?: readonly NativeRoutes[];
   /** Other dialect plugins, mounted after the native API. */
   plugins?: readonly ((app: FastifyInstance) => Promise<void>)[];
+  /** The dialects' envelopes for requests Node refuses before routing. */
+  earlyAnswers?: readonly EarlyAnswer[];
 }
 
 export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
   const { config, core } = opts;
+  let log: FastifyBaseLogger | undefined;
   const app = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
+    // Node's default (16 KiB) refuses an ordinary xim InfoBatch of 5,000 ids; the Go originals accept 1 MiB.
+    http: { maxHeaderSize: config.maxHeaderBytes },
+    clientErrorHandler: clientErrorHandler(opts.earlyAnswers ?? [], config.maxHeaderBytes, () => log ?? (opts.logger as FastifyBaseLogger)),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
@@ -43,6 +51,8 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false } },
   });
+  log = app.log;
+  trackRequestLines(app.server);
   // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
   app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id);
