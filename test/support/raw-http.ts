@@ -30,7 +30,8 @@ export function rawRequest(base: string, head: string, body = ''): Promise<RawRe
       resolve({ status, headers, body: (chunked ? unchunk(rest) : rest).toString('utf8') });
     });
     const length = Buffer.byteLength(body);
-    socket.end(`${head}\r\nHost: ${hostname}\r\nConnection: close\r\n${length > 0 ? `Content-Length: ${length}\r\n` : ''}\r\n${body}`);
+    // write(), not end(): a half-closed connection makes Node drop a response still being made; Connection: close ends it.
+    socket.write(`${head}\r\nHost: ${hostname}\r\nConnection: close\r\n${length > 0 ? `Content-Length: ${length}\r\n` : ''}\r\n${body}`);
   });
 }
 

@@ -11,7 +11,7 @@
 //   comma lists (groupId=1,2), or both; each item binds as above, an empty
 //   item is the zero value. A zero id names nothing (InfoBatch skips it as it
 //   skips any unknown id).
-// - bool: strconv.ParseBool words.
+// - bool: strconv.ParseBool words; absent or empty is false.
 
 import { Type } from '@sinclair/typebox';
 import { fail } from '../../core/errors.ts';
@@ -25,7 +25,8 @@ export const MAX_LIST_ITEMS = 5000;
 export const QInt = Type.String({ pattern: `^(${INT_SOURCE})?$` });
 const listText = Type.String({ pattern: '^[0-9+,-]*$', maxLength: MAX_LIST_ITEMS * 34 });
 export const QIntList = Type.Union([listText, Type.Array(listText, { maxItems: MAX_LIST_ITEMS })]);
-export const QBool = Type.String({ pattern: '^(1|t|T|TRUE|true|True|0|f|F|FALSE|false|False)$' });
+/** Empty is the zero value (false), as for integers. */
+export const QBool = Type.String({ pattern: '^(|1|t|T|TRUE|true|True|0|f|F|FALSE|false|False)$' });
 export const QString = (maxLength: number) => Type.String({ maxLength });
 
 /** An integer query value, never negative; 0 when absent or empty (proto3 zero value). */

@@ -65,6 +65,9 @@ describe('xim binding and anchors', () => {
     for (const m of ['JoinOrCreate', 'Quit']) assert.equal((await call(m, { groupId: g, userId: '0' })).body.code, 1001, m);
     assert.equal((await call('History', { groupId: '' })).body.code, 1001);
     assert.equal((await call('History', { groupId: g, limit: '0' })).body.code, 0);
+    // Bools too: empty is false (newest first), a word outside ParseBool's is 1001.
+    assert.equal((await call('History', { groupId: g, sort: '' })).body.code, 0);
+    assert.equal((await call('History', { groupId: g, sort: 'yes' })).body.code, 1001);
   });
 
   test('History anchors are positions in id order: an id of another group, or of no message, pages this group normally', async () => {
