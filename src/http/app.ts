@@ -35,13 +35,12 @@ export interface HttpOptions {
 
 export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
   const { config, core } = opts;
-  let log: FastifyBaseLogger | undefined;
   const app = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
     // Node's default (16 KiB) refuses an ordinary xim InfoBatch of 5,000 ids; the Go originals accept 1 MiB.
     http: { maxHeaderSize: config.maxHeaderBytes },
-    clientErrorHandler: clientErrorHandler(opts.earlyAnswers ?? [], config.maxHeaderBytes, () => log ?? (opts.logger as FastifyBaseLogger)),
+    clientErrorHandler: clientErrorHandler(opts.earlyAnswers ?? [], config.maxHeaderBytes, opts.logger as FastifyBaseLogger),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
@@ -51,7 +50,6 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false } },
   });
-  log = app.log;
   trackRequestLines(app.server);
   // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
   app.addHook('onSend', (req, reply, payload, done) => {

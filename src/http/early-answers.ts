@@ -51,7 +51,7 @@ const DRAIN_MS = 5_000;
 const answered = new WeakSet<Socket>();
 
 /** Fastify's `clientErrorHandler`: the dialect's envelope, then the connection is closed. */
-export function clientErrorHandler(answers: readonly EarlyAnswer[], maxHeaderBytes: number, log: () => FastifyBaseLogger) {
+export function clientErrorHandler(answers: readonly EarlyAnswer[], maxHeaderBytes: number, log: FastifyBaseLogger) {
   return (e: Error, socket: Socket): void => {
     const err = e as ClientError;
     // A reset connection is gone; a refused one keeps erroring on every chunk it still sends.
@@ -59,7 +59,7 @@ export function clientErrorHandler(answers: readonly EarlyAnswer[], maxHeaderByt
     answered.add(socket);
     const { status, error } = classify(err, maxHeaderBytes);
     const path = pathOfRequestLine(err.rawPacket) ?? pathOfSocket(socket);
-    log().debug({ err, path, status }, 'request refused before routing');
+    log.debug({ err, path, status }, 'request refused before routing');
     if (!socket.writable) {
       socket.destroy();
       return;

@@ -70,6 +70,16 @@ describe('xim binding and anchors', () => {
     assert.equal((await call('History', { groupId: g, sort: 'yes' })).body.code, 1001);
   });
 
+  test('an InfoBatch of 5,000 ids (repeated keys, a 120 KB query) is served with the default limits', async () => {
+    const a = await makeUser(s);
+    const g = (await call('CreateOrRelate', { userId: a.id, groupName: 'five thousand' })).body.data.groupId as number;
+    const ids = [...Array.from({ length: 4999 }, (_, i) => String(g + 1_000_000 + i)), String(g)];
+    const r = await call('InfoBatch', { groupId: ids });
+    assert.equal(r.status, 200, r.text.slice(0, 300));
+    assert.deepEqual([r.body.code, r.body.data.info.map((i: { id: number }) => i.id)], [0, [g]]);
+    assert.equal((await call('InfoBatch', { groupId: [...ids, '1'] })).body.code, 1001);
+  });
+
   test('History anchors are positions in id order: an id of another group, or of no message, pages this group normally', async () => {
     const owner = await makeUser(s);
     const g1 = (await call('CreateOrRelate', { userId: owner.id, groupName: 'h1' })).body.data.groupId as number;
