@@ -16,7 +16,7 @@ import { createMetrics, opsRoutes, type Metrics } from './ops.ts';
 import { Message } from './native/message-schemas.ts';
 import { authRoutes } from './native/routes/auth.ts';
 import { webClient } from './web.ts';
-import { clientErrorHandler, type EarlyAnswer } from './early-answers.ts';
+import { clientErrorHandler, routeNotFound, type EarlyAnswer } from './early-answers.ts';
 import { trackRequestLines } from './request-line.ts';
 
 export interface HttpOptions {
@@ -85,6 +85,9 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
 
   await app.register(nativePlugin(core, [authRoutes(config), ...(opts.nativeRoutes ?? [])]), { prefix: '/v1' });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
-  if (config.web) await app.register(webClient);
+  // A miss is answered in the envelope of the dialect whose path it is (the web client serves its pages first).
+  const notFound = routeNotFound(opts.earlyAnswers ?? []);
+  if (config.web) await app.register(webClient, { notFound });
+  else app.setNotFoundHandler(notFound);
   return app;
 }

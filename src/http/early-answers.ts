@@ -1,7 +1,7 @@
-// Answers Node writes before any route runs — a request line and headers
-// larger than `maxHeaderSize` (431), HTTP that does not parse (400), a head
-// that never finishes arriving (408) — in the envelope of the dialect whose
-// path the request was for. Fastify's own answer (`{"error":"Request Header
+// Answers no route gives — a request line and headers larger than
+// `maxHeaderSize` (431), HTTP that does not parse (400), a head that never
+// finishes arriving (408), all written before routing, and a path no route
+// serves (404) — in the envelope of the dialect whose path the request was for. Fastify's own answer (`{"error":"Request Header
 // Fields Too Large",…}`) is in no dialect's envelope, and a dialect client
 // must never see a body it cannot read. Each dialect declares its paths and
 // its envelope (`early-answer.ts` in its folder); anything else gets the
@@ -9,7 +9,7 @@
 
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { ParleyError } from '../core/errors.ts';
 import { pathOfRequestLine, pathOfSocket } from './request-line.ts';
 
@@ -44,6 +44,18 @@ function classify(err: ClientError, maxHeaderBytes: number): { status: number; e
   if (err.code === 'HPE_HEADER_OVERFLOW') return { status: 431, error: new ParleyError('payload_too_large', `the request line and headers are larger than ${maxHeaderBytes} bytes`) };
   if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, error: new ParleyError('invalid_argument', 'the request did not arrive in time') };
   return { status: 400, error: new ParleyError('invalid_argument', `the request is not valid HTTP (${err.code ?? 'parse error'})`) };
+}
+
+/**
+ * The root not-found handler: a path no route serves, answered 404 in the
+ * envelope of the dialect whose prefix it falls under (xim and legacy, each
+ * under a prefix of its own, answer their misses themselves).
+ */
+export function routeNotFound(answers: readonly EarlyAnswer[]) {
+  return (req: FastifyRequest, reply: FastifyReply) => {
+    const path = req.url.split('?')[0];
+    return reply.code(404).send(answerFor(answers, path).body(new ParleyError('not_found', `no route ${req.method} ${path}`)));
+  };
 }
 
 /** How long a refused connection may keep sending before it is cut: the client reads the answer meanwhile. */

@@ -1,4 +1,5 @@
-// dtalk's envelope for what Node refuses before routing (../early-answers.ts):
+// dtalk's envelope for what no route answers (../early-answers.ts): a path no
+// route serves is a bad URL (-1013); what Node refuses before routing
 // a request that could not be read is a parameter error (-1012, with the
 // go-zero style child error text). `/group/app/` is dtalk's, the rest of
 // `/group/` lanying's; `/app/qrcode/` is lanying's, the rest of `/app/` dtalk's
@@ -9,5 +10,9 @@ import { DtalkCode } from './errors.ts';
 
 export const dtalkEarlyAnswer: EarlyAnswer = {
   prefixes: ['/app/', '/group/app/', '/record/', '/oss/', '/call/', '/ping', '/sub'],
-  body: (e) => ({ result: DtalkCode.badParams.result, message: DtalkCode.badParams.message, data: `${DtalkCode.badParams.message} with child err: ${e.message}` }),
+  // A path no route serves is -1013 请求URL非法.
+  body: (e) =>
+    e.code === 'not_found'
+      ? { result: DtalkCode.badUrl.result, message: DtalkCode.badUrl.message, data: null }
+      : { result: DtalkCode.badParams.result, message: DtalkCode.badParams.message, data: `${DtalkCode.badParams.message} with child err: ${e.message}` },
 };

@@ -1,7 +1,7 @@
-// What a dialect client gets when its request is refused before any route
-// runs (issue 13 item 10): a request line and headers beyond the limit (431)
-// or HTTP that does not parse (400) are answered in the envelope of the
-// dialect whose path it was for, over a real socket. Long legitimate queries
+// What a dialect client gets when no route answers its request (issue 13
+// item 10): a request line and headers beyond the limit (431), HTTP that does
+// not parse (400) and a path no route serves (404) are answered in the
+// envelope of the dialect whose path it was for, over a real socket. Long legitimate queries
 // (an xim InfoBatch of 5,000 ids, a 20 KB lanying query) are served.
 
 import { after, before, describe, test } from 'node:test';
@@ -90,6 +90,18 @@ describe('answers before routing', () => {
     const text = received.toString();
     assert.match(text, /^HTTP\/1\.1 431 /);
     assert.deepEqual(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)), { success: false, info: '请求内容过大', code: 'payload_too_large' });
+  });
+
+  test('a path no route serves gets 404 in the envelope of the dialect its prefix names', async () => {
+    const miss = async (method: string, path: string) => {
+      const r = await fetch(new URL(path, s.url), { method, ...(method === 'GET' ? {} : { headers: { 'content-type': 'application/json' }, body: '{}' }) });
+      return { status: r.status, body: await r.json() };
+    };
+    assert.deepEqual(await miss('GET', '/group/nope'), { status: 404, body: { code: 10002, data: null, message: 'no route GET /group/nope' } });
+    assert.deepEqual(await miss('PATCH', '/group/info'), { status: 404, body: { code: 10002, data: null, message: 'no route PATCH /group/info' } });
+    assert.deepEqual(await miss('POST', '/group/app/nope'), { status: 404, body: { result: -1013, message: '请求URL非法', data: null } });
+    assert.deepEqual(await miss('POST', '/oss/nope'), { status: 404, body: { result: -1013, message: '请求URL非法', data: null } });
+    assert.deepEqual(await miss('GET', '/v1/nope'), { status: 404, body: { error: { code: 'not_found', message: 'no route GET /v1/nope' } } });
   });
 
   test('HTTP that does not parse gets 400 in the dialect envelope', async () => {
