@@ -16,6 +16,8 @@ import { createMetrics, opsRoutes, type Metrics } from './ops.ts';
 import { Message } from './native/message-schemas.ts';
 import { authRoutes } from './native/routes/auth.ts';
 import { webClient } from './web.ts';
+import { clientErrorHandler, routeNotFound, type EarlyAnswer } from './early-answers.ts';
+import { trackRequestLines } from './request-line.ts';
 
 export interface HttpOptions {
   config: Config;
@@ -27,6 +29,8 @@ export interface HttpOptions {
   nativeRoutes?: readonly NativeRoutes[];
   /** Other dialect plugins, mounted after the native API. */
   plugins?: readonly ((app: FastifyInstance) => Promise<void>)[];
+  /** The dialects' envelopes for requests Node refuses before routing. */
+  earlyAnswers?: readonly EarlyAnswer[];
 }
 
 export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
@@ -34,6 +38,9 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
+    // Node's default (16 KiB) refuses an ordinary xim InfoBatch of 5,000 ids; the Go originals accept 1 MiB.
+    http: { maxHeaderSize: config.maxHeaderBytes },
+    clientErrorHandler: clientErrorHandler(opts.earlyAnswers ?? [], config.maxHeaderBytes, opts.logger as FastifyBaseLogger),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
@@ -43,6 +50,7 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false } },
   });
+  trackRequestLines(app.server);
   // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
   app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id);
@@ -77,6 +85,9 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
 
   await app.register(nativePlugin(core, [authRoutes(config), ...(opts.nativeRoutes ?? [])]), { prefix: '/v1' });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
-  if (config.web) await app.register(webClient);
+  // A miss is answered in the envelope of the dialect whose path it is (the web client serves its pages first).
+  const notFound = routeNotFound(opts.earlyAnswers ?? []);
+  if (config.web) await app.register(webClient, { notFound });
+  else app.setNotFoundHandler(notFound);
   return app;
 }

@@ -3,8 +3,12 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../core/core.ts';
+import type { EarlyAnswer } from './early-answers.ts';
+import { lanyingEarlyAnswer } from './lanying/early-answer.ts';
 import { lanyingPlugin } from './lanying/plugin.ts';
+import { legacyEarlyAnswer } from './legacy/early-answer.ts';
 import { legacyPlugin, LEGACY_PREFIX } from './legacy/plugin.ts';
+import { ximEarlyAnswer } from './xim/early-answer.ts';
 import { ximPlugin, XIM_PREFIX } from './xim/plugin.ts';
 
 export function dialectPlugins(core: Core): ((app: FastifyInstance) => Promise<void>)[] {
@@ -21,3 +25,6 @@ export function dialectPlugins(core: Core): ((app: FastifyInstance) => Promise<v
     },
   ];
 }
+
+/** Their envelopes for requests Node refuses before any route runs. */
+export const dialectEarlyAnswers: readonly EarlyAnswer[] = [lanyingEarlyAnswer, ximEarlyAnswer, legacyEarlyAnswer];

@@ -19,13 +19,16 @@ const serverPrefixes = [
 
 const isServerPath = (path: string): boolean => serverPrefixes.some((p) => path === p || path.startsWith(`${p}/`));
 
-function notFound(req: FastifyRequest, reply: FastifyReply) {
-  return reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+export interface WebOptions {
+  /** How a miss that is not a page is answered (in the envelope of the dialect whose path it is). */
+  notFound: (req: FastifyRequest, reply: FastifyReply) => unknown;
 }
 
-async function web(app: FastifyInstance): Promise<void> {
+async function web(app: FastifyInstance, opts: WebOptions): Promise<void> {
+  const { notFound } = opts;
   if (!existsSync(`${webDist}index.html`)) {
     app.log.warn({ dir: webDist }, 'the web client is not built (npm run build:web); / serves nothing');
+    app.setNotFoundHandler(notFound);
     return;
   }
   await app.register(fastifyStatic, {

@@ -1,9 +1,11 @@
 // Announcements: posted and edited by staff (or members when memberModify is
-// on), read by members; newest first.
+// on), read by members; newest first. The newest is the group's current
+// announcement, shown as its `notice` field too (current-announcement.ts).
 
 import { decodeCursor, encodeCursor, isPositiveInt } from '../cursor.ts';
 import { fail } from '../errors.ts';
 import type { GroupContext } from './context.ts';
+import { newestAnnouncement, noticeText, showAsNotice } from './current-announcement.ts';
 import type { Actor, Announcement, Paged } from './model.ts';
 import { GroupAction } from './permissions.ts';
 
@@ -26,11 +28,13 @@ export class Announcements {
     if (input.title.trim() === '' && input.content.trim() === '') throw fail('invalid_argument', 'an announcement needs a title or content');
     const c = this.#c;
     return c.mutate(async (tx, emit) => {
-      const { group } = await c.authorize(tx, actor, groupId, GroupAction.postAnnouncement);
+      // Locked: the group's notice changes with it, and two posts must agree on which is newest.
+      const { group } = await c.authorize(tx, actor, groupId, GroupAction.postAnnouncement, { lock: true });
       const now = c.now();
       const a: Announcement = { id: c.d.ids.next(), appId: group.appId, groupId: group.id, title: input.title, content: input.content, authorId: actor.userId, createdAt: now, updatedAt: now };
       await tx.groups.announcements.insert(a);
       emit({ type: 'group.announcement_posted', appId: group.appId, groupId: group.id, actorId: actor.userId, at: now, audience: { groupId: group.id }, announcement: a });
+      await showAsNotice(tx, emit, group, noticeText(a), actor.userId, now);
       return a;
     });
   }
@@ -40,7 +44,7 @@ export class Announcements {
     if (patch.title === undefined && patch.content === undefined) throw fail('invalid_argument', 'nothing to change');
     const c = this.#c;
     return c.mutate(async (tx, emit) => {
-      const { group } = await c.authorize(tx, actor, groupId, GroupAction.postAnnouncement);
+      const { group } = await c.authorize(tx, actor, groupId, GroupAction.postAnnouncement, { lock: true });
       const a = await tx.groups.announcements.get(id);
       if (!a || a.groupId !== group.id) throw fail('announcement_not_found', `announcement ${id} does not exist`);
       const now = c.now();
@@ -48,6 +52,8 @@ export class Announcements {
       await tx.groups.announcements.update(id, p);
       const updated = { ...a, ...p };
       emit({ type: 'group.announcement_updated', appId: group.appId, groupId: group.id, actorId: actor.userId, at: now, audience: { groupId: group.id }, announcement: updated });
+      // Editing the current announcement edits the notice; a cleared notice stays cleared.
+      if (group.notice !== '' && (await newestAnnouncement(tx, group.id))?.id === id) await showAsNotice(tx, emit, group, noticeText(updated), actor.userId, now);
       return updated;
     });
   }
@@ -55,10 +61,17 @@ export class Announcements {
   async delete(actor: Actor, groupId: number, id: number): Promise<void> {
     const c = this.#c;
     await c.mutate(async (tx, emit) => {
-      const { group } = await c.authorize(tx, actor, groupId, GroupAction.postAnnouncement);
+      const { group } = await c.authorize(tx, actor, groupId, GroupAction.postAnnouncement, { lock: true });
       const a = await tx.groups.announcements.get(id);
+      const wasCurrent = group.notice !== '' && (await newestAnnouncement(tx, group.id))?.id === id;
       if (!a || a.groupId !== group.id || !(await tx.groups.announcements.delete(id))) throw fail('announcement_not_found', `announcement ${id} does not exist`);
-      emit({ type: 'group.announcement_deleted', appId: group.appId, groupId: group.id, actorId: actor.userId, at: c.now(), audience: { groupId: group.id }, announcementId: id });
+      const now = c.now();
+      emit({ type: 'group.announcement_deleted', appId: group.appId, groupId: group.id, actorId: actor.userId, at: now, audience: { groupId: group.id }, announcementId: id });
+      // Withdrawing the current announcement makes the one before it current (lanying's `last`), or none.
+      if (wasCurrent) {
+        const previous = await newestAnnouncement(tx, group.id);
+        await showAsNotice(tx, emit, group, previous ? noticeText(previous) : '', actor.userId, now);
+      }
     });
   }
 
@@ -70,10 +83,13 @@ export class Announcements {
     return a;
   }
 
+  /** The current announcement: the newest, unless the group's notice was cleared after it. */
   async latest(actor: Actor, groupId: number): Promise<Announcement> {
-    const page = await this.list(actor, groupId, { limit: 1 });
-    if (page.items.length === 0) throw fail('announcement_not_found', 'the group has no announcement');
-    return page.items[0];
+    const c = this.#c;
+    const { group } = await c.authorize(c.d.store, actor, groupId, GroupAction.readContent, { allowDismissed: true });
+    const a = group.notice === '' ? undefined : await newestAnnouncement(c.d.store, group.id);
+    if (!a) throw fail('announcement_not_found', 'the group has no announcement');
+    return a;
   }
 
   async list(actor: Actor, groupId: number, opts: { cursor?: string; limit: number }): Promise<Paged<Announcement>> {

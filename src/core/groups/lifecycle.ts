@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor, isPositiveInt } from '../cursor.ts';
 import { fail, isParleyError, type ErrorCode } from '../errors.ts';
 import { admit } from './admission.ts';
 import { GroupContext, assertUsable, batchIds } from './context.ts';
+import { normalNotice, postNoticeAsAnnouncement } from './current-announcement.ts';
 import { GroupAction, assertCan } from './permissions.ts';
 import type { Actor, Group, GroupInfo, GroupRole, GroupSettings, MemberResult, Paged } from './model.ts';
 import { checkInfo, checkSettings } from './validate.ts';
@@ -108,11 +109,14 @@ export class Lifecycle {
         dismissedAt: null,
       };
       if (group.capacity < 1) throw fail('invalid_argument', 'capacity must be at least 1');
+      group.notice = normalNotice(group.notice);
       await tx.groups.groups.insert(group);
       await tx.groups.members.insertMany([
         { groupId: group.id, userId: ownerId, role: 'owner', displayName: '', joinedAt: now, inviterId: null, mutedUntil: null, messageMuteMode: 0, pushMode: 0, updatedAt: now },
       ]);
       emit({ type: 'group.created', appId: group.appId, groupId: group.id, actorId: actor.userId, at: now, audience: { groupId: group.id, users: [ownerId] }, group: { ...group } });
+      // A notice given at creation is the group's first announcement.
+      await postNoticeAsAnnouncement(c, tx, emit, group, group.notice, actor.userId, now);
       const members = memberIds.length > 0 ? await admit(tx, emit, { group, userIds: memberIds, via: 'created', inviterId: ownerId, actorId: actor.userId, now, known }) : [];
       return { group, members };
     });
@@ -200,7 +204,8 @@ export class Lifecycle {
   /** Public info of many groups with the caller's standing (xim InfoBatch, lanying info/batch); unknown ids are skipped. */
   async batchInfo(actor: Actor, groupIds: readonly number[], asUserId?: number): Promise<GroupWithStanding[]> {
     const ids = [...new Set(groupIds)];
-    if (ids.length > 500) throw fail('invalid_argument', 'at most 500 groups per call');
+    // xim's InfoBatch legitimately names thousands of groups in one call (issue 13).
+    if (ids.length > 5000) throw fail('invalid_argument', 'at most 5000 groups per call');
     const store = this.#c.d.store;
     const userId = actor.appAdmin && asUserId !== undefined ? asUserId : actor.userId;
     const groups = (await store.groups.groups.getMany(ids)).filter((g) => g.appId === actor.appId);

@@ -1,8 +1,11 @@
 // Group info (name, avatar, description, notice, ext…), settings (capacity,
-// policies, switches) and the group-wide mute.
+// policies, switches) and the group-wide mute. A new notice is also the
+// group's newest announcement (current-announcement.ts).
 
 import { fail } from '../errors.ts';
-import type { GroupContext } from './context.ts';
+import type { Emit, GroupContext } from './context.ts';
+import { normalNotice, postNoticeAsAnnouncement } from './current-announcement.ts';
+import type { Repositories } from '../ports.ts';
 import type { Actor, Group, GroupInfo, GroupSettings } from './model.ts';
 import { muteDeadline, type MuteSpec } from './mute.ts';
 import { GroupAction } from './permissions.ts';
@@ -19,7 +22,12 @@ export class Settings {
     checkInfo(patch);
     const changed = Object.keys(patch).filter((k) => patch[k as keyof GroupInfo] !== undefined);
     if (changed.length === 0) throw fail('invalid_argument', 'nothing to change');
-    return this.#change(actor, groupId, patch.kind !== undefined ? GroupAction.updateSettings : GroupAction.updateInfo, () => patch, changed);
+    const p = patch.notice === undefined ? patch : { ...patch, notice: normalNotice(patch.notice) };
+    // A changed, non-empty notice joins the announcement history as its newest; an empty one clears it (the history stays).
+    const announce = async (tx: Repositories, emit: Emit, before: Group, now: number) => {
+      if (p.notice !== undefined && p.notice !== before.notice) await postNoticeAsAnnouncement(this.#c, tx, emit, before, p.notice, actor.userId, now);
+    };
+    return this.#change(actor, groupId, patch.kind !== undefined ? GroupAction.updateSettings : GroupAction.updateInfo, () => p, changed, announce);
   }
 
   /** Resolves when the actor may edit the group's info (e.g. before handing out an avatar upload). */
@@ -46,13 +54,14 @@ export class Settings {
     return this.#change(actor, groupId, GroupAction.muteAll, () => ({ muteAllUntil: null }), ['muteAllUntil']);
   }
 
-  async #change(actor: Actor, groupId: number, action: GroupAction, make: (g: Group) => Partial<Group>, changed: string[]): Promise<Group> {
+  async #change(actor: Actor, groupId: number, action: GroupAction, make: (g: Group) => Partial<Group>, changed: string[], alongside?: (tx: Repositories, emit: Emit, before: Group, now: number) => Promise<void>): Promise<Group> {
     const c = this.#c;
     return c.mutate(async (tx, emit) => {
       const { group } = await c.authorize(tx, actor, groupId, action, { lock: true });
       const now = c.now();
       const patch = { ...make(group), updatedAt: now };
       await tx.groups.groups.update(group.id, patch);
+      await alongside?.(tx, emit, group, now);
       const updated = { ...group, ...patch };
       emit({ type: 'group.updated', appId: group.appId, groupId: group.id, actorId: actor.userId, at: now, audience: { groupId: group.id }, group: updated, changed });
       return updated;

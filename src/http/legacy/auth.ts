@@ -4,14 +4,11 @@
 // must be `uid`; an app-admin token may act as any `uid` of its app (server
 // jobs). `expire` in the past means the client's session is over.
 
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.ts';
 import { fail } from '../../core/errors.ts';
 import { parseId } from '../../core/ids.ts';
 import type { Principal } from '../../core/model.ts';
-
-export const ECHOED = ['uid', 'accesstoken', 'client', 'expire'] as const;
-const WIRE_NAME: Record<(typeof ECHOED)[number], string> = { uid: 'uid', accesstoken: 'accessToken', client: 'client', expire: 'expire' };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -43,13 +40,4 @@ export async function authenticate(core: Core, req: FastifyRequest): Promise<Pri
   }
   if (p.userId !== uid) throw fail('unauthenticated', 'accessToken does not belong to uid');
   return { ...p, userId: uid };
-}
-
-/** Echoes the four headers on every answer, success or not. */
-export function echoHeaders(req: FastifyRequest, reply: FastifyReply): void {
-  for (const name of ECHOED) {
-    const v = header(req, name);
-    // Header values are echoed only when they are plain printable text.
-    if (v !== undefined && /^[\x20-\x7e]{1,512}$/.test(v)) reply.header(WIRE_NAME[name], v);
-  }
 }

@@ -3,7 +3,7 @@
 // the Record type makes the mapping complete. The core code also travels in
 // `code` so a client (or an operator) can tell reasons apart without parsing text.
 
-import type { ErrorCode } from '../../core/errors.ts';
+import type { ErrorCode, ParleyError } from '../../core/errors.ts';
 
 export const legacyInfo: Record<ErrorCode, string> = {
   invalid_argument: '参数错误',
@@ -65,3 +65,18 @@ export const legacyInfo: Record<ErrorCode, string> = {
   cannot_mute_staff: '群主或管理员不能被禁言',
   transfer_target_not_member: '被转让人不是群成员',
 };
+
+/** not_group_member about someone else (core names the user in `details.userId`): the target is not a member, not the caller. */
+const TARGET_NOT_MEMBER = '该用户不是群成员';
+
+/**
+ * The reason shown in `info`: core's code in the app's words, said of the
+ * right person (a kick of a non-member must not tell a member "您不是该群成员"),
+ * and for a malformed request, what exactly was wrong.
+ */
+export function legacyReason(pe: ParleyError, callerId: number | undefined): string {
+  if (pe.code === 'invalid_argument') return `${legacyInfo[pe.code]}: ${pe.message}`;
+  const target = pe.details?.userId;
+  if (pe.code === 'not_group_member' && typeof target === 'number' && target !== callerId) return TARGET_NOT_MEMBER;
+  return legacyInfo[pe.code];
+}

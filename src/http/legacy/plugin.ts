@@ -12,10 +12,11 @@ import type { Principal } from '../../core/model.ts';
 import { toParleyError } from '../framework-errors.ts';
 import { useLenientJson } from '../lenient-json.ts';
 import { validatorCompiler } from '../validation.ts';
-import { authenticate, echoHeaders } from './auth.ts';
+import { authenticate } from './auth.ts';
 import { normalizeData } from './body.ts';
+import { echoSessionHeaders } from './echo.ts';
 import { failure } from './envelope.ts';
-import { legacyInfo } from './errors.ts';
+import { legacyReason } from './errors.ts';
 import { legacyRoutes } from './routes.ts';
 
 export type LegacyApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider> & {
@@ -41,7 +42,7 @@ export function legacyPlugin(core: Core, extra: readonly LegacyRoutes[] = []) {
     await app.register(formbody);
 
     app.addHook('onRequest', async (req, reply) => {
-      echoHeaders(req, reply);
+      echoSessionHeaders(req, reply);
       req.legacy = await authenticate(core, req);
     });
     app.addHook('preValidation', async (req) => {
@@ -54,8 +55,7 @@ export function legacyPlugin(core: Core, extra: readonly LegacyRoutes[] = []) {
         req.log.error({ err }, 'unhandled error');
         return reply.code(500).send(failure('服务器内部错误', 'internal'));
       }
-      // The reason in the app's words, then what exactly was wrong.
-      return reply.code(200).send(failure(pe.code === 'invalid_argument' ? `${legacyInfo[pe.code]}: ${pe.message}` : legacyInfo[pe.code], pe.code));
+      return reply.code(200).send(failure(legacyReason(pe, req.legacy?.userId), pe.code));
     });
     app.setNotFoundHandler((req, reply) => reply.code(404).send(failure('接口不存在', 'not_found')));
 

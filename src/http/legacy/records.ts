@@ -30,7 +30,21 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
 /** The file name of a URL when the message carries none (Easemob always has one). */
 const nameOf = (url: string, name: unknown) => str(name) || decodeURIComponent(url.split('?')[0].split('/').pop() ?? '');
 
+/** The document's field order (§8): old clients parse records by position or diff them as text. */
+const FIELD_ORDER = ['fromId', 'msg_id', 'chat_type', 'msg', 'type', 'length', 'url', 'filename', 'secret', 'lat', 'lng', 'addr', 'timestamp', 'toId'] as const;
+
 export function toLegacyRecord(m: Message): LegacyRecord {
+  return inDocumentOrder(fieldsOf(m));
+}
+
+/** The same fields, as an object whose keys follow FIELD_ORDER (absent fields stay absent). */
+function inDocumentOrder(r: LegacyRecord): LegacyRecord {
+  const out: Record<string, unknown> = {};
+  for (const k of FIELD_ORDER) if (r[k] !== undefined) out[k] = r[k];
+  return out as unknown as LegacyRecord;
+}
+
+function fieldsOf(m: Message): LegacyRecord {
   const base = {
     fromId: m.senderId === null ? '' : String(m.senderId),
     msg_id: String(m.id),

@@ -27,14 +27,8 @@ const DEFAULT_HISTORY = 20;
 /** The business binding of a request; none when both parts are 0 (proto zero values). */
 function businessKey(type: number, id: number): { businessType: string; businessId: string } | undefined {
   if (type === 0 && id === 0) return undefined;
-  if (type < 0 || id < 0) throw fail('invalid_argument', 'businessType and businessId must not be negative');
   return { businessType: String(type), businessId: String(id) };
 }
-
-const positive = (n: number, name: string): number => {
-  if (n < 0) throw fail('invalid_argument', `${name} must not be negative`);
-  return n;
-};
 
 export function ximRoutes(app: XimApp): void {
   const { core } = app;
@@ -57,14 +51,14 @@ export function ximRoutes(app: XimApp): void {
   app.get('/CreateOrRelate', { schema: { querystring: CreateOrRelateQuery } }, async (req) => {
     const actor = actorOf(admin(req).appId);
     const q = req.query;
-    const groupId = positive(int(q.groupId, 'groupId'), 'groupId');
+    const groupId = int(q.groupId, 'groupId');
     const key = businessKey(int(q.businessType, 'businessType'), int(q.businessId, 'businessId'));
     if (groupId > 0) {
       // Relate: bind the existing group to the business object (idempotent).
       const g = key ? await core.groups.lifecycle.bindBusiness(actor, groupId, key) : await core.groups.lifecycle.get(actor, groupId);
       return ok({ groupId: g.id });
     }
-    const userIds = intList(q.userId, 'userId').map((id) => positive(id, 'userId')).filter((id) => id > 0);
+    const userIds = intList(q.userId, 'userId').filter((id) => id > 0);
     if (userIds.length === 0) throw fail('invalid_argument', 'userId is required to create a group (the first is its owner)');
     const [ownerId, ...memberIds] = [...new Set(userIds)];
     const input = { ...(q.groupName ? { name: q.groupName } : {}), ...(q.avatar ? { avatar: q.avatar } : {}), ownerId, memberIds };
@@ -75,10 +69,10 @@ export function ximRoutes(app: XimApp): void {
   app.get('/JoinOrCreate', { schema: { querystring: JoinOrCreateQuery } }, async (req) => {
     const actor = actorOf(admin(req).appId);
     const q = req.query;
-    const userId = positive(int(q.userId, 'userId'), 'userId');
+    const userId = int(q.userId, 'userId');
     if (userId === 0) throw fail('invalid_argument', 'userId is required');
     const key = businessKey(int(q.businessType, 'businessType'), int(q.businessId, 'businessId'));
-    let group = await locate(actor, positive(int(q.groupId, 'groupId'), 'groupId'), key);
+    let group = await locate(actor, int(q.groupId, 'groupId'), key);
     if (!group) {
       const input = { ...(q.groupName ? { name: q.groupName } : {}), ...(q.avatar ? { avatar: q.avatar } : {}), ownerId: userId };
       group = (await core.groups.lifecycle.findOrCreateByBusiness(actor, key as NonNullable<typeof key>, input)).group;
@@ -92,9 +86,9 @@ export function ximRoutes(app: XimApp): void {
   app.get('/Quit', { schema: { querystring: QuitQuery } }, async (req) => {
     const { appId } = admin(req);
     const q = req.query;
-    const userId = positive(int(q.userId, 'userId'), 'userId');
+    const userId = int(q.userId, 'userId');
     if (userId === 0) throw fail('invalid_argument', 'userId is required');
-    const group = await locate(actorOf(appId), positive(int(q.groupId, 'groupId'), 'groupId'), businessKey(int(q.businessType, 'businessType'), int(q.businessId, 'businessId')));
+    const group = await locate(actorOf(appId), int(q.groupId, 'groupId'), businessKey(int(q.businessType, 'businessType'), int(q.businessId, 'businessId')));
     if (!group) throw fail('group_not_found', 'no group is bound to this business object');
     // The user leaves (the owner cannot: transfer first), as if they had asked.
     await core.groups.members.leave({ appId, userId, appAdmin: false }, group.id);
@@ -103,7 +97,7 @@ export function ximRoutes(app: XimApp): void {
 
   app.get('/InfoBatch', { schema: { querystring: InfoBatchQuery } }, async (req) => {
     const actor = actorOf(admin(req).appId);
-    const uid = positive(int(req.query.uid, 'uid'), 'uid');
+    const uid = int(req.query.uid, 'uid');
     const list = await core.groups.lifecycle.batchInfo(actor, intList(req.query.groupId, 'groupId').filter((id) => id > 0), uid > 0 ? uid : undefined);
     const now = core.clock.now();
     const info = [];
@@ -117,12 +111,12 @@ export function ximRoutes(app: XimApp): void {
   app.get('/History', { schema: { querystring: HistoryQuery } }, async (req) => {
     const actor = actorOf(admin(req).appId);
     const q = req.query;
-    const groupId = positive(int(q.groupId, 'groupId'), 'groupId');
+    const groupId = int(q.groupId, 'groupId');
     if (groupId === 0) throw fail('invalid_argument', 'groupId is required');
     const group = await core.groups.lifecycle.get(actor, groupId);
-    const start = positive(int(q.start, 'start'), 'start');
-    const minId = positive(int(q.minId, 'minId'), 'minId');
-    const limitAsked = positive(int(q.limit, 'limit'), 'limit');
+    const start = int(q.start, 'start');
+    const minId = int(q.minId, 'minId');
+    const limitAsked = int(q.limit, 'limit');
     const limit = limitAsked === 0 ? DEFAULT_HISTORY : limitAsked;
     const ascending = q.sort !== undefined && bool(q.sort);
     // start is a message id cursor (0: from the newest, or the oldest when ascending);
