@@ -30,10 +30,9 @@ import { openEngine } from './store/open.ts';
 import type { Bus } from './core/bus.ts';
 import { openBus } from './bus/open.ts';
 import { cacheTopic, relayCacheChanges } from './bus/cache-sync.ts';
-import { forgetRevokedToken } from './http/native/message-auth.ts';
 import { bridgeEvents } from './gateway/bridge.ts';
 import { Topics } from './gateway/envelope.ts';
-import { gatewayRoutes } from './gateway/endpoint.ts';
+import { gatewayRoutes } from './http/native/routes/socket.ts';
 import { eventTranslation, gatewayCore } from './gateway/from-core.ts';
 import { GatewayNode } from './gateway/node.ts';
 
@@ -93,7 +92,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // Caches of group rules and of tokens follow changes made by other processes.
   const stopRelay = await relayCacheChanges(core.events, bus, cacheTopic(config.busPrefix), {
     groupRulesChanged: (groupId) => core.messages.groupRulesChanged(groupId),
-    tokenRevoked: (tokenId) => forgetRevokedToken(core, tokenId),
+    tokenRevoked: (tokenId) => core.tokens.revokedElsewhere(tokenId),
   });
   const gateway = new GatewayNode({
     core: gatewayCore(core),
