@@ -29,6 +29,7 @@ import { migrateToLatest } from './store/migrate.ts';
 import { openEngine } from './store/open.ts';
 import type { Bus } from './core/bus.ts';
 import { openBus } from './bus/open.ts';
+import { memoryAttemptCounters, redisAttemptCounters } from './limits/attempt-counters.ts';
 import { cacheTopic, relayCacheChanges } from './bus/cache-sync.ts';
 import { bridgeEvents } from './gateway/bridge.ts';
 import { Topics } from './gateway/envelope.ts';
@@ -79,12 +80,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // Made before core so that core's background failures can be counted.
   const metrics = createMetrics();
   const onBackgroundError = backgroundFailureReporter(logger, metrics);
-  const core = createCore({ store, clock, ids, blobs, onBackgroundError, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, ...storageAndCallSettings(config) } });
+  // Sign-in limits hold cluster-wide when the processes share Redis; otherwise each counts its own.
+  const attempts = config.bus.startsWith('redis://') || config.bus.startsWith('rediss://') ? redisAttemptCounters(config.bus, config.busPrefix) : memoryAttemptCounters();
+  const accounts = { signup: config.signup, perAddress: config.authRatePerIp, perAddressAndUser: config.authRatePerHandle, perUser: config.authRatePerUser };
+  const core = createCore({ store, clock, ids, blobs, onBackgroundError, attempts: attempts.counters, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, accounts, ...storageAndCallSettings(config) } });
 
   let bus: Bus;
   try {
     bus = await openBus(config.bus);
   } catch (e) {
+    await attempts.close();
     await store.close();
     throw e;
   }
@@ -133,6 +138,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         clearTimeout(grace);
         stopRelay();
         await bus.close();
+        await attempts.close();
         stopHousekeeping();
         await blobs.close?.();
         await store.close();

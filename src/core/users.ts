@@ -5,7 +5,15 @@ import type { EventHub } from './events.ts';
 import type { IdGenerator } from './ids.ts';
 import type { Profile, User } from './model.ts';
 import type { Page, Store, UserWithSecret } from './ports.ts';
+import { randomBytes } from 'node:crypto';
 import { hashPassword, verifyPassword } from './secrets.ts';
+
+/**
+ * A hash no password matches, checked for users that do not exist (or have no
+ * password) so that they cost as much as a wrong password. Made once per process.
+ */
+let standIn: Promise<string> | undefined;
+const standInHash = (): Promise<string> => (standIn ??= hashPassword(randomBytes(24).toString('base64')));
 
 export interface UsersDeps {
   store: Store;
@@ -54,6 +62,8 @@ const publicUser = ({ passwordHash: _omit, ...user }: UserWithSecret): User => u
 
 export class Users {
   readonly #d: UsersDeps;
+  /** Password checks done (each one scrypt, known user or not): tests assert the work is spent. */
+  readonly stats = { passwordChecks: 0 };
   constructor(deps: UsersDeps) {
     this.#d = deps;
   }
@@ -141,12 +151,18 @@ export class Users {
     return { items: page, total, ...(more ? { next: encodeCursor(page[page.length - 1].id) } : {}) };
   }
 
-  /** Checks a handle and password; the same error whether the handle or the password is wrong. */
-  async verifyPassword(appId: number, handle: string, password: string): Promise<User> {
-    const u = await this.#d.store.users.getByHandle(appId, handle);
-    if (!u || !u.passwordHash || !(await verifyPassword(password, u.passwordHash))) {
-      throw fail('invalid_credentials', 'wrong username or password');
-    }
+  /**
+   * Checks a user's password, named by handle or id: the same error, and the
+   * same work (one scrypt), whether the user or the password is wrong, so
+   * the answer's timing does not tell which users exist.
+   */
+  async verifyPassword(appId: number, who: string | { userId: number }, password: string): Promise<User> {
+    const found = typeof who === 'string' ? await this.#d.store.users.getByHandle(appId, who) : await this.#d.store.users.get(who.userId);
+    const u = found && found.appId === appId ? found : undefined;
+    this.stats.passwordChecks++;
+    const matches = await verifyPassword(password, u?.passwordHash ?? (await standInHash()));
+    if (!u || !u.passwordHash || !matches) throw fail('invalid_credentials', typeof who === 'string' ? 'wrong username or password' : 'wrong user id or password');
     return publicUser(u);
   }
+
 }

@@ -24,6 +24,23 @@ const UserPatch = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
+const MePatch = Type.Object(
+  {
+    displayName: Type.Optional(Type.String({ maxLength: 128 })),
+    avatar: Type.Optional(Type.String({ maxLength: 2048 })),
+    profile: Type.Optional(Profile),
+    password: Type.Optional(Type.String({ minLength: 8, maxLength: 256, description: 'A new password; needs currentPassword, and ends every other session of the user.' })),
+    currentPassword: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'The password in force; required with password.' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+// The User shape inlined (a $ref from a response schema without its own $id does not resolve).
+const { $id: _userId, ...UserShape } = User;
+const MeUpdated = Type.Object({
+  ...UserShape.properties,
+  revokedTokens: Type.Integer({ minimum: 0, description: "How many of the user's other tokens the change revoked (a new password ends every other session)." }),
+});
+
 export function userRoutes(app: NativeApp): void {
   const { core } = app;
 
@@ -59,8 +76,10 @@ export function userRoutes(app: NativeApp): void {
     return core.users.get(p.appId, requireUser(p));
   });
 
-  app.patch('/me', { schema: { tags: ['users'], summary: 'Update the calling user', body: UserPatch, response: { 200: User, ...errors } } }, async (req) => {
+  app.patch('/me', { schema: { tags: ['users'], summary: 'Update the calling user (a new password needs the current one)', body: MePatch, response: { 200: MeUpdated, ...errors } } }, async (req) => {
     const p = await authenticate(core, req);
-    return core.users.update(p.appId, requireUser(p), req.body);
+    requireUser(p);
+    const { user, revokedTokens } = await core.accounts.updateSelf(p, req.body, req.ip);
+    return { ...user, revokedTokens };
   });
 }
