@@ -5,6 +5,7 @@ import type { IdGenerator } from './ids.ts';
 import type { Principal, TokenKind, TokenRecord } from './model.ts';
 import type { RevokedToken, Store } from './ports.ts';
 import { hashToken, randomToken } from './secrets.ts';
+import { authorize } from './auth/principals.ts';
 import { TokenCache } from './auth/token-cache.ts';
 import { RevocationWatch } from './auth/revocation-watch.ts';
 
@@ -70,6 +71,22 @@ export class Tokens {
     };
     await store.tokens.insert(record);
     return { token, record };
+  }
+
+  /** A caller (the app admin) issues a token of its app. */
+  async issueBy(caller: Principal, input: { kind: TokenKind; userId?: number | null; ttlSeconds?: number }): Promise<IssuedToken> {
+    authorize(caller, 'tokens.issue');
+    return this.issue({ ...input, appId: caller.appId });
+  }
+
+  /**
+   * A caller revokes a token: its own (sign out; anyone), or any of its app's
+   * by value or id (the app admin).
+   */
+  async revokeBy(caller: Principal, target: 'self' | { token: string } | { id: number }): Promise<void> {
+    if (target === 'self') return this.revokeById(caller.appId, caller.tokenId);
+    authorize(caller, 'tokens.revoke');
+    return 'token' in target ? this.revokeToken(caller.appId, target.token) : this.revokeById(caller.appId, target.id);
   }
 
   /** Resolves a bearer string to who is calling, or fails with why not. */

@@ -3,7 +3,8 @@ import { decodeCursor, encodeCursor, isPositiveInt } from './cursor.ts';
 import { fail } from './errors.ts';
 import type { EventHub } from './events.ts';
 import type { IdGenerator } from './ids.ts';
-import type { Profile, User } from './model.ts';
+import type { Principal, Profile, User } from './model.ts';
+import { authorize } from './auth/principals.ts';
 import type { Page, Store, UserWithSecret } from './ports.ts';
 import { randomBytes } from 'node:crypto';
 import { hashPassword, verifyPassword } from './secrets.ts';
@@ -89,6 +90,24 @@ export class Users {
     const created = publicUser(user);
     events.emit({ type: 'user.created', appId, user: created });
     return created;
+  }
+
+  /** A caller (the app admin) creates a user of its app. */
+  async createBy(caller: Principal, input: NewUser): Promise<User> {
+    authorize(caller, 'users.create');
+    return this.create(caller.appId, input);
+  }
+
+  /** A caller (the app admin) lists its app's users. */
+  async listBy(caller: Principal, opts: { cursor?: string; limit: number }): Promise<Page<User> & { total: number }> {
+    authorize(caller, 'users.list');
+    return this.list(caller.appId, opts);
+  }
+
+  /** A caller (the app admin) changes any user of its app; users change themselves through Accounts.updateSelf. */
+  async updateBy(caller: Principal, id: number, patch: UserPatch): Promise<User> {
+    authorize(caller, 'users.update');
+    return this.update(caller.appId, id, patch);
   }
 
   /** The user with this handle, created on first sight (dialects whose users are external identities). */

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { NativeApp } from '../plugin.ts';
-import { authenticate, requireAdmin, requireUser } from '../auth.ts';
+import { authenticate, requireUser } from '../auth.ts';
 import { IdParam, PageQuery, User, errors, paged } from '../schemas.ts';
 
 const Profile = Type.Record(Type.String(), Type.Unknown());
@@ -45,9 +45,9 @@ export function userRoutes(app: NativeApp): void {
   const { core } = app;
 
   app.post('/users', { schema: { tags: ['users'], summary: 'Create a user (admin)', body: NewUser, response: { 201: User, ...errors } } }, async (req, reply) => {
-    const p = requireAdmin(await authenticate(core, req));
+    const user = await core.users.createBy(await authenticate(core, req), req.body);
     reply.code(201);
-    return core.users.create(p.appId, req.body);
+    return user;
   });
 
   app.get('/users', { schema: { tags: ['users'], summary: 'List users, or find one by handle', querystring: Type.Intersect([PageQuery, Type.Object({ handle: Type.Optional(Type.String({ maxLength: 64 })) })]), response: { 200: paged(User), ...errors } } }, async (req) => {
@@ -57,8 +57,7 @@ export function userRoutes(app: NativeApp): void {
       const u = await core.users.getByHandle(p.appId, req.query.handle);
       return { items: [u], total: 1 };
     }
-    requireAdmin(p);
-    return core.users.list(p.appId, { limit: req.query.limit ?? 50, ...(req.query.cursor ? { cursor: req.query.cursor } : {}) });
+    return core.users.listBy(p, { limit: req.query.limit ?? 50, ...(req.query.cursor ? { cursor: req.query.cursor } : {}) });
   });
 
   app.get('/users/:id', { schema: { tags: ['users'], summary: 'Get a user', params: IdParam, response: { 200: User, ...errors } } }, async (req) => {
@@ -67,8 +66,7 @@ export function userRoutes(app: NativeApp): void {
   });
 
   app.patch('/users/:id', { schema: { tags: ['users'], summary: 'Update a user (admin)', params: IdParam, body: UserPatch, response: { 200: User, ...errors } } }, async (req) => {
-    const p = requireAdmin(await authenticate(core, req));
-    return core.users.update(p.appId, Number(req.params.id), req.body);
+    return core.users.updateBy(await authenticate(core, req), Number(req.params.id), req.body);
   });
 
   app.get('/me', { schema: { tags: ['users'], summary: 'The calling user', response: { 200: User, ...errors } } }, async (req) => {
