@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../../support/server.ts';
 import { client } from '../../support/http.ts';
 import { lanying } from '../../support/lanying.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { randomBytes } from 'node:crypto';
 
 /** A sign-in from a given client address (Fastify's inject sets req.ip). */
 async function logIn(s: TestServer, from: string, handle: string, password: string) {
@@ -135,6 +137,34 @@ describe('every way to create an account obeys the sign-up switch and the addres
       await assert.rejects(s.core.users.getByHandle(s.appId, 'zed_3'));
     } finally {
       await s.stop();
+    }
+  });
+});
+
+describe('with the Redis bus, sign-in limits hold across servers', () => {
+  let db: TestDatabase;
+  let one: TestServer;
+  let two: TestServer;
+  const busPrefix = `t${randomBytes(5).toString('hex')}`;
+  before(async () => {
+    db = await createTestDatabase();
+    const config = { bus: process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', busPrefix, authRatePerIp: 1000, authRatePerHandle: 4 };
+    one = await startTestServer({ db, config: { ...config, nodeId: 1 } });
+    two = await startTestServer({ db, config: { ...config, nodeId: 2 } });
+    await one.core.users.create(one.appId, { handle: 'ursula', password: 'ursulas password' });
+  });
+  after(async () => {
+    await two.stop();
+    await one.stop();
+    await db.drop();
+  });
+
+  test('guesses spread over two servers count against one limit', async () => {
+    for (let i = 0; i < 4; i++) assert.equal((await client((i % 2 ? one : two).url).post('/v1/auth/login', { handle: 'ursula', password: `guess ${i}` })).status, 401);
+    for (const s of [one, two]) {
+      const r = await client(s.url).post('/v1/auth/login', { handle: 'ursula', password: 'ursulas password' });
+      assert.equal(r.status, 429, `server ${s.config.nodeId}`);
+      assert.equal(r.body.error.code, 'rate_limited');
     }
   });
 });
