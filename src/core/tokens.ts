@@ -158,8 +158,14 @@ export class Tokens {
 
   async #revoke(record: TokenRecord): Promise<void> {
     const at = this.#d.clock.now();
+    // Told to the watch before the write, so that a look in between does not announce it a second time.
+    this.#watch.heard(record.id, at);
     const changed = await this.#d.store.tokens.revoke(record.id, at);
-    if (!changed) throw fail('conflict', `token ${record.id} is already revoked`);
+    if (!changed) {
+      // Revoked by someone else first: the watch must still handle that revocation.
+      this.#watch.retract(record.id);
+      throw fail('conflict', `token ${record.id} is already revoked`);
+    }
     this.#announce({ id: record.id, appId: record.appId, userId: record.userId, revokedAt: at });
   }
 

@@ -38,6 +38,11 @@ export class RevocationWatch {
     this.#handled.set(tokenId, revokedAt);
   }
 
+  /** Takes back `heard`: the revocation was not this process's after all. */
+  retract(tokenId: number): void {
+    this.#handled.delete(tokenId);
+  }
+
   /** One look at the store; resolves with how many revocations were new to this process. */
   async catchUp(): Promise<number> {
     const since = this.#cursor - OVERLAP_MS;
