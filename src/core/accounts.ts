@@ -90,10 +90,10 @@ export class Accounts {
 
   /** Checks a password under the limits (every route that checks one comes here). */
   async checkPassword(appId: number, who: SignInName, password: string, address: string): Promise<User> {
+    await this.#byAddress.take(address);
     // By id or by name, one user is one key (guessing through both routes shares one count).
     const handle = 'handle' in who ? who.handle : (await this.#d.users.get(appId, who.userId).catch(() => undefined))?.handle;
     const name = handle !== undefined ? `${appId}:${handle.toLowerCase()}` : `${appId}#${'userId' in who ? who.userId : ''}`;
-    await this.#byAddress.take(address);
     const pair = await this.#byPair.take(`${address} ${name}`);
     const user = await this.#byUser.take(name);
     // A wrong password throws here and leaves the counts as they are.
