@@ -178,8 +178,8 @@ export class Users {
   async verifyPassword(appId: number, who: string | { userId: number }, password: string): Promise<User> {
     const found = typeof who === 'string' ? await this.#d.store.users.getByHandle(appId, who) : await this.#d.store.users.get(who.userId);
     const u = found && found.appId === appId ? found : undefined;
-    this.stats.passwordChecks++;
     const matches = await verifyPassword(password, u?.passwordHash ?? (await standInHash()));
+    this.stats.passwordChecks++;
     if (!u || !u.passwordHash || !matches) throw fail('invalid_credentials', typeof who === 'string' ? 'wrong username or password' : 'wrong user id or password');
     return publicUser(u);
   }
