@@ -1,12 +1,15 @@
 // Periodic work on the real clock: ending calls that rang past their deadline
-// (clients also see it applied on every access) and removing abandoned
-// uploads. Both are idempotent, so every node of a cluster may run them.
+// (clients also see it applied on every access), removing abandoned uploads,
+// and looking for token revocations made by other processes (the CLI on the
+// embedded setup; see src/core/auth/revocation-watch.ts). All are idempotent,
+// so every node of a cluster may run them.
 
 import type { Logger } from 'pino';
 import type { Core } from './core/core.ts';
 
 const CALL_SWEEP_MS = 1_000;
 const UPLOAD_CLEANUP_MS = 10 * 60_000;
+const REVOCATION_WATCH_MS = 1_000;
 
 export function startHousekeeping(core: Core, logger: Logger): () => void {
   const guard = (name: string, job: () => Promise<unknown>) => {
@@ -23,7 +26,11 @@ export function startHousekeeping(core: Core, logger: Logger): () => void {
       }
     };
   };
-  const timers = [setInterval(guard('calls', () => core.calls.sweep()), CALL_SWEEP_MS), setInterval(guard('uploads', () => core.uploads.cleanup()), UPLOAD_CLEANUP_MS)];
+  const timers = [
+    setInterval(guard('calls', () => core.calls.sweep()), CALL_SWEEP_MS),
+    setInterval(guard('uploads', () => core.uploads.cleanup()), UPLOAD_CLEANUP_MS),
+    setInterval(guard('revocations', () => core.tokens.catchUpRevocations()), REVOCATION_WATCH_MS),
+  ];
   for (const t of timers) t.unref();
   return () => timers.forEach(clearInterval);
 }

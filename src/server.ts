@@ -31,11 +31,11 @@ import { migrateToLatest } from './store/migrate.ts';
 import { openEngine } from './store/open.ts';
 import type { Bus } from './core/bus.ts';
 import { openBus } from './bus/open.ts';
+import { memoryAttemptCounters, redisAttemptCounters } from './limits/attempt-counters.ts';
 import { cacheTopic, relayCacheChanges } from './bus/cache-sync.ts';
-import { forgetRevokedToken } from './http/native/message-auth.ts';
 import { bridgeEvents } from './gateway/bridge.ts';
 import { Topics } from './gateway/envelope.ts';
-import { gatewayRoutes } from './gateway/endpoint.ts';
+import { gatewayRoutes } from './http/native/routes/socket.ts';
 import { eventTranslation, gatewayCore } from './gateway/from-core.ts';
 import { GatewayNode } from './gateway/node.ts';
 
@@ -82,12 +82,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // Made before core so that core's background failures can be counted.
   const metrics = createMetrics();
   const onBackgroundError = backgroundFailureReporter(logger, metrics);
-  const core = createCore({ store, clock, ids, blobs, onBackgroundError, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, ...storageAndCallSettings(config) } });
+  // Sign-in limits hold cluster-wide when the processes share Redis; otherwise each counts its own.
+  const attempts = config.bus.startsWith('redis://') || config.bus.startsWith('rediss://') ? redisAttemptCounters(config.bus, config.busPrefix) : memoryAttemptCounters();
+  const accounts = { signup: config.signup, perAddress: config.authRatePerIp, perAddressAndUser: config.authRatePerHandle, perUser: config.authRatePerUser };
+  const core = createCore({ store, clock, ids, blobs, onBackgroundError, attempts: attempts.counters, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, accounts, ...storageAndCallSettings(config) } });
 
   let bus: Bus;
   try {
     bus = await openBus(config.bus);
   } catch (e) {
+    await attempts.close();
     await store.close();
     throw e;
   }
@@ -95,7 +99,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // Caches of group rules and of tokens follow changes made by other processes.
   const stopRelay = await relayCacheChanges(core.events, bus, cacheTopic(config.busPrefix), {
     groupRulesChanged: (groupId) => core.messages.groupRulesChanged(groupId),
-    tokenRevoked: (tokenId) => forgetRevokedToken(core, tokenId),
+    tokenRevoked: (tokenId) => core.tokens.revokedElsewhere(tokenId),
   });
   const gateway = new GatewayNode({
     core: gatewayCore(core),
@@ -136,6 +140,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         clearTimeout(grace);
         stopRelay();
         await bus.close();
+        await attempts.close();
         stopHousekeeping();
         await blobs.close?.();
         await store.close();

@@ -1,6 +1,6 @@
 // Keeps every process's caches in step. Each process caches the answer to
 // "may this member send / read here" (core's gate cache) and the principal
-// behind a bearer token (the message routes' auth cache), and drops an entry
+// behind a bearer token (core's token cache), and drops an entry
 // when an event of its own says the group changed or the token was revoked;
 // this relay tells the other processes about those changes through the bus,
 // and empties the caches when the bus says notifications may have been lost.

@@ -8,6 +8,7 @@ import { migrateToLatest } from '../store/migrate.ts';
 import { openEngine } from '../store/open.ts';
 import { announceCacheChanges } from '../bus/cache-sync.ts';
 import { openBus } from '../bus/open.ts';
+import { memoryAttemptCounters } from '../limits/attempt-counters.ts';
 import { bridgeEvents } from '../gateway/bridge.ts';
 import { Topics } from '../gateway/envelope.ts';
 import { eventTranslation } from '../gateway/from-core.ts';
@@ -22,7 +23,7 @@ export async function withCore<T>(config: Config, fn: (core: Core) => Promise<T>
   const engine = openEngine({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
   await migrateToLatest(engine);
   const store = kyselyStore(engine);
-  const core = createCore({ store, clock: systemClock, ids: new SnowflakeIds(systemClock, config.nodeId), settings: { userTokenTtlSeconds: config.userTokenTtl }, onBackgroundError: reportToStderr });
+  const core = createCore({ store, clock: systemClock, ids: new SnowflakeIds(systemClock, config.nodeId), settings: { userTokenTtlSeconds: config.userTokenTtl }, onBackgroundError: reportToStderr, attempts: memoryAttemptCounters().counters });
   const bus = config.bus === '' || config.bus === 'local' ? undefined : await openBus(config.bus).catch((e: unknown) => {
     process.stderr.write(`parley: the bus is unreachable (${(e as Error).message}); running servers learn of this command's changes when their caches expire\n`);
     return undefined;

@@ -2,6 +2,7 @@
 // composition root (src/server.ts) makes exactly one and hands it to every
 // dialect and to the gateway.
 
+import { Accounts, defaultAccountSettings, type AccountSettings } from './accounts.ts';
 import { Apps } from './apps.ts';
 import type { ReportBackgroundFailure } from './background.ts';
 import { unavailableBlobs, type BlobStore } from './blobs.ts';
@@ -13,6 +14,7 @@ import type { Clock } from './clock.ts';
 import { EventHub } from './events.ts';
 import type { IdGenerator } from './ids.ts';
 import type { Store } from './ports.ts';
+import type { AttemptCounters } from './rate-limit.ts';
 import { Tokens } from './tokens.ts';
 import { Users } from './users.ts';
 import { Devices } from './devices.ts';
@@ -30,6 +32,8 @@ export interface CoreDeps {
   blobs?: BlobStore;
   /** Where failures of work nobody awaits go (a call's record); see background.ts. */
   onBackgroundError: ReportBackgroundFailure;
+  /** Where sign-in and sign-up attempts are counted (src/limits/: memory or Redis). */
+  attempts: AttemptCounters;
 }
 
 /** The rules' tunables; every one is also a setting in src/config.ts. */
@@ -40,6 +44,8 @@ export interface CoreSettings {
   calls?: CallsSettings;
   /** Group limits; defaults in src/core/groups/groups.ts. */
   groups?: Partial<GroupLimits>;
+  /** Sign-up switch and sign-in limits; defaults in src/core/accounts.ts. */
+  accounts?: Partial<AccountSettings>;
 }
 
 export const defaultFilesSettings: FilesSettings = { maxObjectSize: 5 * 1024 ** 3, maxPartSize: 5 * 1024 ** 3, minPartSize: 5 * 1024 ** 2, downloadUrlTtlSeconds: 3600, uploadCredentialTtlSeconds: 900, multipartMaxAgeSeconds: 86400 };
@@ -53,6 +59,8 @@ export interface Core {
   readonly apps: Apps;
   readonly users: Users;
   readonly tokens: Tokens;
+  /** Password sign-up and sign-in, limited, for every dialect. */
+  readonly accounts: Accounts;
   readonly devices: Devices;
   readonly messages: Messages;
   readonly files: Files;
@@ -84,12 +92,15 @@ export function createCore(deps: CoreDeps): Core {
   const report = deps.onBackgroundError;
   // A finished call leaves a record (type `call`) in its conversation.
   hooks.callRecorder = async (call) => void (await messages.recordCall(call));
+  const users = new Users({ ...base, events });
+  const tokens = new Tokens({ ...base, events, userTokenTtlSeconds: deps.settings.userTokenTtlSeconds });
   return {
     ...base,
     events,
     apps: new Apps(base),
-    users: new Users({ ...base, events }),
-    tokens: new Tokens({ ...base, events, userTokenTtlSeconds: deps.settings.userTokenTtlSeconds }),
+    users,
+    tokens,
+    accounts: new Accounts({ users, tokens, clock: deps.clock, counters: deps.attempts, settings: { ...defaultAccountSettings, ...deps.settings.accounts } }),
     devices: new Devices({ ...base, events }),
     messages,
     files,

@@ -44,6 +44,24 @@ export interface TokenRepo {
   get(id: number): Promise<TokenRecord | undefined>;
   /** Marks revoked; returns false when it was unknown or already revoked. */
   revoke(id: number, at: number): Promise<boolean>;
+  /**
+   * Revokes every live token of `userId` but `exceptId` at `at`; resolves with
+   * the ids it revoked.
+   */
+  revokeAllOfUser(userId: number, exceptId: number, at: number): Promise<RevokedToken[]>;
+  /**
+   * Tokens revoked at or after `at` (ties after token `afterId`), ordered by
+   * (revokedAt, id), at most `limit`: served by an index on `revoked_at`.
+   */
+  revokedSince(at: number, afterId: number, limit: number): Promise<RevokedToken[]>;
+}
+
+/** A revocation as other processes learn of it. */
+export interface RevokedToken {
+  id: number;
+  appId: number;
+  userId: number | null;
+  revokedAt: number;
 }
 
 /** Devices users sign in from (src/core/devices.ts). Keyed by (userId, uuid). */

@@ -1,72 +1,75 @@
-// A fixed-window attempt counter keyed by anything (a client address, a
-// username). In memory on purpose: it guards expensive or guessable
-// operations (password checks) on this process; a cluster multiplies the
-// allowance by its node count, which is still a hard bound for guessing.
+// Attempt limits (sign-in, sign-up): at most `limit` attempts per key in each
+// fixed window of `windowMs`. The window comes from core's clock, so tests
+// move time instead of sleeping; the counting is done by an AttemptCounter
+// (a port: rate-limiter-flexible in memory, or in Redis so that every process
+// of a cluster shares one count; see src/limits/).
 
 import type { Clock } from './clock.ts';
 import { fail } from './errors.ts';
 
 export interface RateLimit {
+  /** A name that keeps this rule's keys apart from other rules'. */
+  name: string;
   /** Attempts allowed per window. */
   limit: number;
   windowMs: number;
 }
 
-interface Window {
-  count: number;
-  resetAt: number;
+/**
+ * Counts attempts per key for one rule. Guarantee: `consume` is atomic among
+ * every process sharing the counter, so concurrent attempts cannot all slip
+ * under the limit. A key is forgotten at the latest `windowMs` after its
+ * first attempt.
+ */
+export interface AttemptCounter {
+  /** Counts one attempt on `key`; false when the key had already used its limit. */
+  consume(key: string): Promise<boolean>;
+  /** Gives one counted attempt back (it turned out not to count, e.g. a correct password). */
+  refund(key: string): Promise<void>;
+  /** Forgets every attempt on `key`. */
+  reset(key: string): Promise<void>;
 }
 
-/** Past this many live keys, expired windows are swept (bounds memory under a spray of addresses). */
-const SWEEP_AT = 10_000;
+/** Makes the counter of a rule; supplied by the composition root. */
+export type AttemptCounters = (rule: RateLimit) => AttemptCounter;
+
+/** The attempt taken: what to hand back to `refund` or `reset` (the same window). */
+export interface Attempt {
+  readonly key: string;
+}
 
 export class RateLimiter {
   readonly #clock: Clock;
   readonly #rule: RateLimit;
-  readonly #windows = new Map<string, Window>();
+  readonly #counter: AttemptCounter;
 
-  constructor(clock: Clock, rule: RateLimit) {
+  constructor(clock: Clock, counters: AttemptCounters, rule: RateLimit) {
     this.#clock = clock;
     this.#rule = rule;
+    this.#counter = counters(rule);
   }
 
-  /** Throws `rate_limited` (with retryAfterSeconds) when `key` has used up its window. */
-  check(key: string): void {
-    const w = this.#live(key);
-    if (w && w.count >= this.#rule.limit) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((w.resetAt - this.#clock.now()) / 1000));
+  /**
+   * Counts an attempt for `key`, before any expensive work, so concurrent
+   * attempts are all counted; throws `rate_limited` (with retryAfterSeconds)
+   * when the key has used up its window.
+   */
+  async take(key: string): Promise<Attempt> {
+    const now = this.#clock.now();
+    const start = now - (now % this.#rule.windowMs);
+    const windowed = `${key}@${start}`;
+    if (!(await this.#counter.consume(windowed))) {
+      const retryAfterSeconds = Math.max(1, Math.ceil((start + this.#rule.windowMs - now) / 1000));
       throw fail('rate_limited', `too many attempts; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
     }
+    return { key: windowed };
   }
 
-  /** Counts one attempt for `key`. */
-  hit(key: string): void {
-    const now = this.#clock.now();
-    const w = this.#live(key);
-    if (w) {
-      w.count++;
-      return;
-    }
-    if (this.#windows.size >= SWEEP_AT) this.#sweep(now);
-    this.#windows.set(key, { count: 1, resetAt: now + this.#rule.windowMs });
+  refund(attempt: Attempt): Promise<void> {
+    return this.#counter.refund(attempt.key);
   }
 
-  /** check() then hit(): the attempt counts only when it is allowed. */
-  take(key: string): void {
-    this.check(key);
-    this.hit(key);
-  }
-
-  #live(key: string): Window | undefined {
-    const w = this.#windows.get(key);
-    if (w && w.resetAt <= this.#clock.now()) {
-      this.#windows.delete(key);
-      return undefined;
-    }
-    return w;
-  }
-
-  #sweep(now: number): void {
-    for (const [k, w] of this.#windows) if (w.resetAt <= now) this.#windows.delete(k);
+  reset(attempt: Attempt): Promise<void> {
+    return this.#counter.reset(attempt.key);
   }
 }

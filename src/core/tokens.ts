@@ -3,8 +3,11 @@ import { fail } from './errors.ts';
 import type { EventHub } from './events.ts';
 import type { IdGenerator } from './ids.ts';
 import type { Principal, TokenKind, TokenRecord } from './model.ts';
-import type { Store } from './ports.ts';
+import type { RevokedToken, Store } from './ports.ts';
 import { hashToken, randomToken } from './secrets.ts';
+import { authorize } from './auth/principals.ts';
+import { TokenCache } from './auth/token-cache.ts';
+import { RevocationWatch } from './auth/revocation-watch.ts';
 
 export interface TokensDeps {
   store: Store;
@@ -15,6 +18,10 @@ export interface TokensDeps {
   userTokenTtlSeconds: number;
 }
 
+/** How long an authenticated token's principal is trusted without reading the store again. */
+const CACHE_MS = 5_000;
+const CACHE_ENTRIES = 50_000;
+
 export interface IssuedToken {
   /** The bearer string; shown once, stored only as a hash. */
   token: string;
@@ -23,11 +30,20 @@ export interface IssuedToken {
 
 const PREFIX: Record<TokenKind, string> = { user: 'pu_', admin: 'pa_' };
 
-/** Opaque bearer tokens: user tokens act as one user, admin tokens act for the app. */
+/**
+ * Opaque bearer tokens: user tokens act as one user, admin tokens act for the
+ * app. Authentication is cached (auth/token-cache.ts); every revocation this
+ * process makes, is told of, or finds in the store drops the cache entry and
+ * emits `token.revoked`, which ends the token's open sessions.
+ */
 export class Tokens {
   readonly #d: TokensDeps;
+  readonly #cache: TokenCache;
+  readonly #watch: RevocationWatch;
   constructor(deps: TokensDeps) {
     this.#d = deps;
+    this.#cache = new TokenCache(deps.clock, { ttlMs: CACHE_MS, maxEntries: CACHE_ENTRIES });
+    this.#watch = new RevocationWatch({ store: deps.store, clock: deps.clock, onRevoked: (r) => this.#announce(r) });
   }
 
   async issue(input: { appId: number; kind: TokenKind; userId?: number | null; ttlSeconds?: number }): Promise<IssuedToken> {
@@ -57,14 +73,73 @@ export class Tokens {
     return { token, record };
   }
 
+  /** A caller (the app admin) issues a token of its app. */
+  async issueBy(caller: Principal, input: { kind: TokenKind; userId?: number | null; ttlSeconds?: number }): Promise<IssuedToken> {
+    authorize(caller, 'tokens.issue');
+    return this.issue({ ...input, appId: caller.appId });
+  }
+
+  /**
+   * A caller revokes a token: its own (sign out; anyone), or any of its app's
+   * by value or id (the app admin).
+   */
+  async revokeBy(caller: Principal, target: 'self' | { token: string } | { id: number }): Promise<void> {
+    if (target === 'self') return this.revokeById(caller.appId, caller.tokenId);
+    authorize(caller, 'tokens.revoke');
+    return 'token' in target ? this.revokeToken(caller.appId, target.token) : this.revokeById(caller.appId, target.id);
+  }
+
   /** Resolves a bearer string to who is calling, or fails with why not. */
   async authenticate(token: string | undefined): Promise<Principal> {
     if (!token) throw fail('unauthenticated', 'a token is required');
+    const cached = this.#cache.get(token);
+    if (cached) return cached;
+    const askedAt = this.#cache.ask();
     const record = await this.#d.store.tokens.getByHash(hashToken(token));
     if (!record) throw fail('unauthenticated', 'the token is not valid');
     if (record.revokedAt !== null) throw fail('token_revoked', 'the token has been revoked');
     if (record.expiresAt !== null && record.expiresAt <= this.#d.clock.now()) throw fail('token_expired', 'the token has expired');
-    return { appId: record.appId, tokenId: record.id, userId: record.userId, isAdmin: record.kind === 'admin', ...(record.expiresAt !== null ? { expiresAt: record.expiresAt } : {}) };
+    const principal: Principal = { appId: record.appId, tokenId: record.id, userId: record.userId, isAdmin: record.kind === 'admin', ...(record.expiresAt !== null ? { expiresAt: record.expiresAt } : {}) };
+    this.#cache.set(token, principal, askedAt);
+    return principal;
+  }
+
+  /**
+   * Another process revoked a token (the cache relay says so): its cached
+   * principal goes at once. Without a token id (the bus may have lost
+   * notifications) every cached principal goes.
+   */
+  revokedElsewhere(tokenId?: number): void {
+    if (tokenId === undefined) return this.#cache.forgetAll();
+    this.#cache.forget(tokenId);
+    this.#watch.heard(tokenId);
+  }
+
+  /**
+   * Looks in the store for revocations no one told this process about (made
+   * by the CLI on the embedded setup, or announced on a bus that lost them)
+   * and handles each like its own: cache entry dropped, `token.revoked`
+   * emitted so that open sessions end. Run about once a second (src/housekeeping.ts).
+   * If the look fails, nothing cached can be vouched for: the cache is emptied.
+   */
+  async catchUpRevocations(): Promise<number> {
+    try {
+      return await this.#watch.catchUp();
+    } catch (e) {
+      this.#cache.forgetAll();
+      throw e;
+    }
+  }
+
+  /**
+   * Revokes every other token of the caller's user (after a password change):
+   * sessions elsewhere end. Resolves with how many were revoked.
+   */
+  async revokeOthers(caller: Principal): Promise<number> {
+    if (caller.userId === null) throw fail('forbidden', 'only a user token has other sessions to end');
+    const revoked = await this.#d.store.tokens.revokeAllOfUser(caller.userId, caller.tokenId, this.#d.clock.now());
+    for (const r of revoked) this.#announce(r);
+    return revoked.length;
   }
 
   /** Revokes by bearer string. */
@@ -82,9 +157,23 @@ export class Tokens {
   }
 
   async #revoke(record: TokenRecord): Promise<void> {
-    const changed = await this.#d.store.tokens.revoke(record.id, this.#d.clock.now());
-    if (!changed) throw fail('conflict', `token ${record.id} is already revoked`);
-    this.#d.events.emit({ type: 'token.revoked', appId: record.appId, tokenId: record.id, userId: record.userId });
+    const at = this.#d.clock.now();
+    // Told to the watch before the write, so that a look in between does not announce it a second time.
+    this.#watch.heard(record.id, at);
+    const changed = await this.#d.store.tokens.revoke(record.id, at);
+    if (!changed) {
+      // Revoked by someone else first: the watch must still handle that revocation.
+      this.#watch.retract(record.id);
+      throw fail('conflict', `token ${record.id} is already revoked`);
+    }
+    this.#announce({ id: record.id, appId: record.appId, userId: record.userId, revokedAt: at });
+  }
+
+  /** One revocation, wherever it was learnt: the cache forgets it, the watch skips it, listeners hear it once. */
+  #announce(r: RevokedToken): void {
+    this.#cache.forget(r.id);
+    this.#watch.heard(r.id, r.revokedAt);
+    this.#d.events.emit({ type: 'token.revoked', appId: r.appId, tokenId: r.id, userId: r.userId });
   }
 
   async #requireApp(appId: number): Promise<void> {

@@ -3,9 +3,18 @@ import { decodeCursor, encodeCursor, isPositiveInt } from './cursor.ts';
 import { fail } from './errors.ts';
 import type { EventHub } from './events.ts';
 import type { IdGenerator } from './ids.ts';
-import type { Profile, User } from './model.ts';
+import type { Principal, Profile, User } from './model.ts';
+import { authorize } from './auth/principals.ts';
 import type { Page, Store, UserWithSecret } from './ports.ts';
+import { randomBytes } from 'node:crypto';
 import { hashPassword, verifyPassword } from './secrets.ts';
+
+/**
+ * A hash no password matches, checked for users that do not exist (or have no
+ * password) so that they cost as much as a wrong password. Made once per process.
+ */
+let standIn: Promise<string> | undefined;
+const standInHash = (): Promise<string> => (standIn ??= hashPassword(randomBytes(24).toString('base64')));
 
 export interface UsersDeps {
   store: Store;
@@ -54,6 +63,8 @@ const publicUser = ({ passwordHash: _omit, ...user }: UserWithSecret): User => u
 
 export class Users {
   readonly #d: UsersDeps;
+  /** Password checks done (each one scrypt, known user or not): tests assert the work is spent. */
+  readonly stats = { passwordChecks: 0 };
   constructor(deps: UsersDeps) {
     this.#d = deps;
   }
@@ -79,6 +90,24 @@ export class Users {
     const created = publicUser(user);
     events.emit({ type: 'user.created', appId, user: created });
     return created;
+  }
+
+  /** A caller (the app admin) creates a user of its app. */
+  async createBy(caller: Principal, input: NewUser): Promise<User> {
+    authorize(caller, 'users.create');
+    return this.create(caller.appId, input);
+  }
+
+  /** A caller (the app admin) lists its app's users. */
+  async listBy(caller: Principal, opts: { cursor?: string; limit: number }): Promise<Page<User> & { total: number }> {
+    authorize(caller, 'users.list');
+    return this.list(caller.appId, opts);
+  }
+
+  /** A caller (the app admin) changes any user of its app; users change themselves through Accounts.updateSelf. */
+  async updateBy(caller: Principal, id: number, patch: UserPatch): Promise<User> {
+    authorize(caller, 'users.update');
+    return this.update(caller.appId, id, patch);
   }
 
   /** The user with this handle, created on first sight (dialects whose users are external identities). */
@@ -141,12 +170,18 @@ export class Users {
     return { items: page, total, ...(more ? { next: encodeCursor(page[page.length - 1].id) } : {}) };
   }
 
-  /** Checks a handle and password; the same error whether the handle or the password is wrong. */
-  async verifyPassword(appId: number, handle: string, password: string): Promise<User> {
-    const u = await this.#d.store.users.getByHandle(appId, handle);
-    if (!u || !u.passwordHash || !(await verifyPassword(password, u.passwordHash))) {
-      throw fail('invalid_credentials', 'wrong username or password');
-    }
+  /**
+   * Checks a user's password, named by handle or id: the same error, and the
+   * same work (one scrypt), whether the user or the password is wrong, so
+   * the answer's timing does not tell which users exist.
+   */
+  async verifyPassword(appId: number, who: string | { userId: number }, password: string): Promise<User> {
+    const found = typeof who === 'string' ? await this.#d.store.users.getByHandle(appId, who) : await this.#d.store.users.get(who.userId);
+    const u = found && found.appId === appId ? found : undefined;
+    const matches = await verifyPassword(password, u?.passwordHash ?? (await standInHash()));
+    this.stats.passwordChecks++;
+    if (!u || !u.passwordHash || !matches) throw fail('invalid_credentials', typeof who === 'string' ? 'wrong username or password' : 'wrong user id or password');
     return publicUser(u);
   }
+
 }

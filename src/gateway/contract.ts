@@ -6,11 +6,10 @@ import type { Clock } from '../core/clock.ts';
 import type { DomainEvent } from '../core/events.ts';
 import type { SendLane } from '../core/messages/send-lane.ts';
 import type { Principal } from '../core/model.ts';
+import type { UserPrincipal } from '../core/auth/principals.ts';
 
-/** A principal that acts as a user (the gateway serves users, not app admins). */
-export interface UserPrincipal extends Principal {
-  userId: number;
-}
+/** A principal that acts as a user (the gateway serves users, not app admins): core's principal model. */
+export type { UserPrincipal } from '../core/auth/principals.ts';
 
 /** A committed message, as the gateway orders and delivers it. */
 export interface GatewayMessage {

@@ -11,6 +11,16 @@ import { makeUser } from '../support/fixtures.ts';
 import { online } from '../support/ws.ts';
 
 const run = promisify(execFile);
+
+/** Polls `ok` until it holds (true) or `ms` pass (false). */
+async function until(ok: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await ok()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
 const bin = fileURLToPath(new URL('../../bin/parley.mjs', import.meta.url));
 
 describe('parley CLI', () => {
@@ -45,7 +55,25 @@ describe('parley CLI', () => {
     assert.ok(byHandle.expiresAt > Date.now());
 
     await parley('token', 'revoke', issued.token);
-    assert.equal((await client(s.url, issued.token).get('/v1/me')).status, 401);
+    // The server cached the principal a moment ago; its revocation watch reads the CLI's revocation within about a second.
+    const refused = await until(async () => (await client(s.url, issued.token).get('/v1/me')).status === 401, 5000);
+    assert.equal(refused, true, 'still accepted 5 s after the revocation');
+  });
+
+  test('a revocation made by the CLI on the default local bus closes the open socket and empties the cache', async () => {
+    assert.equal(s.config.bus, 'local');
+    const [alice, bob] = [await makeUser(s), await makeUser(s)];
+    const api = client(s.url, alice.token);
+    // The token's principal is now in the server's cache.
+    assert.equal((await api.post(`/v1/users/${bob.id}/messages`, { type: 'text', body: { text: 'before' } })).status, 201);
+    const socket = await online(s.url, alice.token);
+    await parley('token', 'revoke', alice.token);
+    const closed = await Promise.race([socket.closed.then((c) => c.code), new Promise((r) => setTimeout(() => r('still open after 5 s'), 5000))]);
+    assert.equal(closed, 4002);
+    // The socket closes after the cache entry went (both happen in one step): HTTP refuses now.
+    const r = await api.post(`/v1/users/${bob.id}/messages`, { type: 'text', body: { text: 'after' } });
+    assert.equal(r.status, 401);
+    assert.equal(r.body.error.code, 'token_revoked');
   });
 
   test('app create prints an admin token for the new app', async () => {

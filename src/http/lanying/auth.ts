@@ -8,6 +8,8 @@ import type { Core } from '../../core/core.ts';
 import { isParleyError } from '../../core/errors.ts';
 import { parseId } from '../../core/ids.ts';
 import type { Principal } from '../../core/model.ts';
+import type { Actor } from '../../core/groups/model.ts';
+import { actAsUser, actorOf as principalActor } from '../../core/auth/principals.ts';
 import { LanyingCode, LanyingReject } from './errors.ts';
 
 export interface LanyingCaller {
@@ -62,15 +64,15 @@ export async function authenticate(core: Core, req: FastifyRequest): Promise<Lan
   if (userHeader !== undefined) {
     const userId = parseId(userHeader);
     if (userId === undefined) throw new LanyingReject(LanyingCode.badRequest, 'header user_id must be a user id');
-    await core.users.get(appId, userId);
-    return { appId, actor: { ...principal, userId, isAdmin: false }, ...(actingGroupId ? { actingGroupId } : {}) };
+    const actor = await actAsUser(principal, userId, (a, u) => core.users.get(a, u));
+    return { appId, actor, ...(actingGroupId ? { actingGroupId } : {}) };
   }
   return { appId, actor: principal, ...(actingGroupId ? { actingGroupId } : {}) };
 }
 
 /** The caller as core's groups see it: a user, or the app admin with every group right. */
-export function actorOf(c: LanyingCaller): { appId: number; userId: number | null; appAdmin: boolean } {
-  return { appId: c.appId, userId: c.actor.userId, appAdmin: c.actor.isAdmin };
+export function actorOf(c: LanyingCaller): Actor {
+  return principalActor(c.actor);
 }
 
 /** The calling user; an admin token must name one with header `user_id`. */

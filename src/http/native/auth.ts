@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.ts';
-import { fail } from '../../core/errors.ts';
+import { requireUser as userOf } from '../../core/auth/principals.ts';
 import type { Principal } from '../../core/model.ts';
 
 declare module 'fastify' {
@@ -23,13 +23,7 @@ export async function authenticate(core: Core, req: FastifyRequest): Promise<Pri
   return p;
 }
 
-export function requireAdmin(p: Principal): Principal {
-  if (!p.isAdmin) throw fail('admin_required', 'this route needs an app-admin token');
-  return p;
-}
-
 /** The user a request acts as: a user token's user (admin tokens may not act as a user here). */
 export function requireUser(p: Principal): number {
-  if (p.userId === null) throw fail('forbidden', 'this route needs a user token');
-  return p.userId;
+  return userOf(p).userId;
 }

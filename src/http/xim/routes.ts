@@ -3,6 +3,7 @@
 // names the user a call is about.
 
 import { Type } from '@sinclair/typebox';
+import { actAsUser, actorOf as principalActor } from '../../core/auth/principals.ts';
 import type { Core } from '../../core/core.ts';
 import { fail } from '../../core/errors.ts';
 import type { Group } from '../../core/groups/model.ts';
@@ -84,14 +85,15 @@ export function ximRoutes(app: XimApp): void {
   });
 
   app.get('/Quit', { schema: { querystring: QuitQuery } }, async (req) => {
-    const { appId } = admin(req);
+    const caller = admin(req);
+    const { appId } = caller;
     const q = req.query;
     const userId = int(q.userId, 'userId');
     if (userId === 0) throw fail('invalid_argument', 'userId is required');
     const group = await locate(actorOf(appId), int(q.groupId, 'groupId'), businessKey(int(q.businessType, 'businessType'), int(q.businessId, 'businessId')));
     if (!group) throw fail('group_not_found', 'no group is bound to this business object');
     // The user leaves (the owner cannot: transfer first), as if they had asked.
-    await core.groups.members.leave({ appId, userId, appAdmin: false }, group.id);
+    await core.groups.members.leave(principalActor(await actAsUser(caller, userId, (a, u) => core.users.get(a, u))), group.id);
     return ok({});
   });
 

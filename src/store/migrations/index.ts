@@ -7,6 +7,7 @@ import * as dtalk from './0006-dtalk.ts';
 import * as devicePositions from './0007-device-positions.ts';
 import * as oneAnnouncement from './0008-one-announcement.ts';
 import * as groups from './0002-groups.ts';
+import * as tokenRevocations from './0009-token-revocations.ts';
 
 // Every migration, in order. Names sort; each domain adds its own file.
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0006-dtalk': dtalk,
   '0007-device-positions': devicePositions,
   '0008-one-announcement': oneAnnouncement,
+  '0009-token-revocations': tokenRevocations,
   '0002-groups': groups,
 };
 

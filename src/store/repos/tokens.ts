@@ -44,5 +44,27 @@ export function tokenRepo(db: Kysely<Database>): TokenRepo {
       const r = await db.updateTable('tokens').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },
+    async revokeAllOfUser(userId, exceptId, at) {
+      const rows = await db
+        .updateTable('tokens')
+        .set({ revoked_at: at })
+        .where('user_id', '=', userId)
+        .where('id', '!=', exceptId)
+        .where('revoked_at', 'is', null)
+        .returning(['id', 'app_id', 'user_id'])
+        .execute();
+      return rows.map((r) => ({ id: r.id, appId: r.app_id, userId: r.user_id, revokedAt: at }));
+    },
+    async revokedSince(at, afterId, limit) {
+      const rows = await db
+        .selectFrom('tokens')
+        .select(['id', 'app_id', 'user_id', 'revoked_at'])
+        .where((eb) => eb.or([eb('revoked_at', '>', at), eb.and([eb('revoked_at', '=', at), eb('id', '>', afterId)])]))
+        .orderBy('revoked_at')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ id: r.id, appId: r.app_id, userId: r.user_id, revokedAt: r.revoked_at as number }));
+    },
   };
 }

@@ -63,6 +63,19 @@ describe('native tokens', () => {
     assert.equal(denied.status, 403);
   });
 
+  test('a user token cannot revoke another token, by value or by id; the victim keeps working', async () => {
+    const [mallory, victim] = [await makeUser(s), await makeUser(s)];
+    const byAdmin = await client(s.url, s.adminToken).post('/v1/tokens', { userId: victim.id });
+    const byValue = await client(s.url, mallory.token).post('/v1/tokens/revoke', { token: victim.token });
+    assert.equal(byValue.status, 403);
+    assert.equal(byValue.body.error.code, 'admin_required');
+    const byId = await client(s.url, mallory.token).delete(`/v1/tokens/${byAdmin.body.id}`);
+    assert.equal(byId.status, 403);
+    assert.equal(byId.body.error.code, 'admin_required');
+    assert.equal((await client(s.url, victim.token).get('/v1/me')).body.id, victim.id);
+    assert.equal((await client(s.url, byAdmin.body.token).get('/v1/me')).body.id, victim.id);
+  });
+
   test('missing, malformed and unknown tokens are 401', async () => {
     const anon = client(s.url);
     const none = await anon.get('/v1/me');

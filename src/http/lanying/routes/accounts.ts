@@ -1,6 +1,7 @@
 // How Lanying clients get a token (origins.md, token.md): register with a
 // username and password, then log in by name, by user id or by login name.
-// Users are core users (handle = username); core hashes and checks passwords.
+// Users are core users (handle = username); core's accounts hash and check
+// passwords under the same sign-up switch and sign-in limits as every dialect.
 
 import { Type } from '@sinclair/typebox';
 import { fail } from '../../../core/errors.ts';
@@ -41,7 +42,7 @@ export function accountRoutes(app: LanyingApp): void {
   app.post('/user/register/v2', { config: pub, schema: { body: RegisterBody, response: { 200: Reply(Registered) } } }, async (req) => {
     const appId = await requireAppId(core, req);
     checkUsername(req.body.username);
-    const user = await core.users.create(appId, { handle: req.body.username, password: req.body.password });
+    const user = await core.accounts.register(appId, { handle: req.body.username, password: req.body.password }, req.ip);
     return ok({ user_id: user.id, username: user.handle });
   });
 
@@ -49,25 +50,19 @@ export function accountRoutes(app: LanyingApp): void {
     const appId = await requireAppId(core, req);
     // Parley keeps no verified phone numbers, so `mobile` cannot name a user.
     if (req.body.name === undefined) throw new LanyingReject(LanyingCode.userNotFound, req.body.mobile === undefined ? 'name is required' : 'login by mobile is not available on this server');
-    return issue(appId, await core.users.verifyPassword(appId, req.body.name, req.body.password));
+    return issue(appId, await core.accounts.checkPassword(appId, { handle: req.body.name }, req.body.password, req.ip));
   });
 
   app.post('/token/id', { config: pub, schema: { body: ById, response: { 200: Reply(TokenData) } } }, async (req) => {
     const appId = await requireAppId(core, req);
     const id = wireId(req.body.user_id);
     if (id === undefined) throw fail('invalid_argument', 'user_id must be a user id');
-    let handle: string;
-    try {
-      handle = (await core.users.get(appId, id)).handle;
-    } catch {
-      // Same answer for an unknown id and a wrong password.
-      throw fail('invalid_credentials', 'wrong user id or password');
-    }
-    return issue(appId, await core.users.verifyPassword(appId, handle, req.body.password));
+    // Same answer (and the same work) for an unknown id and a wrong password.
+    return issue(appId, await core.accounts.checkPassword(appId, { userId: id }, req.body.password, req.ip));
   });
 
   app.post('/token/login', { config: pub, schema: { body: ByLogin, response: { 200: Reply(TokenData) } } }, async (req) => {
     const appId = await requireAppId(core, req);
-    return issue(appId, await core.users.verifyPassword(appId, req.body.login_name, req.body.password));
+    return issue(appId, await core.accounts.checkPassword(appId, { handle: req.body.login_name }, req.body.password, req.ip));
   });
 }

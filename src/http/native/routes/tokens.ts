@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { fail } from '../../../core/errors.ts';
 import type { NativeApp } from '../plugin.ts';
-import { authenticate, bearer, requireAdmin } from '../auth.ts';
+import { authenticate } from '../auth.ts';
 import { Id, IdParam, errors } from '../schemas.ts';
 
 const IssueBody = Type.Object(
@@ -25,11 +24,9 @@ export function tokenRoutes(app: NativeApp): void {
   const { core } = app;
 
   app.post('/tokens', { schema: { tags: ['tokens'], summary: 'Issue a token (admin)', body: IssueBody, response: { 201: Issued, ...errors } } }, async (req, reply) => {
-    const p = requireAdmin(await authenticate(core, req));
+    const p = await authenticate(core, req);
     const kind = req.body.kind ?? 'user';
-    if (kind === 'user' && req.body.userId === undefined) throw fail('invalid_argument', 'userId is required for a user token');
-    const { token, record } = await core.tokens.issue({
-      appId: p.appId,
+    const { token, record } = await core.tokens.issueBy(p, {
       kind,
       userId: req.body.userId ?? null,
       ...(req.body.ttlSeconds === undefined ? {} : { ttlSeconds: req.body.ttlSeconds }),
@@ -39,22 +36,19 @@ export function tokenRoutes(app: NativeApp): void {
   });
 
   app.post('/tokens/revoke', { schema: { tags: ['tokens'], summary: 'Revoke a token by its value (admin)', body: RevokeBody, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
-    const p = requireAdmin(await authenticate(core, req));
-    await core.tokens.revokeToken(p.appId, req.body.token);
+    await core.tokens.revokeBy(await authenticate(core, req), { token: req.body.token });
     reply.code(204);
     return null;
   });
 
   app.delete('/tokens/:id', { schema: { tags: ['tokens'], summary: 'Revoke a token by id (admin)', params: IdParam, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
-    const p = requireAdmin(await authenticate(core, req));
-    await core.tokens.revokeById(p.appId, Number(req.params.id));
+    await core.tokens.revokeBy(await authenticate(core, req), { id: Number(req.params.id) });
     reply.code(204);
     return null;
   });
 
   app.post('/tokens/self/revoke', { schema: { tags: ['tokens'], summary: 'Revoke the calling token (sign out)', response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
-    const p = await authenticate(core, req);
-    await core.tokens.revokeToken(p.appId, bearer(req) ?? '');
+    await core.tokens.revokeBy(await authenticate(core, req), 'self');
     reply.code(204);
     return null;
   });

@@ -1,13 +1,15 @@
 // The WebSocket endpoint: GET /v1/ws upgraded by @fastify/websocket (which
-// app.ts registers for every dialect that serves a socket). The token comes
+// app.ts registers for every dialect that serves a socket), handed to the
+// gateway node. It lives with the native routes (http depends on the gateway,
+// never the reverse). The token comes
 // from `Authorization: Bearer <token>` or, for browsers, which cannot set
 // headers on a WebSocket, from `?token=`. Authentication happens after the
 // upgrade so that a browser learns why it was refused from the close code.
 
 import type { FastifyRequest } from 'fastify';
-import type { NativeApp } from '../http/native/plugin.ts';
-import { bearer } from '../http/native/auth.ts';
-import type { GatewayNode } from './node.ts';
+import type { GatewayNode } from '../../../gateway/node.ts';
+import type { NativeApp } from '../plugin.ts';
+import { bearer } from '../auth.ts';
 
 export const WS_PATH = '/ws';
 
