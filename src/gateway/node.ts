@@ -7,6 +7,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
+import type { ReportBackgroundFailure } from '../core/background.ts';
 import type { Bus } from '../core/bus.ts';
 import { isParleyError } from '../core/errors.ts';
 import type { GatewayCore, UserPrincipal } from './contract.ts';
@@ -51,8 +52,11 @@ export class GatewayNode {
   #nextSession = 0;
   #closing = false;
 
-  constructor(deps: { core: GatewayCore; bus: Bus; settings: GatewaySettings; logger: Logger }) {
+  readonly #report: ReportBackgroundFailure;
+
+  constructor(deps: { core: GatewayCore; bus: Bus; settings: GatewaySettings; logger: Logger; report: ReportBackgroundFailure }) {
     this.core = deps.core;
+    this.#report = deps.report;
     this.settings = deps.settings;
     this.log = deps.logger;
     this.#bus = deps.bus;
@@ -61,9 +65,9 @@ export class GatewayNode {
     // One timer for every session (a timer per connection would cost memory per idle client).
     this.#sweeper = setInterval(() => this.sweep(), Math.min(1000, Math.ceil(deps.settings.idleTimeoutMs / 4)));
     this.#sweeper.unref();
-    this.#offInterrupted = this.#bus.onInterrupted(() => {
+    this.#offInterrupted = this.#bus.onInterrupted((cause) => {
       this.stats.interruptions++;
-      this.log.warn('bus connection was interrupted; sessions re-read the store');
+      this.log.warn({ cause: cause.reason, sessions: this.#sessions.size }, 'bus notifications may have been lost; sessions re-read the store');
       for (const s of this.#sessions) void s.recover();
     });
   }
@@ -78,8 +82,12 @@ export class GatewayNode {
       return;
     }
     this.#sockets.add(ws);
-    ws.on('error', () => ws.terminate()); // a broken peer; 'close' follows
     let session: Session | undefined;
+    // A broken or misbehaving peer (a reset, a frame over the limit, bad UTF-8): said, then the socket goes; 'close' follows.
+    ws.on('error', (error) => {
+      this.#report({ task: 'websocket', ...(session ? { appId: session.principal.appId } : {}), subject: { session: session?.id ?? 'unauthenticated', peer: raw?.remoteAddress ?? 'unknown' }, error });
+      ws.terminate();
+    });
     let early: string[] | undefined = [];
     let lost = false;
     ws.on('message', (data, isBinary) => {
