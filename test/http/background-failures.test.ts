@@ -13,6 +13,7 @@ import { client } from '../support/http.ts';
 import { makeUser } from '../support/fixtures.ts';
 import { refuseInserts } from '../support/faults.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { online } from '../support/ws.ts';
 
 describe('background failures are reported', () => {
   let s: TestServer;
@@ -24,7 +25,7 @@ describe('background failures are reported', () => {
         done();
       },
     });
-    s = await startTestServer({ logger: pino({ level: 'error' }, sink) });
+    s = await startTestServer({ logger: pino({ level: 'warn' }, sink), config: { wsMaxFrameBytes: 4096 } });
   });
   after(() => s.stop());
 
@@ -66,5 +67,45 @@ describe('background failures are reported', () => {
     const group = await client(s.url, owner.token).get(`/v1/groups/${groupId}`);
     assert.equal(group.status, 200, group.text);
     assert.equal(group.body.name, 'before');
+  });
+
+  test('an event subscriber that throws is logged and counted; the change stands and is still delivered', async () => {
+    const u = await makeUser(s);
+    const off = s.core.events.on((e) => {
+      if (e.type === 'user.updated' && e.user.id === u.id) throw new Error('subscriber broke');
+    });
+    try {
+      const socket = await online(s.url, u.token);
+      const before = await failures('event_listener');
+      const r = await client(s.url, u.token).patch('/v1/me', { displayName: 'still saved' });
+      assert.equal(r.status, 200, r.text);
+      assert.equal((await socket.next('event')).event.user.displayName, 'still saved');
+      await socket.close();
+      assert.equal(await failures('event_listener'), before + 1);
+      const logged = lines.find((l) => l.task === 'event_listener');
+      assert.ok(logged, 'a line names the task');
+      assert.equal(logged.level, 50);
+      assert.equal(logged.event, 'user.updated');
+      assert.equal(logged.appId, s.appId);
+      assert.equal((logged.err as { message: string }).message, 'subscriber broke');
+    } finally {
+      off();
+    }
+  });
+
+  test('a WebSocket error (a frame over the limit) is logged as a warning and counted, and the socket closes', async () => {
+    const u = await makeUser(s);
+    const socket = await online(s.url, u.token);
+    const before = await failures('websocket');
+    socket.ws.send('x'.repeat(10_000));
+    assert.equal((await socket.closed).code, 1009);
+    const deadline = Date.now() + 3000;
+    while ((await failures('websocket')) === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(await failures('websocket'), before + 1);
+    const logged = lines.find((l) => l.task === 'websocket');
+    assert.ok(logged, 'a line names the task');
+    assert.equal(logged.level, 40, 'a warning: a peer misbehaved');
+    assert.match(String(logged.session), /\./, 'the line names the session');
+    assert.match(String((logged.err as { message: string }).message), /payload/i);
   });
 });
