@@ -117,7 +117,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
   plugins.push(dtalkDialect(core, config, bus));
   const app = await buildHttp({ config, core, logger, metrics, nativeRoutes, plugins });
-  const stopHousekeeping = startHousekeeping(core, logger);
+  const stopHousekeeping = startHousekeeping(core, onBackgroundError);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

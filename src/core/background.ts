@@ -18,7 +18,11 @@ export type BackgroundTask =
   /** A bus subscriber or interruption listener threw. */
   | 'bus_handler'
   /** A WebSocket errored (usually a broken or misbehaving peer); the socket is closed. */
-  | 'websocket';
+  | 'websocket'
+  /** The gateway failed a session for a reason not the client's (a send, a subscription, a catch-up). */
+  | 'gateway'
+  /** A periodic job (call sweep, upload cleanup) failed; the next run tries again. */
+  | 'housekeeping';
 
 export interface BackgroundFailure {
   task: BackgroundTask;

@@ -119,10 +119,15 @@ export class GatewayNode {
       (e: unknown) => {
         if (lost) return;
         const reason = isParleyError(e) && e.code === 'token_revoked' ? CloseCode.tokenRevoked : isParleyError(e) ? CloseCode.unauthenticated : CloseCode.internal;
-        if (!isParleyError(e)) this.log.error({ err: e }, 'authenticating a WebSocket failed');
+        if (!isParleyError(e)) this.failed('authenticating a WebSocket', e);
         ws.close(reason.code, isParleyError(e) ? e.message.slice(0, 120) : reason.reason);
       },
     );
+  }
+
+  /** A failure that is not the client's (task `gateway`): logged with what failed and counted on /metrics. */
+  failed(what: string, error: unknown, sessionId?: string): void {
+    this.#report({ task: 'gateway', subject: { what, ...(sessionId !== undefined ? { session: sessionId } : {}) }, error });
   }
 
   /** Subscribes the bus to `topic` if this is its first local session; resolves when live. */
@@ -154,7 +159,7 @@ export class GatewayNode {
         if (s.principal.tokenId === x.token) s.close(CloseCode.tokenRevoked);
         return;
       case 'member':
-        if (x.on) s.joinGroup(x.g, x.at).catch((e: unknown) => this.log.error({ err: e }, 'subscribing a joined group failed'));
+        if (x.on) s.joinGroup(x.g, x.at).catch((e: unknown) => this.failed('subscribing a joined group', e, s.id));
         else s.detach(this.topics.group(x.g));
         return;
     }

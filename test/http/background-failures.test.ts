@@ -108,4 +108,21 @@ describe('background failures are reported', () => {
     assert.match(String(logged.session), /\./, 'the line names the session');
     assert.match(String((logged.err as { message: string }).message), /payload/i);
   });
+
+  test('a WebSocket send the database refuses: the client gets an internal error for its ref, and the failure is logged and counted', async () => {
+    const [alice, bob] = [await makeUser(s), await makeUser(s)];
+    await refuseInserts(s.db, 'messages', 'client_id', 'refused-by-test');
+    const socket = await online(s.url, alice.token);
+    const before = await failures('gateway');
+    socket.send({ type: 'send', ref: 'r1', message: { userId: bob.id, clientId: 'refused-by-test', type: 'text', body: { text: 'lost?' } } });
+    const answer = await socket.next('error');
+    assert.deepEqual([answer.ref, answer.code], ['r1', 'internal']);
+    assert.equal(await failures('gateway'), before + 1);
+    const logged = lines.find((l) => l.task === 'gateway' && l.what === 'send');
+    assert.ok(logged, 'an error line says a send failed');
+    assert.equal(logged.level, 50);
+    assert.match(String(logged.session), /\./);
+    assert.match(String((logged.err as { message: string }).message), /refused by the test/);
+    await socket.close();
+  });
 });
