@@ -34,7 +34,7 @@ export async function relayCacheChanges(events: EventHub, bus: Bus, topic: strin
   // A single process hears its own events directly: nothing to relay.
   if (bus.scope === 'process') return () => {};
   const origin = randomBytes(6).toString('hex');
-  // Payloads: `<origin> g <groupId or *>` and `<origin> t <tokenId>`.
+  // Payloads: `<origin> g <groupId or *>` and `<origin> t <tokenId or *>` (`*`: any may have changed).
   const unsubscribe = await bus.subscribe(topic, (payload) => {
     const [from, kind, which] = payload.split(' ');
     if (from === origin) return;
