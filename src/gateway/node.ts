@@ -60,7 +60,13 @@ export class GatewayNode {
     this.settings = deps.settings;
     this.log = deps.logger;
     this.#bus = deps.bus;
-    this.#topics = new BusTopics<Session>(deps.bus, deps.settings.busPrefix, (_topic, d, sessions) => this.#arrived(d, sessions));
+    this.#topics = new BusTopics<Session>(
+      deps.bus,
+      deps.settings.busPrefix,
+      (_topic, d, sessions) => this.#arrived(d, sessions),
+      // Dropped (there is nothing to deliver), but said: a bug in a publisher, or another cluster on our prefix.
+      (topic, payload) => this.#report({ task: 'bus_handler', subject: { topic, undecodable: payload.slice(0, 80) }, error: new Error('a bus payload that is not an envelope') }),
+    );
     this.topics = this.#topics.names;
     // One timer for every session (a timer per connection would cost memory per idle client).
     this.#sweeper = setInterval(() => this.sweep(), Math.min(1000, Math.ceil(deps.settings.idleTimeoutMs / 4)));

@@ -125,4 +125,20 @@ describe('background failures are reported', () => {
     assert.match(String((logged.err as { message: string }).message), /refused by the test/);
     await socket.close();
   });
+
+  test('a bus payload that is not an envelope is dropped, logged and counted; the session keeps working', async () => {
+    const u = await makeUser(s);
+    const socket = await online(s.url, u.token);
+    const before = await failures('bus_handler');
+    const topic = s.gateway.topics.user(u.id);
+    s.bus.publish(topic, 'not an envelope');
+    // Then a real change: once it reaches the socket, the garbage (published first) was handled.
+    assert.equal((await client(s.url, u.token).patch('/v1/me', { displayName: 'after garbage' })).status, 200);
+    assert.equal((await socket.next('event')).event.user.displayName, 'after garbage');
+    assert.equal(await failures('bus_handler'), before + 1);
+    const logged = lines.find((l) => l.task === 'bus_handler' && l.topic === topic);
+    assert.ok(logged, 'a line names the topic');
+    assert.equal(logged.undecodable, 'not an envelope');
+    await socket.close();
+  });
 });
