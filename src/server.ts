@@ -162,15 +162,18 @@ async function bootstrapDefaultApp(core: Core): Promise<Bootstrap | undefined> {
  */
 function backgroundFailureReporter(logger: Logger, metrics: Metrics): ReportBackgroundFailure {
   const log = logger.child({ component: 'background' });
-  const windows = new Map<string, { start: number; logged: number; suppressed: number }>();
+  const windows = new Map<string, { logged: number; suppressed: number }>();
   return ({ task, appId, subject, error }) => {
     metrics.backgroundFailures.inc({ task });
-    const now = Date.now();
     let w = windows.get(task);
-    if (!w || now - w.start >= 1000) {
-      if (w && w.suppressed > 0) log.warn({ task, suppressed: w.suppressed }, `${w.suppressed} more ${task.replace('_', ' ')} failures were counted but not logged`);
-      w = { start: now, logged: 0, suppressed: 0 };
-      windows.set(task, w);
+    if (!w) {
+      const fresh = { logged: 0, suppressed: 0 };
+      windows.set(task, (w = fresh));
+      // The window closes a second later, saying what it kept quiet.
+      setTimeout(() => {
+        windows.delete(task);
+        if (fresh.suppressed > 0) log.warn({ task, suppressed: fresh.suppressed }, `${fresh.suppressed} more ${task.replace('_', ' ')} failures in the last second were counted but not logged`);
+      }, 1000).unref();
     }
     if (w.logged >= LOG_BURST) {
       w.suppressed++;

@@ -141,4 +141,24 @@ describe('background failures are reported', () => {
     assert.equal(logged.undecodable, 'not an envelope');
     await socket.close();
   });
+
+  test('a burst of one kind of failure is counted in full but logs at most 20 lines a second, then how many were not logged', async () => {
+    const u = await makeUser(s);
+    const socket = await online(s.url, u.token);
+    const topic = s.gateway.topics.user(u.id);
+    const before = await failures('bus_handler');
+    const linesBefore = lines.length;
+    for (let i = 0; i < 30; i++) s.bus.publish(topic, `garbage ${i}`);
+    assert.equal((await client(s.url, u.token).patch('/v1/me', { displayName: 'after the burst' })).status, 200);
+    assert.equal((await socket.next('event')).event.user.displayName, 'after the burst');
+    assert.equal(await failures('bus_handler'), before + 30, 'every failure is counted');
+    const deadline = Date.now() + 3000;
+    const summary = () => lines.slice(linesBefore).find((l) => l.task === 'bus_handler' && l.suppressed !== undefined);
+    while (!summary() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // The previous test's failure may have opened this second's window: 20 lines in all per window.
+    const logged = lines.slice(linesBefore).filter((l) => l.task === 'bus_handler' && l.undecodable !== undefined).length;
+    assert.ok(logged >= 19 && logged <= 20, `at most 20 lines in the window (${logged})`);
+    assert.equal(summary()?.suppressed, 30 - logged, 'one line says how many were not logged');
+    await socket.close();
+  });
 });
