@@ -4,14 +4,15 @@
 // embedded setup; see src/core/auth/revocation-watch.ts). All are idempotent,
 // so every node of a cluster may run them.
 
-import type { Logger } from 'pino';
+import type { ReportBackgroundFailure } from './core/background.ts';
 import type { Core } from './core/core.ts';
 
 const CALL_SWEEP_MS = 1_000;
 const UPLOAD_CLEANUP_MS = 10 * 60_000;
 const REVOCATION_WATCH_MS = 1_000;
 
-export function startHousekeeping(core: Core, logger: Logger): () => void {
+/** A failed run is reported (logged and counted, task `housekeeping`); the next run tries again. */
+export function startHousekeeping(core: Core, report: ReportBackgroundFailure): () => void {
   const guard = (name: string, job: () => Promise<unknown>) => {
     let running = false;
     return async () => {
@@ -20,7 +21,7 @@ export function startHousekeeping(core: Core, logger: Logger): () => void {
       try {
         await job();
       } catch (err) {
-        logger.warn({ err, job: name }, 'housekeeping job failed');
+        report({ task: 'housekeeping', subject: { job: name }, error: err });
       } finally {
         running = false;
       }

@@ -10,7 +10,7 @@ import { SnowflakeIds } from './core/ids.ts';
 import { defaultMessagingSettings } from './core/messages/context.ts';
 import { buildHttp } from './http/app.ts';
 import { createMetrics, type Metrics } from './http/ops.ts';
-import type { ReportBackgroundFailure } from './core/background.ts';
+import { expectedFailures, type ReportBackgroundFailure } from './core/background.ts';
 import { groupRoutes } from './http/native/routes/groups.ts';
 import { groupMemberRoutes } from './http/native/routes/groups-members.ts';
 import { groupRequestRoutes } from './http/native/routes/groups-requests.ts';
@@ -89,7 +89,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   let bus: Bus;
   try {
-    bus = await openBus(config.bus);
+    bus = await openBus(config.bus, onBackgroundError);
   } catch (e) {
     await attempts.close();
     await store.close();
@@ -105,6 +105,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     core: gatewayCore(core),
     bus,
     logger: logger.child({ component: 'gateway' }),
+    report: onBackgroundError,
     settings: {
       busPrefix: config.busPrefix,
       nodeId: config.nodeId,
@@ -122,7 +123,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
   plugins.push(dtalkDialect(core, config, bus));
   const app = await buildHttp({ config, core, logger, metrics, nativeRoutes, plugins, earlyAnswers: [...dialectEarlyAnswers, dtalkEarlyAnswer] });
-  const stopHousekeeping = startHousekeeping(core, logger);
+  const stopHousekeeping = startHousekeeping(core, onBackgroundError);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -159,11 +160,36 @@ async function bootstrapDefaultApp(core: Core): Promise<Bootstrap | undefined> {
   return { appId: app.id, adminToken: token };
 }
 
-/** Core's background failures become an error log line and a count on /metrics. */
+/**
+ * Failures nobody can be told about (core/background.ts) become a count on
+ * /metrics and a log line: a warning for what networks do (a peer gone, a
+ * broker restarting), an error for lost work. Every failure is counted, but
+ * a run of one task's failures (every publish while the broker is down) logs
+ * at most LOG_BURST lines a second, then one line saying how many were not logged.
+ */
 function backgroundFailureReporter(logger: Logger, metrics: Metrics): ReportBackgroundFailure {
-  const log = logger.child({ component: 'core' });
+  const log = logger.child({ component: 'background' });
+  const windows = new Map<string, { logged: number; suppressed: number }>();
   return ({ task, appId, subject, error }) => {
     metrics.backgroundFailures.inc({ task });
-    log.error({ err: error, task, appId, ...subject }, `background ${task.replace('_', ' ')} failed`);
+    let w = windows.get(task);
+    if (!w) {
+      const fresh = { logged: 0, suppressed: 0 };
+      windows.set(task, (w = fresh));
+      // The window closes a second later, saying what it kept quiet.
+      setTimeout(() => {
+        windows.delete(task);
+        if (fresh.suppressed > 0) log.warn({ task, suppressed: fresh.suppressed }, `${fresh.suppressed} more ${task.replace('_', ' ')} failures in the last second were counted but not logged`);
+      }, 1000).unref();
+    }
+    if (w.logged >= LOG_BURST) {
+      w.suppressed++;
+      return;
+    }
+    w.logged++;
+    const level = expectedFailures.has(task) ? 'warn' : 'error';
+    log[level]({ err: error, task, ...(appId !== undefined ? { appId } : {}), ...subject }, `background ${task.replace('_', ' ')} failed`);
   };
 }
+
+const LOG_BURST = 20;

@@ -2,7 +2,8 @@
 // subscription per topic. The variant only says how to subscribe a topic at
 // the broker and how to drop it; this table counts the local handlers.
 
-import type { BusHandler } from '../core/bus.ts';
+import type { ReportBackgroundFailure } from '../core/background.ts';
+import type { BusHandler, Interruption } from '../core/bus.ts';
 
 export interface BrokerSubscriptions {
   /** Resolves when the broker delivers the topic to this process. */
@@ -19,9 +20,11 @@ interface Entry {
 export class TopicTable {
   readonly #topics = new Map<string, Entry>();
   readonly #broker: BrokerSubscriptions;
+  readonly #report: ReportBackgroundFailure;
 
-  constructor(broker: BrokerSubscriptions) {
+  constructor(broker: BrokerSubscriptions, report: ReportBackgroundFailure) {
     this.#broker = broker;
+    this.#report = report;
   }
 
   async subscribe(topic: string, handler: BusHandler): Promise<() => void> {
@@ -61,8 +64,9 @@ export class TopicTable {
     for (const h of entry.handlers) {
       try {
         h(payload);
-      } catch {
-        // at-most-once: a subscriber's failure is its own
+      } catch (error) {
+        // A subscriber's failure is its own (the others still hear the payload), but it is said.
+        this.#report({ task: 'bus_handler', subject: { topic }, error });
       }
     }
   }
@@ -82,17 +86,25 @@ export class TopicTable {
 
 /** Listeners of `onInterrupted`, shared by the variants. */
 export class Interruptions {
-  readonly #listeners = new Set<() => void>();
-  on(listener: () => void): () => void {
+  readonly #listeners = new Set<(cause: Interruption) => void>();
+  readonly #report: ReportBackgroundFailure;
+
+  constructor(report: ReportBackgroundFailure) {
+    this.#report = report;
+  }
+
+  on(listener: (cause: Interruption) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
-  fire(): void {
+
+  fire(cause: Interruption): void {
     for (const l of this.#listeners) {
       try {
-        l();
-      } catch {
-        // one listener's failure must not hide the interruption from others
+        l(cause);
+      } catch (error) {
+        // One listener's failure must not hide the interruption from the others.
+        this.#report({ task: 'bus_handler', subject: { interruption: cause.reason }, error });
       }
     }
   }

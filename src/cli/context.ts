@@ -24,7 +24,7 @@ export async function withCore<T>(config: Config, fn: (core: Core) => Promise<T>
   await migrateToLatest(engine);
   const store = kyselyStore(engine);
   const core = createCore({ store, clock: systemClock, ids: new SnowflakeIds(systemClock, config.nodeId), settings: { userTokenTtlSeconds: config.userTokenTtl }, onBackgroundError: reportToStderr, attempts: memoryAttemptCounters().counters });
-  const bus = config.bus === '' || config.bus === 'local' ? undefined : await openBus(config.bus).catch((e: unknown) => {
+  const bus = config.bus === '' || config.bus === 'local' ? undefined : await openBus(config.bus, reportToStderr).catch((e: unknown) => {
     process.stderr.write(`parley: the bus is unreachable (${(e as Error).message}); running servers learn of this command's changes when their caches expire\n`);
     return undefined;
   });

@@ -10,6 +10,17 @@
 
 export type BusHandler = (payload: string) => void;
 
+/**
+ * Why notifications may have been lost: this process's connection to the
+ * broker was lost and regained (it may have missed what others published), or
+ * a payload this process published never reached the broker (every
+ * subscriber, this process's own included, missed it).
+ */
+export type Interruption = { reason: 'reconnected' } | { reason: 'publish_failed'; topic: string };
+
+// Variants are opened with a ReportBackgroundFailure (core/background.ts):
+// whatever they cannot throw to anyone is reported there.
+
 export interface Bus {
   /**
    * What the variant reaches: `process` delivers only inside this process (one
@@ -24,8 +35,16 @@ export interface Bus {
    */
   mayDeliver(topic: string): boolean;
 
-  /** Fire and forget: never throws, never waits for subscribers. */
+  /**
+   * Fire and forget: never throws, never waits for subscribers. A payload the
+   * broker does not take is reported (task `bus_publish`), and the first
+   * failure of a run is announced to `onInterrupted` listeners as
+   * `publish_failed`; nothing is queued without bound while the broker is away.
+   */
   publish(topic: string, payload: string): void;
+
+  /** `publish`, resolving true once the broker took the payload, false when it was lost (and reported). Never rejects. */
+  publishConfirmed(topic: string, payload: string): Promise<boolean>;
 
   /**
    * Resolves once the broker will deliver every payload published on `topic`
@@ -36,10 +55,11 @@ export interface Bus {
   subscribe(topic: string, handler: BusHandler): Promise<() => void>;
 
   /**
-   * Called after the connection to the broker was lost and regained:
-   * notifications in between may be gone, so subscribers re-read the store.
+   * Called when notifications may be gone: after the connection to the
+   * broker was lost and regained, or when a publish failed. Subscribers
+   * re-read the store; caches that rely on notifications drop what they hold.
    */
-  onInterrupted(listener: () => void): () => void;
+  onInterrupted(listener: (cause: Interruption) => void): () => void;
 
   /** Ends every subscription and the broker connection. */
   close(): Promise<void>;

@@ -80,7 +80,7 @@ export interface CoreHooks {
 }
 
 export function createCore(deps: CoreDeps): Core {
-  const events = new EventHub();
+  const events = new EventHub(deps.onBackgroundError);
   const base = { store: deps.store, clock: deps.clock, ids: deps.ids };
   const hooks: CoreHooks = {};
   const filesDeps = { ...base, blobs: deps.blobs ?? unavailableBlobs, settings: deps.settings.files ?? defaultFilesSettings };

@@ -6,6 +6,7 @@ import type { User } from './model.ts';
 import type { MessageEvent } from './messages/events.ts';
 import type { CallEvent } from './calls/events.ts';
 import type { GroupEvent } from './groups/events.ts';
+import type { ReportBackgroundFailure } from './background.ts';
 
 /**
  * Who a delivered event is for. The gateway pushes an event to every online
@@ -56,6 +57,12 @@ export type EventListener = (event: DomainEvent) => void;
 /** In-process fan-out of committed events to the subscribers wired at start. */
 export class EventHub {
   readonly #listeners = new Set<EventListener>();
+  readonly #report: ReportBackgroundFailure;
+
+  /** `report` hears a listener that throws: the change is committed, so the failure is reported, not thrown. */
+  constructor(report: ReportBackgroundFailure) {
+    this.#report = report;
+  }
 
   on(listener: EventListener): () => void {
     this.#listeners.add(listener);
@@ -66,8 +73,10 @@ export class EventHub {
     for (const l of this.#listeners) {
       try {
         l(event);
-      } catch {
-        // A failing subscriber must not undo or fail a committed change.
+      } catch (error) {
+        // A failing subscriber must not undo or fail a committed change, nor
+        // keep the others from hearing it; it is reported instead.
+        this.#report({ task: 'event_listener', appId: event.appId, subject: { event: event.type }, error });
       }
     }
   }

@@ -20,11 +20,14 @@ export class BusTopics<S> {
   readonly #subs = new Map<string, Promise<() => void>>();
   readonly #held = new Map<S, Set<string>>();
   readonly #arrival: Arrival<S>;
+  readonly #undecodable: ((topic: string, payload: string) => void) | undefined;
 
-  constructor(bus: Bus, prefix: string, arrival: Arrival<S>) {
+  /** `undecodable` hears a payload on one of our topics that is not an envelope (a bug, or a stranger on the broker). */
+  constructor(bus: Bus, prefix: string, arrival: Arrival<S>, undecodable?: (topic: string, payload: string) => void) {
     this.#bus = bus;
     this.names = new Topics(prefix);
     this.#arrival = arrival;
+    this.#undecodable = undecodable;
   }
 
   /** Subscribes `session` to `topic` (the bus too, if it is the topic's first local session); resolves when live. */
@@ -69,6 +72,7 @@ export class BusTopics<S> {
     if (!subscribers || subscribers.size === 0) return;
     const d = decodeEnvelope(payload); // once per arrival, whatever the number of sessions
     if (d) this.#arrival(topic, d, [...subscribers]);
+    else this.#undecodable?.(topic, payload);
   }
 
   async close(): Promise<void> {

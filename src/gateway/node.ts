@@ -7,6 +7,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
+import type { ReportBackgroundFailure } from '../core/background.ts';
 import type { Bus } from '../core/bus.ts';
 import { isParleyError } from '../core/errors.ts';
 import type { GatewayCore, UserPrincipal } from './contract.ts';
@@ -51,19 +52,28 @@ export class GatewayNode {
   #nextSession = 0;
   #closing = false;
 
-  constructor(deps: { core: GatewayCore; bus: Bus; settings: GatewaySettings; logger: Logger }) {
+  readonly #report: ReportBackgroundFailure;
+
+  constructor(deps: { core: GatewayCore; bus: Bus; settings: GatewaySettings; logger: Logger; report: ReportBackgroundFailure }) {
     this.core = deps.core;
+    this.#report = deps.report;
     this.settings = deps.settings;
     this.log = deps.logger;
     this.#bus = deps.bus;
-    this.#topics = new BusTopics<Session>(deps.bus, deps.settings.busPrefix, (_topic, d, sessions) => this.#arrived(d, sessions));
+    this.#topics = new BusTopics<Session>(
+      deps.bus,
+      deps.settings.busPrefix,
+      (_topic, d, sessions) => this.#arrived(d, sessions),
+      // Dropped (there is nothing to deliver), but said: a bug in a publisher, or another cluster on our prefix.
+      (topic, payload) => this.#report({ task: 'bus_handler', subject: { topic, undecodable: payload.slice(0, 80) }, error: new Error('a bus payload that is not an envelope') }),
+    );
     this.topics = this.#topics.names;
     // One timer for every session (a timer per connection would cost memory per idle client).
     this.#sweeper = setInterval(() => this.sweep(), Math.min(1000, Math.ceil(deps.settings.idleTimeoutMs / 4)));
     this.#sweeper.unref();
-    this.#offInterrupted = this.#bus.onInterrupted(() => {
+    this.#offInterrupted = this.#bus.onInterrupted((cause) => {
       this.stats.interruptions++;
-      this.log.warn('bus connection was interrupted; sessions re-read the store');
+      this.log.warn({ cause: cause.reason, sessions: this.#sessions.size }, 'bus notifications may have been lost; sessions re-read the store');
       for (const s of this.#sessions) void s.recover();
     });
   }
@@ -78,8 +88,12 @@ export class GatewayNode {
       return;
     }
     this.#sockets.add(ws);
-    ws.on('error', () => ws.terminate()); // a broken peer; 'close' follows
     let session: Session | undefined;
+    // A broken or misbehaving peer (a reset, a frame over the limit, bad UTF-8): said, then the socket goes; 'close' follows.
+    ws.on('error', (error) => {
+      this.#report({ task: 'websocket', ...(session ? { appId: session.principal.appId } : {}), subject: { session: session?.id ?? 'unauthenticated', peer: raw?.remoteAddress ?? 'unknown' }, error });
+      ws.terminate();
+    });
     let early: string[] | undefined = [];
     let lost = false;
     ws.on('message', (data, isBinary) => {
@@ -111,10 +125,15 @@ export class GatewayNode {
       (e: unknown) => {
         if (lost) return;
         const reason = isParleyError(e) && e.code === 'token_revoked' ? CloseCode.tokenRevoked : isParleyError(e) ? CloseCode.unauthenticated : CloseCode.internal;
-        if (!isParleyError(e)) this.log.error({ err: e }, 'authenticating a WebSocket failed');
+        if (!isParleyError(e)) this.failed('authenticating a WebSocket', e);
         ws.close(reason.code, isParleyError(e) ? e.message.slice(0, 120) : reason.reason);
       },
     );
+  }
+
+  /** A failure that is not the client's (task `gateway`): logged with what failed and counted on /metrics. */
+  failed(what: string, error: unknown, sessionId?: string): void {
+    this.#report({ task: 'gateway', subject: { what, ...(sessionId !== undefined ? { session: sessionId } : {}) }, error });
   }
 
   /** Subscribes the bus to `topic` if this is its first local session; resolves when live. */
@@ -146,7 +165,7 @@ export class GatewayNode {
         if (s.principal.tokenId === x.token) s.close(CloseCode.tokenRevoked);
         return;
       case 'member':
-        if (x.on) s.joinGroup(x.g, x.at).catch((e: unknown) => this.log.error({ err: e }, 'subscribing a joined group failed'));
+        if (x.on) s.joinGroup(x.g, x.at).catch((e: unknown) => this.failed('subscribing a joined group', e, s.id));
         else s.detach(this.topics.group(x.g));
         return;
     }

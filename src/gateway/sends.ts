@@ -13,7 +13,8 @@ import { frame, type SendFrame } from './protocol.ts';
 export const MAX_IN_FLIGHT = 256;
 
 /** Where a send that fails for no rule of core's is logged. */
-type ErrorLog = { error(o: object, msg: string): void };
+/** Where a send that failed inside the server is reported (logged and counted). */
+type Failed = (what: string, error: unknown) => void;
 
 export interface Sender {
   readonly id: string;
@@ -26,7 +27,7 @@ export class Sends {
   /** Per target conversation: the order this device's sends are stored in. */
   #lanes: Map<string, SendLane> | undefined;
 
-  submit(session: Sender, core: GatewayCore, log: ErrorLog, f: SendFrame): void {
+  submit(session: Sender, core: GatewayCore, failed: Failed, f: SendFrame): void {
     if (this.#inFlight >= MAX_IN_FLIGHT) {
       session.write(frame.error('too_many_in_flight', `at most ${MAX_IN_FLIGHT} sends may await their ack`, f.ref));
       return;
@@ -36,21 +37,21 @@ export class Sends {
     this.#lanes ??= new Map();
     let lane = this.#lanes.get(key);
     if (!lane) this.#lanes.set(key, (lane = new SendLane()));
-    void store(session, core, log, f, lane).finally(() => {
+    void store(session, core, failed, f, lane).finally(() => {
       this.#inFlight--;
       if (lane.idle && this.#lanes?.get(key) === lane) this.#lanes.delete(key);
     });
   }
 }
 
-async function store(session: Sender, core: GatewayCore, log: ErrorLog, f: SendFrame, lane: SendLane): Promise<void> {
+async function store(session: Sender, core: GatewayCore, failed: Failed, f: SendFrame, lane: SendLane): Promise<void> {
   try {
     const m = await core.send(session.principal, f.message, lane);
     session.write(frame.ack(f.ref, m.message));
   } catch (e) {
     if (isParleyError(e)) session.write(frame.error(e.code, e.message, f.ref, e.details));
     else {
-      log.error({ err: e, session: session.id }, 'send failed');
+      failed('send', e);
       session.write(frame.error('internal', 'internal error', f.ref));
     }
   }

@@ -91,7 +91,7 @@ export class Session {
           this.write(frame.error('hello_required', 'send hello first', f.ref));
           return;
         }
-        (this.#sends ??= new Sends()).submit(this, this.#node.core, this.#node.log, f);
+        (this.#sends ??= new Sends()).submit(this, this.#node.core, (what, e) => this.#node.failed(what, e, this.id), f);
         return;
     }
   }
@@ -361,7 +361,7 @@ export class Session {
 
   #fault(e: unknown): void {
     if (this.closed) return;
-    this.#node.log.error({ err: e, session: this.id }, 'session failed');
+    this.#node.failed('session', e, this.id);
     this.close(CloseCode.internal);
   }
 

@@ -10,7 +10,7 @@ export interface Metrics {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   events: Counter<'type'>;
-  /** Failures of work nobody awaits (core/background.ts), by task. */
+  /** Failures nobody could be told about (core/background.ts), by task. */
   backgroundFailures: Counter<'task'>;
 }
 
@@ -27,7 +27,7 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     events: new Counter({ name: 'parley_domain_events_total', help: 'Domain events emitted, by type', labelNames: ['type'], registers: [registry] }),
-    backgroundFailures: new Counter({ name: 'parley_background_failures_total', help: 'Background work that failed (a call record, a group notice), by task', labelNames: ['task'], registers: [registry] }),
+    backgroundFailures: new Counter({ name: 'parley_background_failures_total', help: 'Failures nobody could be told about (a call record, an event listener, a bus publish or connection, a WebSocket), by task', labelNames: ['task'], registers: [registry] }),
   };
 }
 

@@ -4,15 +4,19 @@
 
 import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
-import type { Bus } from '../../src/core/bus.ts';
-import { openBus } from '../../src/bus/open.ts';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import type { BackgroundFailure } from '../../src/core/background.ts';
+import { openBus as openVariant } from '../../src/bus/open.ts';
 
 const variants = [
   { name: 'local', url: 'local' },
   { name: 'redis', url: process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' },
   { name: 'nats', url: process.env.PARLEY_TEST_NATS_URL ?? 'nats://127.0.0.1:4222' },
 ];
+
+/** What the buses opened by the running test reported; a healthy broker reports nothing. */
+let reported: BackgroundFailure[] = [];
+const openBus = (url: string) => openVariant(url, (f) => reported.push(f));
 
 const topic = (name: string) => `t${randomBytes(5).toString('hex')}.${name}`;
 
@@ -38,6 +42,13 @@ function collector() {
 
 for (const v of variants) {
   describe(`bus contract: ${v.name}`, () => {
+    beforeEach(() => {
+      reported = [];
+    });
+    afterEach(() => {
+      assert.deepEqual(reported.map((f) => `${f.task} ${JSON.stringify(f.subject)}`), [], 'nothing failed');
+    });
+
     test('delivers every payload to a subscriber, in publish order, byte for byte', async () => {
       const bus = await openBus(v.url);
       try {
@@ -124,6 +135,39 @@ for (const v of variants) {
       }
     });
 
+    test('a handler that throws is reported with its topic, and the topic\'s other handlers still hear the payload', async () => {
+      const bus = await openBus(v.url);
+      try {
+        const t = topic('throws');
+        const c = collector();
+        await bus.subscribe(t, () => {
+          throw new Error('handler broke');
+        });
+        await bus.subscribe(t, c.handler);
+        bus.publish(t, 'one');
+        await c.until(1);
+        assert.deepEqual(c.got, ['one']);
+        assert.deepEqual(reported.map((f) => [f.task, f.subject, (f.error as Error).message]), [['bus_handler', { topic: t }, 'handler broke']]);
+        reported = [];
+      } finally {
+        await bus.close();
+      }
+    });
+
+    test('publishConfirmed says the broker took the payload', async () => {
+      const bus = await openBus(v.url);
+      try {
+        const t = topic('confirmed');
+        const c = collector();
+        await bus.subscribe(t, c.handler);
+        assert.equal(await bus.publishConfirmed(t, 'sure'), true);
+        await c.until(1);
+        assert.deepEqual(c.got, ['sure']);
+      } finally {
+        await bus.close();
+      }
+    });
+
     test('publishing after close neither throws nor delivers', async () => {
       const bus = await openBus(v.url);
       const c = collector();
@@ -140,6 +184,7 @@ test('an unknown bus setting is refused with its name', async () => {
 });
 
 test('an unreachable broker fails the start with a clear message', async () => {
+  reported = [];
   await assert.rejects(openBus('redis://127.0.0.1:1'), /cannot reach Redis/);
   await assert.rejects(openBus('nats://127.0.0.1:1'), /cannot reach NATS/);
 });

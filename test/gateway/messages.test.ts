@@ -71,16 +71,26 @@ describe('messages over the WebSocket', () => {
 
   test('refused sends get an error frame with the ref and core’s code', async () => {
     const alice = await makeUser(server);
+    const bob = await makeUser(server);
     const a = await online(server.url, alice.token);
     a.send({ type: 'send', ref: 'x1', message: { userId: 999_999_999, ...text('nobody') } });
-    assert.equal((await a.next('error')).ref, 'x1');
+    const e1 = await a.next('error');
+    assert.deepEqual([e1.ref, e1.code], ['x1', 'user_not_found']);
     a.send({ type: 'send', ref: 'x2', message: { ...text('no target') } });
     const e2 = await a.next('error');
     assert.deepEqual([e2.ref, e2.code], ['x2', 'invalid_argument']);
-    a.send({ type: 'send', ref: 'x3', message: { userId: alice.id + 1, type: 'text', body: { text: 'x'.repeat(6000) } } });
+    // A text over the character limit (5000 by default) to a real user: the text's own limit, named.
+    a.send({ type: 'send', ref: 'x3', message: { userId: bob.id, type: 'text', body: { text: 'x'.repeat(5001) } } });
     const e3 = await a.next('error');
-    assert.equal(e3.ref, 'x3');
-    assert.match(e3.code, /invalid_argument|payload_too_large|user_not_found/);
+    assert.deepEqual([e3.ref, e3.code, e3.details], ['x3', 'invalid_argument', { field: 'body.text' }]);
+    // A text within its limit but a payload over the byte limit (16 KiB by default).
+    a.send({ type: 'send', ref: 'x4', message: { userId: bob.id, ...text('small'), ext: { pad: 'y'.repeat(17_000) } } });
+    const e4 = await a.next('error');
+    assert.deepEqual([e4.ref, e4.code], ['x4', 'payload_too_large']);
+    assert.match(e4.message, /limit is 16384/);
+    // Nothing refused was stored.
+    const history = await client(server.url, bob.token).get(`/v1/users/${alice.id}/messages`);
+    assert.deepEqual(history.body.items, []);
     a.send({ type: 'ping' });
     await a.next('pong');
     await a.close();

@@ -110,24 +110,43 @@ for (const broker of brokers) {
 
     test('only the node with an interested session subscribes: nothing is broadcast to every node', async () => {
       const u = await makeUser(a);
+      const w = await makeUser(a);
       const topic = b.gateway.topics.user(u.id);
-      const before = { a: a.gateway.snapshot().topics, b: b.gateway.snapshot().topics };
-      const onB = await online(b.url, u.token);
-      assert.equal(b.gateway.snapshot().topics, before.b + 1);
-      assert.equal(a.gateway.snapshot().topics, before.a);
-      if (broker.name === 'Redis') {
-        const redis = new Redis(broker.url);
-        try {
-          assert.deepEqual(await redis.pubsub('NUMSUB', topic), [topic, 1]);
+      // What node A's bus hands to A's subscribers, topic by topic (a spy around A's own bus).
+      const heardOnA: string[] = [];
+      const subscribe = a.bus.subscribe.bind(a.bus);
+      a.bus.subscribe = (t, handler) => subscribe(t, (payload) => (heardOnA.push(t), handler(payload)));
+      try {
+        const before = { a: a.gateway.snapshot().topics, b: b.gateway.snapshot().topics };
+        const onB = await online(b.url, u.token);
+        const onA = await online(a.url, w.token);
+        assert.equal(b.gateway.snapshot().topics, before.b + 1);
+        assert.equal(a.gateway.snapshot().topics, before.a + 1, 'A subscribed for its own session only');
+        // u's change first, then w's, both committed through A: one publisher, so
+        // anything of u's that reached A would have arrived before w's does.
+        assert.equal((await client(a.url, u.token).patch('/v1/me', { displayName: 'for B only' })).status, 200);
+        assert.equal((await client(a.url, w.token).patch('/v1/me', { displayName: 'for A' })).status, 200);
+        assert.equal((await onB.next('event')).event.user.displayName, 'for B only');
+        assert.equal((await onA.next('event')).event.user.displayName, 'for A');
+        assert.deepEqual(heardOnA.filter((t) => t === topic), [], 'A never received what only B’s session needs');
+        assert.ok(heardOnA.includes(a.gateway.topics.user(w.id)), 'A received what its own session needs');
+        if (broker.name === 'Redis') {
+          const redis = new Redis(broker.url);
+          try {
+            assert.deepEqual(await redis.pubsub('NUMSUB', topic), [topic, 1]);
+            await onB.close();
+            await waitFor(async () => ((await redis.pubsub('NUMSUB', topic)) as [string, number])[1] === 0);
+          } finally {
+            redis.disconnect();
+          }
+        } else {
           await onB.close();
-          await waitFor(async () => ((await redis.pubsub('NUMSUB', topic)) as [string, number])[1] === 0);
-        } finally {
-          redis.disconnect();
         }
-      } else {
-        await onB.close();
+        await onA.close();
+        await waitFor(async () => b.gateway.snapshot().topics === before.b && a.gateway.snapshot().topics === before.a);
+      } finally {
+        a.bus.subscribe = subscribe;
       }
-      await waitFor(async () => b.gateway.snapshot().topics === before.b);
     });
   });
 }

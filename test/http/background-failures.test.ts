@@ -13,6 +13,7 @@ import { client } from '../support/http.ts';
 import { makeUser } from '../support/fixtures.ts';
 import { refuseInserts } from '../support/faults.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { online } from '../support/ws.ts';
 
 describe('background failures are reported', () => {
   let s: TestServer;
@@ -24,7 +25,7 @@ describe('background failures are reported', () => {
         done();
       },
     });
-    s = await startTestServer({ logger: pino({ level: 'error' }, sink) });
+    s = await startTestServer({ logger: pino({ level: 'warn' }, sink), config: { wsMaxFrameBytes: 4096 } });
   });
   after(() => s.stop());
 
@@ -66,5 +67,98 @@ describe('background failures are reported', () => {
     const group = await client(s.url, owner.token).get(`/v1/groups/${groupId}`);
     assert.equal(group.status, 200, group.text);
     assert.equal(group.body.name, 'before');
+  });
+
+  test('an event subscriber that throws is logged and counted; the change stands and is still delivered', async () => {
+    const u = await makeUser(s);
+    const off = s.core.events.on((e) => {
+      if (e.type === 'user.updated' && e.user.id === u.id) throw new Error('subscriber broke');
+    });
+    try {
+      const socket = await online(s.url, u.token);
+      const before = await failures('event_listener');
+      const r = await client(s.url, u.token).patch('/v1/me', { displayName: 'still saved' });
+      assert.equal(r.status, 200, r.text);
+      assert.equal((await socket.next('event')).event.user.displayName, 'still saved');
+      await socket.close();
+      assert.equal(await failures('event_listener'), before + 1);
+      const logged = lines.find((l) => l.task === 'event_listener');
+      assert.ok(logged, 'a line names the task');
+      assert.equal(logged.level, 50);
+      assert.equal(logged.event, 'user.updated');
+      assert.equal(logged.appId, s.appId);
+      assert.equal((logged.err as { message: string }).message, 'subscriber broke');
+    } finally {
+      off();
+    }
+  });
+
+  test('a WebSocket error (a frame over the limit) is logged as a warning and counted, and the socket closes', async () => {
+    const u = await makeUser(s);
+    const socket = await online(s.url, u.token);
+    const before = await failures('websocket');
+    socket.ws.send('x'.repeat(10_000));
+    assert.equal((await socket.closed).code, 1009);
+    const deadline = Date.now() + 3000;
+    while ((await failures('websocket')) === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(await failures('websocket'), before + 1);
+    const logged = lines.find((l) => l.task === 'websocket');
+    assert.ok(logged, 'a line names the task');
+    assert.equal(logged.level, 40, 'a warning: a peer misbehaved');
+    assert.match(String(logged.session), /\./, 'the line names the session');
+    assert.match(String((logged.err as { message: string }).message), /payload/i);
+  });
+
+  test('a WebSocket send the database refuses: the client gets an internal error for its ref, and the failure is logged and counted', async () => {
+    const [alice, bob] = [await makeUser(s), await makeUser(s)];
+    await refuseInserts(s.db, 'messages', 'client_id', 'refused-by-test');
+    const socket = await online(s.url, alice.token);
+    const before = await failures('gateway');
+    socket.send({ type: 'send', ref: 'r1', message: { userId: bob.id, clientId: 'refused-by-test', type: 'text', body: { text: 'lost?' } } });
+    const answer = await socket.next('error');
+    assert.deepEqual([answer.ref, answer.code], ['r1', 'internal']);
+    assert.equal(await failures('gateway'), before + 1);
+    const logged = lines.find((l) => l.task === 'gateway' && l.what === 'send');
+    assert.ok(logged, 'an error line says a send failed');
+    assert.equal(logged.level, 50);
+    assert.match(String(logged.session), /\./);
+    assert.match(String((logged.err as { message: string }).message), /refused by the test/);
+    await socket.close();
+  });
+
+  test('a bus payload that is not an envelope is dropped, logged and counted; the session keeps working', async () => {
+    const u = await makeUser(s);
+    const socket = await online(s.url, u.token);
+    const before = await failures('bus_handler');
+    const topic = s.gateway.topics.user(u.id);
+    s.bus.publish(topic, 'not an envelope');
+    // Then a real change: once it reaches the socket, the garbage (published first) was handled.
+    assert.equal((await client(s.url, u.token).patch('/v1/me', { displayName: 'after garbage' })).status, 200);
+    assert.equal((await socket.next('event')).event.user.displayName, 'after garbage');
+    assert.equal(await failures('bus_handler'), before + 1);
+    const logged = lines.find((l) => l.task === 'bus_handler' && l.topic === topic);
+    assert.ok(logged, 'a line names the topic');
+    assert.equal(logged.undecodable, 'not an envelope');
+    await socket.close();
+  });
+
+  test('a burst of one kind of failure is counted in full but logs at most 20 lines a second, then how many were not logged', async () => {
+    const u = await makeUser(s);
+    const socket = await online(s.url, u.token);
+    const topic = s.gateway.topics.user(u.id);
+    const before = await failures('bus_handler');
+    const linesBefore = lines.length;
+    for (let i = 0; i < 30; i++) s.bus.publish(topic, `garbage ${i}`);
+    assert.equal((await client(s.url, u.token).patch('/v1/me', { displayName: 'after the burst' })).status, 200);
+    assert.equal((await socket.next('event')).event.user.displayName, 'after the burst');
+    assert.equal(await failures('bus_handler'), before + 30, 'every failure is counted');
+    const deadline = Date.now() + 3000;
+    const summary = () => lines.slice(linesBefore).find((l) => l.task === 'bus_handler' && l.suppressed !== undefined);
+    while (!summary() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // The previous test's failure may have opened this second's window: 20 lines in all per window.
+    const logged = lines.slice(linesBefore).filter((l) => l.task === 'bus_handler' && l.undecodable !== undefined).length;
+    assert.ok(logged >= 19 && logged <= 20, `at most 20 lines in the window (${logged})`);
+    assert.equal(summary()?.suppressed, 30 - logged, 'one line says how many were not logged');
+    await socket.close();
   });
 });

@@ -2,9 +2,16 @@
 // published while this client is reconnecting are lost, and a subscriber that
 // falls too far behind is cut off by the server, so a reconnect reports an
 // interruption.
+//
+// While disconnected, a publish fails at once (reported; the first failure of
+// a run is announced as an interruption) rather than wait in the client's buffer for as long as the
+// server is away: a notification held back arrives stale, and the buffer
+// would grow without bound. The same goes for a payload the server refuses
+// (larger than its max_payload).
 
 import { connect, type NatsConnection, type Subscription } from 'nats';
-import type { Bus, BusHandler } from '../../core/bus.ts';
+import type { ReportBackgroundFailure } from '../../core/background.ts';
+import type { Bus, BusHandler, Interruption } from '../../core/bus.ts';
 import { Interruptions, TopicTable } from '../topic-table.ts';
 
 export class NatsBus implements Bus {
@@ -17,42 +24,74 @@ export class NatsBus implements Bus {
   readonly #nc: NatsConnection;
   readonly #table: TopicTable;
   readonly #subs = new Map<string, Subscription>();
-  readonly #interruptions = new Interruptions();
+  readonly #interruptions: Interruptions;
+  readonly #report: ReportBackgroundFailure;
   #closed = false;
+  #connected = true;
+  /** Since the last publish that failed, none succeeded (one interruption per run of failures, not one per payload). */
+  #publishFailing = false;
 
-  constructor(nc: NatsConnection) {
+  constructor(nc: NatsConnection, report: ReportBackgroundFailure) {
     this.#nc = nc;
-    this.#table = new TopicTable({
-      add: async (topic) => {
-        const sub = nc.subscribe(topic, {
-          callback: (err, msg) => {
-            if (!err) this.#table.dispatch(topic, msg.string());
-          },
-        });
-        this.#subs.set(topic, sub);
-        // A PING/PONG round trip: the server has processed our SUB before we resolve.
-        await nc.flush();
+    this.#report = report;
+    this.#interruptions = new Interruptions(report);
+    this.#table = new TopicTable(
+      {
+        add: async (topic) => {
+          const sub = nc.subscribe(topic, {
+            callback: (err, msg) => {
+              if (err) this.#report({ task: 'bus_connection', subject: { topic, bus: 'nats' }, error: err });
+              else this.#table.dispatch(topic, msg.string());
+            },
+          });
+          this.#subs.set(topic, sub);
+          // A PING/PONG round trip: the server has processed our SUB before we resolve.
+          await nc.flush();
+        },
+        remove: (topic) => {
+          this.#subs.get(topic)?.unsubscribe();
+          this.#subs.delete(topic);
+        },
       },
-      remove: (topic) => {
-        this.#subs.get(topic)?.unsubscribe();
-        this.#subs.delete(topic);
-      },
-    });
+      report,
+    );
     void this.#watch();
   }
 
   async #watch(): Promise<void> {
     for await (const s of this.#nc.status()) {
-      if (s.type === 'reconnect') this.#interruptions.fire();
+      if (s.type === 'disconnect') {
+        this.#connected = false;
+        if (!this.#closed) this.#report({ task: 'bus_connection', subject: { bus: 'nats', server: String(s.data) }, error: new Error('disconnected from NATS; reconnecting') });
+      } else if (s.type === 'reconnect') {
+        this.#connected = true;
+        this.#publishFailing = false;
+        this.#interruptions.fire({ reason: 'reconnected' });
+      } else if (s.type === 'error' && !this.#closed) {
+        this.#report({ task: 'bus_connection', subject: { bus: 'nats' }, error: s.data });
+      }
     }
   }
 
   publish(topic: string, payload: string): void {
-    if (this.#closed) return;
+    void this.publishConfirmed(topic, payload);
+  }
+
+  async publishConfirmed(topic: string, payload: string): Promise<boolean> {
+    // After close (a shutdown in progress) nothing more is sent, on purpose.
+    if (this.#closed) return false;
     try {
+      if (!this.#connected) throw new Error('not connected to NATS (reconnecting)');
       this.#nc.publish(topic, payload);
-    } catch {
-      // at-most-once: a closed or draining connection drops the notification
+      this.#publishFailing = false;
+      return true;
+    } catch (error) {
+      this.#report({ task: 'bus_publish', subject: { topic, bus: 'nats' }, error });
+      if (!this.#publishFailing) {
+        this.#publishFailing = true;
+        this.#interruptions.fire({ reason: 'publish_failed', topic });
+      }
+      return false;
     }
   }
 
@@ -60,7 +99,7 @@ export class NatsBus implements Bus {
     return this.#table.subscribe(topic, handler);
   }
 
-  onInterrupted(listener: () => void): () => void {
+  onInterrupted(listener: (cause: Interruption) => void): () => void {
     return this.#interruptions.on(listener);
   }
 
@@ -70,12 +109,12 @@ export class NatsBus implements Bus {
     this.#table.clear();
     this.#subs.clear();
     // What was published last (an admin command's one announcement) leaves before the connection goes.
-    await this.#nc.flush().catch(() => {});
-    await this.#nc.close().catch(() => {});
+    await this.#nc.flush().catch((error: unknown) => this.#report({ task: 'bus_publish', subject: { bus: 'nats', on: 'close' }, error }));
+    await this.#nc.close().catch((error: unknown) => this.#report({ task: 'bus_connection', subject: { bus: 'nats', on: 'close' }, error }));
   }
 }
 
-export async function openNatsBus(url: string): Promise<Bus> {
+export async function openNatsBus(url: string, report: ReportBackgroundFailure): Promise<Bus> {
   const u = new URL(url);
   try {
     const nc = await connect({
@@ -85,7 +124,7 @@ export async function openNatsBus(url: string): Promise<Bus> {
       maxReconnectAttempts: -1,
       name: 'parley',
     });
-    return new NatsBus(nc);
+    return new NatsBus(nc, report);
   } catch (e) {
     throw new Error(`cannot reach NATS at ${u.host}: ${(e as Error).message}`);
   }

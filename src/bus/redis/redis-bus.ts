@@ -2,10 +2,20 @@
 // puts a subscribing connection in a mode where it can do nothing else).
 // Redis pub/sub is fire-and-forget: payloads published while the subscriber
 // is disconnected are lost, so a reconnect reports an interruption.
+//
+// The publishing connection queues nothing while Redis is away
+// (`enableOfflineQueue: false`) and gives up on a command in flight when its
+// connection drops (`maxRetriesPerRequest: 0`): a notification held back for
+// minutes would arrive stale, and a queue that grows for as long as Redis is
+// down is a memory leak. Such a publish fails at once and is reported; the
+// first failure of a run fires an interruption (`publish_failed`), and the
+// publisher's reconnect another (`reconnected`), so that caches relying on
+// notifications fail closed and sessions re-read what they missed.
 
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Bus, BusHandler } from '../../core/bus.ts';
+import type { ReportBackgroundFailure } from '../../core/background.ts';
+import type { Bus, BusHandler, Interruption } from '../../core/bus.ts';
 import { Interruptions, TopicTable } from '../topic-table.ts';
 
 export class RedisBus implements Bus {
@@ -15,30 +25,43 @@ export class RedisBus implements Bus {
   mayDeliver(): boolean {
     return true;
   }
-  /** CLIENT LIST name of the subscribing connection (operators, tests). */
+  /** CLIENT LIST names of the two connections (operators, tests). */
   readonly subscriberName = `parley-bus-${randomBytes(6).toString('hex')}`;
+  readonly publisherName = `${this.subscriberName}-pub`;
   readonly #pub: Redis;
   readonly #sub: Redis;
   readonly #table: TopicTable;
-  readonly #interruptions = new Interruptions();
+  readonly #interruptions: Interruptions;
+  readonly #report: ReportBackgroundFailure;
   #closed = false;
   #lostConnection = false;
+  #lostPublisher = false;
+  /** Since the last publish that failed, none succeeded (one interruption per run of failures, not one per payload). */
+  #publishFailing = false;
 
-  constructor(url: string) {
-    const options = { lazyConnect: true, maxRetriesPerRequest: null, enableOfflineQueue: true };
-    this.#pub = new Redis(url, options);
-    this.#sub = new Redis(url, { ...options, connectionName: this.subscriberName });
-    this.#table = new TopicTable({
-      add: async (topic) => {
-        // Resolves on Redis's subscribe reply: from then on it delivers the channel to us.
-        await this.#sub.subscribe(topic);
+  constructor(url: string, report: ReportBackgroundFailure) {
+    this.#report = report;
+    this.#interruptions = new Interruptions(report);
+    this.#pub = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectionName: this.publisherName });
+    // Subscribing waits for a reconnect (ioredis re-subscribes every channel
+    // then): its queue is bounded by the topics this process needs.
+    this.#sub = new Redis(url, { lazyConnect: true, enableOfflineQueue: true, maxRetriesPerRequest: null, connectionName: this.subscriberName });
+    this.#table = new TopicTable(
+      {
+        add: async (topic) => {
+          // Resolves on Redis's subscribe reply: from then on it delivers the channel to us.
+          await this.#sub.subscribe(topic);
+        },
+        remove: (topic) => {
+          if (this.#closed) return;
+          this.#sub.unsubscribe(topic).catch((error: unknown) => this.#report({ task: 'bus_connection', subject: { connection: 'subscriber', unsubscribe: topic }, error }));
+        },
       },
-      remove: (topic) => {
-        if (!this.#closed) this.#sub.unsubscribe(topic).catch(() => {});
-      },
-    });
+      report,
+    );
     this.#sub.on('message', (channel: string, payload: string) => this.#table.dispatch(channel, payload));
-    for (const c of [this.#pub, this.#sub]) c.on('error', () => {}); // ioredis reconnects by itself; errors surface as interruptions
+    this.#watchErrors(this.#pub, 'publisher');
+    this.#watchErrors(this.#sub, 'subscriber');
     this.#sub.on('close', () => {
       if (!this.#closed) this.#lostConnection = true;
     });
@@ -46,8 +69,33 @@ export class RedisBus implements Bus {
     this.#sub.on('ready', () => {
       if (this.#lostConnection) {
         this.#lostConnection = false;
-        this.#interruptions.fire();
+        this.#interruptions.fire({ reason: 'reconnected' });
       }
+    });
+    // The publisher back: what failed while it was away is lost, and now can be made up for.
+    this.#pub.on('close', () => {
+      if (!this.#closed) this.#lostPublisher = true;
+    });
+    this.#pub.on('ready', () => {
+      if (!this.#lostPublisher) return;
+      this.#lostPublisher = false;
+      this.#publishFailing = false;
+      this.#interruptions.fire({ reason: 'reconnected' });
+    });
+  }
+
+  /**
+   * ioredis reconnects by itself and says so with an 'error' per failed
+   * attempt; the first of each outage is reported (one line per outage, not
+   * one every retry), and what was lost meanwhile surfaces as an interruption.
+   */
+  #watchErrors(c: Redis, connection: 'publisher' | 'subscriber'): void {
+    let reported = false;
+    c.on('ready', () => (reported = false));
+    c.on('error', (error: unknown) => {
+      if (reported || this.#closed) return;
+      reported = true;
+      this.#report({ task: 'bus_connection', subject: { connection, bus: 'redis' }, error });
     });
   }
 
@@ -56,15 +104,31 @@ export class RedisBus implements Bus {
   }
 
   publish(topic: string, payload: string): void {
-    if (this.#closed) return;
-    this.#pub.publish(topic, payload).catch(() => {});
+    void this.publishConfirmed(topic, payload);
+  }
+
+  async publishConfirmed(topic: string, payload: string): Promise<boolean> {
+    // After close (a shutdown in progress) nothing more is sent, on purpose.
+    if (this.#closed) return false;
+    try {
+      await this.#pub.publish(topic, payload);
+      this.#publishFailing = false;
+      return true;
+    } catch (error) {
+      this.#report({ task: 'bus_publish', subject: { topic, bus: 'redis' }, error });
+      if (!this.#publishFailing) {
+        this.#publishFailing = true;
+        this.#interruptions.fire({ reason: 'publish_failed', topic });
+      }
+      return false;
+    }
   }
 
   subscribe(topic: string, handler: BusHandler): Promise<() => void> {
     return this.#table.subscribe(topic, handler);
   }
 
-  onInterrupted(listener: () => void): () => void {
+  onInterrupted(listener: (cause: Interruption) => void): () => void {
     return this.#interruptions.on(listener);
   }
 
@@ -78,8 +142,8 @@ export class RedisBus implements Bus {
   }
 }
 
-export async function openRedisBus(url: string): Promise<Bus> {
-  const bus = new RedisBus(url);
+export async function openRedisBus(url: string, report: ReportBackgroundFailure): Promise<Bus> {
+  const bus = new RedisBus(url, report);
   try {
     await bus.connect();
   } catch (e) {

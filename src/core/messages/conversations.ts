@@ -1,8 +1,10 @@
 // Conversations: a group, or a pair of users. Resolving one is on every
 // send's path, so the facts that never change once true (this group's
 // conversation id, this pair's conversation and that both users exist) are
-// cached; counters (lastSeq) are always read from the store.
+// cached (the least recently used go first when the cache is full); counters
+// (lastSeq) are always read from the store.
 
+import { LRUCache } from 'lru-cache';
 import { fail } from '../errors.ts';
 import type { GroupGate, GroupReadAccess } from '../groups/gate.ts';
 import type { IdGenerator } from '../ids.ts';
@@ -28,7 +30,7 @@ export class Conversations {
   readonly #gate: GroupGate;
   readonly #ids: IdGenerator;
   readonly #clock: Clock;
-  readonly #cache = new Map<string, Conversation>();
+  readonly #cache = new LRUCache<string, Conversation>({ max: CACHE_LIMIT });
 
   constructor(deps: { store: Store; gate: GroupGate; ids: IdGenerator; clock: Clock }) {
     this.#store = deps.store;
@@ -38,7 +40,6 @@ export class Conversations {
   }
 
   #remember(key: string, c: Conversation): Conversation {
-    if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
     this.#cache.set(key, c);
     return c;
   }

@@ -3,21 +3,27 @@
 // for at most `ttlMs`, and any group event in this process drops the group's
 // entries at once (kick, mute, role change, dismiss…). Changes made by other
 // processes arrive through `forgetGroup` (the composition root relays them
-// over the bus, see src/bus/group-changes.ts), so `ttlMs` only bounds how
+// over the bus, see src/bus/cache-sync.ts), so `ttlMs` only bounds how
 // long a lost notification can matter. Refusals are never cached, so a mute
 // or a kick is never extended by the cache, and an expired mute is seen at
 // the next send.
+//
+// An answer is stored only if no invalidation of its group happened while it
+// was being computed: a check that read "member" just before a kick committed
+// must not land in the cache after the kick dropped the group's entries (it
+// would let the kicked member send until the entry expires). Every
+// invalidation takes a number from a counter; a computation remembers the
+// counter when it starts, and its answer is kept only if neither its group
+// nor everything was invalidated since.
 
 import type { Clock } from '../clock.ts';
 import type { DomainEvent, EventHub } from '../events.ts';
 import type { GroupGate, GroupReadAccess, GroupRole } from '../groups/gate.ts';
-
-interface Entry<T> {
-  value: T;
-  until: number;
-}
+import { GroupAnswers } from './group-answers.ts';
 
 const MAX_ENTRIES = 100_000;
+/** Past this many groups invalidated while checks were in flight, every check in flight is discarded (bounded memory, failing closed). */
+const MAX_GROUP_MARKS = 10_000;
 /**
  * Whose send and read rules an event may have changed: one group, every
  * group (a group event that names none), or nobody. Only the groups core
@@ -34,8 +40,15 @@ export class CachedGroupGate implements GroupGate {
   readonly #gate: GroupGate;
   readonly #clock: Clock;
   readonly #ttlMs: number;
-  readonly #send = new Map<string, Entry<GroupRole>>();
-  readonly #read = new Map<string, Entry<GroupReadAccess>>();
+  readonly #send = new GroupAnswers<GroupRole>(MAX_ENTRIES);
+  readonly #read = new GroupAnswers<GroupReadAccess>(MAX_ENTRIES);
+  /** Counts invalidations; a check in flight compares it with the marks below. */
+  #invalidations = 0;
+  /** The counter at the last invalidation of everything. */
+  #everythingAt = 0;
+  /** The counter at each group's last invalidation, kept while checks are in flight. */
+  readonly #groupAt = new Map<number, number>();
+  #inFlight = 0;
 
   constructor(gate: GroupGate, clock: Clock, events: EventHub, ttlMs: number) {
     this.#gate = gate;
@@ -52,46 +65,54 @@ export class CachedGroupGate implements GroupGate {
 
   /** Drops what is known of one group's members (its rules changed somewhere). */
   forgetGroup(groupId: number): void {
-    const tag = `:${groupId}:`;
-    for (const k of this.#send.keys()) if (k.includes(tag)) this.#send.delete(k);
-    for (const k of this.#read.keys()) if (k.includes(tag)) this.#read.delete(k);
+    const at = ++this.#invalidations;
+    if (this.#inFlight > 0) {
+      this.#groupAt.set(groupId, at);
+      if (this.#groupAt.size > MAX_GROUP_MARKS) this.#markEverything(at);
+    }
+    this.#send.forgetGroup(groupId);
+    this.#read.forgetGroup(groupId);
   }
 
   /** Drops everything (notifications of other processes' changes may have been lost). */
   forgetAll(): void {
+    this.#markEverything(++this.#invalidations);
     this.#send.clear();
     this.#read.clear();
   }
 
-  #hit<T>(map: Map<string, Entry<T>>, key: string): T | undefined {
-    const e = map.get(key);
-    if (!e) return undefined;
-    if (e.until > this.#clock.now()) return e.value;
-    map.delete(key);
-    return undefined;
+  #markEverything(at: number): void {
+    this.#everythingAt = at;
+    this.#groupAt.clear();
   }
 
-  #put<T>(map: Map<string, Entry<T>>, key: string, value: T): void {
-    if (map.size >= MAX_ENTRIES) map.clear();
-    map.set(key, { value, until: this.#clock.now() + this.#ttlMs });
+  /**
+   * Asks the gate, and caches an answer that allows unless the group was
+   * invalidated while the gate was being asked. Refusals (thrown) are not cached.
+   */
+  async #ask<T extends object | string>(answers: GroupAnswers<T>, groupId: number, key: string, ask: () => Promise<T>): Promise<T> {
+    const hit = answers.get(key, this.#clock.now());
+    if (hit !== undefined) return hit;
+    const startedAt = this.#invalidations;
+    this.#inFlight++;
+    try {
+      const value = await ask();
+      if (this.#everythingAt <= startedAt && (this.#groupAt.get(groupId) ?? 0) <= startedAt) {
+        answers.set(key, groupId, value, this.#clock.now() + this.#ttlMs);
+      }
+      return value;
+    } finally {
+      // Nothing in flight: no check can have started before a mark, so the marks can go.
+      if (--this.#inFlight === 0) this.#groupAt.clear();
+    }
   }
 
-  async assertCanSend(appId: number, groupId: number, userId: number): Promise<GroupRole> {
-    const key = `${appId}:${groupId}:${userId}`;
-    const hit = this.#hit(this.#send, key);
-    if (hit) return hit;
-    const role = await this.#gate.assertCanSend(appId, groupId, userId);
-    this.#put(this.#send, key, role);
-    return role;
+  assertCanSend(appId: number, groupId: number, userId: number): Promise<GroupRole> {
+    return this.#ask(this.#send, groupId, `${appId}:${groupId}:${userId}`, () => this.#gate.assertCanSend(appId, groupId, userId));
   }
 
-  async readAccess(appId: number, groupId: number, userId: number): Promise<GroupReadAccess> {
-    const key = `${appId}:${groupId}:${userId}`;
-    const hit = this.#hit(this.#read, key);
-    if (hit) return hit;
-    const access = await this.#gate.readAccess(appId, groupId, userId);
-    this.#put(this.#read, key, access);
-    return access;
+  readAccess(appId: number, groupId: number, userId: number): Promise<GroupReadAccess> {
+    return this.#ask(this.#read, groupId, `${appId}:${groupId}:${userId}`, () => this.#gate.readAccess(appId, groupId, userId));
   }
 
   groupIdsOf(appId: number, userId: number): Promise<number[]> {

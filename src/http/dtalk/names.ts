@@ -1,8 +1,9 @@
 // dtalk names users by address; core by id. Addresses are user handles in
 // the dtalk app, created on first sight (a message to an address nobody has
 // used yet is a message to a future user). Handles never change, so the
-// id → address direction is cached.
+// id → address direction is cached (the least recently used go first when full).
 
+import { LRUCache } from 'lru-cache';
 import type { Core } from '../../core/core.ts';
 import type { Names } from './records/translate.ts';
 
@@ -10,7 +11,7 @@ const CACHE_LIMIT = 50_000;
 
 export class DtalkNames {
   readonly #core: Core;
-  readonly #addresses = new Map<number, string>();
+  readonly #addresses = new LRUCache<number, string>({ max: CACHE_LIMIT });
 
   constructor(core: Core) {
     this.#core = core;
@@ -39,7 +40,6 @@ export class DtalkNames {
   }
 
   #remember(id: number, handle: string): void {
-    if (this.#addresses.size >= CACHE_LIMIT) this.#addresses.clear();
     this.#addresses.set(id, handle);
   }
 }

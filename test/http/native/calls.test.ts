@@ -286,6 +286,20 @@ describe('native calls (TRTC configured)', () => {
     }
   });
 
+  test('many invitees replying at once all get an answer: colliding changes retry with backoff, none is refused as too fast', async () => {
+    const caller = await makeUser(s);
+    const invitees: User[] = [];
+    for (let i = 0; i < 12; i++) invitees.push(await makeUser(s));
+    const call = (await start(caller, invitees, { groupId: await group(caller, invitees) })).body;
+    // Everyone but the last declines at the same moment; the last answers after them.
+    const replies = await Promise.all(invitees.slice(0, -1).map((u) => act(u, call.id, 'reject')));
+    for (const r of replies) assert.equal(r.status, 200, r.text);
+    const final = (await client(s.url, caller.token).get(`/v1/calls/${call.id}`)).body;
+    const declined = final.parties.filter((p: { state: string }) => p.state === 'declined').map((p: { userId: number }) => p.userId);
+    assert.deepEqual(declined.sort(), invitees.slice(0, -1).map((u) => u.id).sort(), 'every reply was saved');
+    assert.equal(final.status, 'ringing', 'one invitee is still rung');
+  });
+
   test('bad starts: no invitees, oneself, unknown users, two invitees without a group, admin tokens', async () => {
     const a = await makeUser(s);
     const b = await makeUser(s);
