@@ -19,5 +19,10 @@ export function limitBytes(body: Readable, max: number, what = 'object'): Readab
   finished(body, (err) => {
     if (err) limiter.destroy(err);
   });
+  // The store may start reading a moment later (after an await): the error
+  // stays on the stream (readableErrored) and reaches it then, so this
+  // listener only keeps an early failure from being an unhandled 'error'
+  // event, which would end the process.
+  limiter.on('error', () => {});
   return body.pipe(limiter);
 }

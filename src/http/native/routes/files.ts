@@ -83,7 +83,7 @@ export function fileRoutes(app: NativeApp): void {
       },
       async (req, reply) => {
         const p = await authenticate(core, req);
-        const incoming = await incomingFile(req);
+        const incoming = await incomingFile(req, core.files.settings.maxObjectSize);
         const q = req.query;
         const key = q.key ?? incoming.fields.key;
         const visibility = (q.visibility ?? incoming.fields.visibility) as 'private' | 'app' | 'public' | undefined;

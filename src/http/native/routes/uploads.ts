@@ -35,7 +35,8 @@ export function uploadRoutes(app: NativeApp): void {
     return core.uploads.get(p, Number(req.params.id));
   });
 
-  rawBodyScope(app, Math.max(core.files.settings.maxPartSize, core.files.settings.maxObjectSize), (scope) => {
+  const maxBody = Math.max(core.files.settings.maxPartSize, core.files.settings.maxObjectSize);
+  rawBodyScope(app, maxBody, (scope) => {
     scope.put(
       '/uploads/:id/parts/:partNumber',
       {
@@ -50,7 +51,7 @@ export function uploadRoutes(app: NativeApp): void {
       },
       async (req) => {
         const p = await authenticate(core, req);
-        const incoming = await incomingFile(req);
+        const incoming = await incomingFile(req, maxBody);
         return core.uploads.uploadPart(p, Number(req.params.id), req.params.partNumber, incoming.body, {
           ...(incoming.size !== undefined ? { size: incoming.size } : {}),
           ...(req.query.key !== undefined ? { key: req.query.key } : {}),
@@ -73,7 +74,7 @@ export function uploadRoutes(app: NativeApp): void {
       async (req, reply) => {
         const header = req.headers[UPLOAD_CREDENTIAL_HEADER];
         const token = typeof header === 'string' ? header : req.query.credential;
-        const incoming = await incomingFile(req);
+        const incoming = await incomingFile(req, maxBody);
         const file = await core.uploads.uploadWithCredential(token, incoming.body, incoming.size !== undefined ? { size: incoming.size } : {});
         reply.code(201);
         return file;
@@ -95,7 +96,7 @@ export function uploadRoutes(app: NativeApp): void {
       },
       async (req, reply) => {
         const header = req.headers[UPLOAD_CREDENTIAL_HEADER];
-        const incoming = await incomingFile(req);
+        const incoming = await incomingFile(req, maxBody);
         const token = (typeof header === 'string' ? header : undefined) ?? req.query.credential ?? incoming.fields.credential ?? incoming.fields.policy;
         const file = await core.uploads.uploadWithCredential(token, incoming.body, incoming.size !== undefined ? { size: incoming.size } : {});
         reply.code(201);
