@@ -28,7 +28,8 @@ const Keyed = { ...OssBase, key: { kind: 'string' } } as const satisfies Fields;
 const InUpload = { ...Keyed, uploadId: { kind: 'string' } } as const satisfies Fields;
 
 const principalOf = (c: DtalkCaller): Principal => ({ appId: c.appId, tokenId: 0, userId: c.userId, isAdmin: false });
-const origin = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
+// PARLEY_PUBLIC_URL (src/http/public-url.ts), never the request's Host header.
+const origin = (req: FastifyRequest) => req.server.publicUrl.base;
 const fileUrls = (req: FastifyRequest, f: FileView) => {
   const uri = `/v1/files/${f.id}/content`;
   return { url: `${origin(req)}${uri}`, uri };

@@ -26,8 +26,6 @@ const ContentQuery = Type.Object({
   signature: Type.Optional(Type.String({ maxLength: 128 })),
 });
 
-export const absoluteUrl = (req: FastifyRequest, path: string) => `${req.protocol}://${req.host}${path}`;
-
 /**
  * Sends a stored file: whole, as one byte range (206), not modified (304 on
  * a matching If-None-Match), or 416. Headers keep uploaded HTML or SVG from
@@ -152,7 +150,7 @@ export function fileRoutes(app: NativeApp): void {
     async (req) => {
       const p = await authenticate(core, req);
       const signed = await core.files.signDownload(p, Number(req.params.id), req.body?.ttlSeconds);
-      return { ...signed, url: absoluteUrl(req, signed.path) };
+      return { ...signed, url: app.publicUrl.of(signed.path) };
     },
   );
 

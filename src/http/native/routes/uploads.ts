@@ -7,7 +7,6 @@ import type { NativeApp } from '../plugin.ts';
 import { authenticate } from '../auth.ts';
 import { IdParam, errors } from '../schemas.ts';
 import { Credential, NewObjectFields, PartBody, UploadBody } from './files-schemas.ts';
-import { absoluteUrl } from './files.ts';
 import { incomingFile, rawBodyScope } from './raw-body.ts';
 
 const PartParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,16}$' }), partNumber: Type.Integer({ minimum: 1, maximum: 10_000 }) });
@@ -132,7 +131,7 @@ export function uploadRoutes(app: NativeApp): void {
       const p = await authenticate(core, req);
       const c = await core.uploads.issueCredential(p, req.body);
       reply.code(201);
-      return c.kind === 'parley' ? { ...c, url: absoluteUrl(req, c.url) } : { ...c, confirmUrl: absoluteUrl(req, c.confirmUrl) };
+      return c.kind === 'parley' ? { ...c, url: app.publicUrl.of(c.url) } : { ...c, confirmUrl: app.publicUrl.of(c.confirmUrl) };
     },
   );
 
