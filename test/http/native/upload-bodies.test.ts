@@ -165,3 +165,50 @@ describe('upload bodies that break off, lack a boundary or exceed the limit', ()
     assert.deepEqual(await inFlightBytes(), []);
   });
 });
+
+describe('an upload body that stalls', () => {
+  const IDLE_MS = 300;
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({ config: { uploadIdleMs: IDLE_MS } });
+  });
+  after(() => s.stop());
+
+  test('fails after PARLEY_UPLOAD_IDLE_MS without a byte: a 400 or a closed connection, nothing stored, the key free', async () => {
+    const u = await makeUser(s);
+    const { hostname, port } = new URL(s.url);
+    for (const contentType of ['application/octet-stream', `multipart/form-data; boundary=${BOUNDARY}`]) {
+      const key = `stalled/${Math.random()}`;
+      const socket = connect(Number(port), hostname);
+      await new Promise<void>((resolve) => socket.on('connect', resolve));
+      const answer = new Promise<string>((resolve) => {
+        let text = '';
+        socket.on('data', (d) => (text += d.toString()));
+        socket.on('error', () => {});
+        // The positive signal: the server answers, or closes the connection.
+        socket.on('data', () => text.includes('\r\n\r\n') && resolve(text));
+        socket.on('close', () => resolve(text));
+      });
+      socket.write(`POST /v1/files?key=${key} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${u.token}\r\ncontent-type: ${contentType}\r\ncontent-length: 60000\r\n\r\n`);
+      socket.write(contentType.startsWith('multipart') ? filePart('x'.repeat(1000)) : 'x'.repeat(1000));
+      const started = Date.now();
+      const text = await answer;
+      assert.ok(Date.now() - started >= IDLE_MS - 50, `${contentType}: not before the idle time`);
+      if (text !== '') {
+        assert.match(text, /^HTTP\/1\.1 400 /, contentType);
+        assert.match(text, /the object stalled: no bytes for 300 ms/, contentType);
+      }
+      socket.destroy();
+      const c = client(s.url, u.token);
+      // The reservation is released as the failed upload unwinds: wait (bounded) for the key to be free.
+      let retry = await c.post(`/v1/files?key=${key}`, undefined, { raw: 'whole', headers: { 'content-type': 'text/plain' } });
+      for (let i = 0; i < 500 && retry.status === 409; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        retry = await c.post(`/v1/files?key=${key}`, undefined, { raw: 'whole', headers: { 'content-type': 'text/plain' } });
+      }
+      assert.equal(retry.status, 201, `${contentType}: the key is free: ${retry.text}`);
+    }
+    const health = await client(s.url).get('/healthz');
+    assert.equal(health.status, 200);
+  });
+});
