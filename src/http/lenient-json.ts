@@ -1,14 +1,14 @@
 // A JSON body parser for the older dialects: an empty body is `{}` (the
 // Lanying web SDK posts `{}` or nothing with its query-string routes), keys
 // that could poison prototypes are dropped (secure-json-parse, Fastify's
-// own), NUL and over-deep nesting are refused (input-guard.ts), and malformed
+// own), NUL and over-deep nesting are refused (core/text.ts), and malformed
 // text is a core `invalid_argument`, which each dialect maps into its own
 // envelope.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { fail } from '../core/errors.ts';
-import { guardValue } from './input-guard.ts';
+import { checkStructuredValue } from '../core/text.ts';
 
 export function parseLenientJson(text: string): unknown {
   if (text.trim() === '') return {};
@@ -18,7 +18,7 @@ export function parseLenientJson(text: string): unknown {
   } catch {
     throw fail('invalid_argument', 'the request body is not valid JSON');
   }
-  guardValue(value, 'the body');
+  checkStructuredValue(value, 'the body');
   return value;
 }
 

@@ -12,6 +12,7 @@ import { lanying } from '../support/lanying.ts';
 import { legacy } from '../support/legacy.ts';
 import { MAX_JSON_DEPTH } from '../../src/http/input-guard.ts';
 import { DtalkUser } from './dtalk/support.ts';
+import { online } from '../support/ws.ts';
 
 /** `{"a":{"a":…{"a":1}}}` nested `depth` objects deep, as raw JSON text (JSON.stringify of it would overflow first). */
 const deepJson = (depth: number) => `${'{"a":'.repeat(depth - 1)}{"a":1}${'}'.repeat(depth - 1)}`;
@@ -132,5 +133,24 @@ describe('NUL, control characters and deep JSON are refused in every dialect', (
     const r = await call(s.url, 'POST', '/group/create', { raw: '{"name":"proto","__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}}}', headers: { 'content-type': 'application/json', app_id: String(s.appId), 'access-token': u.token } });
     assert.equal(r.body.code, 200, r.text);
     assert.equal(({} as Record<string, unknown>).isAdmin, undefined);
+  });
+
+  test('WebSocket sends: NUL in the text or deep ext is refused by core with invalid_argument, nothing stored', async () => {
+    const a = await makeUser(s);
+    const b = await makeUser(s);
+    const ws = await online(s.url, a.token);
+    ws.send({ type: 'send', ref: 'nul', message: { userId: b.id, type: 'text', body: { text: 'a\u0000b' } } });
+    const e1 = await ws.next('error');
+    assert.deepEqual([e1.ref, e1.code], ['nul', 'invalid_argument']);
+    assert.match(e1.message, /body\.text must not contain the NUL/);
+    let deep: unknown = 1;
+    for (let i = 0; i < 200; i++) deep = { a: deep };
+    ws.send({ type: 'send', ref: 'deep', message: { userId: b.id, type: 'text', body: { text: 'hi' }, ext: deep } });
+    const e2 = await ws.next('error');
+    assert.deepEqual([e2.ref, e2.code], ['deep', 'invalid_argument']);
+    assert.match(e2.message, /nested deeper than 32/);
+    const history = await client(s.url, a.token).get(`/v1/users/${b.id}/messages`);
+    assert.deepEqual(history.body.items, []);
+    await ws.close();
   });
 });
