@@ -92,7 +92,7 @@ describe('upload bodies that break off, lack a boundary or exceed the limit', ()
       const answer = await rawRequest(s.url, r.method, r.path, { ...r.headers, ...form }, filePart('abc'));
       assert.equal(answer.status, 400, `${r.name}: ${JSON.stringify(answer.body)}`);
       assert.equal(answer.body.error.code, 'invalid_argument', r.name);
-      assert.match(answer.body.error.message, /form could not be read.*terminated early/, r.name);
+      assert.equal(answer.body.error.message, 'the form ended before its closing boundary', r.name);
       assert.equal(await r.stored(r.path), false, `${r.name} stored nothing`);
       await stillServing();
     }

@@ -73,6 +73,13 @@ export async function incomingFile(req: FastifyRequest, maxBytes: number): Promi
 function checkedPart(file: Readable & { truncated?: boolean }, maxBytes: number): Readable {
   const out = new PassThrough();
   out.on('error', () => {});
+  // The form may have broken off before the route got here (busboy parses
+  // on while the route awaits): the part is then already destroyed, and its
+  // 'error' was emitted before anyone here listened.
+  if (file.destroyed) {
+    out.destroy(formError(file.errored ?? fail('invalid_argument', 'the request body ended before the form was complete'), maxBytes));
+    return out;
+  }
   file.on('limit', () => out.destroy(fail('object_too_large', `the file is larger than ${maxBytes} bytes`, { maxBytes })));
   file.on('error', (e) => out.destroy(formError(e, maxBytes)));
   file.on('end', () => {
@@ -89,5 +96,8 @@ function formError(e: unknown, maxBytes: number): ParleyError {
   if (code === 'FST_REQ_FILE_TOO_LARGE') return fail('object_too_large', `the file is larger than ${maxBytes} bytes`, { maxBytes });
   if (code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') return fail('invalid_argument', 'the form has too many parts or fields');
   if (code === 'FST_MP_PREMATURE_CLOSE' || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') return fail('invalid_argument', 'the request body ended before the form was complete');
-  return fail('invalid_argument', `the form could not be read: ${(e as Error).message ?? String(e)}`);
+  const message = (e as Error).message ?? String(e);
+  // busboy says it two ways, depending on whether a part was open when the body ended.
+  if (/terminated early|Unexpected end of multipart data/.test(message)) return fail('invalid_argument', 'the form ended before its closing boundary');
+  return fail('invalid_argument', `the form could not be read: ${message}`);
 }
