@@ -3,6 +3,7 @@
 // process with a message naming the setting. `parley config` prints it, and
 // the README's table is checked against it by a test.
 
+import { isIP } from 'node:net';
 import { MAX_NODE_ID } from './core/ids.ts';
 
 type Parser<T> = (raw: string) => T;
@@ -45,6 +46,34 @@ const topicPrefix: Parser<string> = (raw) => {
   throw new Error('must be 1-64 letters, digits, _ or -');
 };
 
+/** PARLEY_PUBLIC_URL: an http(s) URL without query or fragment, kept without its trailing slash. */
+const publicUrl: Parser<string> = (raw) => {
+  if (raw === '') return '';
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new Error('must be an absolute http:// or https:// URL');
+  }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.search !== '' || u.hash !== '' || u.username !== '' || u.password !== '') {
+    throw new Error('must be an http:// or https:// URL without user, query or fragment');
+  }
+  return `${u.origin}${u.pathname}`.replace(/\/+$/, '');
+};
+
+/** PARLEY_TRUSTED_PROXIES: addresses and CIDR ranges (or proxy-addr's names loopback, linklocal, uniquelocal). */
+const proxyList: Parser<string> = (raw) => {
+  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const e of entries) {
+    const [addr, bits, extra] = e.split('/');
+    const named = ['loopback', 'linklocal', 'uniquelocal'].includes(e);
+    const kind = isIP(addr ?? '');
+    const maskOk = bits === undefined || (/^[0-9]{1,3}$/.test(bits) && Number(bits) <= (kind === 6 ? 128 : 32));
+    if (!named && (kind === 0 || !maskOk || extra !== undefined)) throw new Error(`must be a comma-separated list of IP addresses or CIDR ranges ("${e}" is neither)`);
+  }
+  return entries.join(',');
+};
+
 function setting<T>(s: Setting<T>): Setting<T> {
   return s;
 }
@@ -52,6 +81,8 @@ function setting<T>(s: Setting<T>): Setting<T> {
 export const settings = {
   host: setting({ env: 'PARLEY_HOST', flag: '--host', default: '127.0.0.1', description: 'Address the HTTP and WebSocket server listens on.', parse: str }),
   port: setting({ env: 'PARLEY_PORT', flag: '--port', default: 8080, description: 'TCP port to listen on (0 picks a free one).', parse: int(0, 65535) }),
+  publicUrl: setting({ env: 'PARLEY_PUBLIC_URL', flag: '--public-url', default: '', description: 'The URL clients reach this server at (https://chat.example.com), used for every absolute URL Parley hands out (signed downloads, upload forms, dtalk and lanying file URLs). Empty uses the listening address http://<PARLEY_HOST>:<PARLEY_PORT>; never the request\'s Host header.', parse: publicUrl }),
+  trustedProxies: setting({ env: 'PARLEY_TRUSTED_PROXIES', flag: '--trusted-proxies', default: '', description: 'Comma-separated addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For / X-Forwarded-Proto headers are believed; the client address (sign-in limits, logs) is then the one they forward. Empty trusts nobody: the address is the TCP peer\'s.', parse: proxyList }),
   dataDir: setting({ env: 'PARLEY_DATA_DIR', flag: '--data-dir', default: './data', description: 'Directory for the embedded database and local files.', parse: str }),
   databaseUrl: setting({ env: 'DATABASE_URL', flag: '--database-url', default: '', description: 'postgres://… to use PostgreSQL; empty uses SQLite at <dataDir>/parley.db; sqlite:<path> names another file.', parse: str }),
   sqliteSync: setting({ env: 'PARLEY_SQLITE_SYNC', flag: '--sqlite-sync', default: 'full' as 'full' | 'normal', description: 'Embedded SQLite: full waits for the disk (fsync) before a commit is acknowledged, so nothing acknowledged is lost even to a power cut; normal survives a crash of the process but not of the machine, and is cheaper per commit.', parse: oneOf('full', 'normal') }),
@@ -96,6 +127,7 @@ export const settings = {
   minPartSize: setting({ env: 'PARLEY_MIN_PART_SIZE', flag: '--min-part-size', default: 5 * 1024 ** 2, description: 'Smallest part (except the last) of a multipart upload in bytes; S3 requires 5 MiB.', parse: int(1, 5 * 1024 ** 3) }),
   downloadUrlTtl: setting({ env: 'PARLEY_DOWNLOAD_URL_TTL', flag: '--download-url-ttl', default: 3600, description: 'Default lifetime in seconds of a signed download URL.', parse: int(1, 7 * 86400) }),
   uploadCredentialTtl: setting({ env: 'PARLEY_UPLOAD_CREDENTIAL_TTL', flag: '--upload-credential-ttl', default: 900, description: 'Lifetime in seconds of a temporary upload credential.', parse: int(1, 86400) }),
+  uploadIdleMs: setting({ env: 'PARLEY_UPLOAD_IDLE_MS', flag: '--upload-idle-ms', default: 60_000, description: 'An upload whose body brings no byte for this many milliseconds fails and its connection is closed; nothing is stored (0: wait forever).', parse: int(0, 3_600_000) }),
   multipartMaxAge: setting({ env: 'PARLEY_MULTIPART_MAX_AGE', flag: '--multipart-max-age', default: 86400, description: 'Unfinished multipart uploads older than this many seconds are aborted and their parts removed.', parse: int(60, 30 * 86400) }),
   callRingTimeout: setting({ env: 'PARLEY_CALL_RING_TIMEOUT', flag: '--call-ring-timeout', default: 60, description: 'Seconds a call rings before it stops with reason timeout.', parse: int(5, 600) }),
   trtcSdkAppId: setting({ env: 'PARLEY_TRTC_SDKAPPID', flag: '--trtc-sdkappid', default: 0, description: 'Tencent TRTC SDKAppID for call media; 0 means calls signal without media tickets.', parse: int(0, 4_294_967_295) }),

@@ -26,6 +26,7 @@ import { callRoutes } from './http/native/routes/calls.ts';
 import { dtalkDialect } from './http/dtalk/index.ts';
 import { dtalkEarlyAnswer } from './http/dtalk/early-answer.ts';
 import { createLogger } from './logger.ts';
+import { listeningUrl } from './http/public-url.ts';
 import { kyselyStore } from './store/kysely-store.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { openEngine } from './store/open.ts';
@@ -127,7 +128,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const url = listeningUrl(config.host, port);
+  app.publicUrl.listening(url);
+  if (!config.publicUrl && !isLoopback(config.host)) {
+    logger.warn({ publicUrl: app.publicUrl.base }, 'PARLEY_PUBLIC_URL is not set: download and upload URLs name the listening address; set it to the address clients use');
+  }
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -150,6 +155,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   return { app, core, config, gateway, bus, url, close, ...(bootstrap ? { bootstrap } : {}) };
 }
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
 
 /** On an empty database: the default app and its first admin token (shown once). */
 async function bootstrapDefaultApp(core: Core): Promise<Bootstrap | undefined> {

@@ -36,6 +36,7 @@ export function storageAndCallSettings(config: Config): Required<Pick<CoreSettin
       downloadUrlTtlSeconds: config.downloadUrlTtl,
       uploadCredentialTtlSeconds: config.uploadCredentialTtl,
       multipartMaxAgeSeconds: config.multipartMaxAge,
+      uploadIdleMs: config.uploadIdleMs,
     },
     calls: {
       ringTimeoutSeconds: config.callRingTimeout,

@@ -48,7 +48,7 @@ export interface CoreSettings {
   accounts?: Partial<AccountSettings>;
 }
 
-export const defaultFilesSettings: FilesSettings = { maxObjectSize: 5 * 1024 ** 3, maxPartSize: 5 * 1024 ** 3, minPartSize: 5 * 1024 ** 2, downloadUrlTtlSeconds: 3600, uploadCredentialTtlSeconds: 900, multipartMaxAgeSeconds: 86400 };
+export const defaultFilesSettings: FilesSettings = { maxObjectSize: 5 * 1024 ** 3, maxPartSize: 5 * 1024 ** 3, minPartSize: 5 * 1024 ** 2, downloadUrlTtlSeconds: 3600, uploadCredentialTtlSeconds: 900, multipartMaxAgeSeconds: 86400, uploadIdleMs: 60_000 };
 export const defaultCallsSettings: CallsSettings = { ringTimeoutSeconds: 60, trtc: null };
 
 export interface Core {

@@ -1,6 +1,7 @@
 import type { Clock } from './clock.ts';
 import { decodeCursor, encodeCursor, isPositiveInt } from './cursor.ts';
 import { fail } from './errors.ts';
+import { checkLine } from './text.ts';
 import type { EventHub } from './events.ts';
 import type { IdGenerator } from './ids.ts';
 import type { Principal, Profile, User } from './model.ts';
@@ -49,6 +50,7 @@ const MAX_PASSWORD = 256;
 
 function checkPatch(p: UserPatch): void {
   if (p.displayName !== undefined && p.displayName.length > MAX_NAME) throw fail('invalid_argument', `displayName is longer than ${MAX_NAME} characters`);
+  checkLine(p.displayName, 'displayName');
   if (p.avatar !== undefined && p.avatar.length > MAX_AVATAR) throw fail('invalid_argument', `avatar is longer than ${MAX_AVATAR} characters`);
   if (p.profile !== undefined) {
     if (typeof p.profile !== 'object' || p.profile === null || Array.isArray(p.profile)) throw fail('invalid_argument', 'profile must be an object');

@@ -18,6 +18,7 @@ import { authRoutes } from './native/routes/auth.ts';
 import { webClient } from './web.ts';
 import { clientErrorHandler, routeNotFound, type EarlyAnswer } from './early-answers.ts';
 import { trackRequestLines } from './request-line.ts';
+import { decoratePublicUrl } from './public-url.ts';
 
 export interface HttpOptions {
   config: Config;
@@ -46,11 +47,15 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
+    // req.ip (sign-in limits, logs) and req.protocol believe X-Forwarded-*
+    // only from the proxies named in PARLEY_TRUSTED_PROXIES.
+    trustProxy: config.trustedProxies === '' ? false : config.trustedProxies.split(','),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false } },
   });
   trackRequestLines(app.server);
+  decoratePublicUrl(app, config.publicUrl, { host: config.host, port: config.port });
   // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
   app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id);

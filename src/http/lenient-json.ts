@@ -1,20 +1,25 @@
 // A JSON body parser for the older dialects: an empty body is `{}` (the
 // Lanying web SDK posts `{}` or nothing with its query-string routes), keys
-// that could poison prototypes are dropped, and malformed text is a core
-// `invalid_argument`, which each dialect maps into its own envelope.
+// that could poison prototypes are dropped (secure-json-parse, Fastify's
+// own), NUL and over-deep nesting are refused (core/text.ts), and malformed
+// text is a core `invalid_argument`, which each dialect maps into its own
+// envelope.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import secureJson from 'secure-json-parse';
 import { fail } from '../core/errors.ts';
-
-const POISON = new Set(['__proto__', 'constructor', 'prototype']);
+import { checkStructuredValue } from '../core/text.ts';
 
 export function parseLenientJson(text: string): unknown {
   if (text.trim() === '') return {};
+  let value: unknown;
   try {
-    return JSON.parse(text, (key, value: unknown) => (POISON.has(key) ? undefined : value));
+    value = secureJson.parse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' });
   } catch {
     throw fail('invalid_argument', 'the request body is not valid JSON');
   }
+  checkStructuredValue(value, 'the body');
+  return value;
 }
 
 /** Replaces the JSON parser inside one encapsulated dialect plugin. */

@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { client } from '../support/http.ts';
 import { createTestDatabase, testPostgresUrl } from '../support/database.ts';
@@ -11,7 +13,7 @@ describe('operations endpoints', () => {
   });
   after(() => s.stop());
 
-  test('healthz and readyz answer; readyz checks the database', async () => {
+  test('healthz and readyz answer', async () => {
     const c = client(s.url);
     assert.deepEqual((await c.get('/healthz')).body, { status: 'ok' });
     assert.deepEqual((await c.get('/readyz')).body, { status: 'ready' });
@@ -51,6 +53,34 @@ describe('operations endpoints', () => {
     const r = await client(s.url).get('/v1/nope');
     assert.equal(r.status, 404);
     assert.equal(r.body.error.code, 'not_found');
+  });
+});
+
+describe('readiness', () => {
+  test('readyz checks the database: once it stops answering, 503 "not ready" with no detail; the detail is logged', async () => {
+    const lines: Record<string, any>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, any>);
+        done();
+      },
+    });
+    const s = await startTestServer({ logger: pino({ level: 'error' }, sink) });
+    try {
+      assert.deepEqual((await client(s.url).get('/readyz')).body, { status: 'ready' });
+      await s.core.store.close();
+      const r = await client(s.url).get('/readyz');
+      assert.equal(r.status, 503);
+      assert.deepEqual(r.body, { status: 'not ready' });
+      const logged = lines.find((l) => l.component === 'readiness');
+      assert.ok(logged, 'the reason is logged');
+      assert.equal(logged.level, 50);
+      assert.ok(logged.err?.message, 'with the database error');
+      assert.ok(!r.text.includes(logged.err.message), 'which the answer does not repeat');
+    } finally {
+      await s.stop().catch(() => {});
+      await s.db.drop().catch(() => {});
+    }
   });
 });
 

@@ -29,6 +29,38 @@ describe('the web client is served at /', () => {
     assert.match(js.headers.get('cache-control') ?? '', /immutable/);
   });
 
+  test('the page, the client addresses and the assets carry a CSP, frame refusal, nosniff and no-referrer', async () => {
+    const page = await call(s.url, 'GET', '/', html);
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(page.text);
+    assert.ok(script);
+    const style = /href="(\/assets\/[^"]+\.css)"/.exec(page.text);
+    assert.ok(style);
+    for (const [what, r] of [
+      ['/', page],
+      ['a client address', await call(s.url, 'GET', '/chats/1', html)],
+      ['/index.html', await call(s.url, 'GET', '/index.html', html)],
+      ['the script', await call(s.url, 'GET', script[1])],
+      ['the style sheet', await call(s.url, 'GET', style[1])],
+    ] as const) {
+      assert.equal(r.status, 200, what);
+      const csp = r.headers.get('content-security-policy') ?? '';
+      const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values.join(' ')]));
+      assert.equal(directives.get('default-src'), "'self'", what);
+      assert.equal(directives.get('script-src'), "'self'", `${what}: no inline or foreign script`);
+      assert.equal(directives.get('style-src'), "'self'", what);
+      assert.equal(directives.get('connect-src'), "'self'", what);
+      assert.equal(directives.get('img-src'), "'self' data: blob:", what);
+      assert.equal(directives.get('object-src'), "'none'", what);
+      assert.equal(directives.get('frame-ancestors'), "'none'", what);
+      assert.equal(r.headers.get('x-frame-options'), 'DENY', what);
+      assert.equal(r.headers.get('x-content-type-options'), 'nosniff', what);
+      assert.equal(r.headers.get('referrer-policy'), 'no-referrer', what);
+    }
+    // The built page itself needs nothing the policy refuses: no inline script or style.
+    assert.doesNotMatch(page.text, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
+    assert.doesNotMatch(page.text, /<style|\sstyle=/, 'no inline style');
+  });
+
   test("a client address that no route serves gets the page, so a reload works", async () => {
     const r = await call(s.url, 'GET', '/chats/123?x=1', html);
     assert.equal(r.status, 200);

@@ -23,6 +23,8 @@ export interface FilesSettings {
   downloadUrlTtlSeconds: number;
   uploadCredentialTtlSeconds: number;
   multipartMaxAgeSeconds: number;
+  /** An upload body that brings no byte for this long fails (0: never). */
+  uploadIdleMs: number;
 }
 
 export interface FilesDeps {
@@ -86,7 +88,7 @@ export class Files {
   async storeReserved(file: StoredFile, body: Readable, maxBytes: number, allowEmpty = true): Promise<FileView> {
     const { blobs, store, clock } = this.#d;
     try {
-      const info = await blobs.put(blobKey(file), limitBytes(body, maxBytes), { contentType: file.contentType });
+      const info = await blobs.put(blobKey(file), limitBytes(body, maxBytes, 'object', this.#d.settings.uploadIdleMs), { contentType: file.contentType });
       if (info.size === 0 && !allowEmpty) {
         await blobs.delete(blobKey(file));
         throw fail('invalid_argument', 'the file is empty');

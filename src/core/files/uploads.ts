@@ -101,7 +101,7 @@ export class Uploads {
     if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PART_NUMBER) throw fail('invalid_argument', `partNumber must be 1..${MAX_PART_NUMBER}`);
     if (opts.size !== undefined && opts.size > maxPartSize) throw fail('object_too_large', `a part is larger than ${maxPartSize} bytes`, { maxBytes: maxPartSize });
     const u = await this.#own(p, uploadId, opts.key);
-    const info = await this.#d.blobs.uploadPart(blobKey(u), u.storageUploadId, partNumber, limitBytes(body, maxPartSize, 'part'), opts.size);
+    const info = await this.#d.blobs.uploadPart(blobKey(u), u.storageUploadId, partNumber, limitBytes(body, maxPartSize, 'part', this.#d.settings.uploadIdleMs), opts.size);
     await this.#d.store.uploads.putPart({ uploadId: u.id, partNumber, etag: info.etag, size: info.size });
     return { uploadId: u.id, key: u.key, partNumber, etag: info.etag, size: info.size };
   }

@@ -4,6 +4,7 @@
 
 import { decodeCursor, encodeCursor, isPositiveInt } from '../cursor.ts';
 import { fail } from '../errors.ts';
+import { checkLine, checkParagraphs } from '../text.ts';
 import type { GroupContext } from './context.ts';
 import { newestAnnouncement, noticeText, showAsNotice } from './current-announcement.ts';
 import type { Actor, Announcement, Paged } from './model.ts';
@@ -15,6 +16,8 @@ const MAX_CONTENT = 16 * 1024;
 function check(p: { title?: string; content?: string }): void {
   if (p.title !== undefined && p.title.length > MAX_TITLE) throw fail('invalid_argument', `title is longer than ${MAX_TITLE} characters`);
   if (p.content !== undefined && p.content.length > MAX_CONTENT) throw fail('invalid_argument', `content is longer than ${MAX_CONTENT} characters`);
+  checkLine(p.title, 'title');
+  checkParagraphs(p.content, 'content');
 }
 
 export class Announcements {

@@ -3,6 +3,7 @@
 // (self only), and batch display names.
 
 import { fail } from '../errors.ts';
+import { checkLine } from '../text.ts';
 import type { GroupContext } from './context.ts';
 import type { Actor, Member, MessageMuteMode, PushMode } from './model.ts';
 import { GroupAction, assertCan, mayActOn } from './permissions.ts';
@@ -25,6 +26,7 @@ export class Profiles {
     const changed = Object.keys(patch).filter((k) => patch[k as keyof MemberProfilePatch] !== undefined);
     if (changed.length === 0) throw fail('invalid_argument', 'nothing to change');
     if (patch.displayName !== undefined && patch.displayName.length > MAX_NAME) throw fail('invalid_argument', `displayName is longer than ${MAX_NAME} characters`);
+    checkLine(patch.displayName, 'displayName');
     if (patch.messageMuteMode !== undefined && ![0, 1, 2].includes(patch.messageMuteMode)) throw fail('invalid_argument', 'messageMuteMode must be 0, 1 or 2');
     if (patch.pushMode !== undefined && ![0, 1, 2, 3, 4].includes(patch.pushMode)) throw fail('invalid_argument', 'pushMode must be 0 to 4');
     const c = this.#c;

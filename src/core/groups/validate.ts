@@ -1,5 +1,6 @@
 // Limits on group fields, checked in core so every dialect gets the same answer.
 import { fail } from '../errors.ts';
+import { checkLine, checkParagraphs } from '../text.ts';
 import type { GroupLimits } from './context.ts';
 import { GroupKind, InvitePolicy, JoinPolicy, type GroupInfo, type GroupSettings } from './model.ts';
 
@@ -12,6 +13,8 @@ export function checkInfo(p: Partial<GroupInfo>): void {
     if (v === undefined) continue;
     if (typeof v !== 'string') throw fail('invalid_argument', `${field} must be text`);
     if (v.length > max) throw fail('invalid_argument', `${field} is longer than ${max} characters`);
+    if (field === 'name' || field === 'publicName' || field === 'avatar') checkLine(v, field);
+    else checkParagraphs(v, field);
   }
   if (p.kind !== undefined && !Object.values(GroupKind).includes(p.kind)) throw fail('invalid_argument', `kind must be one of ${Object.values(GroupKind).join(', ')}`);
   if (p.attrs !== undefined) {

@@ -4,6 +4,7 @@
 // except in `custom` and `x-…` types whose body is free JSON by design.
 
 import { fail } from '../errors.ts';
+import { checkStructuredValue } from '../text.ts';
 import { MessageType, type MessageInput, type MessageTypeName } from './model.ts';
 
 export interface MessageLimits {
@@ -135,6 +136,9 @@ export function validateMessage(input: MessageInput, limits: MessageLimits, opts
       }
     }
   }
+  // Before anything serialises them: NUL and over-deep nesting (core/text.ts).
+  checkStructuredValue(input.body, 'body');
+  checkStructuredValue(input.ext, 'ext');
   const bytes = Buffer.byteLength(JSON.stringify(input.body)) + (input.ext ? Buffer.byteLength(JSON.stringify(input.ext)) : 0);
   if (bytes > limits.maxBytes) throw fail('payload_too_large', `the message is ${bytes} bytes; the limit is ${limits.maxBytes}`);
   return { type: type as MessageTypeName, body: input.body, ext: input.ext ?? null, clientId: input.clientId ?? null };

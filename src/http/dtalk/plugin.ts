@@ -8,6 +8,7 @@ import multipart from '@fastify/multipart';
 import { isParleyError } from '../../core/errors.ts';
 import type { Core } from '../../core/core.ts';
 import { toParleyError } from '../framework-errors.ts';
+import { guardInput } from '../input-guard.ts';
 import { DtalkAuth, type DtalkAuthOptions } from './auth.ts';
 import { DtalkCode, DtalkFailure, dtalkStatus, type DtalkStatus } from './errors.ts';
 import { UnparsableBody, parseJson, stringifyJson } from './json.ts';
@@ -83,6 +84,7 @@ export function dtalkPlugin(core: Core, opts: DtalkOptions) {
     });
 
     app.setErrorHandler((err, req, reply) => sendError(req, reply, err));
+    guardInput(app);
 
     // The deployment front: CORS * on every answer, OPTIONS → 204, /ping → 200.
     app.addHook('onSend', async (_req, reply, payload) => {

@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Core } from '../../core/core.ts';
 import { toParleyError } from '../framework-errors.ts';
 import { useLenientJson } from '../lenient-json.ts';
+import { guardInput } from '../input-guard.ts';
 import { validatorCompiler } from '../validation.ts';
 import { authenticate, type LanyingCaller } from './auth.ts';
 import { failure } from './envelope.ts';
@@ -45,6 +46,7 @@ export function lanyingPlugin(core: Core, extra: readonly LanyingRoutes[] = []) 
     app.decorate('core', core);
     app.setValidatorCompiler(validatorCompiler());
     useLenientJson(app);
+    guardInput(app);
 
     app.addHook('onRequest', async (req) => {
       if (req.routeOptions.config.lanyingPublic) return;

@@ -11,6 +11,7 @@ import { fail } from '../../core/errors.ts';
 import type { Principal } from '../../core/model.ts';
 import { toParleyError } from '../framework-errors.ts';
 import { useLenientJson } from '../lenient-json.ts';
+import { guardInput } from '../input-guard.ts';
 import { validatorCompiler } from '../validation.ts';
 import { authenticate } from './auth.ts';
 import { normalizeData } from './body.ts';
@@ -39,6 +40,7 @@ export function legacyPlugin(core: Core, extra: readonly LegacyRoutes[] = []) {
     app.decorate('core', core);
     app.setValidatorCompiler(validatorCompiler());
     useLenientJson(app);
+    guardInput(app);
     await app.register(formbody);
 
     app.addHook('onRequest', async (req, reply) => {

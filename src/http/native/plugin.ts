@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Core } from '../../core/core.ts';
 import { toParleyError } from '../framework-errors.ts';
 import { validatorCompiler } from '../validation.ts';
+import { guardInput } from '../input-guard.ts';
 import { nativeStatus } from './errors.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
@@ -22,6 +23,7 @@ export function nativePlugin(core: Core, extra: readonly NativeRoutes[] = []) {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>() as NativeApp;
     app.decorate('core', core);
     app.setValidatorCompiler(validatorCompiler());
+    guardInput(app);
 
     app.setErrorHandler((err, req, reply) => {
       const pe = toParleyError(err);

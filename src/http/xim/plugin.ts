@@ -10,6 +10,7 @@ import { fail } from '../../core/errors.ts';
 import type { Principal } from '../../core/model.ts';
 import { toParleyError } from '../framework-errors.ts';
 import { useLenientJson } from '../lenient-json.ts';
+import { guardInput } from '../input-guard.ts';
 import { validatorCompiler } from '../validation.ts';
 import { authenticateAdmin } from './auth.ts';
 import { failure } from './envelope.ts';
@@ -36,6 +37,7 @@ export function ximPlugin(core: Core, extra: readonly XimRoutes[] = []) {
     app.decorate('core', core);
     app.setValidatorCompiler(validatorCompiler());
     useLenientJson(app);
+    guardInput(app);
 
     app.addHook('onRequest', async (req) => {
       req.xim = await authenticateAdmin(core, req);

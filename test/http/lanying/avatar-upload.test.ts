@@ -44,15 +44,23 @@ describe('lanying group avatar upload', () => {
 
   test('a forged policy, and people who may not edit the group, are refused', async () => {
     const owner = await makeUser(s);
+    const member = await makeUser(s);
     const outsider = await makeUser(s);
-    const g = (await as(owner.token).post('/group/create', { name: 'g2' })).body.data.group_id;
+    const g = (await as(owner.token).post('/group/create', { name: 'g2', user_list: [member.id] })).body.data.group_id;
     const denied = await as(outsider.token).get('/file/upload/avatar/group', { group_id: g });
-    assert.notEqual(denied.body.code, 200);
+    assert.deepEqual(denied.body, { code: 20002, data: null, message: `you are not a member of group ${g}` });
+    // A plain member may not change the group's info while member_modify is off (the default).
+    const notAdmin = await as(member.token).get('/file/upload/avatar/group', { group_id: g });
+    assert.equal(notAdmin.status, 200);
+    assert.equal(notAdmin.body.code, 20012, JSON.stringify(notAdmin.body));
+    assert.equal(notAdmin.body.data, null);
     assert.equal((await as(owner.token).get('/file/upload/avatar/group', { group_id: 999999 })).body.code, 20001);
 
     const { upload_url, oss_body_param } = (await as(owner.token).get('/file/upload/avatar/group', { group_id: g })).body.data;
     const forged = { ...oss_body_param, policy: oss_body_param.policy.replace(/.(.{9})$/, (_m: string, tail: string) => (_m[0] === 'A' ? 'B' : 'A') + tail) };
     const r = await postForm(upload_url, forged, new Uint8Array([1]));
     assert.equal(r.status, 401);
+    const refused = (await r.json()) as { error: { code: string; message: string } };
+    assert.equal(refused.error.code, 'unauthenticated', JSON.stringify(refused));
   });
 });

@@ -30,7 +30,8 @@ const Keyed = { ...OssBase, key: { kind: 'string' } } as const satisfies Fields;
 const InUpload = { ...Keyed, uploadId: { kind: 'string' } } as const satisfies Fields;
 
 const principalOf = (c: DtalkCaller): Principal => ({ appId: c.appId, tokenId: 0, userId: c.userId, isAdmin: false });
-const origin = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
+// PARLEY_PUBLIC_URL (src/http/public-url.ts), never the request's Host header.
+const origin = (req: FastifyRequest) => req.server.publicUrl.base;
 
 function uploadIdOf(text: string): number {
   const n = /^[0-9]{1,16}$/.test(text) ? Number(text) : NaN;

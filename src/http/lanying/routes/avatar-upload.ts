@@ -5,7 +5,6 @@
 // The SDK then sets the group's avatar to `download_url` (4.25).
 
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
 import { groupAvatarUpload } from '../../../core/groups/avatar-upload.ts';
 import { actorOf } from '../auth.ts';
 import { ok, Reply } from '../envelope.ts';
@@ -24,14 +23,12 @@ const AvatarUpload = Type.Object({
   }),
 });
 
-const origin = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
-
 export function avatarUploadRoutes(app: LanyingApp): void {
   const { core } = app;
   app.get('/file/upload/avatar/group', { schema: { querystring: GroupQuery, response: { 200: Reply(AvatarUpload) } } }, async (req) => {
     const credential = await groupAvatarUpload(core, actorOf(caller(req)), id(req.query.group_id, 'group_id'));
     if (credential.kind !== 'parley') throw new Error('group avatar uploads use Parley-signed credentials');
-    const base = origin(req);
+    const base = app.publicUrl.base;
     return ok({
       upload_url: `${base}/v1/uploads/direct`,
       download_url: `${base}/v1/files/${credential.fileId}/content`,

@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import type { ByteRange } from '../../../core/blobs.ts';
 import { parseRange } from './ranges.ts';
+import { evaluatePreconditions, rangeStillValid } from './conditional.ts';
 import type { DownloadGrant } from '../../../core/files/files.ts';
 import type { FileView } from '../../../core/files/model.ts';
 import type { NativeApp } from '../plugin.ts';
@@ -26,27 +27,30 @@ const ContentQuery = Type.Object({
   signature: Type.Optional(Type.String({ maxLength: 128 })),
 });
 
-export const absoluteUrl = (req: FastifyRequest, path: string) => `${req.protocol}://${req.host}${path}`;
-
 /**
- * Sends a stored file: whole, as one byte range (206), not modified (304 on
- * a matching If-None-Match), or 416. Headers keep uploaded HTML or SVG from
- * running on Parley's origin.
+ * Sends a stored file: whole, as one byte range (206), not modified (304),
+ * precondition failed (412) or 416, after RFC 9110's conditional headers
+ * (conditional.ts). Headers keep uploaded HTML or SVG from running on
+ * Parley's origin.
  */
 export async function sendFile(req: FastifyRequest, reply: FastifyReply, opened: { file: FileView; read(range?: ByteRange): Promise<Readable> }) {
   const { file } = opened;
   const name = file.key.slice(file.key.lastIndexOf('/') + 1);
-  const etag = `"${file.etag}"`;
+  const validators = { etag: `"${file.etag}"`, lastModified: file.updatedAt };
   reply
-    .header('etag', etag)
+    .header('etag', validators.etag)
+    .header('last-modified', new Date(file.updatedAt).toUTCString())
     .header('accept-ranges', 'bytes')
     .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(name)}`)
     .header('x-content-type-options', 'nosniff')
     .header('content-security-policy', "default-src 'none'; sandbox")
     .header('cache-control', file.visibility === 'public' ? 'public, max-age=31536000, immutable' : 'private, max-age=0');
-  const inm = req.headers['if-none-match'];
-  if (inm && inm.split(',').some((t) => t.trim() === etag || t.trim() === '*')) return reply.code(304).send();
-  const range = parseRange(req.headers.range, file.size);
+  const precondition = evaluatePreconditions(req.headers, validators);
+  if (precondition === 'not-modified') return reply.code(304).send();
+  if (precondition === 'failed') {
+    return reply.code(412).type('application/json').send({ error: { code: 'precondition_failed', message: 'the file does not match If-Match / If-Unmodified-Since' } });
+  }
+  const range = rangeStillValid(req.headers['if-range'], validators) ? parseRange(req.headers.range, file.size) : undefined;
   if (range === 'unsatisfiable') {
     return reply.code(416).header('content-range', `bytes */${file.size}`).type('application/json').send({ error: { code: 'invalid_argument', message: 'the range is outside the file' } });
   }
@@ -83,7 +87,7 @@ export function fileRoutes(app: NativeApp): void {
       },
       async (req, reply) => {
         const p = await authenticate(core, req);
-        const incoming = await incomingFile(req);
+        const incoming = await incomingFile(req, core.files.settings.maxObjectSize);
         const q = req.query;
         const key = q.key ?? incoming.fields.key;
         const visibility = (q.visibility ?? incoming.fields.visibility) as 'private' | 'app' | 'public' | undefined;
@@ -123,7 +127,7 @@ export function fileRoutes(app: NativeApp): void {
         tags: ['files'],
         summary: 'Download a file',
         description:
-          'Authorised by a bearer token, by a signed URL (expires + signature from POST /v1/files/{id}/url), or by nothing for public files. Supports one Range (206/416) and If-None-Match (304).',
+          'Authorised by a bearer token, by a signed URL (expires + signature from POST /v1/files/{id}/url), or by nothing for public files. Supports one Range (206/416, If-Range), If-None-Match (weak comparison) and If-Modified-Since (304), If-Match and If-Unmodified-Since (412), as RFC 9110 says.',
         params: IdParam,
         querystring: ContentQuery,
         response: { 200: Type.Any({ description: 'the bytes' }), 206: Type.Any({ description: 'the requested range' }), ...errors },
@@ -152,7 +156,7 @@ export function fileRoutes(app: NativeApp): void {
     async (req) => {
       const p = await authenticate(core, req);
       const signed = await core.files.signDownload(p, Number(req.params.id), req.body?.ttlSeconds);
-      return { ...signed, url: absoluteUrl(req, signed.path) };
+      return { ...signed, url: app.publicUrl.of(signed.path) };
     },
   );
 

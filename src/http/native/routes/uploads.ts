@@ -7,7 +7,6 @@ import type { NativeApp } from '../plugin.ts';
 import { authenticate } from '../auth.ts';
 import { IdParam, errors } from '../schemas.ts';
 import { Credential, NewObjectFields, PartBody, UploadBody } from './files-schemas.ts';
-import { absoluteUrl } from './files.ts';
 import { incomingFile, rawBodyScope } from './raw-body.ts';
 
 const PartParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,16}$' }), partNumber: Type.Integer({ minimum: 1, maximum: 10_000 }) });
@@ -35,7 +34,8 @@ export function uploadRoutes(app: NativeApp): void {
     return core.uploads.get(p, Number(req.params.id));
   });
 
-  rawBodyScope(app, Math.max(core.files.settings.maxPartSize, core.files.settings.maxObjectSize), (scope) => {
+  const maxBody = Math.max(core.files.settings.maxPartSize, core.files.settings.maxObjectSize);
+  rawBodyScope(app, maxBody, (scope) => {
     scope.put(
       '/uploads/:id/parts/:partNumber',
       {
@@ -50,7 +50,7 @@ export function uploadRoutes(app: NativeApp): void {
       },
       async (req) => {
         const p = await authenticate(core, req);
-        const incoming = await incomingFile(req);
+        const incoming = await incomingFile(req, maxBody);
         return core.uploads.uploadPart(p, Number(req.params.id), req.params.partNumber, incoming.body, {
           ...(incoming.size !== undefined ? { size: incoming.size } : {}),
           ...(req.query.key !== undefined ? { key: req.query.key } : {}),
@@ -73,7 +73,7 @@ export function uploadRoutes(app: NativeApp): void {
       async (req, reply) => {
         const header = req.headers[UPLOAD_CREDENTIAL_HEADER];
         const token = typeof header === 'string' ? header : req.query.credential;
-        const incoming = await incomingFile(req);
+        const incoming = await incomingFile(req, maxBody);
         const file = await core.uploads.uploadWithCredential(token, incoming.body, incoming.size !== undefined ? { size: incoming.size } : {});
         reply.code(201);
         return file;
@@ -95,7 +95,7 @@ export function uploadRoutes(app: NativeApp): void {
       },
       async (req, reply) => {
         const header = req.headers[UPLOAD_CREDENTIAL_HEADER];
-        const incoming = await incomingFile(req);
+        const incoming = await incomingFile(req, maxBody);
         const token = (typeof header === 'string' ? header : undefined) ?? req.query.credential ?? incoming.fields.credential ?? incoming.fields.policy;
         const file = await core.uploads.uploadWithCredential(token, incoming.body, incoming.size !== undefined ? { size: incoming.size } : {});
         reply.code(201);
@@ -131,7 +131,7 @@ export function uploadRoutes(app: NativeApp): void {
       const p = await authenticate(core, req);
       const c = await core.uploads.issueCredential(p, req.body);
       reply.code(201);
-      return c.kind === 'parley' ? { ...c, url: absoluteUrl(req, c.url) } : { ...c, confirmUrl: absoluteUrl(req, c.confirmUrl) };
+      return c.kind === 'parley' ? { ...c, url: app.publicUrl.of(c.url) } : { ...c, confirmUrl: app.publicUrl.of(c.confirmUrl) };
     },
   );
 
