@@ -38,6 +38,8 @@ export const ErrorCode = {
   tooManyAdmins: 'too_many_admins',
   joinRefused: 'join_refused',
   inviteNotAllowed: 'invite_not_allowed',
+  /** A member's invitation would need the staff's approval (invitePolicy members_approval) on a path that has no approval step. */
+  inviteNeedsApproval: 'invite_needs_approval',
   modifyNotAllowed: 'modify_not_allowed',
   applicationNotFound: 'application_not_found',
   applicationHandled: 'application_handled',

@@ -18,6 +18,12 @@ export interface NewGroup extends Partial<GroupInfo> {
   /** The owner when an app-admin credential creates the group (users own what they create). */
   ownerId?: number;
   business?: BusinessKey;
+  /**
+   * Refuse the whole creation when an initial member cannot be admitted
+   * (over capacity, unknown user): dtalk's original creates all or nothing.
+   * Without it the group is made and `members` says who was not added.
+   */
+  allOrNothing?: boolean;
 }
 
 export interface BusinessKey {
@@ -120,6 +126,9 @@ export class Lifecycle {
       ]);
       emit({ type: 'group.created', appId: group.appId, groupId: group.id, actorId: actor.userId, at: now, audience: { groupId: group.id, users: [ownerId] }, group: { ...group } });
       const members = memberIds.length > 0 ? await admit(tx, emit, { group, userIds: memberIds, via: 'created', inviterId: ownerId, actorId: actor.userId, now, known }) : [];
+      const refused = input.allOrNothing ? members.find((m) => !m.ok) : undefined;
+      // Thrown inside the transaction: nothing of the group is kept.
+      if (refused) throw fail(refused.reason as ErrorCode, `user ${refused.userId} cannot be a member of the new group: ${refused.reason}`, { userId: refused.userId });
       return { group, members };
     }
   }

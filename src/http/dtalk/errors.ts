@@ -99,6 +99,8 @@ export const dtalkStatus: Record<ErrorCode, DtalkStatus> = {
   too_many_admins: DtalkCode.adminsFull,
   join_refused: DtalkCode.notSupported,
   invite_not_allowed: DtalkCode.invitePermission,
+  // joinType 2: the original answers -2000 on invite and join (spec/origins.md "Groups").
+  invite_needs_approval: DtalkCode.notSupported,
   modify_not_allowed: DtalkCode.higherRoleRequired,
   application_not_found: DtalkCode.applicationNotFound,
   application_handled: DtalkCode.applicationHandled,

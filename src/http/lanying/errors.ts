@@ -72,6 +72,7 @@ export const lanyingCode: Record<ErrorCode, number> = {
   too_many_admins: C.groupFull,
   join_refused: C.noPermission,
   invite_not_allowed: C.needsAdmin,
+  invite_needs_approval: C.needsAdmin,
   modify_not_allowed: C.needsAdmin,
   application_not_found: C.applicationGone,
   application_handled: C.applicationGone,

@@ -35,6 +35,7 @@ export const nativeStatus: Record<ErrorCode, number> = {
   too_many_admins: 409,
   join_refused: 403,
   invite_not_allowed: 403,
+  invite_needs_approval: 403,
   modify_not_allowed: 403,
   application_not_found: 404,
   application_handled: 409,

@@ -51,6 +51,7 @@ export const ximCode: Record<ErrorCode, number> = {
   too_many_admins: C.refused,
   join_refused: C.refused,
   invite_not_allowed: C.forbidden,
+  invite_needs_approval: C.forbidden,
   modify_not_allowed: C.forbidden,
   application_not_found: C.noRecord,
   application_handled: C.refused,
