@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../../support/server.ts';
 import { lanying } from '../../support/lanying.ts';
+import { client } from '../../support/http.ts';
 
 describe('lanying accounts: register and the three token routes', () => {
   let s: TestServer;
@@ -45,10 +46,19 @@ describe('lanying accounts: register and the three token routes', () => {
     assert.equal((await anon.post('/token/id', { user_id: 999999, password: 'secret-pass' })).body.code, 10000);
     assert.equal((await anon.post('/token/login', { login_name: 'nobody', password: 'secret-pass' })).body.code, 10000);
     assert.equal((await anon.post('/user/register/v2', { username: 'bob_2', password: 'secret-pass' })).body.code, 10004);
-    for (const username of ['12345', 'maxim_x', 'mta1', 'has space', '']) {
+    // Core's one handle rule: never all digits, letters, digits and _ . @ + - only.
+    for (const username of ['12345', 'has space', 'a/b', '']) {
       const r = await anon.post('/user/register/v2', { username, password: 'secret-pass' });
       assert.equal(r.body.code, 10002, username);
     }
+    // Lanying's own reserved prefixes (its service accounts) do not apply to Parley.
+    for (const username of ['maxim_x', 'ann.lee']) {
+      const r = await anon.post('/user/register/v2', { username, password: 'secret-pass' });
+      assert.deepEqual([r.body.code, r.body.data?.username], [200, username], r.text);
+    }
+    // The same rule through the native API: a numeric handle is refused there too.
+    const native = await client(s.url, s.adminToken).post('/v1/users', { handle: '424242' });
+    assert.deepEqual([native.status, native.body.error?.code], [400, 'invalid_argument'], native.text);
     assert.equal((await anon.post('/token/user', { mobile: '13800000000', password: 'secret-pass' })).body.code, 10000);
   });
 
