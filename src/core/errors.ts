@@ -60,6 +60,8 @@ export const ErrorCode = {
   // storage
   objectNotFound: 'object_not_found',
   objectTooLarge: 'object_too_large',
+  /** The body was empty and the caller asked for no empty files (allowEmpty false). */
+  emptyFile: 'empty_file',
   partTooSmall: 'part_too_small',
   invalidKey: 'invalid_key',
   uploadNotFound: 'upload_not_found',

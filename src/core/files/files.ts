@@ -41,7 +41,7 @@ export interface NewObject {
   visibility?: Visibility;
   /** Length the client declared (Content-Length), checked before reading. */
   size?: number;
-  /** false: an empty body is refused (invalid_argument) and nothing is kept. Default true. */
+  /** false: an empty body is refused (empty_file) and nothing is kept. Default true. */
   allowEmpty?: boolean;
 }
 
@@ -89,7 +89,7 @@ export class Files {
       const info = await blobs.put(blobKey(file), limitBytes(body, maxBytes), { contentType: file.contentType });
       if (info.size === 0 && !allowEmpty) {
         await blobs.delete(blobKey(file));
-        throw fail('invalid_argument', 'the file is empty');
+        throw fail('empty_file', 'the file is empty');
       }
       const facts = { size: info.size, etag: info.etag, contentType: file.contentType, updatedAt: clock.now() };
       if (!(await store.files.markReady(file.id, facts))) throw fail('conflict', 'the upload was cancelled while it ran');

@@ -70,6 +70,8 @@ export type DtalkStatus = (typeof DtalkCode)[keyof typeof DtalkCode];
 export const dtalkStatus: Record<ErrorCode, DtalkStatus> = {
   invalid_argument: DtalkCode.badParams,
   payload_too_large: DtalkCode.fileTooLarge,
+  // The original's upload of an empty file fails in the store: -1009.
+  empty_file: DtalkCode.execFailed,
   unauthenticated: DtalkCode.invalidSignature,
   token_expired: DtalkCode.signatureExpired,
   token_revoked: DtalkCode.invalidSignature,

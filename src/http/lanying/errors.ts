@@ -41,6 +41,7 @@ const C = LanyingCode;
 export const lanyingCode: Record<ErrorCode, number> = {
   invalid_argument: C.badRequest,
   payload_too_large: C.badRequest,
+  empty_file: C.badRequest,
   unauthenticated: C.tokenInvalid,
   token_expired: C.tokenExpired,
   token_revoked: C.tokenInvalid,

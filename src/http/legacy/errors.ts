@@ -8,6 +8,7 @@ import type { ErrorCode } from '../../core/errors.ts';
 export const legacyInfo: Record<ErrorCode, string> = {
   invalid_argument: '参数错误',
   payload_too_large: '请求内容过大',
+  empty_file: '文件为空',
   unauthenticated: '未登录或登录已失效',
   token_expired: '登录已过期，请重新登录',
   token_revoked: '登录已失效，请重新登录',

@@ -6,6 +6,7 @@ import type { ErrorCode } from '../../core/errors.ts';
 export const nativeStatus: Record<ErrorCode, number> = {
   invalid_argument: 400,
   payload_too_large: 413,
+  empty_file: 400,
   unauthenticated: 401,
   token_expired: 401,
   token_revoked: 401,

@@ -22,6 +22,7 @@ const C = XimCode;
 export const ximCode: Record<ErrorCode, number> = {
   invalid_argument: C.badRequest,
   payload_too_large: C.badRequest,
+  empty_file: C.badRequest,
   unauthenticated: C.unauthorized,
   token_expired: C.sessionExpired,
   token_revoked: C.unauthorized,
