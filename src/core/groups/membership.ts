@@ -62,12 +62,17 @@ export class Membership {
     });
   }
 
-  /** Leaves the group. The owner must transfer first; admins may leave. */
-  async leave(actor: Actor, groupId: number): Promise<void> {
+  /**
+   * Leaves the group. The owner must transfer first; admins may leave when
+   * the group's adminsMayLeave says so, unless the caller's dialect keeps
+   * every admin in (`adminsMayLeave: false`, legacy's "admins may not quit").
+   */
+  async leave(actor: Actor, groupId: number, opts: { adminsMayLeave?: boolean } = {}): Promise<void> {
     const userId = requireUserActor(actor);
     const c = this.#c;
     await c.mutate(async (tx, emit) => {
-      const { group } = await c.authorize(tx, actor, groupId, GroupAction.leave, { lock: true });
+      const { group, standing } = await c.authorize(tx, actor, groupId, GroupAction.leave, { lock: true });
+      if (standing === 'admin' && opts.adminsMayLeave === false) throw fail('admin_cannot_leave', `admins may not leave group ${group.id}`);
       const now = c.now();
       await tx.groups.members.delete(group.id, [userId]);
       group.memberCount -= 1;

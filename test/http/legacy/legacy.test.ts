@@ -140,6 +140,7 @@ describe('legacy /chat actions', () => {
     const { owner, admin, member, g } = await group();
     await lanying(s.url, { appId: s.appId, token: owner.token }).post('/group/settings/allow_member_modify', { group_id: g, value: true });
     assert.equal((await session(member).form('group!updateGroup', { groupId: g, groupName: 'x' })).body.code, 'group_admin_required');
+    assert.equal((await session(member).form('group!updateGroup', { groupId: g })).body.code, 'group_admin_required', 'an empty edit is still staff only');
     const r = await session(admin).form('group!updateGroup', { groupId: g, groupName: '', type: '2', introduction: '新介绍', notice: '公告' });
     assert.deepEqual([r.body.success, r.body.info], [true, '修改群资料成功']);
     const info = (await session(member).form('group!getGroupDetail', { groupId: g })).body.groupInfo;
