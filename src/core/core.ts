@@ -42,8 +42,8 @@ export interface CoreSettings {
   groups?: Partial<GroupLimits>;
 }
 
-export const defaultFilesSettings: FilesSettings = { maxObjectSize: 5 * 1024 ** 3, maxPartSize: 5 * 1024 ** 3, minPartSize: 5 * 1024 ** 2, downloadUrlTtlSeconds: 3600, uploadCredentialTtlSeconds: 900, multipartMaxAgeSeconds: 86400 };
-export const defaultCallsSettings: CallsSettings = { ringTimeoutSeconds: 60, trtc: null };
+const defaultFilesSettings: FilesSettings = { maxObjectSize: 5 * 1024 ** 3, maxPartSize: 5 * 1024 ** 3, minPartSize: 5 * 1024 ** 2, downloadUrlTtlSeconds: 3600, uploadCredentialTtlSeconds: 900, multipartMaxAgeSeconds: 86400 };
+const defaultCallsSettings: CallsSettings = { ringTimeoutSeconds: 60, trtc: null };
 
 export interface Core {
   readonly store: Store;

@@ -38,14 +38,14 @@ const HANDLE = /^[\p{L}\p{N}_.@+-]{1,64}$/u;
 const ALL_DIGITS = /^[0-9]+$/;
 
 /** Throws invalid_argument unless `handle` is one a user may have. */
-export function checkHandle(handle: string): void {
+function checkHandle(handle: string): void {
   if (typeof handle !== 'string' || !HANDLE.test(handle)) throw fail('invalid_argument', 'handle must be 1 to 64 letters, digits or _ . @ + -');
   if (ALL_DIGITS.test(handle)) throw fail('invalid_argument', 'handle cannot be all digits (it would read as a user id)');
 }
 const MAX_NAME = 128;
 const MAX_AVATAR = 2048;
 const MAX_PROFILE_BYTES = 16 * 1024;
-export const MIN_PASSWORD = 8;
+const MIN_PASSWORD = 8;
 const MAX_PASSWORD = 256;
 
 function checkPatch(p: UserPatch): void {

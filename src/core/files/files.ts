@@ -48,7 +48,7 @@ export interface NewObject {
 /** How a download is authorised: a caller, a signed URL, or nobody (public files only). */
 export type DownloadGrant = { principal: Principal } | { signature: string; expiresAt: number } | { anonymous: true };
 
-export const VISIBILITIES: readonly Visibility[] = ['private', 'app', 'public'];
+const VISIBILITIES: readonly Visibility[] = ['private', 'app', 'public'];
 
 export function checkVisibility(v: string | undefined, fallback: Visibility): Visibility {
   if (v === undefined) return fallback;

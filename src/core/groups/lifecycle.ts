@@ -50,7 +50,7 @@ const MARK_ATTEMPTS = 10;
 const newMarkId = () => String(randomInt(10_000_000, 100_000_000));
 const newCryptoKey = () => randomBytes(16).toString('hex');
 
-export const publicGroup = ({ cryptoKey: _k, ext: _e, ...rest }: Group): PublicGroup => rest;
+const publicGroup = ({ cryptoKey: _k, ext: _e, ...rest }: Group): PublicGroup => rest;
 
 export class Lifecycle {
   readonly #c: GroupContext;

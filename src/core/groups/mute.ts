@@ -10,9 +10,6 @@ import { fail } from '../errors.ts';
 /** A deadline no clock reaches: the largest exact JSON integer. */
 export const MUTE_FOREVER = Number.MAX_SAFE_INTEGER;
 
-/** dtalk's "for ever", as text (it does not fit a JS number). */
-export const DTALK_FOREVER = '9223372036854775807';
-
 export type MuteSpec = { until: number } | { forMs: number } | { forever: true };
 
 /**
@@ -32,7 +29,7 @@ export function muteDeadline(spec: MuteSpec, now: number, maxMs?: number): numbe
 }
 
 export const isMuted = (until: number | null, now: number): boolean => until !== null && until > now;
-export const isForever = (until: number | null): boolean => until === MUTE_FOREVER;
+const isForever = (until: number | null): boolean => until === MUTE_FOREVER;
 
 /** How a deadline is shown: the ms deadline (null when not muted or for ever) and a forever flag. */
 export function showMute(until: number | null, now: number): { mutedUntil: number | null; mutedForever: boolean } {

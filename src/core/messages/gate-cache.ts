@@ -3,7 +3,7 @@
 // for at most `ttlMs`, and any group event in this process drops the group's
 // entries at once (kick, mute, role change, dismiss…). Changes made by other
 // processes arrive through `forgetGroup` (the composition root relays them
-// over the bus, see src/bus/group-changes.ts), so `ttlMs` only bounds how
+// over the bus, see src/bus/cache-sync.ts), so `ttlMs` only bounds how
 // long a lost notification can matter. Refusals are never cached, so a mute
 // or a kick is never extended by the cache, and an expired mute is seen at
 // the next send.

@@ -38,7 +38,3 @@ export function addressOf(compressedPublicKey: Uint8Array): string {
   return base58check(payload);
 }
 
-/** Whether `s` looks like an address (base58, 25..35 chars): member ids in group requests. */
-export function isAddressLike(s: string): boolean {
-  return /^[1-9A-HJ-NP-Za-km-z]{25,35}$/.test(s);
-}

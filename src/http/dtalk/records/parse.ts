@@ -34,4 +34,3 @@ export function commonFromWireProto(bytes: Uint8Array): Common {
   return commonFromEnvelope(p.body);
 }
 
-export const isUnreadableMessage = (e: unknown): boolean => e instanceof RefusedMessage || e instanceof ProtoDecodeError;
