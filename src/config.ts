@@ -102,7 +102,7 @@ export const settings = {
   trtcTicketTtl: setting({ env: 'PARLEY_TRTC_TICKET_TTL', flag: '--trtc-ticket-ttl', default: 86400, description: 'Lifetime in seconds of a TRTC UserSig / PrivateMapKey.', parse: int(60, 30 * 86400) }),
   web: setting({ env: 'PARLEY_WEB', flag: '--web', default: true, description: 'Serve the browser client (built into web/dist by npm install) at /.', parse: bool }),
   signupApp: setting({ env: 'PARLEY_SIGNUP_APP', flag: '--signup-app', default: 0, description: 'App that POST /v1/auth/signup and /v1/auth/login act on; 0 is the default (oldest) app.', parse: int(0, Number.MAX_SAFE_INTEGER) }),
-  signup: setting({ env: 'PARLEY_SIGNUP', flag: '--signup', default: true, description: 'Let anyone create a password account with POST /v1/auth/signup.', parse: bool }),
+  signup: setting({ env: 'PARLEY_SIGNUP', flag: '--signup', default: true, description: 'Let anyone create a password account (native POST /v1/auth/signup, lanying /user/register/v2).', parse: bool }),
   authRatePerIp: setting({ env: 'PARLEY_AUTH_RATE_IP', flag: '--auth-rate-ip', default: 30, description: 'Sign-up and sign-in attempts allowed per client address per minute (then 429).', parse: int(1, 1_000_000) }),
   authRatePerHandle: setting({ env: 'PARLEY_AUTH_RATE_HANDLE', flag: '--auth-rate-handle', default: 10, description: 'Failed sign-ins allowed per username per minute (then 429).', parse: int(1, 1_000_000) }),
   dtalkApp: setting({ env: 'PARLEY_DTALK_APP', flag: '--dtalk-app', default: 0, description: 'Id of the app whose users the dtalk dialect serves (dtalk signatures name no Parley app); 0 uses the default app.', parse: int(0, Number.MAX_SAFE_INTEGER) }),

@@ -77,10 +77,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const messaging = { revokeWindowSeconds: config.revokeWindow, maxBytes: config.messageMaxBytes, maxTextChars: config.messageMaxText, gateCacheMs: config.groupRuleCacheMs };
   const blobs = openBlobs(config);
   const groups = { defaultCapacity: config.groupDefaultCapacity, maxCapacity: config.groupMaxCapacity, maxAdmins: config.groupMaxAdmins, applicationTtlMs: config.groupRequestTtl * 1000, invitationTtlMs: config.groupRequestTtl * 1000, qrCodeTtlMs: config.groupQrCodeTtl * 1000 };
+  const accounts = { perAddress: config.authRatePerIp, perHandle: config.authRatePerHandle, signupOpen: config.signup };
   // Made before core so that core's background failures can be counted.
   const metrics = createMetrics();
   const onBackgroundError = backgroundFailureReporter(logger, metrics);
-  const core = createCore({ store, clock, ids, blobs, onBackgroundError, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, ...storageAndCallSettings(config) } });
+  const core = createCore({ store, clock, ids, blobs, onBackgroundError, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, accounts, ...storageAndCallSettings(config) } });
 
   let bus: Bus;
   try {

@@ -2,6 +2,7 @@
 // composition root (src/server.ts) makes exactly one and hands it to every
 // dialect and to the gateway.
 
+import { Accounts, defaultAccountsSettings, type AccountsSettings } from './accounts.ts';
 import { Apps } from './apps.ts';
 import type { ReportBackgroundFailure } from './background.ts';
 import { unavailableBlobs, type BlobStore } from './blobs.ts';
@@ -40,6 +41,8 @@ export interface CoreSettings {
   calls?: CallsSettings;
   /** Group limits; defaults in src/core/groups/groups.ts. */
   groups?: Partial<GroupLimits>;
+  /** The sign-up switch and the limits on password guessing; defaults in src/core/accounts.ts. */
+  accounts?: AccountsSettings;
 }
 
 const defaultFilesSettings: FilesSettings = { maxObjectSize: 5 * 1024 ** 3, maxPartSize: 5 * 1024 ** 3, minPartSize: 5 * 1024 ** 2, downloadUrlTtlSeconds: 3600, uploadCredentialTtlSeconds: 900, multipartMaxAgeSeconds: 86400 };
@@ -53,6 +56,8 @@ export interface Core {
   readonly apps: Apps;
   readonly users: Users;
   readonly tokens: Tokens;
+  /** Password sign-up and sign-in, for every dialect that offers them. */
+  readonly accounts: Accounts;
   readonly devices: Devices;
   readonly messages: Messages;
   readonly files: Files;
@@ -84,12 +89,15 @@ export function createCore(deps: CoreDeps): Core {
   const report = deps.onBackgroundError;
   // A finished call leaves a record (type `call`) in its conversation.
   hooks.callRecorder = async (call) => void (await messages.recordCall(call));
+  const users = new Users({ ...base, events });
+  const tokens = new Tokens({ ...base, events, userTokenTtlSeconds: deps.settings.userTokenTtlSeconds });
   return {
     ...base,
     events,
     apps: new Apps(base),
-    users: new Users({ ...base, events }),
-    tokens: new Tokens({ ...base, events, userTokenTtlSeconds: deps.settings.userTokenTtlSeconds }),
+    users,
+    tokens,
+    accounts: new Accounts({ users, tokens, clock: deps.clock, settings: deps.settings.accounts ?? defaultAccountsSettings }),
     devices: new Devices({ ...base, events }),
     messages,
     files,

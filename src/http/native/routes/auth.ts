@@ -5,7 +5,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import type { Config } from '../../../config.ts';
-import { Accounts } from '../../../core/accounts.ts';
 import { fail, isParleyError } from '../../../core/errors.ts';
 import type { NativeApp } from '../plugin.ts';
 import { User } from '../schemas.ts';
@@ -29,12 +28,8 @@ const authErrors = { 400: Type.Ref('Error'), 401: Type.Ref('Error'), 403: Type.R
 export function authRoutes(config: Config) {
   return (app: NativeApp): void => {
     const { core } = app;
-    const accounts = new Accounts({
-      users: core.users,
-      tokens: core.tokens,
-      clock: core.clock,
-      limits: { perAddress: config.authRatePerIp, perHandle: config.authRatePerHandle },
-    });
+    // One Accounts for every dialect (core's): lanying's register and token routes share its switch and limits.
+    const { accounts } = core;
     const appId = async (): Promise<number> => {
       if (config.signupApp !== 0) return (await core.apps.get(config.signupApp)).id;
       const app = await core.apps.defaultApp();
@@ -43,7 +38,6 @@ export function authRoutes(config: Config) {
     };
 
     app.post('/auth/signup', { schema: { tags: ['auth'], summary: 'Create a password account and sign in', security: [], body: SignUp, response: { 201: Session, ...authErrors } } }, async (req, reply) => {
-      if (!config.signup) throw fail('forbidden', 'sign-up is closed on this server');
       const session = await withRetryAfter(reply, accounts.signUp(await appId(), req.body, req.ip));
       reply.code(201);
       return session;
