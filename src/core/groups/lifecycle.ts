@@ -90,47 +90,45 @@ export class Lifecycle {
   /** Inserts the group, its owner and its first members inside the caller's transaction. */
   async #insertIn(tx: Repositories, emit: Emit, actor: Actor, ownerId: number, input: NewGroup, settings: GroupSettings, memberIds: number[], markId: string): Promise<Created> {
     const c = this.#c;
-    {
-      const now = c.now();
-      const known = await c.knownUsers(tx, actor.appId, [ownerId, ...memberIds]);
-      if (!known.has(ownerId)) throw fail('user_not_found', `user ${ownerId} does not exist`, { userId: ownerId });
-      const group: Group = {
-        id: c.d.ids.next(),
-        appId: actor.appId,
-        kind: input.kind ?? 'private',
-        status: 'active',
-        name: input.name ?? '',
-        publicName: input.publicName ?? input.name ?? '',
-        avatar: input.avatar ?? '',
-        description: input.description ?? '',
-        notice: input.notice ?? '',
-        ext: input.ext ?? '',
-        attrs: input.attrs ?? {},
-        ownerId,
-        creatorId: ownerId,
-        markId,
-        cryptoKey: newCryptoKey(),
-        businessType: input.business?.businessType ?? null,
-        businessId: input.business?.businessId ?? null,
-        ...settings,
-        memberCount: 1,
-        muteAllUntil: null,
-        createdAt: now,
-        updatedAt: now,
-        dismissedAt: null,
-      };
-      if (group.capacity < 1) throw fail('invalid_argument', 'capacity must be at least 1');
-      await tx.groups.groups.insert(group);
-      await tx.groups.members.insertMany([
-        { groupId: group.id, userId: ownerId, role: 'owner', displayName: '', joinedAt: now, inviterId: null, mutedUntil: null, messageMuteMode: 0, pushMode: 0, updatedAt: now },
-      ]);
-      emit({ type: 'group.created', appId: group.appId, groupId: group.id, actorId: actor.userId, at: now, audience: { groupId: group.id, users: [ownerId] }, group: { ...group } });
-      const members = memberIds.length > 0 ? await admit(tx, emit, { group, userIds: memberIds, via: 'created', inviterId: ownerId, actorId: actor.userId, now, known }) : [];
-      const refused = input.allOrNothing ? members.find((m) => !m.ok) : undefined;
-      // Thrown inside the transaction: nothing of the group is kept.
-      if (refused) throw fail(refused.reason as ErrorCode, `user ${refused.userId} cannot be a member of the new group: ${refused.reason}`, { userId: refused.userId });
-      return { group, members };
-    }
+    const now = c.now();
+    const known = await c.knownUsers(tx, actor.appId, [ownerId, ...memberIds]);
+    if (!known.has(ownerId)) throw fail('user_not_found', `user ${ownerId} does not exist`, { userId: ownerId });
+    const group: Group = {
+      id: c.d.ids.next(),
+      appId: actor.appId,
+      kind: input.kind ?? 'private',
+      status: 'active',
+      name: input.name ?? '',
+      publicName: input.publicName ?? input.name ?? '',
+      avatar: input.avatar ?? '',
+      description: input.description ?? '',
+      notice: input.notice ?? '',
+      ext: input.ext ?? '',
+      attrs: input.attrs ?? {},
+      ownerId,
+      creatorId: ownerId,
+      markId,
+      cryptoKey: newCryptoKey(),
+      businessType: input.business?.businessType ?? null,
+      businessId: input.business?.businessId ?? null,
+      ...settings,
+      memberCount: 1,
+      muteAllUntil: null,
+      createdAt: now,
+      updatedAt: now,
+      dismissedAt: null,
+    };
+    if (group.capacity < 1) throw fail('invalid_argument', 'capacity must be at least 1');
+    await tx.groups.groups.insert(group);
+    await tx.groups.members.insertMany([
+      { groupId: group.id, userId: ownerId, role: 'owner', displayName: '', joinedAt: now, inviterId: null, mutedUntil: null, messageMuteMode: 0, pushMode: 0, updatedAt: now },
+    ]);
+    emit({ type: 'group.created', appId: group.appId, groupId: group.id, actorId: actor.userId, at: now, audience: { groupId: group.id, users: [ownerId] }, group: { ...group } });
+    const members = memberIds.length > 0 ? await admit(tx, emit, { group, userIds: memberIds, via: 'created', inviterId: ownerId, actorId: actor.userId, now, known }) : [];
+    const refused = input.allOrNothing ? members.find((m) => !m.ok) : undefined;
+    // Thrown inside the transaction: nothing of the group is kept.
+    if (refused) throw fail(refused.reason as ErrorCode, `user ${refused.userId} cannot be a member of the new group: ${refused.reason}`, { userId: refused.userId });
+    return { group, members };
   }
 
   /**
@@ -179,14 +177,15 @@ export class Lifecycle {
     for (let attempt = 1; ; attempt++) {
       try {
         return await c.mutate(async (tx, emit) => {
-          const found = key ? await tx.groups.groups.findByBusiness(actor.appId, key.businessType, key.businessId) : await c.group(tx, actor.appId, (ref as { groupId: number }).groupId);
+          // By id the group is locked at once; by key it is found first (it may not exist yet), then locked.
+          const found = key ? await tx.groups.groups.findByBusiness(actor.appId, key.businessType, key.businessId) : await c.group(tx, actor.appId, (ref as { groupId: number }).groupId, true);
           if (!found) {
             const made = await this.#insertIn(tx, emit, actor, ownerId, { ...input, ...(key ? { business: key } : {}) }, settings, memberIds, newMarkId());
             const mine = made.members.find((m) => m.userId === userId);
             if (mine && !mine.ok) throw fail(mine.reason as ErrorCode, `user ${userId} cannot join group ${made.group.id}: ${mine.reason}`, { userId });
             return { group: made.group, created: true, joined: true };
           }
-          const group = await c.group(tx, actor.appId, found.id, true);
+          const group = key ? await c.group(tx, actor.appId, found.id, true) : found;
           if (await tx.groups.members.get(group.id, userId)) return { group, created: false, joined: false };
           assertUsable(group);
           if (!actor.appAdmin && group.joinPolicy !== 'open') throw fail('join_refused', `group ${group.id} admits by application: apply to join`, { groupId: group.id });
