@@ -12,7 +12,7 @@ export interface AppsDeps {
 }
 
 /** The id of the app made on first start. */
-export const DEFAULT_APP_ID = 1;
+const DEFAULT_APP_ID = 1;
 
 /** Apps are tenants: every user, group and message belongs to exactly one. */
 export class Apps {

@@ -38,6 +38,8 @@ export const ErrorCode = {
   tooManyAdmins: 'too_many_admins',
   joinRefused: 'join_refused',
   inviteNotAllowed: 'invite_not_allowed',
+  /** A member's invitation would need the staff's approval (invitePolicy members_approval) on a path that has no approval step. */
+  inviteNeedsApproval: 'invite_needs_approval',
   modifyNotAllowed: 'modify_not_allowed',
   applicationNotFound: 'application_not_found',
   applicationHandled: 'application_handled',
@@ -58,6 +60,8 @@ export const ErrorCode = {
   // storage
   objectNotFound: 'object_not_found',
   objectTooLarge: 'object_too_large',
+  /** The body was empty and the caller asked for no empty files (allowEmpty false). */
+  emptyFile: 'empty_file',
   partTooSmall: 'part_too_small',
   invalidKey: 'invalid_key',
   uploadNotFound: 'upload_not_found',

@@ -13,7 +13,7 @@
 
 import type { Clock } from './clock.ts';
 
-export const ID_EPOCH = Date.UTC(2025, 0, 1);
+const ID_EPOCH = Date.UTC(2025, 0, 1);
 const NODE_BITS = 5;
 const SEQ_BITS = 7;
 export const MAX_NODE_ID = (1 << NODE_BITS) - 1;

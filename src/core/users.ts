@@ -39,13 +39,23 @@ export interface UserPatch {
   password?: string;
 }
 
-// Handles are names people type and dialects carry (usernames, numeric ids,
-// dtalk addresses): letters, digits and a few separators.
+// Handles are names people type and dialects carry (usernames, dtalk
+// addresses): letters, digits and a few separators, and never all digits:
+// every dialect also carries user ids as digits, so a numeric handle would be
+// taken for someone else's id (lanying's register refused them for that
+// reason). The one rule for every dialect (src/http/lanying/README.md).
 const HANDLE = /^[\p{L}\p{N}_.@+-]{1,64}$/u;
+const ALL_DIGITS = /^[0-9]+$/;
+
+/** Throws invalid_argument unless `handle` is one a user may have. */
+function checkHandle(handle: string): void {
+  if (typeof handle !== 'string' || !HANDLE.test(handle)) throw fail('invalid_argument', 'handle must be 1 to 64 letters, digits or _ . @ + -');
+  if (ALL_DIGITS.test(handle)) throw fail('invalid_argument', 'handle cannot be all digits (it would read as a user id)');
+}
 const MAX_NAME = 128;
 const MAX_AVATAR = 2048;
 const MAX_PROFILE_BYTES = 16 * 1024;
-export const MIN_PASSWORD = 8;
+const MIN_PASSWORD = 8;
 const MAX_PASSWORD = 256;
 
 function checkPatch(p: UserPatch): void {
@@ -73,7 +83,7 @@ export class Users {
 
   async create(appId: number, input: NewUser): Promise<User> {
     const { store, clock, ids, events } = this.#d;
-    if (!HANDLE.test(input.handle)) throw fail('invalid_argument', 'handle must be 1 to 64 letters, digits or _ . @ + -');
+    checkHandle(input.handle);
     checkPatch(input);
     if (!(await store.apps.get(appId))) throw fail('app_not_found', `app ${appId} does not exist`);
     const now = clock.now();

@@ -17,7 +17,7 @@ import { applyAction, settleDeadline, type CallAction, type Transition } from '.
 import { partiesOf, type Call, type CallTicket, type Media } from './model.ts';
 import { issueTicket, type TrtcSettings } from './tickets.ts';
 
-export const MAX_INVITEES = 50;
+const MAX_INVITEES = 50;
 const MAX_ROOM = 2_147_483_646;
 
 /**

@@ -66,4 +66,3 @@ export interface CallTicket {
 }
 
 export const partiesOf = (c: Call): number[] => c.parties.map((p) => p.userId);
-export const inviteesOf = (c: Call): number[] => c.parties.filter((p) => p.role === 'invitee').map((p) => p.userId);

@@ -43,14 +43,14 @@ export interface NewObject {
   visibility?: Visibility;
   /** Length the client declared (Content-Length), checked before reading. */
   size?: number;
-  /** false: an empty body is refused (invalid_argument) and nothing is kept. Default true. */
+  /** false: an empty body is refused (empty_file) and nothing is kept. Default true. */
   allowEmpty?: boolean;
 }
 
 /** How a download is authorised: a caller, a signed URL, or nobody (public files only). */
 export type DownloadGrant = { principal: Principal } | { signature: string; expiresAt: number } | { anonymous: true };
 
-export const VISIBILITIES: readonly Visibility[] = ['private', 'app', 'public'];
+const VISIBILITIES: readonly Visibility[] = ['private', 'app', 'public'];
 
 export function checkVisibility(v: string | undefined, fallback: Visibility): Visibility {
   if (v === undefined) return fallback;
@@ -91,7 +91,7 @@ export class Files {
       const info = await blobs.put(blobKey(file), limitBytes(body, maxBytes, 'object', this.#d.settings.uploadIdleMs), { contentType: file.contentType });
       if (info.size === 0 && !allowEmpty) {
         await blobs.delete(blobKey(file));
-        throw fail('invalid_argument', 'the file is empty');
+        throw fail('empty_file', 'the file is empty');
       }
       const facts = { size: info.size, etag: info.etag, contentType: file.contentType, updatedAt: clock.now() };
       if (!(await store.files.markReady(file.id, facts))) throw fail('conflict', 'the upload was cancelled while it ran');

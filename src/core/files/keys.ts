@@ -34,7 +34,7 @@ export function generateKey(filename?: string): string {
   return clean && clean !== '.' && clean !== '..' ? `${base}/${clean}` : base;
 }
 
-export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 
 export function validateContentType(value: string | undefined): string {
   if (value === undefined || value.trim() === '') return DEFAULT_CONTENT_TYPE;

@@ -1,7 +1,7 @@
 // Reserving a key: a pending file row, inserted under the unique (app, key)
 // constraint before any byte is written. It decides which of two racing
 // uploads owns the key, keeps a half-written object invisible, and lapses
-// (cleanup.ts removes it) if the uploader vanishes.
+// (Uploads.cleanup, run by src/housekeeping.ts, removes it) if the uploader vanishes.
 
 import type { BlobStore } from '../blobs.ts';
 import type { Clock } from '../clock.ts';

@@ -14,7 +14,7 @@ import { fileView, type FileView, type MultipartUpload } from './model.ts';
 import { blobKey, release, reserve } from './reserve.ts';
 import { decodeUploadCredential, encodeUploadCredential } from './signing.ts';
 
-export const MAX_PART_NUMBER = 10_000;
+const MAX_PART_NUMBER = 10_000;
 
 export interface UploadView {
   id: number;

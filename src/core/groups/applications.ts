@@ -120,6 +120,6 @@ export class Applications {
 }
 
 /** How a listing shows an application at `now` (see ListedStatus). */
-export function listed(a: Application, now: number): ListedApplication {
+function listed(a: Application, now: number): ListedApplication {
   return a.status === 'pending' && a.expiresAt <= now ? { ...a, status: 'expired' } : a;
 }

@@ -115,9 +115,6 @@ export function assertUsable(g: Group): void {
   if (g.status === 'suspended') throw fail('group_suspended', `group ${g.id} is suspended`, { groupId: g.id });
 }
 
-/** The id of the acting user, or null for an app-admin credential. */
-export const actorId = (a: Actor): number | null => a.userId;
-
 export function requireUserActor(a: Actor): number {
   if (a.userId === null) throw fail('forbidden', 'this needs a user credential');
   return a.userId;

@@ -112,6 +112,6 @@ export class Invitations {
 }
 
 /** How a listing shows an invitation at `now` (see ListedStatus). */
-export function listedInvitation(i: Invitation, now: number): ListedInvitation {
+function listedInvitation(i: Invitation, now: number): ListedInvitation {
   return i.status === 'pending' && i.expiresAt <= now ? { ...i, status: 'expired' } : i;
 }

@@ -4,8 +4,9 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { decodeCursor, encodeCursor, isPositiveInt } from '../cursor.ts';
 import { fail, isParleyError, type ErrorCode } from '../errors.ts';
-import { admit } from './admission.ts';
-import { GroupContext, assertUsable, batchIds } from './context.ts';
+import type { Repositories } from '../ports.ts';
+import { admit, admitOne } from './admission.ts';
+import { GroupContext, assertUsable, batchIds, type Emit } from './context.ts';
 import { normalNotice, postNoticeAsAnnouncement } from './current-announcement.ts';
 import { GroupAction, assertCan } from './permissions.ts';
 import type { Actor, Group, GroupInfo, GroupRole, GroupSettings, MemberResult, Paged } from './model.ts';
@@ -18,6 +19,12 @@ export interface NewGroup extends Partial<GroupInfo> {
   /** The owner when an app-admin credential creates the group (users own what they create). */
   ownerId?: number;
   business?: BusinessKey;
+  /**
+   * Refuse the whole creation when an initial member cannot be admitted
+   * (over capacity, unknown user): dtalk's original creates all or nothing.
+   * Without it the group is made and `members` says who was not added.
+   */
+  allOrNothing?: boolean;
 }
 
 export interface BusinessKey {
@@ -44,7 +51,7 @@ const MARK_ATTEMPTS = 10;
 const newMarkId = () => String(randomInt(10_000_000, 100_000_000));
 const newCryptoKey = () => randomBytes(16).toString('hex');
 
-export const publicGroup = ({ cryptoKey: _k, ext: _e, ...rest }: Group): PublicGroup => rest;
+const publicGroup = ({ cryptoKey: _k, ext: _e, ...rest }: Group): PublicGroup => rest;
 
 export class Lifecycle {
   readonly #c: GroupContext;
@@ -77,49 +84,55 @@ export class Lifecycle {
     }
   }
 
-  async #insert(actor: Actor, ownerId: number, input: NewGroup, settings: GroupSettings, memberIds: number[], markId: string): Promise<Created> {
+  #insert(actor: Actor, ownerId: number, input: NewGroup, settings: GroupSettings, memberIds: number[], markId: string): Promise<Created> {
+    return this.#c.mutate((tx, emit) => this.#insertIn(tx, emit, actor, ownerId, input, settings, memberIds, markId));
+  }
+
+  /** Inserts the group, its owner and its first members inside the caller's transaction. */
+  async #insertIn(tx: Repositories, emit: Emit, actor: Actor, ownerId: number, input: NewGroup, settings: GroupSettings, memberIds: number[], markId: string): Promise<Created> {
     const c = this.#c;
-    return c.mutate(async (tx, emit) => {
-      const now = c.now();
-      const known = await c.knownUsers(tx, actor.appId, [ownerId, ...memberIds]);
-      if (!known.has(ownerId)) throw fail('user_not_found', `user ${ownerId} does not exist`, { userId: ownerId });
-      const group: Group = {
-        id: c.d.ids.next(),
-        appId: actor.appId,
-        kind: input.kind ?? 'private',
-        status: 'active',
-        name: input.name ?? '',
-        publicName: input.publicName ?? input.name ?? '',
-        avatar: input.avatar ?? '',
-        description: input.description ?? '',
-        notice: input.notice ?? '',
-        ext: input.ext ?? '',
-        attrs: input.attrs ?? {},
-        ownerId,
-        creatorId: ownerId,
-        markId,
-        cryptoKey: newCryptoKey(),
-        businessType: input.business?.businessType ?? null,
-        businessId: input.business?.businessId ?? null,
-        ...settings,
-        memberCount: 1,
-        muteAllUntil: null,
-        createdAt: now,
-        updatedAt: now,
-        dismissedAt: null,
-      };
-      if (group.capacity < 1) throw fail('invalid_argument', 'capacity must be at least 1');
-      group.notice = normalNotice(group.notice);
-      await tx.groups.groups.insert(group);
-      await tx.groups.members.insertMany([
-        { groupId: group.id, userId: ownerId, role: 'owner', displayName: '', joinedAt: now, inviterId: null, mutedUntil: null, messageMuteMode: 0, pushMode: 0, updatedAt: now },
-      ]);
-      emit({ type: 'group.created', appId: group.appId, groupId: group.id, actorId: actor.userId, at: now, audience: { groupId: group.id, users: [ownerId] }, group: { ...group } });
-      // A notice given at creation is the group's first announcement.
-      await postNoticeAsAnnouncement(c, tx, emit, group, group.notice, actor.userId, now);
-      const members = memberIds.length > 0 ? await admit(tx, emit, { group, userIds: memberIds, via: 'created', inviterId: ownerId, actorId: actor.userId, now, known }) : [];
-      return { group, members };
-    });
+    const now = c.now();
+    const known = await c.knownUsers(tx, actor.appId, [ownerId, ...memberIds]);
+    if (!known.has(ownerId)) throw fail('user_not_found', `user ${ownerId} does not exist`, { userId: ownerId });
+    const group: Group = {
+      id: c.d.ids.next(),
+      appId: actor.appId,
+      kind: input.kind ?? 'private',
+      status: 'active',
+      name: input.name ?? '',
+      publicName: input.publicName ?? input.name ?? '',
+      avatar: input.avatar ?? '',
+      description: input.description ?? '',
+      notice: input.notice ?? '',
+      ext: input.ext ?? '',
+      attrs: input.attrs ?? {},
+      ownerId,
+      creatorId: ownerId,
+      markId,
+      cryptoKey: newCryptoKey(),
+      businessType: input.business?.businessType ?? null,
+      businessId: input.business?.businessId ?? null,
+      ...settings,
+      memberCount: 1,
+      muteAllUntil: null,
+      createdAt: now,
+      updatedAt: now,
+      dismissedAt: null,
+    };
+    if (group.capacity < 1) throw fail('invalid_argument', 'capacity must be at least 1');
+    group.notice = normalNotice(group.notice);
+    await tx.groups.groups.insert(group);
+    await tx.groups.members.insertMany([
+      { groupId: group.id, userId: ownerId, role: 'owner', displayName: '', joinedAt: now, inviterId: null, mutedUntil: null, messageMuteMode: 0, pushMode: 0, updatedAt: now },
+    ]);
+    emit({ type: 'group.created', appId: group.appId, groupId: group.id, actorId: actor.userId, at: now, audience: { groupId: group.id, users: [ownerId] }, group: { ...group } });
+    // A notice given at creation is the group's first announcement.
+    await postNoticeAsAnnouncement(c, tx, emit, group, group.notice, actor.userId, now);
+    const members = memberIds.length > 0 ? await admit(tx, emit, { group, userIds: memberIds, via: 'created', inviterId: ownerId, actorId: actor.userId, now, known }) : [];
+    const refused = input.allOrNothing ? members.find((m) => !m.ok) : undefined;
+    // Thrown inside the transaction: nothing of the group is kept.
+    if (refused) throw fail(refused.reason as ErrorCode, `user ${refused.userId} cannot be a member of the new group: ${refused.reason}`, { userId: refused.userId });
+    return { group, members };
   }
 
   /**
@@ -142,23 +155,58 @@ export class Lifecycle {
   }
 
   /**
-   * xim JoinOrCreate: the group bound to `key` (created with `userId` as its
-   * owner when absent), with `userId` in it. Idempotent for a member.
+   * xim JoinOrCreate: `userId` in the group named by id, or bound to a
+   * business key (created, owned by `userId`, when absent). One transaction:
+   * the lookup, the creation and the join commit together, so no caller ever
+   * sees the group without the member it was made for. Two first calls race
+   * on the binding's unique key; the loser's transaction rolls back whole and
+   * runs again, finding the winner's group. Idempotent for a member.
+   *
+   * The app admin adds anyone (a server acting for its users); a user may
+   * only add themselves, and joins an existing group only when its join
+   * policy is open (otherwise they apply, like any other join).
    */
-  async joinOrCreateByBusiness(actor: Actor, key: BusinessKey, userId: number, input: Omit<NewGroup, 'business'> = {}): Promise<{ group: Group; created: boolean; joined: boolean }> {
+  async joinOrCreate(actor: Actor, ref: { groupId: number } | { business: BusinessKey }, userId: number, input: Omit<NewGroup, 'business'> = {}): Promise<{ group: Group; created: boolean; joined: boolean }> {
     if (!actor.appAdmin && actor.userId !== userId) throw fail('forbidden', 'only an app admin may add someone else');
-    const r = await this.findOrCreateByBusiness(actor, key, { ...input, ownerId: input.ownerId ?? userId });
-    if (r.created && r.group.ownerId === userId) return { group: r.group, created: true, joined: true };
+    const ownerId = input.ownerId ?? userId;
+    if (!actor.appAdmin && ownerId !== userId) throw fail('forbidden', 'only an app admin may create a group for someone else');
+    const key = 'business' in ref ? ref.business : undefined;
+    if (key) checkBusiness(key);
+    checkInfo(input);
+    const settings = checkSettings(input.settings ?? {}, this.#c.d.limits, 0);
+    // The user the call is about is among the first members when someone else owns the new group.
+    const memberIds = [...new Set([...(input.memberIds ?? []), userId])].filter((id) => id !== ownerId);
+    if (memberIds.length > 0) batchIds(memberIds, 2000);
     const c = this.#c;
-    return c.mutate(async (tx, emit) => {
-      const group = await c.group(tx, actor.appId, r.group.id, true);
-      if (await tx.groups.members.get(group.id, userId)) return { group, created: r.created, joined: false };
-      assertUsable(group);
-      const known = await c.knownUsers(tx, actor.appId, [userId]);
-      const [res] = await admit(tx, emit, { group, userIds: [userId], via: 'business', inviterId: null, actorId: actor.userId, now: c.now(), known });
-      if (!res.ok) throw fail(res.reason as ErrorCode, `user ${userId} cannot join group ${group.id}: ${res.reason}`, { userId, groupId: group.id });
-      return { group, created: r.created, joined: true };
-    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await c.mutate(async (tx, emit) => {
+          // By id the group is locked at once; by key it is found first (it may not exist yet), then locked.
+          const found = key ? await tx.groups.groups.findByBusiness(actor.appId, key.businessType, key.businessId) : await c.group(tx, actor.appId, (ref as { groupId: number }).groupId, true);
+          if (!found) {
+            const made = await this.#insertIn(tx, emit, actor, ownerId, { ...input, ...(key ? { business: key } : {}) }, settings, memberIds, newMarkId());
+            const mine = made.members.find((m) => m.userId === userId);
+            if (mine && !mine.ok) throw fail(mine.reason as ErrorCode, `user ${userId} cannot join group ${made.group.id}: ${mine.reason}`, { userId });
+            return { group: made.group, created: true, joined: true };
+          }
+          const group = key ? await c.group(tx, actor.appId, found.id, true) : found;
+          if (await tx.groups.members.get(group.id, userId)) return { group, created: false, joined: false };
+          assertUsable(group);
+          if (!actor.appAdmin && group.joinPolicy !== 'open') throw fail('join_refused', `group ${group.id} admits by application: apply to join`, { groupId: group.id });
+          const known = await c.knownUsers(tx, actor.appId, [userId]);
+          await admitOne(tx, emit, { group, userId, via: 'business', inviterId: null, actorId: actor.userId, now: c.now(), known });
+          return { group, created: false, joined: true };
+        });
+      } catch (e) {
+        // A concurrent first call bound the key (or a mark id collided): run again.
+        if (!(isParleyError(e) && e.code === 'conflict') || attempt >= MARK_ATTEMPTS) throw e;
+      }
+    }
+  }
+
+  /** joinOrCreate by a business key (the native by-business route). */
+  joinOrCreateByBusiness(actor: Actor, key: BusinessKey, userId: number, input: Omit<NewGroup, 'business'> = {}): Promise<{ group: Group; created: boolean; joined: boolean }> {
+    return this.joinOrCreate(actor, { business: key }, userId, input);
   }
 
   async findByBusiness(actor: Actor, key: BusinessKey): Promise<Group> {

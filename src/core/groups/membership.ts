@@ -2,7 +2,7 @@
 // and read the member list.
 
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { fail } from '../errors.ts';
+import { fail, type ErrorCode } from '../errors.ts';
 import { admit, admitOne } from './admission.ts';
 import { GroupContext, assertUsable, batchIds, requireUserActor } from './context.ts';
 import type { Actor, Member, MemberResult, Paged } from './model.ts';
@@ -18,14 +18,24 @@ export class Membership {
     this.#c = c;
   }
 
-  /** Adds users directly (dtalk invite-group-members, admin adds): per-user answers. */
-  async add(actor: Actor, groupId: number, userIds: readonly number[]): Promise<MemberResult[]> {
+  /**
+   * Adds users directly (dtalk invite-group-members, admin adds): per-user
+   * answers. With `allOrNothing` (dtalk, whose original refuses a batch as a
+   * whole), a user who cannot be admitted for any reason but already being a
+   * member fails the whole call with that reason and nothing changes: the
+   * capacity check is the admission's own, atomic under the group lock.
+   */
+  async add(actor: Actor, groupId: number, userIds: readonly number[], opts: { allOrNothing?: boolean } = {}): Promise<MemberResult[]> {
     const ids = batchIds(userIds);
     const c = this.#c;
     return c.mutate(async (tx, emit) => {
       const { group } = await c.authorize(tx, actor, groupId, GroupAction.addMembers, { lock: true });
       const known = await c.knownUsers(tx, actor.appId, ids);
-      return admit(tx, emit, { group, userIds: ids, via: 'added', inviterId: actor.userId, actorId: actor.userId, now: c.now(), known });
+      const results = await admit(tx, emit, { group, userIds: ids, via: 'added', inviterId: actor.userId, actorId: actor.userId, now: c.now(), known });
+      const refused = opts.allOrNothing ? results.find((r) => !r.ok && r.reason !== 'already_group_member') : undefined;
+      // Thrown inside the transaction: the members admitted before it roll back, and no event is emitted.
+      if (refused) throw fail(refused.reason as ErrorCode, `user ${refused.userId} cannot be added to group ${group.id}: ${refused.reason}`, { userId: refused.userId, groupId: group.id });
+      return results;
     });
   }
 
@@ -45,17 +55,24 @@ export class Membership {
       const inviter = await tx.groups.members.get(group.id, inviterId);
       if (!inviter) throw fail('not_group_member', `the inviter ${inviterId} is not a member of group ${group.id}`, { userId: inviterId });
       assertUsable(group);
-      if (!can(GroupAction.addMembers, inviter.role, group)) throw fail('invite_not_allowed', `user ${inviterId} may not invite to group ${group.id}`);
+      if (!can(GroupAction.addMembers, inviter.role, group)) {
+        throw fail(group.invitePolicy === 'members_approval' ? 'invite_needs_approval' : 'invite_not_allowed', `user ${inviterId} may not invite to group ${group.id}`);
+      }
       await admitOne(tx, emit, { group, userId, via: 'inviter', inviterId, actorId: userId, now: c.now(), known: new Set([userId]) });
     });
   }
 
-  /** Leaves the group. The owner must transfer first; admins may leave. */
-  async leave(actor: Actor, groupId: number): Promise<void> {
+  /**
+   * Leaves the group. The owner must transfer first; admins may leave when
+   * the group's adminsMayLeave says so, unless the caller's dialect keeps
+   * every admin in (`adminsMayLeave: false`, legacy's "admins may not quit").
+   */
+  async leave(actor: Actor, groupId: number, opts: { adminsMayLeave?: boolean } = {}): Promise<void> {
     const userId = requireUserActor(actor);
     const c = this.#c;
     await c.mutate(async (tx, emit) => {
-      const { group } = await c.authorize(tx, actor, groupId, GroupAction.leave, { lock: true });
+      const { group, standing } = await c.authorize(tx, actor, groupId, GroupAction.leave, { lock: true });
+      if (standing === 'admin' && opts.adminsMayLeave === false) throw fail('admin_cannot_leave', `admins may not leave group ${group.id}`);
       const now = c.now();
       await tx.groups.members.delete(group.id, [userId]);
       group.memberCount -= 1;

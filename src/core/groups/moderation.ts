@@ -15,11 +15,15 @@ export class Moderation {
     this.#c = c;
   }
 
-  /** Mutes ordinary members; owners and admins cannot be muted (cannot_mute_staff). */
-  async mute(actor: Actor, groupId: number, userIds: readonly number[], spec: MuteSpec): Promise<MemberResult[]> {
+  /**
+   * Mutes ordinary members; owners and admins cannot be muted
+   * (cannot_mute_staff). `maxMs` bounds a timed mute (a dialect's documented
+   * limit: dtalk's 24 h).
+   */
+  async mute(actor: Actor, groupId: number, userIds: readonly number[], spec: MuteSpec, opts: { maxMs?: number } = {}): Promise<MemberResult[]> {
     const ids = batchIds(userIds);
     const c = this.#c;
-    const until = muteDeadline(spec, c.now());
+    const until = muteDeadline(spec, c.now(), opts.maxMs);
     return c.mutate(async (tx, emit) => {
       const { group } = await c.authorize(tx, actor, groupId, GroupAction.mute, { lock: true });
       const members = new Map((await tx.groups.members.getMany(group.id, ids)).map((m) => [m.userId, m]));

@@ -10,14 +10,16 @@ import { fail } from '../errors.ts';
 /** A deadline no clock reaches: the largest exact JSON integer. */
 export const MUTE_FOREVER = Number.MAX_SAFE_INTEGER;
 
-/** dtalk's "for ever", as text (it does not fit a JS number). */
-export const DTALK_FOREVER = '9223372036854775807';
-
 export type MuteSpec = { until: number } | { forMs: number } | { forever: true };
 
-/** The deadline a mute spec means at `now`; saturates to MUTE_FOREVER. */
-export function muteDeadline(spec: MuteSpec, now: number): number {
+/**
+ * The deadline a mute spec means at `now`; saturates to MUTE_FOREVER. A
+ * dialect whose API bounds a timed mute passes `maxMs` (dtalk: 24 h); "for
+ * ever" stays allowed.
+ */
+export function muteDeadline(spec: MuteSpec, now: number, maxMs?: number): number {
   if ('forever' in spec) return MUTE_FOREVER;
+  if (maxMs !== undefined && ('forMs' in spec ? spec.forMs : spec.until - now) > maxMs) throw fail('invalid_argument', `a timed mute lasts at most ${maxMs} ms`, { maxMs });
   if ('until' in spec) {
     if (!Number.isSafeInteger(spec.until) || spec.until <= now) throw fail('invalid_argument', 'a mute deadline must be a time in the future (ms)');
     return spec.until;
@@ -27,7 +29,7 @@ export function muteDeadline(spec: MuteSpec, now: number): number {
 }
 
 export const isMuted = (until: number | null, now: number): boolean => until !== null && until > now;
-export const isForever = (until: number | null): boolean => until === MUTE_FOREVER;
+const isForever = (until: number | null): boolean => until === MUTE_FOREVER;
 
 /** How a deadline is shown: the ms deadline (null when not muted or for ever) and a forever flag. */
 export function showMute(until: number | null, now: number): { mutedUntil: number | null; mutedForever: boolean } {

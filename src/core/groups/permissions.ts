@@ -59,8 +59,8 @@ interface Rule {
   allow: readonly Standing[];
   /** Opens the action to ordinary members when the group's settings say so. */
   members?: (g: Group) => boolean;
-  /** The error an ordinary member gets when `members` says no. */
-  memberDenied?: ErrorCode;
+  /** The error an ordinary member gets when `members` says no (it may depend on the group's settings). */
+  memberDenied?: ErrorCode | ((g: Group) => ErrorCode);
   /** Opens the action to admins when the group's settings say so (leaving). */
   admins?: (g: Group) => boolean;
   adminDenied?: ErrorCode;
@@ -78,8 +78,9 @@ const TABLE: Record<GroupAction, Rule> = {
   dismiss: { allow: OWNER },
   transfer: { allow: OWNER },
   manage_admins: { allow: OWNER },
-  // Adding directly: members only when they may invite without approval.
-  add_members: { allow: STAFF, members: (g) => g.invitePolicy === 'members', memberDenied: 'invite_not_allowed' },
+  // Adding directly: members only when they may invite without approval;
+  // under members_approval a direct add has no approval step to go through.
+  add_members: { allow: STAFF, members: (g) => g.invitePolicy === 'members', memberDenied: (g) => (g.invitePolicy === 'members_approval' ? 'invite_needs_approval' : 'invite_not_allowed') },
   // Inviting: under members_approval a member's invitation becomes an application.
   invite: { allow: STAFF, members: (g) => g.invitePolicy !== 'admins', memberDenied: 'invite_not_allowed' },
   kick: { allow: STAFF },
@@ -119,7 +120,7 @@ export function assertCan(action: GroupAction, standing: Standing, group: Group)
     case 'outsider':
       throw fail('not_group_member', `you are not a member of group ${id}`);
     case 'member':
-      if (rule.memberDenied) throw fail(rule.memberDenied, `the settings of group ${id} do not let members do this`);
+      if (rule.memberDenied) throw fail(typeof rule.memberDenied === 'function' ? rule.memberDenied(group) : rule.memberDenied, `the settings of group ${id} do not let members do this`);
       if (action === 'apply') throw fail('already_group_member', `you are already a member of group ${id}`);
       throw fail(rule.allow.includes('admin') ? 'group_admin_required' : 'group_owner_required', `this needs a higher role in group ${id}`);
     case 'admin':

@@ -11,14 +11,26 @@ import { muteDeadline, type MuteSpec } from './mute.ts';
 import { GroupAction } from './permissions.ts';
 import { checkInfo, checkSettings } from './validate.ts';
 
+export interface InfoRule {
+  /** Only the owner and admins edit, whatever the group's memberModify says. */
+  staffOnly?: boolean;
+}
+
+// Staff-only editing is the permission table's settings row (owner, admins, app admin).
+const infoAction = (o: InfoRule): GroupAction => (o.staffOnly ? GroupAction.updateSettings : GroupAction.updateInfo);
+
 export class Settings {
   readonly #c: GroupContext;
   constructor(c: GroupContext) {
     this.#c = c;
   }
 
-  /** Edits the group's info: staff, or members when memberModify is on. Changing the kind needs staff. */
-  async updateInfo(actor: Actor, groupId: number, patch: Partial<GroupInfo>): Promise<Group> {
+  /**
+   * Edits the group's info: staff, or members when memberModify is on.
+   * Changing the kind needs staff. `staffOnly` is a dialect's stricter rule
+   * (legacy: "only admins edit group data", whatever memberModify says).
+   */
+  async updateInfo(actor: Actor, groupId: number, patch: Partial<GroupInfo>, opts: InfoRule = {}): Promise<Group> {
     checkInfo(patch);
     const changed = Object.keys(patch).filter((k) => patch[k as keyof GroupInfo] !== undefined);
     if (changed.length === 0) throw fail('invalid_argument', 'nothing to change');
@@ -27,12 +39,12 @@ export class Settings {
     const announce = async (tx: Repositories, emit: Emit, before: Group, now: number) => {
       if (p.notice !== undefined && p.notice !== before.notice) await postNoticeAsAnnouncement(this.#c, tx, emit, before, p.notice, actor.userId, now);
     };
-    return this.#change(actor, groupId, patch.kind !== undefined ? GroupAction.updateSettings : GroupAction.updateInfo, () => p, changed, announce);
+    return this.#change(actor, groupId, patch.kind !== undefined ? GroupAction.updateSettings : infoAction(opts), () => p, changed, announce);
   }
 
   /** Resolves when the actor may edit the group's info (e.g. before handing out an avatar upload). */
-  async assertMayUpdateInfo(actor: Actor, groupId: number): Promise<Group> {
-    return (await this.#c.authorize(this.#c.d.store, actor, groupId, GroupAction.updateInfo)).group;
+  async assertMayUpdateInfo(actor: Actor, groupId: number, opts: InfoRule = {}): Promise<Group> {
+    return (await this.#c.authorize(this.#c.d.store, actor, groupId, infoAction(opts))).group;
   }
 
   async updateSettings(actor: Actor, groupId: number, patch: Partial<GroupSettings>): Promise<Group> {

@@ -7,7 +7,7 @@
 import type { MessagingContext } from './context.ts';
 
 /** Receipts handled per call; a caller batches what one device acknowledged. */
-export const MAX_DELIVERED_IDS = 256;
+const MAX_DELIVERED_IDS = 256;
 
 export async function delivered(ctx: MessagingContext, appId: number, userId: number, messageIds: readonly number[]): Promise<void> {
   const bySender = new Map<number, number[]>();

@@ -39,7 +39,7 @@ const NOTICED: Record<string, readonly string[]> = {
 const GROUP_FIELDS = ['name', 'publicName', 'avatar', 'muteAllUntil', 'joinPolicy'];
 
 /** The notice for a group event, or undefined when the event is not recorded. */
-export function noticeOf(event: DomainEvent): { appId: number; groupId: number; notice: NoticeInput } | undefined {
+function noticeOf(event: DomainEvent): { appId: number; groupId: number; notice: NoticeInput } | undefined {
   const e = event as unknown as Record<string, unknown> & { type: string; appId: number };
   const keep = NOTICED[e.type];
   if (!keep || typeof e.groupId !== 'number') return undefined;

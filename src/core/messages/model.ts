@@ -103,34 +103,3 @@ export function audienceOf(c: Pick<Conversation, 'kind' | 'groupId' | 'userA' | 
   if (c.kind === 'group') return { groupId: c.groupId as number };
   return { users: [c.userA as number, c.userB as number] };
 }
-
-/**
- * A conversation's stable name for clients that track positions per
- * conversation (the gateway's resume): `g:<groupId>` or `p:<userA>:<userB>`
- * with userA < userB.
- */
-export function conversationKey(c: Pick<Conversation, 'kind' | 'groupId' | 'userA' | 'userB'>): string {
-  return c.kind === 'group' ? `g:${c.groupId}` : `p:${c.userA}:${c.userB}`;
-}
-
-/** The key of the conversation a message belongs to. */
-export function conversationKeyOf(m: Pick<Message, 'kind' | 'groupId' | 'senderId' | 'recipientId'>): string {
-  if (m.kind === 'group') return `g:${m.groupId}`;
-  const a = m.senderId as number;
-  const b = m.recipientId as number;
-  return a < b ? `p:${a}:${b}` : `p:${b}:${a}`;
-}
-
-/** The target a user names with a conversation key, or undefined when the key is malformed or not theirs. */
-export function targetOfKey(key: string, userId: number): { groupId: number } | { userId: number } | undefined {
-  const g = /^g:([1-9][0-9]{0,15})$/.exec(key);
-  if (g) return { groupId: Number(g[1]) };
-  const p = /^p:([1-9][0-9]{0,15}):([1-9][0-9]{0,15})$/.exec(key);
-  if (!p) return undefined;
-  const a = Number(p[1]);
-  const b = Number(p[2]);
-  if (a >= b) return undefined;
-  if (a === userId) return { userId: b };
-  if (b === userId) return { userId: a };
-  return undefined;
-}

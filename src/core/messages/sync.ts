@@ -38,7 +38,7 @@ export async function sync(ctx: MessagingContext, appId: number, userId: number,
 }
 
 /** The largest tail a caller may ask for. */
-export const MAX_TAIL = 10_000;
+const MAX_TAIL = 10_000;
 
 export interface SyncTail {
   /** The newest `limit` changes after `since`, in stream order. */

@@ -70,6 +70,8 @@ export type DtalkStatus = (typeof DtalkCode)[keyof typeof DtalkCode];
 export const dtalkStatus: Record<ErrorCode, DtalkStatus> = {
   invalid_argument: DtalkCode.badParams,
   payload_too_large: DtalkCode.fileTooLarge,
+  // The original's upload of an empty file fails in the store: -1009.
+  empty_file: DtalkCode.execFailed,
   unauthenticated: DtalkCode.invalidSignature,
   token_expired: DtalkCode.signatureExpired,
   token_revoked: DtalkCode.invalidSignature,
@@ -99,6 +101,8 @@ export const dtalkStatus: Record<ErrorCode, DtalkStatus> = {
   too_many_admins: DtalkCode.adminsFull,
   join_refused: DtalkCode.notSupported,
   invite_not_allowed: DtalkCode.invitePermission,
+  // joinType 2: the original answers -2000 on invite and join (spec/origins.md "Groups").
+  invite_needs_approval: DtalkCode.notSupported,
   modify_not_allowed: DtalkCode.higherRoleRequired,
   application_not_found: DtalkCode.applicationNotFound,
   application_handled: DtalkCode.applicationHandled,

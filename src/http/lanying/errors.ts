@@ -41,6 +41,7 @@ const C = LanyingCode;
 export const lanyingCode: Record<ErrorCode, number> = {
   invalid_argument: C.badRequest,
   payload_too_large: C.badRequest,
+  empty_file: C.badRequest,
   unauthenticated: C.tokenInvalid,
   token_expired: C.tokenExpired,
   token_revoked: C.tokenInvalid,
@@ -72,6 +73,7 @@ export const lanyingCode: Record<ErrorCode, number> = {
   too_many_admins: C.groupFull,
   join_refused: C.noPermission,
   invite_not_allowed: C.needsAdmin,
+  invite_needs_approval: C.needsAdmin,
   modify_not_allowed: C.needsAdmin,
   application_not_found: C.applicationGone,
   application_handled: C.applicationGone,

@@ -2,11 +2,6 @@
 // text and any lists; failure with the reason in `info` (and core's code in
 // `code`). Always HTTP 200, as the Struts app answers.
 
-import { Type, type TProperties } from '@sinclair/typebox';
-
 export const ok = <T extends object>(info: string, rest?: T) => ({ success: true, info, ...rest });
 
 export const failure = (info: string, code: string) => ({ success: false, info, code });
-
-export const Reply = <P extends TProperties>(props: P = {} as P) =>
-  Type.Object({ success: Type.Boolean(), info: Type.String(), code: Type.Optional(Type.String()), ...props });

@@ -8,6 +8,7 @@ import type { ErrorCode, ParleyError } from '../../core/errors.ts';
 export const legacyInfo: Record<ErrorCode, string> = {
   invalid_argument: '参数错误',
   payload_too_large: '请求内容过大',
+  empty_file: '文件为空',
   unauthenticated: '未登录或登录已失效',
   token_expired: '登录已过期，请重新登录',
   token_revoked: '登录已失效，请重新登录',
@@ -37,6 +38,7 @@ export const legacyInfo: Record<ErrorCode, string> = {
   too_many_admins: '管理员数量已达上限',
   join_refused: '该群不允许加入',
   invite_not_allowed: '无权邀请',
+  invite_needs_approval: '邀请需要群主或管理员审核',
   modify_not_allowed: '只有管理员可以修改群资料',
   application_not_found: '入群申请不存在',
   application_handled: '入群申请已处理',

@@ -6,6 +6,7 @@ import type { ErrorCode } from '../../core/errors.ts';
 export const nativeStatus: Record<ErrorCode, number> = {
   invalid_argument: 400,
   payload_too_large: 413,
+  empty_file: 400,
   unauthenticated: 401,
   token_expired: 401,
   token_revoked: 401,
@@ -35,6 +36,7 @@ export const nativeStatus: Record<ErrorCode, number> = {
   too_many_admins: 409,
   join_refused: 403,
   invite_not_allowed: 403,
+  invite_needs_approval: 403,
   modify_not_allowed: 403,
   application_not_found: 404,
   application_handled: 409,

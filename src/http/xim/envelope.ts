@@ -2,11 +2,6 @@
 // `{code, errcode, message, errmsg, data}`, 0/"ok" on success. Business
 // errors are HTTP 200, as blademaster's c.JSON writes them.
 
-import { Type, type TSchema } from '@sinclair/typebox';
-
 export const ok = <T>(data: T) => ({ code: 0, errcode: 0, message: 'ok', errmsg: 'ok', data });
 
 export const failure = (code: number, message: string) => ({ code, errcode: code, message, errmsg: message, data: null });
-
-export const Reply = <T extends TSchema>(data: T) =>
-  Type.Object({ code: Type.Integer(), errcode: Type.Integer(), message: Type.String(), errmsg: Type.String(), data: Type.Union([data, Type.Null()]) });

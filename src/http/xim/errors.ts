@@ -22,6 +22,7 @@ const C = XimCode;
 export const ximCode: Record<ErrorCode, number> = {
   invalid_argument: C.badRequest,
   payload_too_large: C.badRequest,
+  empty_file: C.badRequest,
   unauthenticated: C.unauthorized,
   token_expired: C.sessionExpired,
   token_revoked: C.unauthorized,
@@ -51,6 +52,7 @@ export const ximCode: Record<ErrorCode, number> = {
   too_many_admins: C.refused,
   join_refused: C.refused,
   invite_not_allowed: C.forbidden,
+  invite_needs_approval: C.forbidden,
   modify_not_allowed: C.forbidden,
   application_not_found: C.noRecord,
   application_handled: C.refused,

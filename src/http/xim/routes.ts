@@ -73,14 +73,11 @@ export function ximRoutes(app: XimApp): void {
     const userId = int(q.userId, 'userId');
     if (userId === 0) throw fail('invalid_argument', 'userId is required');
     const key = businessKey(int(q.businessType, 'businessType'), int(q.businessId, 'businessId'));
-    let group = await locate(actor, int(q.groupId, 'groupId'), key);
-    if (!group) {
-      const input = { ...(q.groupName ? { name: q.groupName } : {}), ...(q.avatar ? { avatar: q.avatar } : {}), ownerId: userId };
-      group = (await core.groups.lifecycle.findOrCreateByBusiness(actor, key as NonNullable<typeof key>, input)).group;
-    }
-    const [result] = await core.groups.members.add(actor, group.id, [userId]);
-    // Joining a group one is already in is a success (idempotent).
-    if (result && !result.ok && result.reason !== 'already_group_member') throw fail((result.reason ?? 'forbidden') as Parameters<typeof fail>[0], `user ${userId} cannot join group ${group.id}`, { userId });
+    const groupId = int(q.groupId, 'groupId');
+    if (groupId === 0 && !key) throw fail('invalid_argument', 'groupId or businessType and businessId are required');
+    const input = { ...(q.groupName ? { name: q.groupName } : {}), ...(q.avatar ? { avatar: q.avatar } : {}) };
+    // One core call, one transaction: find (by id or binding) or create, then join; a member already in is a success.
+    const { group } = await core.groups.lifecycle.joinOrCreate(actor, groupId > 0 ? { groupId } : { business: key as NonNullable<typeof key> }, userId, input);
     return ok({ groupId: group.id });
   });
 

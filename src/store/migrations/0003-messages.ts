@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 // Messages are stored once per conversation. Uniqueness carries the
 // guarantees: (conversation, seq) makes seq unique, (conversation, sender,
 // client_id) makes a resend idempotent even across processes, and the single
-// message_stream row orders every write (see repos/messages-append.ts).
+// message_stream row orders every write (see src/store/repos/messages.ts).
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('conversations')

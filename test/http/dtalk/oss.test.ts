@@ -96,6 +96,9 @@ describe('dtalk object storage', () => {
       assert.equal(r.status, 200, r.text);
       assert.equal(r.body.result, result, `${path} → ${r.text}`);
     }
+    // The refused empty file kept nothing: its key is still free.
+    const refill = await post('/oss/upload', form({ appId: 'dtalk', key: 'empty' }, Buffer.from('x')));
+    assert.equal(refill.body.result, 0, refill.text);
     const dup = await post('/oss/upload', form({ appId: 'dtalk', key: 'once/only' }, Buffer.from('1')));
     assert.equal(dup.body.result, 0);
     assert.notEqual((await post('/oss/upload', form({ appId: 'dtalk', key: 'once/only' }, Buffer.from('2')))).body.result, 0);

@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../../support/server.ts';
 import { lanying } from '../../support/lanying.ts';
+import { client } from '../../support/http.ts';
 
 describe('lanying accounts: register and the three token routes', () => {
   let s: TestServer;
@@ -45,10 +46,19 @@ describe('lanying accounts: register and the three token routes', () => {
     assert.equal((await anon.post('/token/id', { user_id: 999999, password: 'secret-pass' })).body.code, 10000);
     assert.equal((await anon.post('/token/login', { login_name: 'nobody', password: 'secret-pass' })).body.code, 10000);
     assert.equal((await anon.post('/user/register/v2', { username: 'bob_2', password: 'secret-pass' })).body.code, 10004);
-    for (const username of ['12345', 'maxim_x', 'mta1', 'has space', '']) {
+    // Core's one handle rule: never all digits, letters, digits and _ . @ + - only.
+    for (const username of ['12345', 'has space', 'a/b', '']) {
       const r = await anon.post('/user/register/v2', { username, password: 'secret-pass' });
       assert.equal(r.body.code, 10002, username);
     }
+    // Lanying's own reserved prefixes (its service accounts) do not apply to Parley.
+    for (const username of ['maxim_x', 'ann.lee']) {
+      const r = await anon.post('/user/register/v2', { username, password: 'secret-pass' });
+      assert.deepEqual([r.body.code, r.body.data?.username], [200, username], r.text);
+    }
+    // The same rule through the native API: a numeric handle is refused there too.
+    const native = await client(s.url, s.adminToken).post('/v1/users', { handle: '424242' });
+    assert.deepEqual([native.status, native.body.error?.code], [400, 'invalid_argument'], native.text);
     assert.equal((await anon.post('/token/user', { mobile: '13800000000', password: 'secret-pass' })).body.code, 10000);
   });
 
@@ -59,5 +69,43 @@ describe('lanying accounts: register and the three token routes', () => {
     const bad = await lanying(s.url, { appId: s.appId }).post('/token/user', undefined, { raw: '{"name":', headers: { 'content-type': 'application/json' } });
     assert.deepEqual([bad.status, bad.body.code], [200, 10002]);
     assert.equal((await lanying(s.url, { appId: s.appId }).post('/token/id', { user_id: 2 ** 60, password: 'x' })).body.code, 10002);
+  });
+});
+
+// The sign-up switch and the limits on guessing are core's (src/core/accounts.ts):
+// the lanying doors are not a way around native's.
+describe('lanying accounts under core\'s sign-up switch and guessing limits', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({ manualClock: true, config: { signup: false, authRatePerHandle: 3 } });
+  });
+  after(() => s.stop());
+
+  test('sign-up closed: register refuses (10010) and creates nobody, like native signup', async () => {
+    const anon = lanying(s.url, { appId: s.appId });
+    const r = await anon.post('/user/register/v2', { username: 'closed_door', password: 'secret-pass' });
+    assert.deepEqual([r.body.code, r.body.data], [10010, null], JSON.stringify(r.body));
+    const native = await client(s.url).post('/v1/auth/signup', { handle: 'closed_door2', password: 'secret-pass' });
+    assert.deepEqual([native.status, native.body.error?.code], [403, 'forbidden']);
+    const found = await client(s.url, s.adminToken).get('/v1/users', { query: { handle: 'closed_door' } });
+    assert.deepEqual([found.status, found.body.error?.code], [404, 'user_not_found'], found.text);
+  });
+
+  test('wrong passwords by name, id or login name count against one limit shared with native login', async () => {
+    const user = await s.core.users.create(s.appId, { handle: 'guessed', password: 'right-password' });
+    const anon = lanying(s.url, { appId: s.appId });
+    for (let i = 0; i < 3; i++) assert.equal((await anon.post('/token/user', { name: 'guessed', password: `wrong-${i}` })).body.code, 10000);
+    // The name is now locked for the minute: even the right password is refused, through every door.
+    assert.equal((await anon.post('/token/user', { name: 'guessed', password: 'right-password' })).body.code, 10010);
+    assert.equal((await anon.post('/token/login', { login_name: 'guessed', password: 'right-password' })).body.code, 10010);
+    const native = await client(s.url).post('/v1/auth/login', { handle: 'guessed', password: 'right-password' });
+    assert.deepEqual([native.status, native.body.error?.code], [429, 'rate_limited'], native.text);
+    // By id, guesses count against the id: three wrong, then refused.
+    for (let i = 0; i < 3; i++) assert.equal((await anon.post('/token/id', { user_id: user.id, password: `wrong-${i}` })).body.code, 10000);
+    assert.equal((await anon.post('/token/id', { user_id: user.id, password: 'right-password' })).body.code, 10010);
+    // A minute later the right password works again.
+    s.clock!.advance(60_000);
+    const ok = await anon.post('/token/user', { name: 'guessed', password: 'right-password' });
+    assert.deepEqual([ok.body.code, ok.body.data?.user_id], [200, user.id], JSON.stringify(ok.body));
   });
 });

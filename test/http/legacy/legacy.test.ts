@@ -24,6 +24,8 @@ describe('legacy /chat actions', () => {
     const r = await lanying(s.url, { appId: s.appId, token: owner.token }).post('/group/create', { name: '悦尚九鲜项目群', description: 'intro', user_list: [admin.id, member.id] });
     const g = r.body.data.group_id as number;
     await lanying(s.url, { appId: s.appId, token: owner.token }).post('/group/admin/add', { group_id: g, user_list: [admin.id] });
+    // Open to joining, as the document's project groups are (joinGroup admits at once).
+    await lanying(s.url, { appId: s.appId, token: owner.token }).post('/group/settings/require_admin_approval', { group_id: g, apply_approval: 0 });
     return { owner, admin, member, g };
   }
 
@@ -49,7 +51,7 @@ describe('legacy /chat actions', () => {
     const newcomer = await makeUser(s);
     await s.core.users.update(s.appId, newcomer.id, { displayName: '彪彪小王子', avatar: 'upload/images/userPhoto/1.jpg', profile: { sex: '1', age: 28, city: '4103', signature: 'hi' } });
     const joined = await session(newcomer).form('group!joinGroup', { groupId: String(g) });
-    assert.deepEqual([joined.body.success, joined.body.info], [true, '申请入群成功']);
+    assert.deepEqual([joined.body.success, joined.body.info, joined.body.status], [true, '申请入群成功', 'joined']);
     assert.equal((await session(newcomer).form('group!joinGroup', { groupId: String(g) })).body.code, 'already_group_member');
     const list = await session(newcomer).json('group!groupList', {});
     assert.deepEqual(list.body.groupList, [{ groupId: String(g), projectName: '悦尚九鲜项目群', groupName: '悦尚九鲜项目群', type: '1', introduction: 'intro', notice: '', creator_id: String(owner.id) }]);
@@ -64,6 +66,28 @@ describe('legacy /chat actions', () => {
     assert.deepEqual([me.sex, me.age, me.city, me.nickName, me.userPhoto, me.user_type, me.show_name], ['1', '28', '4103', '彪彪小王子', 'upload/images/userPhoto/1.jpg', '3', '彪彪小王子']);
     assert.deepEqual(users.map((u) => [u.userId, u.user_type]).filter(([id]) => id === owner.id || id === admin.id).sort(), [[owner.id, '1'], [admin.id, '2']].sort());
     assert.equal((await session(await makeUser(s)).form('group!getGroupDetail', { groupId: g })).body.code, 'not_group_member');
+  });
+
+  test('joinGroup on a group that requires approval files an application as the caller: not a member until the staff approve', async () => {
+    const { owner, g } = await group();
+    const ly = lanying(s.url, { appId: s.appId, token: owner.token });
+    await ly.post('/group/settings/require_admin_approval', { group_id: g, apply_approval: 1 });
+    const applicant = await makeUser(s);
+    const r = await session(applicant).form('group!joinGroup', { groupId: g });
+    assert.deepEqual([r.body.success, r.body.info, r.body.status], [true, '入群申请已提交，等待群主或管理员审核', 'pending']);
+    // Not a member: the native member list and legacy's own detail both say so.
+    const native = client(s.url, owner.token);
+    const members = await native.get(`/v1/groups/${g}/members`);
+    assert.equal(members.status, 200, members.text);
+    assert.equal((members.body.items as { userId: number }[]).some((m) => m.userId === applicant.id), false);
+    assert.equal((await session(applicant).form('group!getGroupDetail', { groupId: g })).body.code, 'not_group_member');
+    // One pending application, from the applicant, for the owner to handle.
+    const apps = await native.get(`/v1/groups/${g}/applications`);
+    assert.equal(apps.status, 200, apps.text);
+    assert.deepEqual(apps.body.items.map((a: { applicantId: number; status: string }) => [a.applicantId, a.status]), [[applicant.id, 'pending']]);
+    // Approving it makes the applicant a member.
+    assert.equal((await ly.post('/group/apply/handle', { group_id: g, user_id: applicant.id, approval: true })).body.code, 200);
+    assert.equal((await session(applicant).form('group!getGroupDetail', { groupId: g })).body.success, true);
   });
 
   test('joinGroup refuses blocked users and groups closed to joining, and changes nothing', async () => {
@@ -116,6 +140,7 @@ describe('legacy /chat actions', () => {
     const { owner, admin, member, g } = await group();
     await lanying(s.url, { appId: s.appId, token: owner.token }).post('/group/settings/allow_member_modify', { group_id: g, value: true });
     assert.equal((await session(member).form('group!updateGroup', { groupId: g, groupName: 'x' })).body.code, 'group_admin_required');
+    assert.equal((await session(member).form('group!updateGroup', { groupId: g })).body.code, 'group_admin_required', 'an empty edit is still staff only');
     const r = await session(admin).form('group!updateGroup', { groupId: g, groupName: '', type: '2', introduction: '新介绍', notice: '公告' });
     assert.deepEqual([r.body.success, r.body.info], [true, '修改群资料成功']);
     const info = (await session(member).form('group!getGroupDetail', { groupId: g })).body.groupInfo;

@@ -306,7 +306,7 @@ for (const variant of storeVariants) {
       assert.equal(empty.status, 201);
       assert.equal(empty.body.size, 0);
       const refused = await put(s.url, u.token, { key: 'empty/no', allowEmpty: 'false' }, '');
-      assert.equal(refused.status, 400);
+      assert.deepEqual([refused.status, refused.body.error?.code], [400, 'empty_file']);
       assert.equal((await client(s.url, u.token).get('/v1/files', { query: { key: 'empty/no' } })).status, 404);
     });
 

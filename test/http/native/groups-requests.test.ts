@@ -217,6 +217,11 @@ describe('native groups: applications, invitations, QR codes, profiles, content 
     const again = await admin.post('/v1/groups/by-business/members', { businessType: 'course', businessId: '7', userId: w.id });
     assert.deepEqual([again.body.created, again.body.joined, again.body.group.memberCount], [false, false, 2]);
     assert.equal((await w.api.post('/v1/groups/by-business/members', { businessType: 'course', businessId: '7', userId: v.id })).body.error.code, 'forbidden');
+    // A user adding themselves gets past no join policy: the group (approval, the default) wants an application.
+    const [x] = await people(s, 1);
+    const self = await x.api.post('/v1/groups/by-business/members', { businessType: 'course', businessId: '7', userId: x.id });
+    assert.deepEqual([self.status, self.body.error?.code], [403, 'join_refused'], self.text);
+    assert.equal((await admin.get(`/v1/groups/${first.body.group.id}`)).body.memberCount, 2);
     const batch = await u.api.post('/v1/groups/batch', { groupIds: [id, other, 777] });
     assert.deepEqual(batch.body.items.map((i: { group: { id: number }; joined: boolean }) => [i.group.id, i.joined]), [[id, true], [other, true]]);
   });

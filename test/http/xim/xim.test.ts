@@ -63,6 +63,21 @@ describe('xim med.xim.Group', () => {
     assert.equal((await call('JoinOrCreate', { userId: a.id })).body.code, 1001);
   });
 
+  test('JoinOrCreate is one transaction: 20 parallel calls for the same new binding make one group holding all 20', async () => {
+    const users = await Promise.all(Array.from({ length: 20 }, () => makeUser(s)));
+    const replies = await Promise.all(users.map((u) => call('JoinOrCreate', { userId: u.id, businessType: 77, businessId: 4242, groupName: 'race' })));
+    for (const r of replies) assert.deepEqual([r.body.code, r.body.errmsg], [0, 'ok'], r.text);
+    const ids = new Set(replies.map((r) => r.body.data.groupId as number));
+    assert.equal(ids.size, 1, `one group, got ${[...ids].join(', ')}`);
+    const [groupId] = ids;
+    const admin = { appId: s.appId, userId: null, appAdmin: true };
+    assert.equal((await s.core.groups.lifecycle.findByBusiness(admin, { businessType: '77', businessId: '4242' })).id, groupId);
+    const members = await s.core.groups.members.list(admin, groupId, { limit: 100 });
+    assert.deepEqual(members.items.map((m) => m.userId).sort(), users.map((u) => u.id).sort());
+    assert.equal(members.total, 20);
+    assert.equal(members.items.filter((m) => m.role === 'owner').length, 1);
+  });
+
   test('InfoBatch fills every documented field, with repeated keys and comma lists', async () => {
     const owner = await makeUser(s);
     await s.core.users.update(s.appId, owner.id, { displayName: 'Dr. Li', avatar: 'http://x/li.png', profile: { sex: 1, hospital: '协和', hospitalId: 7, titleName: '主任', isSurgeon: 1 } });

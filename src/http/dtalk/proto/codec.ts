@@ -73,9 +73,3 @@ export function decode<T>(typeName: string, bytes: Uint8Array): T {
   return fromPlain(t, plain) as T;
 }
 
-/** The payload as the JSON object the original stores (proto field names, defaults omitted). */
-export function toJsonObject(typeName: string, bytes: Uint8Array): Record<string, unknown> {
-  const t = type(typeName);
-  const msg = t.decode(bytes);
-  return t.toObject(msg, { longs: String, enums: Number, bytes: String }) as Record<string, unknown>;
-}

@@ -14,20 +14,6 @@ export const MsgType = {
   Forward: 8, RTCCall: 9, Transfer: 10, Collect: 11, RedPacket: 12, ContactCard: 13,
 } as const;
 
-/** The payload message of each msgType (RTCCall and Collect have none in imparse v0.1.0). */
-export const payloadType: Readonly<Record<number, string>> = {
-  [MsgType.Text]: 'imparse.proto.TextMsg',
-  [MsgType.Audio]: 'imparse.proto.AudioMsg',
-  [MsgType.Image]: 'imparse.proto.ImageMsg',
-  [MsgType.Video]: 'imparse.proto.VideoMsg',
-  [MsgType.File]: 'imparse.proto.FileMsg',
-  [MsgType.Card]: 'imparse.proto.CardMsg',
-  [MsgType.Notice]: 'imparse.proto.NoticeMsg',
-  [MsgType.Forward]: 'imparse.proto.ForwardMsg',
-  [MsgType.Transfer]: 'imparse.proto.TransferMsg',
-  [MsgType.RedPacket]: 'imparse.proto.RedPacketMsg',
-  [MsgType.ContactCard]: 'imparse.proto.ContactCardMsg',
-};
 
 /** msgTypes a client may send (System, Notice, Collect and RTCCall are the server's). */
 export const clientMsgTypes: ReadonlySet<number> = new Set([

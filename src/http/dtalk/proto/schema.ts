@@ -159,4 +159,3 @@ function load(): protobuf.Root {
 export const dtalkRoot = load();
 
 export const type = (name: string): protobuf.Type => dtalkRoot.lookupType(name);
-export const enumValues = (name: string): Record<string, number> => dtalkRoot.lookupEnum(name).values;

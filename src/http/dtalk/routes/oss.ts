@@ -81,8 +81,8 @@ export function ossRoutes(core: Core, location: OssLocation): DtalkRoute[] {
         const { fields, file } = await readForm(req.raw);
         const f = bind(Keyed, fields);
         if (!file) throw fail('invalid_argument', 'the file part `file` is missing');
-        if (file.length === 0) throw new DtalkFailure(DtalkCode.execFailed, null, 'the file is empty');
-        const stored = await core.files.upload(principalOf(req.caller), { key: f.key, visibility: 'public', size: file.length }, Readable.from([file]));
+        // Core's rule refuses the empty file (empty_file, -1009), as native's allowEmpty=false does.
+        const stored = await core.files.upload(principalOf(req.caller), { key: f.key, visibility: 'public', size: file.length, allowEmpty: false }, Readable.from([file]));
         return fileUrls(req.raw, stored);
       },
     },

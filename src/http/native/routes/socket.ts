@@ -6,7 +6,8 @@
 // headers on a WebSocket, from `?token=`. Authentication happens after the
 // upgrade so that a browser learns why it was refused from the close code.
 
-import type { FastifyRequest } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayNode } from '../../../gateway/node.ts';
 import type { NativeApp } from '../plugin.ts';
 import { bearer } from '../auth.ts';
@@ -15,13 +16,19 @@ export const WS_PATH = '/ws';
 
 export function gatewayRoutes(node: GatewayNode) {
   return (app: NativeApp): void => {
-    app.get(WS_PATH, { websocket: true, schema: { hide: true } }, (socket, req) => {
+    // The upgrade's response object, by request: the websocket handler is not
+    // given the reply, so the route's onRequest hook hands it over.
+    const upgrades = new WeakMap<IncomingMessage, ServerResponse>();
+    const keepResponse = async (req: FastifyRequest, reply: FastifyReply) => void upgrades.set(req.raw, reply.raw);
+    app.get(WS_PATH, { websocket: true, schema: { hide: true }, onRequest: keepResponse }, (socket, req) => {
       const raw = req.raw.socket;
       // Let the HTTP request go: the upgrade's response object (and through
       // it the request) would otherwise live as long as the socket, a few KiB
-      // per idle connection. The plugin's error listener holds them too; the
-      // node installs its own.
-      (raw as unknown as { _httpMessage?: { detachSocket?: (s: unknown) => void } })._httpMessage?.detachSocket?.(raw);
+      // per idle connection. detachSocket is ServerResponse's own method (not
+      // the private _httpMessage field). The plugin's error listener holds
+      // them too; the node installs its own.
+      upgrades.get(req.raw)?.detachSocket(raw);
+      upgrades.delete(req.raw);
       socket.removeAllListeners('error');
       node.accept(socket, tokenOf(req), raw);
     });
