@@ -16,6 +16,8 @@ import { createMetrics, opsRoutes, type Metrics } from './ops.ts';
 import { Message } from './native/message-schemas.ts';
 import { authRoutes } from './native/routes/auth.ts';
 import { webClient } from './web.ts';
+import { toParleyError } from './framework-errors.ts';
+import { reportInternalError } from './internal-errors.ts';
 
 export interface HttpOptions {
   config: Config;
@@ -72,7 +74,15 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
   // One WebSocket server for every dialect that serves a socket (routes declare `websocket: true`).
   await app.register(websocket, { options: { maxPayload: config.wsMaxFrameBytes, perMessageDeflate: false } });
 
-  opsRoutes(app, core, opts.metrics ?? createMetrics());
+  const metrics = opts.metrics ?? createMetrics();
+  app.decorate('parleyMetrics', metrics);
+  opsRoutes(app, core, metrics);
+  // What escapes every dialect's own handler (root routes, a handler that throws).
+  app.setErrorHandler((err, req, reply) => {
+    if (toParleyError(err)) return reply.send(err);
+    reportInternalError(req, 'server', err);
+    return reply.code(500).send({ error: { code: 'internal', message: 'internal error' } });
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(nativePlugin(core, [authRoutes(config), ...(opts.nativeRoutes ?? [])]), { prefix: '/v1' });

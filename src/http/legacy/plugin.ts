@@ -12,6 +12,7 @@ import type { Principal } from '../../core/model.ts';
 import { toParleyError } from '../framework-errors.ts';
 import { useLenientJson } from '../lenient-json.ts';
 import { validatorCompiler } from '../validation.ts';
+import { reportInternalError } from '../internal-errors.ts';
 import { authenticate, echoHeaders } from './auth.ts';
 import { normalizeData } from './body.ts';
 import { failure } from './envelope.ts';
@@ -51,7 +52,7 @@ export function legacyPlugin(core: Core, extra: readonly LegacyRoutes[] = []) {
     app.setErrorHandler((err, req, reply) => {
       const pe = toParleyError(err);
       if (!pe) {
-        req.log.error({ err }, 'unhandled error');
+        reportInternalError(req, 'legacy', err);
         return reply.code(500).send(failure('服务器内部错误', 'internal'));
       }
       // The reason in the app's words, then what exactly was wrong.
