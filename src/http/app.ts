@@ -18,6 +18,7 @@ import { authRoutes } from './native/routes/auth.ts';
 import { webClient } from './web.ts';
 import { toParleyError } from './framework-errors.ts';
 import { reportInternalError } from './internal-errors.ts';
+import { answerRouterError } from './router-errors.ts';
 
 export interface HttpOptions {
   config: Config;
@@ -42,6 +43,7 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
     },
     requestIdHeader: false,
     return503OnClosing: true,
+    frameworkErrors: answerRouterError,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false } },
   });
