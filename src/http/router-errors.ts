@@ -9,6 +9,8 @@ import { toParleyError } from './framework-errors.ts';
 import { reportInternalError } from './internal-errors.ts';
 
 export function answerRouterError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  // No route matched, so no hook runs: the request id header is set here.
+  reply.header('x-request-id', req.id);
   const pe = toParleyError(err);
   if (!pe) {
     reportInternalError(req, 'server', err);
