@@ -11,7 +11,7 @@
 // Refused requests (no or forged credentials, broken bodies) change nothing.
 //
 // FUZZ_SEED fixes the cases (CI uses the default); FUZZ_RUNS sets the random
-// cases per route (default 4; e.g. FUZZ_RUNS=200 for a long local run);
+// cases per route (default 3; e.g. FUZZ_RUNS=200 for a long local run);
 // FUZZ_SHRINK=1 shrinks a failing case to a minimal one (slower).
 
 import { after, before, describe, test } from 'node:test';
@@ -33,7 +33,7 @@ import { RawJson } from '../support/fuzz/values.ts';
 import { DtalkUser } from './dtalk/support.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261206);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 4);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 3);
 const SHRINK = process.env.FUZZ_SHRINK === '1';
 const BODY_LIMIT = 1_048_576;
 
@@ -236,7 +236,7 @@ describe('fuzz: every route of every API', () => {
     });
   }
 
-  const BASE: Case = { creds: 'owner', encoding: 'natural', shape: 'valid', fields: [{ op: 'keep' }], extra: {}, contentType: undefined, cut: 0.5, rawQuery: undefined };
+  const BASE: Case = { creds: 'owner', encoding: 'natural', shape: 'valid', fields: [{ op: 'keep' }], extra: {}, contentType: undefined, target: 0, sneaky: 0, cut: 0.5, rawQuery: undefined };
 
   test('the catalog holds every route: native from /openapi.json, and 85 lanying + 5 xim + 8 legacy + 44 dtalk', () => {
     const count = (d: string) => routes.filter((r) => r.dialect === d).length;
@@ -247,13 +247,15 @@ describe('fuzz: every route of every API', () => {
   test('refused requests (no or forged credentials, truncated JSON, junk query) answer an error in the envelope and change nothing', async () => {
     const failures: string[] = [];
     const start = await snapshot();
+    let n = 0;
     for (const route of routes) {
       const cases: [Case, boolean][] = [
-        [{ ...BASE, creds: 'none', shape: 'truncatedJson', encoding: 'json' }, true],
-        [{ ...BASE, creds: 'forged', shape: 'truncatedJson', encoding: 'json', rawQuery: '%zz' }, true],
+        // No credentials on one route, forged ones on the next (and junk in the query), with a truncated body.
+        [{ ...BASE, creds: ++n % 2 ? 'none' : 'forged', shape: 'truncatedJson', encoding: 'json', rawQuery: n % 2 ? undefined : '%zz' }, true],
         [{ ...BASE, creds: 'forged' }, !/^\/v1\/auth\/|^\/token\/|^\/user\/register|^\/v1\/files\/\{id\}\/content$|^\/v1\/uploads\/direct$/.test(route.path)],
+        // Valid credentials: a JSON body cut short, or a multipart body cut short (busboy's "Unexpected end of form").
+        [{ ...BASE, encoding: 'truncatedMultipart', shape: 'truncatedJson', cut: n % 2 ? 0.3 : 0.6 }, false],
         [{ ...BASE, shape: 'truncatedJson', encoding: 'json', cut: 0.3 }, false],
-        [{ ...BASE, encoding: 'truncatedMultipart', cut: 0.6 }, false],
       ];
       for (const [c, mustRefuse] of cases) {
         const p = await attempt(route, c, mustRefuse);
@@ -262,6 +264,25 @@ describe('fuzz: every route of every API', () => {
     }
     assert.deepEqual(failures, [], `${failures.length} failures:\n${failures.slice(0, 60).join('\n')}`);
     assert.equal(await snapshot(), start, 'a refused request changed something');
+  });
+
+  test('right-typed hostile values in every field of every route (NUL, lone surrogates, ids past 2^53): no 5xx, the envelope, no internal error', async () => {
+    const failures: string[] = [];
+    const sweeps: Case[] = [
+      { ...BASE, shape: 'sneakyAll', only: 'string', sneaky: 0 }, // 'a\u0000b'
+      { ...BASE, shape: 'sneakyAll', only: 'string', sneaky: 2 }, // 'x\ud800y'
+      { ...BASE, shape: 'sneakyAll', only: 'int', sneaky: 0 }, // 9007199254740993
+      { ...BASE, shape: 'sneakyAll', only: 'int', sneaky: 1 }, // -9223372036854775809
+      { ...BASE, shape: 'sneakyAll', only: 'list', sneaky: 3 }, // ['a\u0000']
+    ];
+    for (const route of routes) {
+      for (const c of sweeps) {
+        if (!route.fields.some((f) => f.kind === c.only)) continue;
+        const p = await attempt(route, c, false);
+        if (p) failures.push(p);
+      }
+    }
+    assert.deepEqual(failures, [], `${failures.length} failures:\n${failures.slice(0, 60).join('\n')}`);
   });
 
   test(`hostile requests to every route (seed ${SEED}, ${RUNS} runs a route): no 5xx, the dialect's envelope, no internal error`, async (t) => {

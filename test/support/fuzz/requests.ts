@@ -3,11 +3,11 @@
 
 import fc from 'fast-check';
 import type { Field, Route } from './catalog.ts';
-import { RawJson, encode, hostileValue, show, toJson, toText } from './values.ts';
+import { RawJson, SNEAKY, encode, hostileValue, show, toJson, toText } from './values.ts';
 
 export type Creds = 'none' | 'forged' | 'owner' | 'member' | 'admin';
 export type Encoding = 'natural' | 'json' | 'form' | 'multipart' | 'truncatedMultipart' | 'oversizedMultipart' | 'rawBytes' | 'none';
-export type BodyShape = 'valid' | 'mutated' | 'truncatedJson' | 'deepJson' | 'nonObject' | 'oversize';
+export type BodyShape = 'valid' | 'mutated' | 'sneaky' | 'sneakyAll' | 'truncatedJson' | 'deepJson' | 'nonObject' | 'oversize';
 
 export interface Case {
   creds: Creds;
@@ -19,6 +19,11 @@ export interface Case {
   extra: Record<string, unknown>;
   /** A Content-Type that does not match the body (or none at all). */
   contentType: string | null | undefined;
+  /** For `sneaky`: which field (by position, wrapping) gets which right-typed hostile value (wrapping). */
+  target: number;
+  sneaky: number;
+  /** For `sneakyAll`: every field of this kind gets the hostile value, the others stay valid. */
+  only?: Field['kind'];
   /** Where a truncation cuts (a fraction of the whole). */
   cut: number;
   /** Junk appended to the query string as-is. */
@@ -33,7 +38,8 @@ export const caseArb: fc.Arbitrary<Case> = fc.record({
     { arbitrary: fc.constant<Encoding>('oversizedMultipart'), weight: 1 },
   ),
   shape: fc.oneof(
-    { arbitrary: fc.constantFrom<BodyShape>('valid', 'mutated'), weight: 10 },
+    { arbitrary: fc.constantFrom<BodyShape>('valid', 'mutated'), weight: 6 },
+    { arbitrary: fc.constant<BodyShape>('sneaky'), weight: 6 },
     { arbitrary: fc.constantFrom<BodyShape>('truncatedJson', 'deepJson', 'nonObject'), weight: 3 },
     { arbitrary: fc.constant<BodyShape>('oversize'), weight: 1 },
   ),
@@ -50,6 +56,8 @@ export const caseArb: fc.Arbitrary<Case> = fc.record({
     { arbitrary: fc.constant(undefined), weight: 8 },
     { arbitrary: fc.constantFrom<string | null>(null, 'text/plain', 'application/xml', 'application/json; charset=latin1', 'multipart/form-data', 'application/x-www-form-urlencoded', 'application/octet-stream', '*/*', 'application/json;;;'), weight: 1 },
   ),
+  target: fc.nat(64),
+  sneaky: fc.nat(64),
   cut: fc.double({ min: 0.05, max: 0.95, noNaN: true }),
   rawQuery: fc.oneof({ arbitrary: fc.constant(undefined), weight: 6 }, { arbitrary: fc.constantFrom('%', '%zz', '%00=%00', 'a=%ff%fe', '=&&=', 'limit=-1&cursor=%80', 'x[y]=1&x[y][z]=2', '__proto__[a]=1', 'constructor[prototype][a]=1'), weight: 1 }),
 });
@@ -100,8 +108,16 @@ const utf8 = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
 export function render(route: Route, c: Case, world: World): Rendered {
   const values = new Map<Field, unknown>();
   const notes: string[] = [];
+  const target = route.fields.length ? c.target % route.fields.length : -1;
   route.fields.forEach((f, i) => {
-    const op = c.shape === 'valid' ? { op: 'keep' as const } : c.fields[i % c.fields.length];
+    if ((c.shape === 'sneaky' && i === target) || (c.shape === 'sneakyAll' && f.kind === c.only)) {
+      const pool = SNEAKY[f.kind];
+      const value = pool[c.sneaky % pool.length];
+      values.set(f, value);
+      notes.push(`${f.name}=${show(value)}`);
+      return;
+    }
+    const op = c.shape === 'valid' || c.shape === 'sneaky' || c.shape === 'sneakyAll' ? { op: 'keep' as const } : c.fields[i % c.fields.length];
     if (op.op === 'drop') notes.push(`-${f.name}`);
     else if (op.op === 'set') {
       values.set(f, op.value);

@@ -74,3 +74,16 @@ export function show(v: unknown): string {
   const s = v instanceof RawJson ? String(v) : toJson(v);
   return s.length > 80 ? `${s.slice(0, 60)}…(${s.length} chars)` : s;
 }
+
+/**
+ * Values of the right type that are still hostile, per kind: what gets past
+ * schema validation and reaches handlers and the database (NUL and lone
+ * surrogates in text, ids past 2^53 or negative, huge lists, prototype keys).
+ */
+export const SNEAKY: Record<'int' | 'string' | 'bool' | 'list' | 'object', readonly unknown[]> = {
+  string: ['a\u0000b', '\u0000', 'x\ud800y', '\udfff', 'x'.repeat(100_000), '\u202egnp.exe', '', ' ', '😀'.repeat(2000), '%00', '../../etc/passwd', 'a\r\nb', 'Z\u0300\u0301\u0302', '${7*7}{{7*7}}'],
+  int: [new RawJson('9007199254740993'), new RawJson('-9223372036854775809'), new RawJson('18446744073709551615'), -1, 0, 2 ** 53, -(2 ** 53), 2 ** 31, 2 ** 63, new RawJson('1e400'), 1.5, new RawJson('-0')],
+  list: [[], Array.from({ length: 10_000 }, (_, i) => i + 1), [new RawJson('9007199254740993')], ['a\u0000'], [-1], [0, 0, 0], [null], [[1]]],
+  bool: ['true', 1, 0, null, 'false'],
+  object: [{ 'a\u0000': 'b\u0000' }, new RawJson('{"__proto__":{"polluted":1}}'), new RawJson('{"constructor":{"prototype":{"polluted":1}}}'), { x: 'y'.repeat(100_000) }, []],
+};
