@@ -22,7 +22,7 @@ export interface Case {
   /** For `sneaky`: which field (by position, wrapping) gets which right-typed hostile value (wrapping). */
   target: number;
   sneaky: number;
-  /** For `sneakyAll`: every field of this kind gets the hostile value, the others stay valid. */
+  /** For `sneakyAll`: every field of this kind gets the hostile value (enumerations excepted: they would stop the request at validation), the others stay valid. */
   only?: Field['kind'];
   /** Where a truncation cuts (a fraction of the whole). */
   cut: number;
@@ -110,7 +110,7 @@ export function render(route: Route, c: Case, world: World): Rendered {
   const notes: string[] = [];
   const target = route.fields.length ? c.target % route.fields.length : -1;
   route.fields.forEach((f, i) => {
-    if ((c.shape === 'sneaky' && i === target) || (c.shape === 'sneakyAll' && f.kind === c.only)) {
+    if ((c.shape === 'sneaky' && i === target) || (c.shape === 'sneakyAll' && f.kind === c.only && !f.choices)) {
       const pool = SNEAKY[f.kind];
       const value = pool[c.sneaky % pool.length];
       values.set(f, value);
