@@ -19,6 +19,9 @@ import { webClient } from './web.ts';
 import { clientErrorHandler, routeNotFound, type EarlyAnswer } from './early-answers.ts';
 import { trackRequestLines } from './request-line.ts';
 import { decoratePublicUrl } from './public-url.ts';
+import { toParleyError } from './framework-errors.ts';
+import { reportInternalError } from './internal-errors.ts';
+import { answerRouterError } from './router-errors.ts';
 
 export interface HttpOptions {
   config: Config;
@@ -51,6 +54,7 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
     // only from the proxies named in PARLEY_TRUSTED_PROXIES.
     trustProxy: config.trustedProxies === '' ? false : config.trustedProxies.split(','),
     return503OnClosing: true,
+    frameworkErrors: answerRouterError,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false } },
   });
@@ -85,7 +89,15 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
   // One WebSocket server for every dialect that serves a socket (routes declare `websocket: true`).
   await app.register(websocket, { options: { maxPayload: config.wsMaxFrameBytes, perMessageDeflate: false } });
 
-  opsRoutes(app, core, opts.metrics ?? createMetrics());
+  const metrics = opts.metrics ?? createMetrics();
+  app.decorate('parleyMetrics', metrics);
+  opsRoutes(app, core, metrics);
+  // What escapes every dialect's own handler (root routes, a handler that throws).
+  app.setErrorHandler((err, req, reply) => {
+    if (toParleyError(err)) return reply.send(err);
+    reportInternalError(req, 'server', err);
+    return reply.code(500).send({ error: { code: 'internal', message: 'internal error' } });
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(nativePlugin(core, [authRoutes(config), ...(opts.nativeRoutes ?? [])]), { prefix: '/v1' });

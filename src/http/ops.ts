@@ -12,6 +12,8 @@ export interface Metrics {
   events: Counter<'type'>;
   /** Failures nobody could be told about (core/background.ts), by task. */
   backgroundFailures: Counter<'task'>;
+  /** Unexpected failures of HTTP requests, by dialect — even those a dialect answers with 200 (http/internal-errors.ts). */
+  internalErrors: Counter<'dialect'>;
 }
 
 export function createMetrics(): Metrics {
@@ -28,6 +30,7 @@ export function createMetrics(): Metrics {
     }),
     events: new Counter({ name: 'parley_domain_events_total', help: 'Domain events emitted, by type', labelNames: ['type'], registers: [registry] }),
     backgroundFailures: new Counter({ name: 'parley_background_failures_total', help: 'Failures nobody could be told about (a call record, an event listener, a bus publish or connection, a WebSocket), by task', labelNames: ['task'], registers: [registry] }),
+    internalErrors: new Counter({ name: 'parley_internal_errors_total', help: 'HTTP requests that failed unexpectedly (not a domain error), by dialect, whatever status the dialect answered', labelNames: ['dialect'], registers: [registry] }),
   };
 }
 

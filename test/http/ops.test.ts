@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { client } from '../support/http.ts';
-import { createTestDatabase, testPostgresUrl } from '../support/database.ts';
+import { createTestDatabase, skipUnlessPostgres } from '../support/database.ts';
 
 describe('operations endpoints', () => {
   let s: TestServer;
@@ -86,9 +86,9 @@ describe('readiness', () => {
 
 describe('first start', () => {
   // An embedded SQLite file belongs to one process; several processes share PostgreSQL.
-  const skip = testPostgresUrl ? false : 'several processes share only PostgreSQL';
+  const skip = skipUnlessPostgres('several processes share only PostgreSQL');
   test('two servers starting together on one empty database make one default app', { skip }, async () => {
-    const db = await createTestDatabase();
+    const db = await createTestDatabase({ postgres: true });
     const [a, b] = await Promise.all([startTestServer({ db, config: { nodeId: 1 } }), startTestServer({ db, config: { nodeId: 2 } })]);
     try {
       assert.equal((await a.core.apps.list()).length, 1);

@@ -9,10 +9,10 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { openEngine } from '../../src/store/open.ts';
-import { createTestDatabase, testPostgresUrl } from '../support/database.ts';
+import { createTestDatabase, postgresOnlyUrl, skipUnlessPostgres } from '../support/database.ts';
 import { startTestServer } from '../support/server.ts';
 
-const skip = testPostgresUrl ? false : 'schemas exist only on PostgreSQL';
+const skip = skipUnlessPostgres('schemas exist only on PostgreSQL');
 
 describe('one PostgreSQL database shared by several schemas', { skip }, () => {
   // Another tenant of the database: schemas with tables that come and go.
@@ -21,7 +21,7 @@ describe('one PostgreSQL database shared by several schemas', { skip }, () => {
   let churn: Promise<void>;
   before(() => {
     churn = (async () => {
-      const c = new pg.Client({ connectionString: testPostgresUrl });
+      const c = new pg.Client({ connectionString: postgresOnlyUrl });
       await c.connect();
       try {
         while (churning) {
@@ -42,7 +42,7 @@ describe('one PostgreSQL database shared by several schemas', { skip }, () => {
   });
 
   test('the table listing the migrator relies on sees only its own schema and survives drops elsewhere', async () => {
-    const db = await createTestDatabase();
+    const db = await createTestDatabase({ postgres: true });
     const engine = openEngine({ databaseUrl: db.url, dataDir: db.dataDir, poolSize: 2 });
     try {
       await engine.db.schema.createTable('mine').addColumn('id', 'bigserial', (c) => c.primaryKey()).addColumn('note', 'text').execute();
@@ -69,7 +69,9 @@ describe('one PostgreSQL database shared by several schemas', { skip }, () => {
   });
 
   test('a server starts (and migrates) while other schemas are dropped', async () => {
-    const s = await startTestServer();
+    const db = await createTestDatabase({ postgres: true });
+    const s = await startTestServer({ db });
     await s.stop();
+    await db.drop();
   });
 });

@@ -8,9 +8,10 @@ import pg from 'pg';
 import type { TestDatabase } from './database.ts';
 
 /** From now on, inserting into `table` a row whose `column` is `value` fails with `refused by the test`. */
-export async function refuseInserts(db: TestDatabase, table: string, column: string, value: string): Promise<void> {
-  const name = `refuse_${table}_${value.replace(/\W/g, '_')}`;
-  const literal = `'${value.replace(/'/g, "''")}'`;
+export async function refuseInserts(db: TestDatabase, table: string, column: string, value: string | number): Promise<void> {
+  const name = `refuse_${table}_${String(value).replace(/\W/g, '_')}`;
+  // A number stays a number: SQLite compares an integer column with a text literal as unequal.
+  const literal = typeof value === 'number' ? String(Math.trunc(value)) : `'${value.replace(/'/g, "''")}'`;
   if (db.engine === 'sqlite') {
     const raw = new DatabaseSync(join(db.dataDir, 'parley.db'));
     try {

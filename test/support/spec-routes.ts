@@ -1,78 +1,20 @@
-// Reads the route tables out of the API documents themselves, so a test can
-// prove every documented route and verb is served: nothing can be forgotten.
-// CI checks the repository out with shared/ beside it (../shared/spec).
+// The route tables of the dialects' API documents, as facts committed to the
+// repository (test/fixtures/api/*.json: routes, verbs, request fields and
+// their documented types, response fields), so a test can prove every
+// documented route and verb is served — and a fresh clone carries everything
+// its tests need. test/fixtures/api/README.md says how the files were made.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
-/**
- * ../shared/spec beside the repository (CI's layout); a worktree nested deeper
- * finds it further up, so the nearest ancestor holding shared/spec wins.
- */
-function findSpecDir(): URL {
-  const env = process.env.PARLEY_SPEC_DIR;
-  if (env) return new URL(`file://${env.endsWith('/') ? env : `${env}/`}`);
-  for (let up = '../../../'; up.length < 3 * 12; up += '../') {
-    const dir = new URL(`${up}shared/spec/`, import.meta.url);
-    if (existsSync(new URL('lanying-group-api.md', dir))) return dir;
-  }
-  throw new Error('shared/spec not found beside the repository (set PARLEY_SPEC_DIR)');
-}
-
-export const specDir = findSpecDir();
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface SpecRoute {
   dialect: 'lanying' | 'xim' | 'legacy';
   /** The section of the document that defines it. */
   section: string;
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: Method;
   path: string;
 }
-
-const read = (name: string) => readFileSync(new URL(name, specDir), 'utf8');
-
-/** lanying-group-api.md: `## 4.N title{#anchor}` then one `> VERB /path` line per verb. */
-export function lanyingRoutes(): SpecRoute[] {
-  const out: SpecRoute[] = [];
-  let section = '';
-  for (const line of read('lanying-group-api.md').split('\n')) {
-    const h = /^## (\d+\.\d+)\s/.exec(line);
-    if (h) section = h[1];
-    const r = /^> (GET|POST|PUT|DELETE) (\/\S+)\s*$/.exec(line);
-    if (r && section) out.push({ dialect: 'lanying', section, method: r[1] as SpecRoute['method'], path: r[2] });
-  }
-  return out;
-}
-
-/** xim-group-api.md: `## GET /med.xim.Group/Method`. */
-export function ximRoutes(): SpecRoute[] {
-  const out: SpecRoute[] = [];
-  for (const line of read('xim-group-api.md').split('\n')) {
-    const r = /^## (GET|POST) (\/med\.xim\.Group\/\w+)\s*$/.exec(line);
-    if (r) out.push({ dialect: 'xim', section: r[2].split('/').pop() ?? '', method: r[1] as SpecRoute['method'], path: r[2] });
-  }
-  return out;
-}
-
-/** legacy-group-api.md: `### N.title`, `url: http://website/chat/...`, `method: post`. */
-export function legacyRoutes(): SpecRoute[] {
-  const out: SpecRoute[] = [];
-  let section = '';
-  let path = '';
-  for (const line of read('legacy-group-api.md').split('\n')) {
-    const h = /^### (\d+)\./.exec(line);
-    if (h) section = h[1];
-    const u = /^url:\s*https?:\/\/website(\/\S+)\s*$/.exec(line);
-    if (u) path = u[1];
-    const m = /^method:\s*(\w+)\s*$/i.exec(line);
-    if (m && path) {
-      out.push({ dialect: 'legacy', section, method: m[1].toUpperCase() as SpecRoute['method'], path });
-      path = '';
-    }
-  }
-  return out;
-}
-
-export const allSpecRoutes = (): SpecRoute[] => [...lanyingRoutes(), ...ximRoutes(), ...legacyRoutes()];
 
 /** The documented response of a Lanying route: top-level fields and the fields of `data` (or of its items). */
 export interface LanyingResponse {
@@ -80,23 +22,96 @@ export interface LanyingResponse {
   data: Record<string, string>;
 }
 
+/** A documented request: query and body fields with their documented types. */
+export interface SpecRequest {
+  query: Record<string, string>;
+  body: Record<string, string>;
+}
+
+interface LanyingFact {
+  section: string;
+  method: string;
+  path: string;
+  request: SpecRequest;
+  response: LanyingResponse;
+}
+
+interface Fact {
+  section: string;
+  method: string;
+  path: string;
+}
+
+/** One committed facts file (inside the repository, beside the tests). */
+const facts = <T>(dialect: string): T => JSON.parse(readFileSync(new URL(`../fixtures/api/${dialect}.json`, import.meta.url), 'utf8')) as T;
+
+const lanyingDoc = facts<{ routes: LanyingFact[] }>('lanying');
+const ximDoc = facts<{ routes: (Fact & { request: SpecRequest })[] }>('xim');
+const legacyDoc = facts<{ headers: string[]; routes: (Fact & { data: string[] })[] }>('legacy');
+const dtalkDoc = facts<{ routes: { section: number; title: string; path: string; request: DtalkField[] }[] }>('dtalk');
+
+const key = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
+const lanyingFacts = lanyingDoc.routes;
+
+/** lanying-group-api.md: 53 sections, 76 method+path pairs. */
+export function lanyingRoutes(): SpecRoute[] {
+  return lanyingFacts.map((r) => ({ dialect: 'lanying', section: r.section, method: r.method as Method, path: r.path }));
+}
+
+/** xim-group-api.md: the five GET methods of med.xim.Group. */
+export function ximRoutes(): SpecRoute[] {
+  return ximDoc.routes.map((r) => ({ dialect: 'xim', section: r.section, method: r.method as Method, path: r.path }));
+}
+
+/** legacy-group-api.md: the eight Struts actions, all POST. */
+export function legacyRoutes(): SpecRoute[] {
+  return legacyDoc.routes.map((r) => ({ dialect: 'legacy', section: r.section, method: r.method as Method, path: r.path }));
+}
+
+export const allSpecRoutes = (): SpecRoute[] => [...lanyingRoutes(), ...ximRoutes(), ...legacyRoutes()];
+
 /** lanying-group-api.md response tables, keyed by "METHOD /path" (every verb of a section shares one). */
 export function lanyingResponses(): Map<string, LanyingResponse> {
-  const out = new Map<string, LanyingResponse>();
-  for (const section of read('lanying-group-api.md').split('\n## ').slice(1)) {
-    const lines = section.split('\n');
-    const verbs = lines.flatMap((l) => /^> (GET|POST|PUT|DELETE) (\/\S+)\s*$/.exec(l) ?? []).filter((_, i) => i % 3 === 0);
-    const start = lines.findIndex((l) => l.startsWith('#### 响应体'));
-    const res: LanyingResponse = { top: {}, data: {} };
-    for (const l of lines.slice(start + 1)) {
-      if (l.startsWith('####')) break;
-      const m = /^\|(⇥ )?\s*(\w+)\s*\|\s*([\w[\]]+)\s*\|/.exec(l);
-      if (!m || m[2] === '参数名称') continue;
-      (m[1] ? res.data : res.top)[m[2]] = m[3];
-    }
-    for (const v of verbs) out.set(v.slice(2), res);
-  }
-  return out;
+  return new Map(lanyingFacts.map((r) => [key(r), r.response]));
+}
+
+/** lanying-group-api.md request tables (请求参数 = query, 请求体 = body), keyed by "METHOD /path". */
+export function lanyingRequests(): Map<string, SpecRequest> {
+  return new Map(lanyingFacts.map((r) => [key(r), r.request]));
+}
+
+/** xim-group-api.md request tables (all query), keyed by "GET /med.xim.Group/Method". */
+export function ximRequests(): Map<string, SpecRequest> {
+  return new Map(ximDoc.routes.map((r) => [key(r), r.request]));
+}
+
+/** legacy-group-api.md: the `data` fields of each action, keyed by "POST /chat/...". */
+export function legacyRequests(): Map<string, string[]> {
+  return new Map(legacyDoc.routes.map((r) => [key(r), r.data]));
+}
+
+/** The session headers every legacy request carries. */
+export const legacyHeaders: readonly string[] = legacyDoc.headers;
+
+export interface DtalkField {
+  /** The JSON name. */
+  name: string;
+  /** The Go type of the request struct (int64, string, []string, bool…). */
+  type: string;
+  optional: boolean;
+}
+
+export interface DtalkSpecRoute {
+  section: number;
+  title: string;
+  path: string;
+  /** The documented request struct's fields. */
+  request: DtalkField[];
+}
+
+/** dtalk-app-api.md: 40 sections (`### N. "title"`), one POST path each. */
+export function dtalkRoutes(): DtalkSpecRoute[] {
+  return dtalkDoc.routes.map((r) => ({ section: r.section, title: r.title, path: r.path, request: r.request }));
 }
 
 /** Whether a JSON value has the documented type (int32/int64 are integers; array[int64] a list of them). */
@@ -120,48 +135,7 @@ export function hasDocType(value: unknown, type: string): boolean {
   }
 }
 
-/** A documented request: query and body fields with their documented types. */
-export interface SpecRequest {
-  query: Record<string, string>;
-  body: Record<string, string>;
-}
-
-/** lanying-group-api.md request tables (请求参数 = query, 请求体 = body), keyed by "METHOD /path". */
-export function lanyingRequests(): Map<string, SpecRequest> {
-  const out = new Map<string, SpecRequest>();
-  for (const section of read('lanying-group-api.md').split('\n## ').slice(1)) {
-    const req: SpecRequest = { query: {}, body: {} };
-    let part: keyof SpecRequest | undefined;
-    const verbs: string[] = [];
-    for (const l of section.split('\n')) {
-      const v = /^> (GET|POST|PUT|DELETE) (\/\S+)\s*$/.exec(l);
-      if (v) verbs.push(`${v[1]} ${v[2]}`);
-      if (l.startsWith('#### ')) part = l.startsWith('#### 请求参数') ? 'query' : l.startsWith('#### 请求体') ? 'body' : undefined;
-      const m = /^\|\s*(\w+)\s*\|\s*([\w[\]]+)\s*\|/.exec(l);
-      if (part && m && m[1] !== '参数名称') req[part][m[1]] = m[2];
-    }
-    for (const v of verbs) out.set(v, req);
-  }
-  return out;
-}
-
-/** xim-group-api.md request tables, keyed by "GET /med.xim.Group/Method". */
-export function ximRequests(): Map<string, SpecRequest> {
-  const out = new Map<string, SpecRequest>();
-  for (const section of read('xim-group-api.md').split('\n## ').slice(1)) {
-    const head = /^(GET) (\S+)/.exec(section);
-    if (!head) continue;
-    const req: SpecRequest = { query: {}, body: {} };
-    for (const l of section.split('\n')) {
-      const m = /^\|(\w+)\|[^|]*\|([^|]+)\|/.exec(l);
-      if (m && m[1] !== '参数名') req.query[m[1]] = m[2];
-    }
-    out.set(`${head[1]} ${head[2]}`, req);
-  }
-  return out;
-}
-
-/** The routes the real Lanying web SDK calls beyond the document (origins.md). */
+/** The routes the real Lanying web SDK calls beyond the document (its login, tokens, QR codes and settings). */
 export const lanyingSdkExtras: SpecRoute[] = [
   { dialect: 'lanying', section: 'sdk', method: 'POST', path: '/group/msg/not_disturb' },
   { dialect: 'lanying', section: 'sdk', method: 'POST', path: '/group/settings/hide_member_info' },
@@ -185,4 +159,3 @@ export function envelopeOf(dialect: SpecRoute['dialect'], body: unknown): 'ok' |
       return typeof b.success === 'boolean' && typeof b.info === 'string' ? (b.success ? 'ok' : 'error') : 'foreign';
   }
 }
-

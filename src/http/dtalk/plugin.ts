@@ -9,6 +9,7 @@ import { isParleyError } from '../../core/errors.ts';
 import type { Core } from '../../core/core.ts';
 import { toParleyError } from '../framework-errors.ts';
 import { guardInput } from '../input-guard.ts';
+import { reportInternalError } from '../internal-errors.ts';
 import { DtalkAuth, type DtalkAuthOptions } from './auth.ts';
 import { DtalkCode, DtalkFailure, dtalkStatus, type DtalkStatus } from './errors.ts';
 import { UnparsableBody, parseJson, stringifyJson } from './json.ts';
@@ -51,7 +52,7 @@ function sendError(req: FastifyRequest, reply: FastifyReply, err: unknown, route
   }
   const pe = toParleyError(err);
   if (!pe) {
-    req.log.error({ err }, 'dtalk: unexpected error');
+    reportInternalError(req, 'dtalk', err);
     return send(reply, DtalkCode.unexpected, null);
   }
   const status = route?.errors?.[pe.code] ?? dtalkStatus[pe.code];

@@ -10,6 +10,7 @@ import { toParleyError } from '../framework-errors.ts';
 import { useLenientJson } from '../lenient-json.ts';
 import { guardInput } from '../input-guard.ts';
 import { validatorCompiler } from '../validation.ts';
+import { reportInternalError } from '../internal-errors.ts';
 import { authenticate, type LanyingCaller } from './auth.ts';
 import { failure } from './envelope.ts';
 import { LanyingCode, LanyingReject, lanyingCode } from './errors.ts';
@@ -59,7 +60,7 @@ export function lanyingPlugin(core: Core, extra: readonly LanyingRoutes[] = []) 
       if (err instanceof LanyingReject) return reply.code(200).send(failure(err.code, err.message));
       const pe = toParleyError(err);
       if (!pe) {
-        req.log.error({ err }, 'unhandled error');
+        reportInternalError(req, 'lanying', err);
         return reply.code(500).send(failure(LanyingCode.server, 'internal error'));
       }
       return reply.code(200).send(failure(lanyingCode[pe.code], pe.message));

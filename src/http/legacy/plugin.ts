@@ -13,6 +13,7 @@ import { toParleyError } from '../framework-errors.ts';
 import { useLenientJson } from '../lenient-json.ts';
 import { guardInput } from '../input-guard.ts';
 import { validatorCompiler } from '../validation.ts';
+import { reportInternalError } from '../internal-errors.ts';
 import { authenticate } from './auth.ts';
 import { normalizeData } from './body.ts';
 import { echoSessionHeaders } from './echo.ts';
@@ -54,7 +55,7 @@ export function legacyPlugin(core: Core, extra: readonly LegacyRoutes[] = []) {
     app.setErrorHandler((err, req, reply) => {
       const pe = toParleyError(err);
       if (!pe) {
-        req.log.error({ err }, 'unhandled error');
+        reportInternalError(req, 'legacy', err);
         return reply.code(500).send(failure('服务器内部错误', 'internal'));
       }
       return reply.code(200).send(failure(legacyReason(pe, req.legacy?.userId), pe.code));

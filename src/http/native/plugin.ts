@@ -7,6 +7,7 @@ import type { Core } from '../../core/core.ts';
 import { toParleyError } from '../framework-errors.ts';
 import { validatorCompiler } from '../validation.ts';
 import { guardInput } from '../input-guard.ts';
+import { reportInternalError } from '../internal-errors.ts';
 import { nativeStatus } from './errors.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
@@ -28,7 +29,7 @@ export function nativePlugin(core: Core, extra: readonly NativeRoutes[] = []) {
     app.setErrorHandler((err, req, reply) => {
       const pe = toParleyError(err);
       if (!pe) {
-        req.log.error({ err }, 'unhandled error');
+        reportInternalError(req, 'native', err);
         return reply.code(500).send({ error: { code: 'internal', message: 'internal error' } });
       }
       const body: { code: string; message: string; details?: Record<string, unknown> } = { code: pe.code, message: pe.message };

@@ -12,6 +12,7 @@ import { toParleyError } from '../framework-errors.ts';
 import { useLenientJson } from '../lenient-json.ts';
 import { guardInput } from '../input-guard.ts';
 import { validatorCompiler } from '../validation.ts';
+import { reportInternalError } from '../internal-errors.ts';
 import { authenticateAdmin } from './auth.ts';
 import { failure } from './envelope.ts';
 import { XimCode, ximCode, ximCodeText } from './errors.ts';
@@ -46,7 +47,7 @@ export function ximPlugin(core: Core, extra: readonly XimRoutes[] = []) {
     app.setErrorHandler((err, req, reply) => {
       const pe = toParleyError(err);
       if (!pe) {
-        req.log.error({ err }, 'unhandled error');
+        reportInternalError(req, 'xim', err);
         return reply.code(500).send(failure(XimCode.internal, ximCodeText[XimCode.internal]));
       }
       const code = ximCode[pe.code];

@@ -1,7 +1,10 @@
-// Every route and verb the three documents define (read from the documents
-// themselves) is served: it answers in its dialect's envelope, never 404 or
-// 405. Nothing can be forgotten: a route added to a document fails here
-// until it is served.
+// Every route and verb the three documents define (their committed facts,
+// test/fixtures/api) is served: it answers in its dialect's envelope with a
+// code the dialect documents — never 404 or 405, never the dialect's
+// internal-failure code, and without moving parley_internal_errors_total
+// (an internal failure a dialect answers with 200 would otherwise pass).
+// Nothing can be forgotten: a route added to a document fails here until it
+// is served.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +12,8 @@ import { startTestServer, type TestServer } from '../../support/server.ts';
 import { makeUser } from '../../support/fixtures.ts';
 import { call } from '../../support/http.ts';
 import { allSpecRoutes, envelopeOf, lanyingSdkExtras, type SpecRoute } from '../../support/spec-routes.ts';
+import { undocumented } from '../../support/envelopes.ts';
+import { internalErrors } from '../../support/metrics.ts';
 
 describe('route coverage: every documented route and verb is served', () => {
   let s: TestServer;
@@ -35,12 +40,22 @@ describe('route coverage: every documented route and verb is served', () => {
     assert.equal(routes.length, 89);
   });
 
-  test('each answers in its own envelope, not 404/405', async () => {
+  test('each answers in its own envelope with a documented code, not 404/405, and no internal error', async () => {
     for (const r of [...allSpecRoutes(), ...lanyingSdkExtras]) {
+      const before = await internalErrors(s);
       const res = await call(s.url, r.method, r.path, { headers: headersFor(r), ...(r.method === 'GET' ? {} : { body: {} }) });
-      assert.ok(res.status !== 404 && res.status !== 405, `${r.method} ${r.path} → ${res.status}`);
-      assert.notEqual(envelopeOf(r.dialect, res.body), 'foreign', `${r.method} ${r.path}: ${res.text}`);
+      const where = `${r.method} ${r.path} → ${res.status} ${res.text.slice(0, 300)}`;
+      assert.equal(res.status, 200, where);
+      assert.notEqual(envelopeOf(r.dialect, res.body), 'foreign', where);
+      assert.equal(undocumented(r.dialect, res.body), undefined, where);
+      assert.equal((await internalErrors(s)).total, before.total, `internal error counted: ${where}`);
     }
+  });
+
+  test('the check can fail: an internal failure answered in the envelope is caught', async () => {
+    assert.match(String(undocumented('lanying', { code: 20000, message: 'internal error', data: null })), /not a documented/);
+    assert.match(String(undocumented('xim', { code: 1003, errcode: 1003, message: 'x', errmsg: 'x', data: null })), /not a documented/);
+    assert.match(String(undocumented('legacy', { success: false, info: '服务器内部错误', code: 'internal' })), /not a core error code/);
   });
 
   test('the check can fail: an undocumented path is 404', async () => {

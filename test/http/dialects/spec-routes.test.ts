@@ -1,5 +1,5 @@
-// The route extractor itself: it must find every route the three documents
-// define, or the coverage test built on it would prove nothing.
+// The committed route facts (test/fixtures/api/*.json) hold every route the
+// three documents define, or the coverage tests built on them would prove nothing.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
