@@ -3,7 +3,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { Config } from './config.ts';
+import { settings, type Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { createCore, type Core } from './core/core.ts';
 import { SnowflakeIds } from './core/ids.ts';
@@ -49,6 +49,8 @@ export interface RunningServer {
   /** This process's WebSocket gateway (sessions, delivery). */
   gateway: GatewayNode;
   bus: Bus;
+  /** What /metrics serves. */
+  metrics: Metrics;
   /** http://host:port actually bound. */
   url: string;
   /** Set when this start created the default app (first start on an empty database). */
@@ -59,7 +61,12 @@ export interface RunningServer {
 export interface StartOptions {
   clock?: Clock;
   logger?: Logger;
+  /** The /metrics registry (main registers the process-fault counter in it first). */
+  metrics?: Metrics;
 }
+
+/** The server could not bind its address; the message names the setting to change. */
+export class ListenError extends Error {}
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config);
@@ -78,7 +85,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const blobs = openBlobs(config);
   const groups = { defaultCapacity: config.groupDefaultCapacity, maxCapacity: config.groupMaxCapacity, maxAdmins: config.groupMaxAdmins, applicationTtlMs: config.groupRequestTtl * 1000, invitationTtlMs: config.groupRequestTtl * 1000, qrCodeTtlMs: config.groupQrCodeTtl * 1000 };
   // Made before core so that core's background failures can be counted.
-  const metrics = createMetrics();
+  const metrics = opts.metrics ?? createMetrics();
   const onBackgroundError = backgroundFailureReporter(logger, metrics);
   const core = createCore({ store, clock, ids, blobs, onBackgroundError, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, ...storageAndCallSettings(config) } });
 
@@ -117,7 +124,19 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   plugins.push(dtalkDialect(core, config, bus));
   const app = await buildHttp({ config, core, logger, metrics, nativeRoutes, plugins });
   const stopHousekeeping = startHousekeeping(core, logger);
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (e) {
+    // Nothing is served yet: undo the start so the process can exit with the message alone.
+    stopHousekeeping();
+    await gateway.close().catch(() => {});
+    await app.close().catch(() => {});
+    stopRelay();
+    await bus.close().catch(() => {});
+    await blobs.close?.().catch(() => {});
+    await store.close();
+    throw listenError(e, config);
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -140,7 +159,18 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       }
     })());
 
-  return { app, core, config, gateway, bus, url, close, ...(bootstrap ? { bootstrap } : {}) };
+  return { app, core, config, gateway, bus, metrics, url, close, ...(bootstrap ? { bootstrap } : {}) };
+}
+
+/** A bind failure in operator's terms: which address, why, and which setting changes it. */
+function listenError(e: unknown, config: Config): unknown {
+  const code = (e as { code?: string }).code;
+  const where = `${config.host}:${config.port}`;
+  const change = `set another with ${settings.port.env} (${settings.port.flag})`;
+  if (code === 'EADDRINUSE') return new ListenError(`port ${config.port} is already in use (${where}): stop the other process or ${change}`);
+  if (code === 'EACCES') return new ListenError(`not allowed to listen on port ${config.port} (${where}; ports below 1024 need privileges): ${change}`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new ListenError(`address ${config.host} is not available on this machine: set another with ${settings.host.env} (${settings.host.flag})`);
+  return e;
 }
 
 /** On an empty database: the default app and its first admin token (shown once). */
