@@ -4,7 +4,7 @@
 // the README's table is checked against it by a test.
 
 import { fileURLToPath } from 'node:url';
-import { MAX_NODE_ID } from './core/ids.ts';
+import { COMMAND_NODE_IDS, SERVER_NODE_IDS } from './core/ids.ts';
 
 type Parser<T> = (raw: string) => T;
 
@@ -60,7 +60,7 @@ export const settings = {
   sqliteSync: setting({ env: 'PARLEY_SQLITE_SYNC', flag: '--sqlite-sync', default: 'full' as 'full' | 'normal', description: 'Embedded SQLite: full waits for the disk (fsync) before a commit is acknowledged, so nothing acknowledged is lost even to a power cut; normal survives a crash of the process but not of the machine, and is cheaper per commit.', parse: oneOf('full', 'normal') }),
   sqliteCacheMiB: setting({ env: 'PARLEY_SQLITE_CACHE_MB', flag: '--sqlite-cache-mb', default: 64, description: "Embedded SQLite: memory for its page cache, in MiB (history reads of busy conversations stay in memory).", parse: int(1, 65_536) }),
   databasePoolSize: setting({ env: 'PARLEY_DB_POOL', flag: '--db-pool', default: 10, description: 'PostgreSQL connections per process.', parse: int(1, 200) }),
-  nodeId: setting({ env: 'PARLEY_NODE_ID', flag: '--node-id', default: 0, description: `This process's id in a cluster (0..${MAX_NODE_ID}); part of every id it makes, so unique per process.`, parse: int(0, MAX_NODE_ID) }),
+  nodeId: setting({ env: 'PARLEY_NODE_ID', flag: '--node-id', default: 0, description: `This server's id in a cluster (${SERVER_NODE_IDS.first}..${SERVER_NODE_IDS.last}); part of every id it makes, so unique per server: a server refuses to start while another live process holds it. Admin commands lease one of ${COMMAND_NODE_IDS.first}..${COMMAND_NODE_IDS.last} by themselves.`, parse: int(SERVER_NODE_IDS.first, SERVER_NODE_IDS.last) }),
   logLevel: setting({ env: 'LOG_LEVEL', flag: '--log-level', default: 'info' as 'info', description: 'fatal, error, warn, info, debug, trace or silent.', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') }),
   bodyLimit: setting({ env: 'PARLEY_BODY_LIMIT', flag: '--body-limit', default: 1_048_576, description: 'Largest request body in bytes for JSON and form requests (uploads have their own limit).', parse: int(1024, 1 << 30) }),
   corsOrigins: setting({ env: 'PARLEY_CORS_ORIGINS', flag: '--cors-origins', default: '*', description: 'Comma-separated origins allowed by CORS; * allows any; empty disables CORS.', parse: str }),

@@ -6,6 +6,7 @@
 
 import { ConfigError, type Config } from './config.ts';
 import { isParleyError } from './core/errors.ts';
+import { NodeIdInUse } from './core/node-lease.ts';
 import { parseCommand, usage, UsageError } from './cli/commands.ts';
 import { createMetrics } from './http/ops.ts';
 import { createLogger } from './logger.ts';
@@ -70,7 +71,7 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     settled = true;
-    if (e instanceof ListenError) {
+    if (e instanceof ListenError || e instanceof NodeIdInUse) {
       process.stderr.write(`parley: ${e.message}\n`);
       process.exitCode = 1;
     } else if (e instanceof UsageError || e instanceof ConfigError || (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {

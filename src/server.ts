@@ -7,6 +7,8 @@ import { settings, type Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { createCore, type Core } from './core/core.ts';
 import { SnowflakeIds } from './core/ids.ts';
+import type { NodeLease } from './core/node-lease.ts';
+import { leaseNodeId } from './node-identity.ts';
 import { buildHttp } from './http/app.ts';
 import { createMetrics, type Metrics } from './http/ops.ts';
 import type { ReportBackgroundFailure } from './core/background.ts';
@@ -79,8 +81,23 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     await engine.close();
     throw e;
   }
+  // Our node id, held as a lease so that no other live process makes ids with it.
+  let ids: SnowflakeIds | undefined;
+  let lease: NodeLease;
+  try {
+    lease = await leaseNodeId(engine, {
+      role: 'server',
+      nodeId: config.nodeId,
+      highWater: () => ids?.highWater() ?? 0,
+      onRenewalProblem: ({ nodeId, error, lost }) =>
+        logger.error({ err: error, nodeId }, lost ? 'the node id lease was taken over by another process: ids may collide; restart this server' : 'renewing the node id lease failed; retrying'),
+    });
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
   const store = kyselyStore(engine);
-  const ids = new SnowflakeIds(clock, config.nodeId);
+  ids = new SnowflakeIds(clock, config.nodeId, lease.floorId);
   const messaging = { revokeWindowSeconds: config.revokeWindow, maxBytes: config.messageMaxBytes, maxTextChars: config.messageMaxText, gateCacheMs: config.groupRuleCacheMs };
   const blobs = openBlobs(config);
   const groups = { defaultCapacity: config.groupDefaultCapacity, maxCapacity: config.groupMaxCapacity, maxAdmins: config.groupMaxAdmins, applicationTtlMs: config.groupRequestTtl * 1000, invitationTtlMs: config.groupRequestTtl * 1000, qrCodeTtlMs: config.groupQrCodeTtl * 1000 };
@@ -93,6 +110,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   try {
     bus = await openBus(config.bus);
   } catch (e) {
+    await lease.release(ids.highWater()).catch(() => {});
     await store.close();
     throw e;
   }
@@ -134,6 +152,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     stopRelay();
     await bus.close().catch(() => {});
     await blobs.close?.().catch(() => {});
+    await lease.release(ids.highWater()).catch(() => {});
     await store.close();
     throw listenError(e, config);
   }
@@ -155,6 +174,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         await bus.close();
         stopHousekeeping();
         await blobs.close?.();
+        await lease.release(ids.highWater()).catch((e: unknown) => logger.error({ err: e }, 'releasing the node id lease failed; it lapses by itself'));
         await store.close();
       }
     })());

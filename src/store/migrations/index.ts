@@ -6,6 +6,7 @@ import * as calls from './0005-calls.ts';
 import * as dtalk from './0006-dtalk.ts';
 import * as devicePositions from './0007-device-positions.ts';
 import * as groups from './0002-groups.ts';
+import * as nodeLeases from './0008-node-leases.ts';
 
 // Every migration, in order. Names sort; each domain adds its own file.
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0006-dtalk': dtalk,
   '0007-device-positions': devicePositions,
   '0002-groups': groups,
+  '0008-node-leases': nodeLeases,
 };
 
 export const migrationProvider: MigrationProvider = {
