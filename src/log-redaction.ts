@@ -16,6 +16,8 @@ const SECRET_PARAMS = new Set([
   'sig',
   'password',
   'secret',
+  // lanying's signed group-invite QR payload: whoever holds it may join.
+  'qr_info',
   // S3 presigned URLs (a redirect or an error may carry one).
   'x-amz-signature',
   'x-amz-credential',

@@ -81,10 +81,10 @@ describe('secrets are redacted from the logs', () => {
   test('credential headers and query parameters of every dialect stay out, including in message texts', async () => {
     const secret = 'sEcReT0123456789';
     const headers = { authorization: `Bearer ${secret}`, 'access-token': secret, accessToken: secret, 'fzm-signature': secret, cookie: `sid=${secret}` };
-    await call(s.url, 'GET', '/no-such-route', { headers, query: { token: secret, 'access-token': secret, accessToken: secret, sig: secret, other: 'kept' } });
+    await call(s.url, 'GET', '/no-such-route', { headers, query: { token: secret, 'access-token': secret, accessToken: secret, sig: secret, qr_info: secret, other: 'kept' } });
     await logged('/no-such-route');
     assert.ok(!text.includes(secret), 'a secret was logged');
-    assert.match(text, /\/no-such-route\?token=\[Redacted\]&access-token=\[Redacted\]&accessToken=\[Redacted\]&sig=\[Redacted\]&other=kept/);
+    assert.match(text, /\/no-such-route\?token=\[Redacted\]&access-token=\[Redacted\]&accessToken=\[Redacted\]&sig=\[Redacted\]&qr_info=\[Redacted\]&other=kept/);
 
     // Code that logs a headers object gets them masked too.
     s.app.log.info({ req: { headers }, headers }, 'headers');
