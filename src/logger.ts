@@ -12,6 +12,28 @@ interface RequestLike {
 }
 
 /**
+ * The request and error serializers: credential query parameters become
+ * [Redacted]. Fastify takes `req` in place of its own (same fields) for every
+ * line that logs a request; src/http/app.ts applies them to whatever logger
+ * it is given, so a logger made elsewhere redacts too.
+ */
+export const logSerializers = {
+  req: (req: RequestLike) => ({
+    method: req.method,
+    url: typeof req.url === 'string' ? redactUrls(req.url) : req.url,
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  }),
+  err: (err: Error) => {
+    const out = pino.stdSerializers.err(err);
+    if (typeof out.message === 'string') out.message = redactUrls(out.message);
+    if (typeof out.stack === 'string') out.stack = redactUrls(out.stack);
+    return out;
+  },
+};
+
+/**
  * Structured JSON logs (pino, Fastify's own logger); secrets are redacted:
  * credential query parameters in every logged URL and message text, and
  * credential headers wherever headers are logged. `destination` lets tests
@@ -21,22 +43,7 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
   const options: pino.LoggerOptions = {
     level: config.logLevel,
     redact: headerRedactPaths(),
-    serializers: {
-      // Fastify takes this in place of its own (same fields), for every line that logs a request.
-      req: (req: RequestLike) => ({
-        method: req.method,
-        url: typeof req.url === 'string' ? redactUrls(req.url) : req.url,
-        host: req.host,
-        remoteAddress: req.ip,
-        remotePort: req.socket?.remotePort,
-      }),
-      err: (err: Error) => {
-        const out = pino.stdSerializers.err(err);
-        if (typeof out.message === 'string') out.message = redactUrls(out.message);
-        if (typeof out.stack === 'string') out.stack = redactUrls(out.stack);
-        return out;
-      },
-    },
+    serializers: logSerializers,
     hooks: {
       // Message texts too: Fastify logs "Route GET:/v1/x?token=… not found".
       logMethod(args, method) {

@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import { logSerializers } from '../logger.ts';
 import type { Core } from '../core/core.ts';
 import { ErrorBody, User } from './native/schemas.ts';
 import { nativePlugin, type NativeRoutes } from './native/plugin.ts';
@@ -32,7 +33,8 @@ export interface HttpOptions {
 export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
   const { config, core } = opts;
   const app = Fastify({
-    loggerInstance: opts.logger as FastifyBaseLogger,
+    // Redacting serializers whatever logger was given (src/logger.ts).
+    loggerInstance: opts.logger.child({}, { serializers: logSerializers }) as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

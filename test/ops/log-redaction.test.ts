@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
+import pino from 'pino';
 import { after, before, describe, test } from 'node:test';
 import { createLogger } from '../../src/logger.ts';
 import { REDACTED } from '../../src/log-redaction.ts';
@@ -90,5 +91,30 @@ describe('secrets are redacted from the logs', () => {
     s.app.log.info({ req: { headers }, headers }, 'headers');
     await logged('"msg":"headers"');
     assert.ok(!text.includes(secret), 'a logged header carried the secret');
+  });
+});
+
+describe('a logger made elsewhere', () => {
+  test('the HTTP layer still redacts request URLs with it', async () => {
+    let text = '';
+    let seen: () => void = () => {};
+    const logged = new Promise<void>((r) => (seen = r));
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        text += chunk.toString('utf8');
+        if (text.includes('/v1/me?token=')) seen();
+        done();
+      },
+    });
+    const s = await startTestServer({ logger: pino({ level: 'info' }, sink) });
+    try {
+      const u = await makeUser(s);
+      await call(s.url, 'GET', '/v1/me', { query: { token: u.token } });
+      await logged;
+      assert.ok(!text.includes(u.token), 'the token was logged');
+      assert.ok(text.includes(`"url":"/v1/me?token=${REDACTED}"`));
+    } finally {
+      await s.stop();
+    }
   });
 });
