@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { after, before, describe, test } from 'node:test';
 import { createLogger } from '../../src/logger.ts';
-import { REDACTED } from '../../src/log-redaction.ts';
+import { REDACTED, redactUrls } from '../../src/log-redaction.ts';
 import { call, client } from '../support/http.ts';
 import { makeUser } from '../support/fixtures.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -116,5 +116,15 @@ describe('a logger made elsewhere', () => {
     } finally {
       await s.stop();
     }
+  });
+});
+
+describe('redactUrls', () => {
+  test('any spelling of a credential parameter, and nothing else', () => {
+    assert.equal(redactUrls('/a?TOKEN=x&%74oken=y&Access_Token=z#frag'), `/a?TOKEN=${REDACTED}&%74oken=${REDACTED}&Access_Token=${REDACTED}#frag`);
+    assert.equal(redactUrls('GET http://h/f?X-Amz-Signature=abc&X-Amz-Date=1 failed'), `GET http://h/f?X-Amz-Signature=${REDACTED}&X-Amz-Date=1 failed`);
+    assert.equal(redactUrls('/v1/files?key=token&limit=5'), '/v1/files?key=token&limit=5');
+    assert.equal(redactUrls('/v1/ws?token='), `/v1/ws?token=${REDACTED}`);
+    assert.equal(redactUrls('no query here'), 'no query here');
   });
 });
