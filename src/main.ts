@@ -31,8 +31,8 @@ async function main(argv: string[]): Promise<number> {
 async function serve(config: Config): Promise<number> {
   const logger = createLogger(config);
   const metrics = createMetrics();
-  installFaultPolicy({ logger, registry: metrics.registry });
-  const server = await startServer(config, { logger, metrics });
+  const faults = installFaultPolicy({ logger, registry: metrics.registry });
+  const server = await startServer(config, { logger, metrics, onFatal: (e) => faults.handle(e, 'nodeIdLeaseLost') });
   if (server.bootstrap) {
     // Shown once: the database keeps only a hash of it.
     process.stdout.write(

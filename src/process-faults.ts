@@ -16,7 +16,8 @@ export const FAULT_EXIT_CODE = 70;
 /** Longest wait for the log to flush before exiting anyway. */
 const FLUSH_TIMEOUT_MS = 1000;
 
-export type FaultOrigin = 'uncaughtException' | 'unhandledRejection';
+/** The uncaught kinds, and faults the server reports itself because carrying on would be unsafe. */
+export type FaultOrigin = 'uncaughtException' | 'unhandledRejection' | 'nodeIdLeaseLost';
 
 export interface FaultPolicyDeps {
   logger: Logger;
@@ -61,15 +62,18 @@ export function faultHandler(deps: FaultPolicyDeps): (error: unknown, origin: Fa
   };
 }
 
-/** Installs the policy on this process; returns the handler (for its counter) and a function that removes it. */
-export function installFaultPolicy(deps: FaultPolicyDeps): () => void {
+/** Installs the policy on this process; returns the handler (for faults the server reports itself) and a function that removes it. */
+export function installFaultPolicy(deps: FaultPolicyDeps): { handle: (error: unknown, origin: FaultOrigin) => void; uninstall: () => void } {
   const handle = faultHandler(deps);
   const onException = (e: unknown) => handle(e, 'uncaughtException');
   const onRejection = (e: unknown) => handle(e, 'unhandledRejection');
   process.on('uncaughtException', onException);
   process.on('unhandledRejection', onRejection);
-  return () => {
-    process.off('uncaughtException', onException);
-    process.off('unhandledRejection', onRejection);
+  return {
+    handle,
+    uninstall: () => {
+      process.off('uncaughtException', onException);
+      process.off('unhandledRejection', onRejection);
+    },
   };
 }

@@ -65,6 +65,12 @@ export interface StartOptions {
   logger?: Logger;
   /** The /metrics registry (main registers the process-fault counter in it first). */
   metrics?: Metrics;
+  /**
+   * Told when this server must not go on: another process took its node id
+   * (its lease lapsed, e.g. while the database was unreachable), so ids may
+   * collide. main ends the process (src/process-faults.ts); without it, logged.
+   */
+  onFatal?: (error: Error) => void;
 }
 
 /** The server could not bind its address; the message names the setting to change. */
@@ -89,8 +95,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       role: 'server',
       nodeId: config.nodeId,
       highWater: () => ids?.highWater() ?? 0,
-      onRenewalProblem: ({ nodeId, error, lost }) =>
-        logger.error({ err: error, nodeId }, lost ? 'the node id lease was taken over by another process: ids may collide; restart this server' : 'renewing the node id lease failed; retrying'),
+      onRenewalProblem: ({ nodeId, error, lost }) => {
+        if (!lost) {
+          logger.error({ err: error, nodeId }, 'renewing the node id lease failed; retrying');
+          return;
+        }
+        const fault = new Error(`node id ${nodeId} was taken over by another process while this server held it: ids may collide`);
+        if (opts.onFatal) opts.onFatal(fault);
+        else logger.error({ err: fault, nodeId }, fault.message);
+      },
     });
   } catch (e) {
     await engine.close();

@@ -3,7 +3,7 @@
 // exit code 70 for a supervisor to restart.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { FAULT_EXIT_CODE, faultHandler } from '../../src/process-faults.ts';
+import { openEngine } from '../../src/store/open.ts';
+import { createTestDatabase } from '../support/database.ts';
 
 const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/fault-after-start.ts', import.meta.url));
@@ -81,4 +83,42 @@ describe('parley serve with a fault after start', () => {
       }
     });
   }
+});
+
+describe('parley serve whose node id is taken over', () => {
+  test('ends with exit 70 and a fatal line saying ids may collide', async () => {
+    const db = await createTestDatabase();
+    const env: NodeJS.ProcessEnv = { ...process.env, PARLEY_DATA_DIR: db.dataDir, DATABASE_URL: db.url, PARLEY_PORT: '0', PARLEY_BUS: 'local', LOG_LEVEL: 'info', PARLEY_WEB: 'false', PARLEY_NODE_ID: '9' };
+    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', main, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    let stdout = '';
+    const listening = new Promise<void>((resolve) =>
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes('parley listening')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const engine = openEngine({ databaseUrl: db.url, dataDir: db.dataDir, poolSize: 1 });
+    try {
+      await listening;
+      // Another process took node id 9 (as one could once this server's lease lapsed).
+      const taken = await engine.db.updateTable('node_leases').set({ holder: 'another process' }).where('node_id', '=', 9).executeTakeFirst();
+      assert.equal(Number(taken.numUpdatedRows), 1);
+      assert.equal(await exited, FAULT_EXIT_CODE);
+      const fatal = stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, any>)
+        .find((l) => l.level === 60);
+      assert.ok(fatal, `no fatal line in: ${stdout}`);
+      assert.equal(fatal.origin, 'nodeIdLeaseLost');
+      assert.equal(fatal.err.message, 'node id 9 was taken over by another process while this server held it: ids may collide');
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+      await engine.close();
+      await db.drop();
+    }
+  });
 });
