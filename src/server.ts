@@ -159,15 +159,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {
     // Nothing is served yet: undo the start so the process can exit with the message alone.
+    const undo = (what: string) => (err: unknown) => logger.warn({ err }, `after the failed start, ${what} failed`);
     stopHousekeeping();
-    await gateway.close().catch(() => {});
-    await app.close().catch(() => {});
+    await gateway.close().catch(undo('closing the gateway'));
+    await app.close().catch(undo('closing the HTTP server'));
     stopRelay();
-    await bus.close().catch(() => {});
-    await blobs.close?.().catch(() => {});
-    await lease.release(ids.highWater()).catch(() => {});
+    await bus.close().catch(undo('closing the bus'));
+    await blobs.close?.().catch(undo('closing the blob store'));
+    await lease.release(ids.highWater()).catch(undo('releasing the node id lease'));
     await store.close();
-    throw listenError(e, config);
+    throw listenError(e, config, bootstrap !== undefined);
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -196,13 +197,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 }
 
 /** A bind failure in operator's terms: which address, why, and which setting changes it. */
-function listenError(e: unknown, config: Config): unknown {
+function listenError(e: unknown, config: Config, createdDefaultApp: boolean): unknown {
   const code = (e as { code?: string }).code;
   const where = `${config.host}:${config.port}`;
-  const change = `set another with ${settings.port.env} (${settings.port.flag})`;
+  // Its admin token is shown only once the server listens: say how to get one.
+  const change = `set another with ${settings.port.env} (${settings.port.flag})${createdDefaultApp ? '. The default app was created meanwhile: `parley token issue --admin` prints an admin token for it' : ''}`;
   if (code === 'EADDRINUSE') return new ListenError(`port ${config.port} is already in use (${where}): stop the other process or ${change}`);
   if (code === 'EACCES') return new ListenError(`not allowed to listen on port ${config.port} (${where}; ports below 1024 need privileges): ${change}`);
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new ListenError(`address ${config.host} is not available on this machine: set another with ${settings.host.env} (${settings.host.flag})`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new ListenError(`address ${config.host} is not available on this machine: set another with ${settings.host.env} (${settings.host.flag})${createdDefaultApp ? '. The default app was created meanwhile: `parley token issue --admin` prints an admin token for it' : ''}`);
   return e;
 }
 

@@ -134,6 +134,16 @@ describe('parley serve on a busy port', () => {
     const env = { ...cleanEnv(), DATABASE_URL: db.url, PARLEY_DATA_DIR: db.dataDir, LOG_LEVEL: 'silent', PARLEY_PORT: String(port), PARLEY_HOST: '127.0.0.1' };
     const r = await parley(env, ['serve']);
     assert.equal(r.code, 1, r.stderr);
-    assert.equal(r.stderr.trim(), `parley: port ${port} is already in use (127.0.0.1:${port}): stop the other process or set another with PARLEY_PORT (--port)`);
+    // A first start on an empty database made the default app, whose admin token is never shown: the message says how to get one.
+    assert.equal(
+      r.stderr.trim(),
+      `parley: port ${port} is already in use (127.0.0.1:${port}): stop the other process or set another with PARLEY_PORT (--port). The default app was created meanwhile: \`parley token issue --admin\` prints an admin token for it`,
+    );
+    const again = await parley(env, ['serve']);
+    assert.equal(again.stderr.trim(), `parley: port ${port} is already in use (127.0.0.1:${port}): stop the other process or set another with PARLEY_PORT (--port)`);
+    assert.equal(again.code, 1);
+    const token = await parley(env, ['token', 'issue', '--admin']);
+    assert.equal(token.code, 0, token.stderr);
+    assert.match(JSON.parse(token.stdout).token, /^pa_/);
   });
 });
