@@ -4,7 +4,8 @@
 // the README's table is checked against it by a test.
 
 import { isIP } from 'node:net';
-import { MAX_NODE_ID } from './core/ids.ts';
+import { fileURLToPath } from 'node:url';
+import { COMMAND_NODE_IDS, SERVER_NODE_IDS } from './core/ids.ts';
 
 type Parser<T> = (raw: string) => T;
 
@@ -14,6 +15,8 @@ interface Setting<T> {
   default: T;
   description: string;
   parse: Parser<T>;
+  /** A credential: `parley config` prints it masked. */
+  secret?: true;
 }
 
 const str: Parser<string> = (raw) => raw;
@@ -83,12 +86,12 @@ export const settings = {
   port: setting({ env: 'PARLEY_PORT', flag: '--port', default: 8080, description: 'TCP port to listen on (0 picks a free one).', parse: int(0, 65535) }),
   publicUrl: setting({ env: 'PARLEY_PUBLIC_URL', flag: '--public-url', default: '', description: 'The URL clients reach this server at (https://chat.example.com), used for every absolute URL Parley hands out (signed downloads, upload forms, dtalk and lanying file URLs). Empty uses the listening address http://<PARLEY_HOST>:<PARLEY_PORT>; never the request\'s Host header.', parse: publicUrl }),
   trustedProxies: setting({ env: 'PARLEY_TRUSTED_PROXIES', flag: '--trusted-proxies', default: '', description: 'Comma-separated addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For / X-Forwarded-Proto headers are believed; the client address (sign-in limits, logs) is then the one they forward. Empty trusts nobody: the address is the TCP peer\'s.', parse: proxyList }),
-  dataDir: setting({ env: 'PARLEY_DATA_DIR', flag: '--data-dir', default: './data', description: 'Directory for the embedded database and local files.', parse: str }),
+  dataDir: setting({ env: 'PARLEY_DATA_DIR', flag: '--data-dir', default: '', description: 'Directory for the embedded database and local files; empty uses data/ in the project root (beside package.json), wherever the command runs from. A relative path is taken from the working directory.', parse: str }),
   databaseUrl: setting({ env: 'DATABASE_URL', flag: '--database-url', default: '', description: 'postgres://… to use PostgreSQL; empty uses SQLite at <dataDir>/parley.db; sqlite:<path> names another file.', parse: str }),
   sqliteSync: setting({ env: 'PARLEY_SQLITE_SYNC', flag: '--sqlite-sync', default: 'full' as 'full' | 'normal', description: 'Embedded SQLite: full waits for the disk (fsync) before a commit is acknowledged, so nothing acknowledged is lost even to a power cut; normal survives a crash of the process but not of the machine, and is cheaper per commit.', parse: oneOf('full', 'normal') }),
   sqliteCacheMiB: setting({ env: 'PARLEY_SQLITE_CACHE_MB', flag: '--sqlite-cache-mb', default: 64, description: "Embedded SQLite: memory for its page cache, in MiB (history reads of busy conversations stay in memory).", parse: int(1, 65_536) }),
   databasePoolSize: setting({ env: 'PARLEY_DB_POOL', flag: '--db-pool', default: 10, description: 'PostgreSQL connections per process.', parse: int(1, 200) }),
-  nodeId: setting({ env: 'PARLEY_NODE_ID', flag: '--node-id', default: 0, description: `This process's id in a cluster (0..${MAX_NODE_ID}); part of every id it makes, so unique per process.`, parse: int(0, MAX_NODE_ID) }),
+  nodeId: setting({ env: 'PARLEY_NODE_ID', flag: '--node-id', default: 0, description: `This server's id in a cluster (${SERVER_NODE_IDS.first}..${SERVER_NODE_IDS.last}); part of every id it makes, so unique per server: a server refuses to start while another live process holds it. Admin commands lease one of ${COMMAND_NODE_IDS.first}..${COMMAND_NODE_IDS.last} by themselves.`, parse: int(SERVER_NODE_IDS.first, SERVER_NODE_IDS.last) }),
   logLevel: setting({ env: 'LOG_LEVEL', flag: '--log-level', default: 'info' as 'info', description: 'fatal, error, warn, info, debug, trace or silent.', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') }),
   bodyLimit: setting({ env: 'PARLEY_BODY_LIMIT', flag: '--body-limit', default: 1_048_576, description: 'Largest request body in bytes for JSON and form requests (uploads have their own limit).', parse: int(1024, 1 << 30) }),
   maxHeaderBytes: setting({ env: 'PARLEY_MAX_HEADER_BYTES', flag: '--max-header-bytes', default: 1_048_576, description: 'Largest request line plus headers in bytes (a long query such as an xim InfoBatch of 5,000 ids); larger requests get 431 in their dialect\'s envelope. The default is Go net/http\'s, which the xim and dtalk originals run on.', parse: int(16_384, 16_777_216) }),
@@ -119,7 +122,7 @@ export const settings = {
   s3Endpoint: setting({ env: 'PARLEY_S3_ENDPOINT', flag: '--s3-endpoint', default: '', description: 'S3 endpoint URL, e.g. http://127.0.0.1:9000 for MinIO; empty uses AWS.', parse: str }),
   s3Region: setting({ env: 'PARLEY_S3_REGION', flag: '--s3-region', default: 'us-east-1', description: 'S3 region.', parse: str }),
   s3AccessKeyId: setting({ env: 'PARLEY_S3_ACCESS_KEY_ID', flag: '--s3-access-key-id', default: '', description: 'S3 access key id; empty uses the AWS default credential chain.', parse: str }),
-  s3SecretAccessKey: setting({ env: 'PARLEY_S3_SECRET_ACCESS_KEY', flag: '--s3-secret-access-key', default: '', description: 'S3 secret access key.', parse: str }),
+  s3SecretAccessKey: setting({ env: 'PARLEY_S3_SECRET_ACCESS_KEY', flag: '--s3-secret-access-key', default: '', description: 'S3 secret access key.', parse: str, secret: true }),
   s3PathStyle: setting({ env: 'PARLEY_S3_PATH_STYLE', flag: '--s3-path-style', default: false, description: 'Use path-style S3 URLs (http://host/bucket/key), as MinIO needs.', parse: bool }),
   s3Prefix: setting({ env: 'PARLEY_S3_PREFIX', flag: '--s3-prefix', default: '', description: 'Prefix for every object key in the bucket (several deployments can share one bucket).', parse: str }),
   maxObjectSize: setting({ env: 'PARLEY_MAX_OBJECT_SIZE', flag: '--max-object-size', default: 5 * 1024 ** 3, description: 'Largest stored file in bytes (single or multipart upload).', parse: int(1, 5 * 1024 ** 4) }),
@@ -131,7 +134,7 @@ export const settings = {
   multipartMaxAge: setting({ env: 'PARLEY_MULTIPART_MAX_AGE', flag: '--multipart-max-age', default: 86400, description: 'Unfinished multipart uploads older than this many seconds are aborted and their parts removed.', parse: int(60, 30 * 86400) }),
   callRingTimeout: setting({ env: 'PARLEY_CALL_RING_TIMEOUT', flag: '--call-ring-timeout', default: 60, description: 'Seconds a call rings before it stops with reason timeout.', parse: int(5, 600) }),
   trtcSdkAppId: setting({ env: 'PARLEY_TRTC_SDKAPPID', flag: '--trtc-sdkappid', default: 0, description: 'Tencent TRTC SDKAppID for call media; 0 means calls signal without media tickets.', parse: int(0, 4_294_967_295) }),
-  trtcSecret: setting({ env: 'PARLEY_TRTC_SECRET', flag: '--trtc-secret', default: '', description: 'Tencent TRTC secret key (signs UserSig and PrivateMapKey).', parse: str }),
+  trtcSecret: setting({ env: 'PARLEY_TRTC_SECRET', flag: '--trtc-secret', default: '', description: 'Tencent TRTC secret key (signs UserSig and PrivateMapKey).', parse: str, secret: true }),
   trtcTicketTtl: setting({ env: 'PARLEY_TRTC_TICKET_TTL', flag: '--trtc-ticket-ttl', default: 86400, description: 'Lifetime in seconds of a TRTC UserSig / PrivateMapKey.', parse: int(60, 30 * 86400) }),
   web: setting({ env: 'PARLEY_WEB', flag: '--web', default: true, description: 'Serve the browser client (built into web/dist by npm install) at /.', parse: bool }),
   signupApp: setting({ env: 'PARLEY_SIGNUP_APP', flag: '--signup-app', default: 0, description: 'App that POST /v1/auth/signup and /v1/auth/login act on; 0 is the default (oldest) app.', parse: int(0, Number.MAX_SAFE_INTEGER) }),
@@ -172,7 +175,29 @@ export function loadConfig(opts: { env?: NodeJS.ProcessEnv; argv?: readonly stri
     out[key] = value;
   }
   Object.assign(out, opts.overrides ?? {});
+  if (out.dataDir === '') out.dataDir = PROJECT_DATA_DIR;
   return Object.freeze(out) as Config;
+}
+
+/**
+ * The default data directory: data/ in the project root (this file is
+ * src/config.ts), not under the working directory, so that `npx parley` run
+ * from a subfolder finds the server's database instead of making an empty one.
+ */
+export const PROJECT_DATA_DIR = fileURLToPath(new URL('../data', import.meta.url));
+
+const MASK = '***';
+
+/** The configuration as `parley config` prints it: credentials masked, as are passwords inside URLs (database, bus). */
+export function printableConfig(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(settings) as [ConfigKey, Setting<unknown>][]) {
+    const value = config[key];
+    if (s.secret && value !== '') out[key] = MASK;
+    else if (typeof value === 'string') out[key] = value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, `$1${MASK}@`);
+    else out[key] = value;
+  }
+  return out;
 }
 
 function parseFlags(argv: readonly string[]): Map<string, string> {

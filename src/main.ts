@@ -1,11 +1,17 @@
 // The `parley` CLI. `parley serve` (the default) runs the server until SIGTERM
 // or SIGINT, then drains: stop accepting, finish in-flight requests, close the
-// database.
+// database. Exit codes: 0 done, 1 a command failed (the message says why),
+// 2 bad usage or setting, 70 the server met an error nothing caught
+// (src/process-faults.ts).
 
-import { ConfigError } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import { isParleyError } from './core/errors.ts';
+import { NodeIdInUse } from './core/node-lease.ts';
 import { parseCommand, usage, UsageError } from './cli/commands.ts';
-import { startServer } from './server.ts';
+import { createMetrics } from './http/ops.ts';
+import { createLogger } from './logger.ts';
+import { installFaultPolicy } from './process-faults.ts';
+import { ListenError, startServer } from './server.ts';
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
@@ -22,8 +28,11 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function serve(config: Parameters<typeof startServer>[0]): Promise<number> {
-  const server = await startServer(config);
+async function serve(config: Config): Promise<number> {
+  const logger = createLogger(config);
+  const metrics = createMetrics();
+  const faults = installFaultPolicy({ logger, registry: metrics.registry });
+  const server = await startServer(config, { logger, metrics, onFatal: (e) => faults.handle(e, 'nodeIdLeaseLost') });
   if (server.bootstrap) {
     // Shown once: the database keeps only a hash of it.
     process.stdout.write(
@@ -46,12 +55,26 @@ async function serve(config: Parameters<typeof startServer>[0]): Promise<number>
   return 0;
 }
 
+// Should the event loop run dry while a command is still pending (something it
+// awaits can never settle), the process would end with 0 and no word: say so.
+let settled = false;
+process.on('exit', (code) => {
+  if (settled || code !== 0) return;
+  process.stderr.write('parley: the command stopped before it finished (nothing was left to wait for); this is a bug\n');
+  process.exitCode = 1;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof UsageError || e instanceof ConfigError || (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {
+    settled = true;
+    if (e instanceof ListenError || e instanceof NodeIdInUse) {
+      process.stderr.write(`parley: ${e.message}\n`);
+      process.exitCode = 1;
+    } else if (e instanceof UsageError || e instanceof ConfigError || (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {
       process.stderr.write(`parley: ${(e as Error).message}\n${usage()}\n`);
       process.exitCode = 2;
     } else if (isParleyError(e)) {

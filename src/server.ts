@@ -3,11 +3,13 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { Config } from './config.ts';
+import { settings, type Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { createCore, type Core } from './core/core.ts';
 import { SnowflakeIds } from './core/ids.ts';
 import { defaultMessagingSettings } from './core/messages/context.ts';
+import type { NodeLease } from './core/node-lease.ts';
+import { leaseNodeId } from './node-identity.ts';
 import { buildHttp } from './http/app.ts';
 import { createMetrics, type Metrics } from './http/ops.ts';
 import { expectedFailures, type ReportBackgroundFailure } from './core/background.ts';
@@ -52,6 +54,8 @@ export interface RunningServer {
   /** This process's WebSocket gateway (sessions, delivery). */
   gateway: GatewayNode;
   bus: Bus;
+  /** What /metrics serves. */
+  metrics: Metrics;
   /** http://host:port actually bound. */
   url: string;
   /** Set when this start created the default app (first start on an empty database). */
@@ -62,7 +66,18 @@ export interface RunningServer {
 export interface StartOptions {
   clock?: Clock;
   logger?: Logger;
+  /** The /metrics registry (main registers the process-fault counter in it first). */
+  metrics?: Metrics;
+  /**
+   * Told when this server must not go on: another process took its node id
+   * (its lease lapsed, e.g. while the database was unreachable), so ids may
+   * collide. main ends the process (src/process-faults.ts); without it, logged.
+   */
+  onFatal?: (error: Error) => void;
 }
+
+/** The server could not bind its address; the message names the setting to change. */
+export class ListenError extends Error {}
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config);
@@ -75,13 +90,35 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     await engine.close();
     throw e;
   }
+  // Our node id, held as a lease so that no other live process makes ids with it.
+  let ids: SnowflakeIds | undefined;
+  let lease: NodeLease;
+  try {
+    lease = await leaseNodeId(engine, {
+      role: 'server',
+      nodeId: config.nodeId,
+      highWater: () => ids?.highWater() ?? 0,
+      onRenewalProblem: ({ nodeId, error, lost }) => {
+        if (!lost) {
+          logger.error({ err: error, nodeId }, 'renewing the node id lease failed; retrying');
+          return;
+        }
+        const fault = new Error(`node id ${nodeId} was taken over by another process while this server held it: ids may collide`);
+        if (opts.onFatal) opts.onFatal(fault);
+        else logger.error({ err: fault, nodeId }, fault.message);
+      },
+    });
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
   const store = kyselyStore(engine);
-  const ids = new SnowflakeIds(clock, config.nodeId);
+  ids = new SnowflakeIds(clock, config.nodeId, lease.floorId);
   const messaging = { revokeWindowSeconds: config.revokeWindow, maxBytes: config.messageMaxBytes, maxTextChars: config.messageMaxText, gateCacheMs: config.groupRuleCacheMs, dtalk: { ...defaultMessagingSettings.dtalk, revokeWindowSeconds: config.dtalkRevokeWindow } };
   const blobs = openBlobs(config);
   const groups = { defaultCapacity: config.groupDefaultCapacity, maxCapacity: config.groupMaxCapacity, maxAdmins: config.groupMaxAdmins, applicationTtlMs: config.groupRequestTtl * 1000, invitationTtlMs: config.groupRequestTtl * 1000, qrCodeTtlMs: config.groupQrCodeTtl * 1000 };
   // Made before core so that core's background failures can be counted.
-  const metrics = createMetrics();
+  const metrics = opts.metrics ?? createMetrics();
   const onBackgroundError = backgroundFailureReporter(logger, metrics);
   // Sign-in limits hold cluster-wide when the processes share Redis; otherwise each counts its own.
   const attempts = config.bus.startsWith('redis://') || config.bus.startsWith('rediss://') ? redisAttemptCounters(config.bus, config.busPrefix) : memoryAttemptCounters();
@@ -93,6 +130,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     bus = await openBus(config.bus, onBackgroundError);
   } catch (e) {
     await attempts.close();
+    await lease.release(ids.highWater()).catch(() => {});
     await store.close();
     throw e;
   }
@@ -125,7 +163,22 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   plugins.push(dtalkDialect(core, config, bus));
   const app = await buildHttp({ config, core, logger, metrics, nativeRoutes, plugins, earlyAnswers: [...dialectEarlyAnswers, dtalkEarlyAnswer] });
   const stopHousekeeping = startHousekeeping(core, onBackgroundError);
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (e) {
+    // Nothing is served yet: undo the start so the process can exit with the message alone.
+    const undo = (what: string) => (err: unknown) => logger.warn({ err }, `after the failed start, ${what} failed`);
+    stopHousekeeping();
+    await gateway.close().catch(undo('closing the gateway'));
+    await app.close().catch(undo('closing the HTTP server'));
+    stopRelay();
+    await bus.close().catch(undo('closing the bus'));
+    await blobs.close?.().catch(undo('closing the blob store'));
+    await lease.release(ids.highWater()).catch(undo('releasing the node id lease'));
+    await attempts.close().catch(undo('closing the sign-in counters'));
+    await store.close();
+    throw listenError(e, config, bootstrap !== undefined);
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = listeningUrl(config.host, port);
@@ -149,11 +202,24 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         await attempts.close();
         stopHousekeeping();
         await blobs.close?.();
+        await lease.release(ids.highWater()).catch((e: unknown) => logger.error({ err: e }, 'releasing the node id lease failed; it lapses by itself'));
         await store.close();
       }
     })());
 
-  return { app, core, config, gateway, bus, url, close, ...(bootstrap ? { bootstrap } : {}) };
+  return { app, core, config, gateway, bus, metrics, url, close, ...(bootstrap ? { bootstrap } : {}) };
+}
+
+/** A bind failure in operator's terms: which address, why, and which setting changes it. */
+function listenError(e: unknown, config: Config, createdDefaultApp: boolean): unknown {
+  const code = (e as { code?: string }).code;
+  const where = `${config.host}:${config.port}`;
+  // Its admin token is shown only once the server listens: say how to get one.
+  const change = `set another with ${settings.port.env} (${settings.port.flag})${createdDefaultApp ? '. The default app was created meanwhile: `parley token issue --admin` prints an admin token for it' : ''}`;
+  if (code === 'EADDRINUSE') return new ListenError(`port ${config.port} is already in use (${where}): stop the other process or ${change}`);
+  if (code === 'EACCES') return new ListenError(`not allowed to listen on port ${config.port} (${where}; ports below 1024 need privileges): ${change}`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new ListenError(`address ${config.host} is not available on this machine: set another with ${settings.host.env} (${settings.host.flag})${createdDefaultApp ? '. The default app was created meanwhile: `parley token issue --admin` prints an admin token for it' : ''}`);
+  return e;
 }
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');

@@ -2,7 +2,7 @@
 // JSON on stdout so scripts can read it.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadConfig, settingFlags, settingsTable, type Config } from '../config.ts';
+import { loadConfig, printableConfig, settingFlags, settingsTable, type Config } from '../config.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 import { openEngine } from '../store/open.ts';
 import { resolveApp, withCore } from './context.ts';
@@ -53,7 +53,7 @@ export const commands: Record<string, Command> = {
     options: {},
     async run(_v, _p, config) {
       process.stdout.write(settingsTable() + '\n\n');
-      print({ ...config, databaseUrl: config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') });
+      print(printableConfig(config));
     },
   },
   'app create': {

@@ -3,6 +3,8 @@ import type { BackgroundFailure } from '../core/background.ts';
 import { systemClock } from '../core/clock.ts';
 import { createCore, type Core } from '../core/core.ts';
 import { SnowflakeIds } from '../core/ids.ts';
+import type { NodeLease } from '../core/node-lease.ts';
+import { leaseNodeId } from '../node-identity.ts';
 import { kyselyStore } from '../store/kysely-store.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 import { openEngine } from '../store/open.ts';
@@ -21,9 +23,24 @@ import { eventTranslation } from '../gateway/from-core.ts';
  */
 export async function withCore<T>(config: Config, fn: (core: Core) => Promise<T>): Promise<T> {
   const engine = openEngine({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
-  await migrateToLatest(engine);
+  let ids: SnowflakeIds | undefined;
+  let lease: NodeLease;
+  try {
+    await migrateToLatest(engine);
+    // A node id of the admin-command range (src/core/ids.ts), never the server's.
+    lease = await leaseNodeId(engine, {
+      role: 'command',
+      highWater: () => ids?.highWater() ?? 0,
+      onRenewalProblem: ({ nodeId, error, lost }) =>
+        process.stderr.write(`parley: ${lost ? `node id ${nodeId} was taken over by another process` : `renewing the lease of node id ${nodeId} failed: ${(error as Error)?.message}`}\n`),
+    });
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
   const store = kyselyStore(engine);
-  const core = createCore({ store, clock: systemClock, ids: new SnowflakeIds(systemClock, config.nodeId), settings: { userTokenTtlSeconds: config.userTokenTtl }, onBackgroundError: reportToStderr, attempts: memoryAttemptCounters().counters });
+  ids = new SnowflakeIds(systemClock, lease.nodeId, lease.floorId);
+  const core = createCore({ store, clock: systemClock, ids, settings: { userTokenTtlSeconds: config.userTokenTtl }, onBackgroundError: reportToStderr, attempts: memoryAttemptCounters().counters });
   const bus = config.bus === '' || config.bus === 'local' ? undefined : await openBus(config.bus, reportToStderr).catch((e: unknown) => {
     process.stderr.write(`parley: the bus is unreachable (${(e as Error).message}); running servers learn of this command's changes when their caches expire\n`);
     return undefined;
@@ -36,6 +53,7 @@ export async function withCore<T>(config: Config, fn: (core: Core) => Promise<T>
     return await fn(core);
   } finally {
     await bus?.close();
+    await lease.release(ids.highWater()).catch((e: unknown) => process.stderr.write(`parley: releasing node id ${lease.nodeId} failed (it lapses by itself): ${(e as Error).message}\n`));
     await store.close();
   }
 }

@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import { logSerializers } from '../logger.ts';
 import type { Core } from '../core/core.ts';
 import { ErrorBody, User } from './native/schemas.ts';
 import { nativePlugin, type NativeRoutes } from './native/plugin.ts';
@@ -40,7 +41,8 @@ export interface HttpOptions {
 export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
   const { config, core } = opts;
   const app = Fastify({
-    loggerInstance: opts.logger as FastifyBaseLogger,
+    // Redacting serializers whatever logger was given (src/logger.ts).
+    loggerInstance: opts.logger.child({}, { serializers: logSerializers }) as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
     // Node's default (16 KiB) refuses an ordinary xim InfoBatch of 5,000 ids; the Go originals accept 1 MiB.
     http: { maxHeaderSize: config.maxHeaderBytes },

@@ -5,5 +5,6 @@ import type { FileTables } from './tables/files.ts';
 import type { CallTables } from './tables/calls.ts';
 import type { DeviceTables } from './tables/devices.ts';
 import type { GroupTables } from './tables/groups.ts';
+import type { NodeLeaseTables } from './tables/node-leases.ts';
 
-export interface Database extends FoundationTables, GroupTables, MessagesTables, FileTables, CallTables, DeviceTables {}
+export interface Database extends FoundationTables, GroupTables, MessagesTables, FileTables, CallTables, DeviceTables, NodeLeaseTables {}

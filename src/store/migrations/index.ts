@@ -8,6 +8,7 @@ import * as devicePositions from './0007-device-positions.ts';
 import * as oneAnnouncement from './0008-one-announcement.ts';
 import * as groups from './0002-groups.ts';
 import * as tokenRevocations from './0009-token-revocations.ts';
+import * as nodeLeases from './0010-node-leases.ts';
 
 // Every migration, in order. Names sort; each domain adds its own file.
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0008-one-announcement': oneAnnouncement,
   '0009-token-revocations': tokenRevocations,
   '0002-groups': groups,
+  '0010-node-leases': nodeLeases,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -36,9 +36,16 @@ export function startCheckpointer(path: string, main: DatabaseSync): Checkpointe
   return {
     async stop() {
       if (failed) return;
+      // Held while stopping: with nothing else keeping the event loop alive
+      // (a CLI command that failed), an unref'd worker and timer let the
+      // process exit in the middle of close, dropping the caller's error and
+      // exit code with it.
+      worker.ref();
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       worker.postMessage('stop');
-      await Promise.race([exited, new Promise<void>((r) => setTimeout(r, 2000).unref())]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise<void>((r) => (timer = setTimeout(r, 2000)))]);
+      clearTimeout(timer);
       await worker.terminate();
     },
   };
