@@ -73,6 +73,8 @@ describe('internal errors are counted and logged in every dialect', () => {
   test('legacy: success false, counted', async () => {
     const owner = await makeUser(s);
     const g = (await lanying(s.url, { appId: s.appId, token: owner.token }).post('/group/create', { name: 'open' })).body.data.group_id as number;
+    // An open group: joinGroup then adds the member at once (a group asking for approval files an application).
+    assert.equal((await call(s.url, 'PATCH', `/v1/groups/${g}/settings`, { token: owner.token, body: { joinPolicy: 'open' } })).status, 200);
     const joiner = await makeUser(s);
     await refuseInserts(s.db, 'group_members', 'user_id', joiner.id);
     const res = await expectCounted('legacy', () => legacy(s.url, { uid: joiner.id, accessToken: joiner.token }).form('group!joinGroup', { groupId: String(g) }));

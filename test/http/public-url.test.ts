@@ -78,7 +78,8 @@ describe('public URL', () => {
       assert.equal(urls['native upload credential'], 'https://chat.example.com/parley/v1/uploads/direct');
       assert.equal(urls['lanying avatar upload_url'], 'https://chat.example.com/parley/v1/uploads/direct');
       assert.match(urls['lanying avatar download_url'], /^https:\/\/chat\.example\.com\/parley\/v1\/files\/\d+\/content$/);
-      assert.equal(urls['dtalk oss host'], 'https://chat.example.com/parley');
+      // dtalk's host is where its objects are read (host + uri = url: src/http/dtalk/README.md).
+      assert.equal(urls['dtalk oss host'], 'https://chat.example.com/parley/oss/object');
     } finally {
       await s.stop();
     }

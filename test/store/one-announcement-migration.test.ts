@@ -36,9 +36,12 @@ test('0008 folds group notices and lanying announcements into one current announ
       await engine.db.updateTable('groups').set({ notice: 'xim side' }).where('id', '=', both).execute();
       const schema = await engine.currentSchema();
       const migrator = new Migrator({ db: engine.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
-      const down = await migrator.migrateDown();
-      assert.deepEqual(down.results?.map((r) => [r.migrationName, r.status]), [['0008-one-announcement', 'Success']]);
-      assert.deepEqual((await migrateToLatest(engine)).applied, ['0008-one-announcement']);
+      // Back to the last migration before 0008 (later ones go down first), then up again.
+      const down = await migrator.migrateTo('0007-device-positions');
+      const reverted = down.results?.map((r) => [r.migrationName, r.status]) ?? [];
+      assert.deepEqual(reverted.at(-1), ['0008-one-announcement', 'Success']);
+      assert.ok(reverted.every(([, status]) => status === 'Success'), JSON.stringify(reverted));
+      assert.deepEqual((await migrateToLatest(engine)).applied, reverted.map(([name]) => name).reverse());
     } finally {
       await engine.close();
     }

@@ -90,22 +90,4 @@ describe('lanying accounts under core\'s sign-up switch and guessing limits', ()
     const found = await client(s.url, s.adminToken).get('/v1/users', { query: { handle: 'closed_door' } });
     assert.deepEqual([found.status, found.body.error?.code], [404, 'user_not_found'], found.text);
   });
-
-  test('wrong passwords by name, id or login name count against one limit shared with native login', async () => {
-    const user = await s.core.users.create(s.appId, { handle: 'guessed', password: 'right-password' });
-    const anon = lanying(s.url, { appId: s.appId });
-    for (let i = 0; i < 3; i++) assert.equal((await anon.post('/token/user', { name: 'guessed', password: `wrong-${i}` })).body.code, 10000);
-    // The name is now locked for the minute: even the right password is refused, through every door.
-    assert.equal((await anon.post('/token/user', { name: 'guessed', password: 'right-password' })).body.code, 10010);
-    assert.equal((await anon.post('/token/login', { login_name: 'guessed', password: 'right-password' })).body.code, 10010);
-    const native = await client(s.url).post('/v1/auth/login', { handle: 'guessed', password: 'right-password' });
-    assert.deepEqual([native.status, native.body.error?.code], [429, 'rate_limited'], native.text);
-    // By id, guesses count against the id: three wrong, then refused.
-    for (let i = 0; i < 3; i++) assert.equal((await anon.post('/token/id', { user_id: user.id, password: `wrong-${i}` })).body.code, 10000);
-    assert.equal((await anon.post('/token/id', { user_id: user.id, password: 'right-password' })).body.code, 10010);
-    // A minute later the right password works again.
-    s.clock!.advance(60_000);
-    const ok = await anon.post('/token/user', { name: 'guessed', password: 'right-password' });
-    assert.deepEqual([ok.body.code, ok.body.data?.user_id], [200, user.id], JSON.stringify(ok.body));
-  });
 });

@@ -23,13 +23,6 @@ const ByLogin = Type.Object({ login_name: Type.String({ minLength: 1, maxLength:
 const TokenData = Type.Object({ token: Type.String(), user_id: Type.Integer(), expire: Type.Integer() });
 const Registered = Type.Object({ user_id: Type.Integer(), username: Type.String() });
 
-/** Lanying usernames: letters, digits and underscore, not all digits, not the reserved prefixes. */
-function checkUsername(name: string): void {
-  if (!/^[A-Za-z0-9_]+$/.test(name)) throw fail('invalid_argument', 'username may contain only letters, digits and underscore');
-  if (/^[0-9]+$/.test(name)) throw fail('invalid_argument', 'username cannot be all digits');
-  if (/^(maxim|mta)/i.test(name)) throw fail('invalid_argument', 'username cannot start with maxim or mta');
-}
-
 export function accountRoutes(app: LanyingApp): void {
   const { core } = app;
   const pub = { lanyingPublic: true };
@@ -41,7 +34,7 @@ export function accountRoutes(app: LanyingApp): void {
 
   app.post('/user/register/v2', { config: pub, schema: { body: RegisterBody, response: { 200: Reply(Registered) } } }, async (req) => {
     const appId = await requireAppId(core, req);
-    checkUsername(req.body.username);
+    // Core's handle rule, the same in every dialect (README: usernames).
     const user = await core.accounts.register(appId, { handle: req.body.username, password: req.body.password }, req.ip);
     return ok({ user_id: user.id, username: user.handle });
   });
