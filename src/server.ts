@@ -160,7 +160,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const bootstrap = await bootstrapDefaultApp(core);
   const nativeRoutes = [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
   const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
-  plugins.push(dtalkDialect(core, config, bus));
+  plugins.push(dtalkDialect(core, config, bus, onBackgroundError));
   const app = await buildHttp({ config, core, logger, metrics, nativeRoutes, plugins, earlyAnswers: [...dialectEarlyAnswers, dtalkEarlyAnswer] });
   const stopHousekeeping = startHousekeeping(core, onBackgroundError);
   try {

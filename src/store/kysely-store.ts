@@ -27,7 +27,7 @@ export function repositories(db: Kysely<Database>, engine: Engine): Repositories
     focus: focusRepo(db),
     files: fileRepo(db),
     uploads: uploadRepo(db),
-    calls: callRepo(db),
+    calls: callRepo(db, engine),
     groups: groupRepos(db, engine),
   };
 }

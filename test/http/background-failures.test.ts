@@ -12,6 +12,7 @@ import pino from 'pino';
 import { client } from '../support/http.ts';
 import { makeUser } from '../support/fixtures.ts';
 import { refuseInserts } from '../support/faults.ts';
+import { SocketClient } from './dtalk/socket-client.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { online } from '../support/ws.ts';
 
@@ -106,6 +107,21 @@ describe('background failures are reported', () => {
     assert.ok(logged, 'a line names the task');
     assert.equal(logged.level, 40, 'a warning: a peer misbehaved');
     assert.match(String(logged.session), /\./, 'the line names the session');
+    assert.match(String((logged.err as { message: string }).message), /payload/i);
+  });
+
+  test('a dtalk socket error (a frame over the limit) is counted as a websocket failure and logged as a warning', async () => {
+    const sub = await SocketClient.connect(s.url);
+    const before = await failures('websocket');
+    const warnings = lines.length;
+    sub.ws.send(Buffer.alloc(10_000));
+    const deadline = Date.now() + 3000;
+    while ((await failures('websocket')) === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(await failures('websocket'), before + 1);
+    const logged = lines.slice(warnings).find((l) => l.task === 'websocket');
+    assert.ok(logged, 'a line names the task');
+    assert.equal(logged.level, 40);
+    assert.equal(logged.user, 'unauthenticated');
     assert.match(String((logged.err as { message: string }).message), /payload/i);
   });
 

@@ -1,6 +1,7 @@
 // The dtalk dialect as the composition root mounts it: every route group of
 // spec/dtalk-app-api.md (see README.md in this folder for the route table).
 
+import type { ReportBackgroundFailure } from '../../core/background.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Bus } from '../../core/bus.ts';
@@ -22,7 +23,7 @@ export const dtalkRouteGroups: readonly DtalkRoutes[] = [
   ({ core, names }) => recordRoutes(core, names, () => core.messages.settings.maxPage),
 ];
 
-export function dtalkDialect(core: Core, config: Config, bus: Bus): (app: FastifyInstance) => Promise<void> {
+export function dtalkDialect(core: Core, config: Config, bus: Bus, report?: ReportBackgroundFailure): (app: FastifyInstance) => Promise<void> {
   const location = new OssLocation(config.blobStore === 's3' ? config.s3Bucket : null);
-  return dtalkPlugin(core, { location, pages: [objectPage], appId: config.dtalkApp, mockTokens: config.dtalkMockTokens, routes: dtalkRouteGroups, bus: { bus, prefix: config.busPrefix }, socket: { replayLimit: config.dtalkReplayLimit } });
+  return dtalkPlugin(core, { location, pages: [objectPage], appId: config.dtalkApp, mockTokens: config.dtalkMockTokens, routes: dtalkRouteGroups, bus: { bus, prefix: config.busPrefix }, socket: { replayLimit: config.dtalkReplayLimit }, ...(report ? { report } : {}) });
 }

@@ -3,6 +3,7 @@
 // error table, FZM-SIGNATURE auth, and the deployment front's /ping, CORS `*`
 // and OPTIONS → 204. Mounted at the root, beside the other dialects.
 
+import type { ReportBackgroundFailure } from '../../core/background.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { isParleyError } from '../../core/errors.ts';
@@ -28,6 +29,8 @@ export interface DtalkOptions extends DtalkAuthOptions {
   /** Where committed events arrive for the socket (the bus every Parley process shares). */
   bus: DtalkBus;
   socket?: Partial<DtalkSocketSettings>;
+  /** Where the socket's failures go (a log line and parley_background_failures_total in the server). */
+  report?: ReportBackgroundFailure;
   /** Plain HTTP pages beside the API (the objects' public paths), with the dialect's CORS. */
   pages?: readonly ((app: FastifyInstance, ctx: DtalkContext) => void)[];
 }
@@ -68,7 +71,7 @@ export function dtalkPlugin(core: Core, opts: DtalkOptions) {
   return async function dtalk(app: FastifyInstance): Promise<void> {
     const auth = new DtalkAuth(core, opts);
     const names = new DtalkNames(core);
-    const gateway = new DtalkGateway(core, auth, names, opts.bus, opts.socket);
+    const gateway = new DtalkGateway(core, auth, names, opts.bus, opts.socket, opts.report);
     const ctx: DtalkContext = { core, auth, gateway, names, location: opts.location ?? new OssLocation(null) };
 
     // go-zero parses the body as JSON only when Content-Length > 0 and the

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CallRepo } from '../../core/calls/ports.ts';
 import type { Call, CallParty, CallStatus, Media, PartyState, StopReason } from '../../core/calls/model.ts';
+import type { Engine } from '../engine.ts';
 import type { Database } from '../schema.ts';
 import type { CallPartiesTable, CallsTable } from '../tables/calls.ts';
 
@@ -23,7 +24,18 @@ const toCall = (r: Selectable<CallsTable>, parties: CallParty[]): Call => ({
   parties,
 });
 
-export function callRepo(db: Kysely<Database>): CallRepo {
+export function callRepo(db: Kysely<Database>, engine: Pick<Engine, 'supportsRowLocks'>): CallRepo {
+  async function read(id: number, forUpdate: boolean): Promise<Call | undefined> {
+    let q = db.selectFrom('calls').selectAll().where('id', '=', id);
+    if (forUpdate) q = q.forUpdate();
+    const r = await q.executeTakeFirst();
+    if (!r) return undefined;
+    const parties = await db.selectFrom('call_parties').selectAll().where('call_id', '=', id).execute();
+    // Caller first, then invitees in the order they were invited (user id order is stable enough for display).
+    parties.sort((a, b) => (a.role === b.role ? 0 : a.role === 'caller' ? -1 : 1));
+    return toCall(r, parties.map(toParty));
+  }
+
   return {
     async insert(c) {
       await db
@@ -49,14 +61,8 @@ export function callRepo(db: Kysely<Database>): CallRepo {
         .values(c.parties.map((p) => ({ call_id: c.id, user_id: p.userId, role: p.role, state: p.state, updated_at: p.updatedAt })))
         .execute();
     },
-    async get(id) {
-      const r = await db.selectFrom('calls').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!r) return undefined;
-      const parties = await db.selectFrom('call_parties').selectAll().where('call_id', '=', id).execute();
-      // Caller first, then invitees in the order they were invited (user id order is stable enough for display).
-      parties.sort((a, b) => (a.role === b.role ? 0 : a.role === 'caller' ? -1 : 1));
-      return toCall(r, parties.map(toParty));
-    },
+    get: (id) => read(id, false),
+    lock: (id) => read(id, engine.supportsRowLocks),
     async save(c) {
       const r = await db
         .updateTable('calls')

@@ -6,6 +6,7 @@
 // stream position, the Received signal, and one timer for retransmission,
 // idle and handshake expiry.
 
+import type { ReportBackgroundFailure } from '../../../core/background.ts';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
@@ -74,10 +75,12 @@ export class DtalkGateway implements SessionHost {
   readonly #receipts = new Map<DtalkSession, number[]>();
   readonly #offInterrupted: () => void;
   #log: FastifyBaseLogger | undefined;
+  readonly #report: ReportBackgroundFailure | undefined;
   #timer: NodeJS.Timeout | undefined;
   #nextId = 0;
 
-  constructor(core: Core, auth: DtalkAuth, names: DtalkNames, bus: DtalkBus, settings: Partial<DtalkSocketSettings> = {}) {
+  constructor(core: Core, auth: DtalkAuth, names: DtalkNames, bus: DtalkBus, settings: Partial<DtalkSocketSettings> = {}, report?: ReportBackgroundFailure) {
+    this.#report = report;
     this.#core = core;
     this.#auth = auth;
     this.#names = names;
@@ -215,7 +218,14 @@ export class DtalkGateway implements SessionHost {
   }
 
   log(err: unknown, msg: string): void {
-    this.#log?.info({ err }, msg);
+    this.#log?.error({ err }, msg);
+  }
+
+  socketError(session: DtalkSession, error: unknown): void {
+    // A broken or misbehaving peer: counted like the native gateway's (task `websocket`), logged at warn.
+    const subject = { session: session.id, user: session.caller?.userId ?? 'unauthenticated' };
+    if (this.#report) this.#report({ task: 'websocket', ...(session.caller ? { appId: session.caller.appId } : {}), subject, error });
+    else this.#log?.warn({ err: error, ...subject }, 'dtalk socket error');
   }
 
   // From the bus

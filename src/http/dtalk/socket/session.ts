@@ -42,6 +42,8 @@ export interface SessionHost {
   acked(session: DtalkSession, message: PushedMessage): void;
   closed(session: DtalkSession): void;
   log(err: unknown, msg: string): void;
+  /** The socket errored (a reset, a frame over the limit): reported; 'close' follows. */
+  socketError(session: DtalkSession, error: unknown): void;
 }
 
 /** A Common message pushed on op 9: what an ack of it tells. */
@@ -107,7 +109,10 @@ export class DtalkSession {
     this.lastSeen = this.openedAt;
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => this.#onMessage(toBuffer(data)));
     ws.on('close', () => this.#onClosed());
-    ws.on('error', () => this.#onClosed());
+    ws.on('error', (error) => {
+      this.#host.socketError(this, error);
+      this.#onClosed();
+    });
   }
 
   get caller(): DtalkCaller | undefined {
