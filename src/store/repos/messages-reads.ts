@@ -24,6 +24,10 @@ export function readPositionRepo(db: Kysely<Database>): ReadPositionRepo {
         .execute();
       return get(conversationId, userId);
     },
+    async rewind(conversationId, userId, seq, at) {
+      await db.updateTable('read_positions').set({ seq, updated_at: at }).where('conversation_id', '=', conversationId).where('user_id', '=', userId).where('seq', '>', seq).execute();
+      return get(conversationId, userId);
+    },
     async getForUser(userId, conversationIds) {
       if (conversationIds.length === 0) return new Map();
       const rows = await db
