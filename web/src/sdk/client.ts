@@ -104,6 +104,10 @@ export class ParleyClient {
     /** Invitations the caller sent or received, newest first. */
     invitations: () => this.http.request<{ items: Invitation[]; next?: string }>('GET', '/groups/invitations', undefined, { limit: 200 }),
     answerInvitation: (invitationId: number, accept: boolean) => this.http.request<Invitation>('POST', `/groups/invitations/${invitationId}/decision`, { accept }),
+    /** A signed QR code (an invite that joins directly until it expires; docs/groups.md). */
+    signQrCode: (id: number) => this.http.request<{ code: string; groupId: number; createdAt: number; expiresAt: number }>('POST', `/groups/${id}/qr-codes`),
+    /** Joins the group a QR code opens. */
+    redeemQrCode: (code: string) => this.http.request<{ groupId: number }>('POST', '/groups/qr-codes/redeem', { code }),
     /** What anyone may see of a group (name, size), and whether the caller is in it. */
     publicInfo: (id: number) => this.http.request<{ group: Group; joined: boolean; role: GroupRole | null }>('GET', `/groups/${id}/public`),
   };
