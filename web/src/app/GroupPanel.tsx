@@ -210,7 +210,7 @@ function MemberRow(props: { m: Member; myRole: GroupRole | undefined; groupId: n
               </button>
             )}
             {props.myRole === 'owner' && (
-              <button type="button" onClick={() => confirm(`Make ${who} the owner? You will become an admin.`) && void act(`${who} now owns the group`, () => s.api.groups.transfer(id, m.userId))}>Transfer ownership</button>
+              <button type="button" onClick={() => confirm(`Make ${who} the owner? You will become an ordinary member.`) && void act(`${who} now owns the group`, () => s.api.groups.transfer(id, m.userId))}>Transfer ownership</button>
             )}
             <button type="button" class="danger" onClick={() => confirm(`Remove ${who} from the group?`) && void act(`${who} removed`, () => s.api.groups.kick(id, m.userId))}>Remove from group</button>
           </div>

@@ -229,9 +229,11 @@ export class Store {
     if (this.#syncPos === 0) this.#advance(newest);
     for (const g of mine.items) {
       this.groups.set(g.id, g);
-      // Staff see waiting requests as a badge; the role is re-read with every refresh.
-      if (g.role === 'owner' || g.role === 'admin') void this.loadJoinRequests(g.id);
-      else this.joinRequests.delete(g.id);
+      // Staff see waiting requests as a badge: read once, then on every request event
+      // (not on every refresh: a role that just changed would race it into a 403).
+      if (g.role === 'owner' || g.role === 'admin') {
+        if (!this.joinRequests.has(g.id)) void this.loadJoinRequests(g.id);
+      } else this.joinRequests.delete(g.id);
       const key = groupKey(g.id);
       seen.add(key);
       if (!this.conversations.has(key)) this.conversations.set(key, { key, unread: 0, mentions: 0, readSeq: 0, lastSeq: 0, lastMessage: null, peerReadSeq: 0 });
