@@ -101,6 +101,7 @@ describe('web client details', () => {
     await startChat(ann, 'pia', 'Pia Long');
     await send(ann, long);
     await conversation(phone, 'Ann Lee').getByLabel('1 unread').waitFor();
+    await shot(phone.page, 'phone-list');
     const width = await phone.page.evaluate(() => document.scrollingElement!.scrollWidth);
     assert.ok(width <= 390, `the page is ${width} px wide`);
     for (const el of [phone.page.getByRole('button', { name: 'Sign out' }), phone.page.getByRole('button', { name: 'Join group' }), conversation(phone, 'Ann Lee').getByLabel('1 unread'), conversation(phone, 'Ann Lee').locator('time')]) {
@@ -111,7 +112,6 @@ describe('web client details', () => {
     await messages(phone).getByText(/^A very long message/).waitFor();
     const open = await phone.page.evaluate(() => document.scrollingElement!.scrollWidth);
     assert.ok(open <= 390, `the open conversation is ${open} px wide`);
-    await shot(phone.page, 'phone-list');
     assert.deepEqual(phone.errors, []);
     await phone.context.close();
   });
@@ -197,6 +197,7 @@ describe('web client details', () => {
     await panel.getByRole('button', { name: 'Make a QR code' }).click();
     await panel.getByRole('img', { name: /QR code that joins Book club/ }).waitFor();
     const joinLink = await panel.getByLabel('Link that joins at once').inputValue();
+    await panel.getByLabel('Link that joins at once').scrollIntoViewIfNeeded();
     await shot(ann.page, 'invite');
     await panel.getByRole('button', { name: 'Close group info' }).click();
 
