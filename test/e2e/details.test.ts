@@ -222,6 +222,24 @@ describe('web client details', () => {
     await ann.page.getByText('2 members', { exact: true }).waitFor();
   });
 
+  test('Accept and Decline of an invitation do not touch', async () => {
+    await newGroup(ann, 'Picnic');
+    await ann.page.getByRole('button', { name: 'Group info', exact: true }).click();
+    const panel = ann.page.getByRole('complementary', { name: 'Group info' });
+    await panel.getByLabel('Usernames').fill('bob');
+    await panel.getByRole('button', { name: 'Invite', exact: true }).click();
+    await panel.getByRole('status').filter({ hasText: 'Invitation sent' }).waitFor();
+    await panel.getByRole('button', { name: 'Close group info' }).click();
+    const invite = bob.page.getByRole('region', { name: 'Invitations' });
+    const accept = await invite.getByRole('button', { name: 'Accept' }).boundingBox();
+    const decline = await invite.getByRole('button', { name: 'Decline' }).boundingBox();
+    assert.ok(accept && decline);
+    const gap = accept.y === decline.y ? decline.x - (accept.x + accept.width) : decline.y - (accept.y + accept.height);
+    assert.ok(gap >= 8, `Accept and Decline are ${gap} px apart`);
+    await invite.getByRole('button', { name: 'Decline' }).click();
+    await invite.waitFor({ state: 'detached' });
+  });
+
   test('mentions get their own badge; the focus ring is the theme colour', async () => {
     await conversation(ann, 'Book club').click();
     await bob.page.goto('/#/');
