@@ -90,6 +90,6 @@ async function startNewcomersAtTheirJoin(tx: Repositories, stored: readonly Mess
     if (record.body.kind !== 'group.members_joined') continue;
     const data = record.body.data as { userIds?: unknown } | undefined;
     const userIds = Array.isArray(data?.userIds) ? (data.userIds as number[]) : [];
-    for (const userId of userIds) await tx.readPositions.advance(record.conversationId, userId, record.seq, record.createdAt);
+    if (userIds.length > 0) await tx.readPositions.advanceMany(record.conversationId, [...new Set(userIds)], record.seq, record.createdAt);
   }
 }

@@ -103,6 +103,8 @@ export interface ReadPositionRepo {
   /** Moves the reader's position forward (never back); returns the position now stored. */
   advance(conversationId: number, userId: number, seq: number, at: number): Promise<number>;
   get(conversationId: number, userId: number): Promise<number>;
+  /** `advance` for many readers at once (newcomers of a group start at their join), in a few statements. */
+  advanceMany(conversationId: number, userIds: readonly number[], seq: number, at: number): Promise<void>;
   /** Mark-as-unread: moves the reader's position back to `seq` if it is beyond; returns the position now stored. */
   rewind(conversationId: number, userId: number, seq: number, at: number): Promise<number>;
   getForUser(userId: number, conversationIds: readonly number[]): Promise<Map<number, number>>;

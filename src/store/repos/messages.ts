@@ -194,6 +194,7 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
         .selectFrom(tail.select('seq').orderBy('seq').limit(q.limit).as('t'))
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .executeTakeFirstOrThrow();
+      if (Number(counted.n) === 0) return { count: 0, mentionCandidates: [] };
       // Only text can mention; the JSON text is filtered coarsely here and exactly in core.
       const candidates = await tail.select('body').where('type', '=', 'text').where('body', 'like', '%"mention%').orderBy('seq').limit(q.limit).execute();
       return { count: Number(counted.n), mentionCandidates: candidates.map((r) => JSON.parse(r.body) as Record<string, unknown>) };
