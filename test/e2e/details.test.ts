@@ -240,6 +240,32 @@ describe('web client details', () => {
     await invite.waitFor({ state: 'detached' });
   });
 
+  test('a second device follows my reads; mark as unread brings the badge back on both', async () => {
+    const phone = await browsers.person(s.url);
+    await phone.page.goto('/');
+    await phone.page.getByLabel('Username').fill('bob');
+    await phone.page.getByLabel('Password').fill('bob-password-1');
+    await phone.page.getByRole('button', { name: 'Sign in' }).click();
+    // Bob reads what the tests above sent him, then leaves the chat.
+    await conversation(bob, 'Ann Lee').click();
+    await conversation(phone, 'Ann Lee').getByLabel(/unread/).waitFor({ state: 'detached' });
+    await bob.page.goto('/#/');
+    await conversation(ann, 'Bob Stone').click();
+    await send(ann, 'Two devices, one count');
+    await conversation(phone, 'Ann Lee').getByLabel('1 unread').waitFor();
+    await conversation(bob, 'Ann Lee').getByLabel('1 unread').waitFor();
+    // Reading on the laptop clears the phone's badge (a conversation.read event, then the server's counts).
+    await conversation(bob, 'Ann Lee').click();
+    await messages(bob).getByText('Two devices, one count').waitFor();
+    await conversation(phone, 'Ann Lee').getByLabel('1 unread').waitFor({ state: 'detached' });
+    // Mark as unread on the laptop: back on both.
+    await bob.page.getByRole('button', { name: 'Mark unread' }).click();
+    await conversation(bob, 'Ann Lee').getByLabel('1 unread').waitFor();
+    await conversation(phone, 'Ann Lee').getByLabel('1 unread').waitFor();
+    assert.deepEqual(phone.errors, []);
+    await phone.context.close();
+  });
+
   test('mentions get their own badge; the focus ring is the theme colour', async () => {
     await conversation(ann, 'Book club').click();
     await bob.page.goto('/#/');

@@ -75,6 +75,9 @@ export function ConversationView(props: { conv: ConvKey }) {
             {isGroup ? plural(group?.memberCount ?? memberList.length, 'member') : `@${s.users.get(id)?.handle ?? ''}`}
           </span>
         </div>
+        {(conv?.lastSeq ?? 0) > 0 && (
+          <button type="button" class="ghost" onClick={() => void s.markUnread(key)}>Mark unread</button>
+        )}
         {isGroup && (
           <button type="button" class="ghost" aria-expanded={panel} aria-controls="group-panel" onClick={() => setPanel(!panel)}>
             Group info

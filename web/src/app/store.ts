@@ -408,6 +408,19 @@ export class Store {
     await this.api.messages.markRead(targetOf(key), seq).catch(() => undefined);
   }
 
+  /** Mark as unread: the list shows the server's count again (this view is left, or opening it would read it). */
+  async markUnread(key: ConvKey): Promise<void> {
+    // Leave first: while the view is open, anything arriving would read it again.
+    if (this.active === key) {
+      this.active = undefined;
+      location.hash = '#/';
+    }
+    const r = await this.api.messages.markUnread(targetOf(key));
+    const c = this.conversations.get(key);
+    if (c) Object.assign(c, { readSeq: r.readSeq, unread: r.unread, mentions: r.mentions });
+    this.changed();
+  }
+
   async send(key: ConvKey, type: string, body: Record<string, unknown>): Promise<void> {
     const clientId = `web-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
     const m = await this.api.messages.send(targetOf(key), { type, body, clientId });

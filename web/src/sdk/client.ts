@@ -70,6 +70,8 @@ export class ParleyClient {
     revoke: (id: number) => this.http.request<Message>('POST', `/messages/${id}/revoke`),
     reads: (id: number) => this.http.request<{ messageId: number; readCount: number; unreadCount?: number; read?: boolean }>('GET', `/messages/${id}/reads`),
     markRead: (of: Target, seq: number) => this.http.request<ReadState>('PUT', `${targetPath(of)}/read`, { seq }),
+    /** Makes the conversation unread again from `seq` on (default: its last message). */
+    markUnread: (of: Target, seq?: number) => this.http.request<ReadState>('POST', `${targetPath(of)}/unread`, seq === undefined ? {} : { seq }),
     conversations: (limit = 100) => this.http.request<{ items: ConversationSummary[] }>('GET', '/conversations', undefined, { limit }),
     /** Every change after `since` across all conversations (messages, revokes), in stream order. */
     sync: (since: number, limit = 200) => this.http.request<SyncPage>('GET', '/sync', undefined, { since, limit }),
