@@ -76,7 +76,7 @@ export function ConversationView(props: { conv: ConvKey }) {
           </span>
         </div>
         {(conv?.lastSeq ?? 0) > 0 && (
-          <button type="button" class="ghost" onClick={() => void s.markUnread(key)}>Mark unread</button>
+          <button type="button" class="ghost mark-unread" aria-label="Mark unread" title="Mark unread" onClick={() => void s.markUnread(key)}><span class="label">Mark unread</span></button>
         )}
         {isGroup && (
           <button type="button" class="ghost" aria-expanded={panel} aria-controls="group-panel" onClick={() => setPanel(!panel)}>

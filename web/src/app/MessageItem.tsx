@@ -53,6 +53,7 @@ export function MessageItem(props: { m: Message; readMark: boolean; showSender: 
     return (
       <li class={`msg revoked${mine ? ' mine' : ''}`} data-seq={m.seq} data-id={m.id}>
         <p class="text"><em>{mine ? 'You revoked a message' : `${who} revoked a message`}</em></p>
+        {props.showMeta && <span class="meta"><time dateTime={new Date(m.createdAt).toISOString()}>{timeOf(m.createdAt)}</time></span>}
       </li>
     );
   }
