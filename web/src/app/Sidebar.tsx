@@ -82,7 +82,7 @@ export function Sidebar() {
                     <span class="conv-preview">{mineLast ? 'You: ' : sender ? `${sender.displayName || sender.handle}: ` : ''}{preview(last, (id) => s.displayName(id))}</span>
                     {requests > 0 && <span class="badge requests" title="Requests to join" aria-label={`${plural(requests, 'request')} to join`}>+{requests}</span>}
                     {c.mentions > 0 && <span class="badge mention-badge" aria-label={`${plural(c.mentions, 'mention')} of you`}>@</span>}
-                    {c.unread > 0 && <span class="badge" aria-label={`${c.unread} unread`}>{c.unread > 999 ? '999+' : c.unread}</span>}
+                    {c.unread > 0 && <span class="badge" aria-label={`${c.unread} unread`}>{c.unread >= 999 ? '999+' : c.unread}</span>}
                   </span>
                 </span>
               </a>
