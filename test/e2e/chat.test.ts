@@ -135,7 +135,7 @@ describe('web client: two people chatting', () => {
     await dan.page.getByLabel('Message to the admins').fill('Can I come too?');
     await dan.page.getByRole('button', { name: 'Ask to join' }).click();
     await dan.page.getByRole('status').filter({ hasText: 'Request sent' }).waitFor();
-    await dan.page.getByRole('button', { name: 'Close' }).click();
+    await dan.page.getByRole('button', { name: 'Done' }).click();
     const request = panel(ann).getByRole('region', { name: 'Requests to join' }).getByRole('listitem').filter({ hasText: 'Dan Brown' });
     await request.getByRole('button', { name: 'Approve' }).click();
     await done(ann, 'Dan Brown approved');

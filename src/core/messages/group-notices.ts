@@ -12,7 +12,7 @@ import type { Repositories } from '../ports.ts';
 import type { MessagingContext } from './context.ts';
 import { toMessage } from './conversations.ts';
 import { audienceOf, type Conversation } from './model.ts';
-import type { Appendable } from './ports.ts';
+import type { Appendable, MessageRecord } from './ports.ts';
 import { validateMessage } from './validation.ts';
 
 export interface NoticeInput {
@@ -73,8 +73,23 @@ export async function recordNotices(ctx: MessagingContext, tx: Repositories, eve
   }
   if (notices.length === 0) return [];
   const outcomes = await tx.messages.append(notices.map((n) => n.item));
+  await startNewcomersAtTheirJoin(tx, outcomes.map((o) => o.stored));
   return outcomes.map((o, i) => {
     const { conversation } = notices[i];
     return { type: 'message.sent', appId: conversation.appId, audience: audienceOf(conversation), message: toMessage(o.stored, conversation) };
   });
+}
+
+/**
+ * A member who joins has read everything before their join notice: earlier
+ * history (visible or not) is never "unread" to them. One read-position row
+ * per newcomer, written with the join itself.
+ */
+async function startNewcomersAtTheirJoin(tx: Repositories, stored: readonly MessageRecord[]): Promise<void> {
+  for (const record of stored) {
+    if (record.body.kind !== 'group.members_joined') continue;
+    const data = record.body.data as { userIds?: unknown } | undefined;
+    const userIds = Array.isArray(data?.userIds) ? (data.userIds as number[]) : [];
+    if (userIds.length > 0) await tx.readPositions.advanceMany(record.conversationId, [...new Set(userIds)], record.seq, record.createdAt);
+  }
 }

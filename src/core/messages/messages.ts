@@ -17,10 +17,11 @@ import { GroupCommit, type GroupCommitStats } from './group-commit.ts';
 import { recordNotices } from './group-notices.ts';
 import { history, type HistoryPage, type HistoryQuery } from './history.ts';
 import type { Conversation, Message, MessageInput } from './model.ts';
-import { markRead, messageReads, readState, type MessageReads, type ReadState } from './receipts.ts';
+import { markRead, markUnread, messageReads, readState, type MessageReads, type ReadState } from './receipts.ts';
 import { revoke } from './revoke.ts';
 import type { SendLane } from './send-lane.ts';
 import { recordCall, send, type FinishedCall, type SendResult } from './send.ts';
+import { unreadCounts } from './unread.ts';
 import { sync, syncTail, type SyncPage, type SyncQuery, type SyncTail } from './sync.ts';
 
 export interface MessagesDeps {
@@ -37,7 +38,9 @@ export interface ConversationSummary {
   /** Private conversations: the other user. */
   peerId: number | null;
   readSeq: number;
+  /** Unread messages that count for the user, and those mentioning them (see unread.ts). */
   unread: number;
+  mentions: number;
   lastMessage: Message | null;
 }
 
@@ -148,6 +151,11 @@ export class Messages {
     return markRead(this.#ctx, appId, userId, target, seq);
   }
 
+  /** Mark-as-unread from `seq` (default: the last message). */
+  markUnread(appId: number, userId: number, target: ConversationTarget, seq?: number): Promise<ReadState> {
+    return markUnread(this.#ctx, appId, userId, target, seq);
+  }
+
   readState(appId: number, userId: number, target: ConversationTarget): Promise<ReadState> {
     return readState(this.#ctx, appId, userId, target);
   }
@@ -166,7 +174,9 @@ export class Messages {
     for (const c of list) {
       const readSeq = reads.get(c.id) ?? 0;
       const last = await store.messages.getBySeq(c.id, c.lastSeq);
-      out.push({ conversation: c, peerId: c.kind === 'private' ? (c.userA === userId ? c.userB : c.userA) : null, readSeq, unread: Math.max(0, c.lastSeq - readSeq), lastMessage: last ? toMessage(last, c) : null });
+      const sinceMs = c.kind === 'group' && readSeq < c.lastSeq ? (await gate.readAccess(appId, c.groupId as number, userId)).visibleSinceMs : 0;
+      const counts = await unreadCounts(this.#ctx, c, userId, readSeq, sinceMs);
+      out.push({ conversation: c, peerId: c.kind === 'private' ? (c.userA === userId ? c.userB : c.userA) : null, readSeq, ...counts, lastMessage: last ? toMessage(last, c) : null });
     }
     return out;
   }

@@ -54,6 +54,19 @@ export interface HistoryRange {
   limit: number;
 }
 
+/** The part of a conversation a reader has not read yet (see core/messages/unread.ts). */
+export interface UnreadTailQuery {
+  conversationId: number;
+  /** The reader's position: only messages with seq > afterSeq. */
+  afterSeq: number;
+  /** Their own messages never count. */
+  readerId: number;
+  /** Messages created before this are not visible to the reader. */
+  sinceMs: number;
+  /** Count at most this many (and return at most this many candidates). */
+  limit: number;
+}
+
 export interface MessageRepo {
   /**
    * Appends sends, each to its conversation, in ONE atomic step; must run
@@ -72,6 +85,13 @@ export interface MessageRepo {
   /** Messages of these conversations with pos > pos, in pos order (`desc`: the newest `limit` of them, newest first). */
   changedSince(conversationIds: readonly number[], pos: number, limit: number, order?: 'asc' | 'desc'): Promise<MessageRecord[]>;
   /**
+   * The reader's unread tail: messages after `afterSeq` that are not theirs,
+   * not revoked, not server notices and visible to them; `count` stops at
+   * `limit`. `mentionCandidates` are the bodies of those that may mention
+   * someone (text with mentions); core decides whom they mention.
+   */
+  unreadTail(q: UnreadTailQuery): Promise<{ count: number; mentionCandidates: MessageBody[] }>;
+  /**
    * Replaces the message by a revoke marker and moves it to a new stream
    * position, atomically; must run inside `Store.transaction`. Returns the
    * updated record, or undefined when it was already revoked.
@@ -83,6 +103,10 @@ export interface ReadPositionRepo {
   /** Moves the reader's position forward (never back); returns the position now stored. */
   advance(conversationId: number, userId: number, seq: number, at: number): Promise<number>;
   get(conversationId: number, userId: number): Promise<number>;
+  /** `advance` for many readers at once (newcomers of a group start at their join), in a few statements. */
+  advanceMany(conversationId: number, userIds: readonly number[], seq: number, at: number): Promise<void>;
+  /** Mark-as-unread: moves the reader's position back to `seq` if it is beyond; returns the position now stored. */
+  rewind(conversationId: number, userId: number, seq: number, at: number): Promise<number>;
   getForUser(userId: number, conversationIds: readonly number[]): Promise<Map<number, number>>;
   /** Read positions of other readers at or beyond `minSeq` (read counts). */
   positionsFrom(conversationId: number, minSeq: number): Promise<{ userId: number; seq: number }[]>;

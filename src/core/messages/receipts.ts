@@ -7,15 +7,20 @@ import { fail } from '../errors.ts';
 import type { Audience } from '../events.ts';
 import type { ConversationTarget, MessagingContext, Viewer } from './context.ts';
 import { audienceOf, type Conversation, type Message } from './model.ts';
+import { unreadCounts } from './unread.ts';
 
 export interface ReadState {
   conversationId: number | null;
   /** The reader's position: every message with seq <= readSeq counts as read. */
   readSeq: number;
   lastSeq: number;
-  /** Messages after the read position (the reader's own included). */
+  /** Messages after the read position that count for the reader: not their own, not revoked, not notices (see unread.ts). */
   unread: number;
+  /** Of those, the ones mentioning the reader or everyone. */
+  mentions: number;
 }
+
+const NOTHING: ReadState = { conversationId: null, readSeq: 0, lastSeq: 0, unread: 0, mentions: 0 };
 
 export interface MessageReads {
   messageId: number;
@@ -33,7 +38,7 @@ export async function markRead(ctx: MessagingContext, appId: number, userId: num
   const conversation = scope.conversation;
   if (!conversation) {
     if (seq > 0) throw fail('invalid_argument', `seq ${seq} is beyond the conversation's last message (0)`, { field: 'seq' });
-    return { conversationId: null, readSeq: 0, lastSeq: 0, unread: 0 };
+    return NOTHING;
   }
   const current = await ctx.conversations.get(conversation.id);
   const lastSeq = current?.lastSeq ?? conversation.lastSeq;
@@ -46,15 +51,38 @@ export async function markRead(ctx: MessagingContext, appId: number, userId: num
     const audience: Audience = conversation.kind === 'private' || scope.group?.readReceipts ? audienceOf(conversation) : { users: [userId] };
     ctx.events.emit({ type: 'conversation.read', appId, audience, conversationId: conversation.id, groupId: conversation.groupId, userId, seq: stored, at: now });
   }
-  return { conversationId: conversation.id, readSeq: stored, lastSeq, unread: Math.max(0, lastSeq - stored) };
+  return stateOf(ctx, current ?? conversation, userId, stored, scope.sinceMs);
+}
+
+/**
+ * Mark-as-unread: every message from `seq` on (default: the last one) is
+ * unread again for the caller. The one way a read position moves back; only
+ * the caller's own devices are told (peers keep the receipts they saw).
+ */
+export async function markUnread(ctx: MessagingContext, appId: number, userId: number, target: ConversationTarget, seq?: number): Promise<ReadState> {
+  if (seq !== undefined && (!Number.isSafeInteger(seq) || seq < 1)) throw fail('invalid_argument', 'seq must be a positive integer', { field: 'seq' });
+  const scope = await ctx.conversations.scopeOf(appId, userId, target);
+  if (!scope.conversation) throw fail('invalid_argument', 'the conversation has no message to mark unread', { field: 'seq' });
+  const c = (await ctx.conversations.get(scope.conversation.id)) ?? scope.conversation;
+  const from = seq ?? c.lastSeq;
+  if (from > c.lastSeq) throw fail('invalid_argument', `seq ${from} is beyond the conversation's last message (${c.lastSeq})`, { field: 'seq' });
+  const before = await ctx.store.readPositions.get(c.id, userId);
+  const now = ctx.clock.now();
+  const stored = await ctx.store.readPositions.rewind(c.id, userId, from - 1, now);
+  if (stored < before) ctx.events.emit({ type: 'conversation.read', appId, audience: { users: [userId] }, conversationId: c.id, groupId: c.groupId, userId, seq: stored, at: now });
+  return stateOf(ctx, c, userId, stored, scope.sinceMs);
+}
+
+async function stateOf(ctx: MessagingContext, c: Conversation, userId: number, readSeq: number, sinceMs: number): Promise<ReadState> {
+  const counts = await unreadCounts(ctx, c, userId, readSeq, sinceMs);
+  return { conversationId: c.id, readSeq, lastSeq: c.lastSeq, ...counts };
 }
 
 export async function readState(ctx: MessagingContext, appId: number, userId: number, target: ConversationTarget): Promise<ReadState> {
   const scope = await ctx.conversations.scopeOf(appId, userId, target);
-  if (!scope.conversation) return { conversationId: null, readSeq: 0, lastSeq: 0, unread: 0 };
+  if (!scope.conversation) return NOTHING;
   const c = (await ctx.conversations.get(scope.conversation.id)) ?? scope.conversation;
-  const readSeq = await ctx.store.readPositions.get(c.id, userId);
-  return { conversationId: c.id, readSeq, lastSeq: c.lastSeq, unread: Math.max(0, c.lastSeq - readSeq) };
+  return stateOf(ctx, c, userId, await ctx.store.readPositions.get(c.id, userId), scope.sinceMs);
 }
 
 /** Read counts of a page of messages of one conversation (excluding each message's sender). */

@@ -80,8 +80,11 @@ export const ReadState = Type.Object({
   conversationId: Type.Union([Id, Type.Null()]),
   readSeq: Type.Integer(),
   lastSeq: Type.Integer(),
-  unread: Type.Integer(),
+  unread: Type.Integer({ description: 'Messages after readSeq that count for you: not your own, not revoked, not notices (at most 999)' }),
+  mentions: Type.Integer({ description: 'Of those, the ones that mention you or everyone' }),
 });
+
+export const UnreadBody = Type.Object({ seq: Type.Optional(Type.Integer({ minimum: 1, description: 'The first message to be unread again (default: the last one)' })) }, { additionalProperties: false });
 
 export const MessageReads = Type.Object({
   messageId: Id,
@@ -103,6 +106,7 @@ export const ConversationList = Type.Object({
       lastSeq: Type.Integer(),
       readSeq: Type.Integer(),
       unread: Type.Integer(),
+      mentions: Type.Integer(),
       lastMessage: Type.Union([MessageRef, Type.Null()]),
     }),
   ),

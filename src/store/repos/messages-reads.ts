@@ -24,6 +24,19 @@ export function readPositionRepo(db: Kysely<Database>): ReadPositionRepo {
         .execute();
       return get(conversationId, userId);
     },
+    async advanceMany(conversationId, userIds, seq, at) {
+      for (let i = 0; i < userIds.length; i += 500) {
+        await db
+          .insertInto('read_positions')
+          .values(userIds.slice(i, i + 500).map((userId) => ({ conversation_id: conversationId, user_id: userId, seq, updated_at: at })))
+          .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doUpdateSet({ seq, updated_at: at }).where('read_positions.seq', '<', seq))
+          .execute();
+      }
+    },
+    async rewind(conversationId, userId, seq, at) {
+      await db.updateTable('read_positions').set({ seq, updated_at: at }).where('conversation_id', '=', conversationId).where('user_id', '=', userId).where('seq', '>', seq).execute();
+      return get(conversationId, userId);
+    },
     async getForUser(userId, conversationIds) {
       if (conversationIds.length === 0) return new Map();
       const rows = await db

@@ -181,6 +181,25 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
       return rows.map(toMessageRecord);
     },
 
+    async unreadTail(q) {
+      const tail = db
+        .selectFrom('messages')
+        .where('conversation_id', '=', q.conversationId)
+        .where('seq', '>', q.afterSeq)
+        .where('revoked_at', 'is', null)
+        .where('type', '<>', 'notice')
+        .where((eb) => eb.or([eb('sender_id', 'is', null), eb('sender_id', '<>', q.readerId)]))
+        .$if(q.sinceMs > 0, (qb) => qb.where('created_at', '>=', q.sinceMs));
+      const counted = await db
+        .selectFrom(tail.select('seq').orderBy('seq').limit(q.limit).as('t'))
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
+      if (Number(counted.n) === 0) return { count: 0, mentionCandidates: [] };
+      // Only text can mention; the JSON text is filtered coarsely here and exactly in core.
+      const candidates = await tail.select('body').where('type', '=', 'text').where('body', 'like', '%"mention%').orderBy('seq').limit(q.limit).execute();
+      return { count: Number(counted.n), mentionCandidates: candidates.map((r) => JSON.parse(r.body) as Record<string, unknown>) };
+    },
+
     async streamHead() {
       const r = await db.selectFrom('message_stream').select('last_pos').where('id', '=', 1).executeTakeFirst();
       return Number(r?.last_pos ?? 0);

@@ -235,7 +235,7 @@ describe('native private messages', () => {
     const cb = client(s.url, b.token);
     const sent = [];
     for (let i = 0; i < 3; i++) sent.push((await ca.post(`/v1/users/${b.id}/messages`, { type: 'text', body: { text: `r${i}` } })).body);
-    assert.deepEqual((await cb.get(`/v1/users/${a.id}/read`)).body, { conversationId: sent[0].conversationId, readSeq: 0, lastSeq: 3, unread: 3 });
+    assert.deepEqual((await cb.get(`/v1/users/${a.id}/read`)).body, { conversationId: sent[0].conversationId, readSeq: 0, lastSeq: 3, unread: 3, mentions: 0 });
     const conv = await cb.get('/v1/conversations');
     const item = conv.body.items.find((c: any) => c.peerId === a.id);
     assert.equal(item.unread, 3);
@@ -326,6 +326,7 @@ describe('native private messages', () => {
       ['/v1/groups/{groupId}/messages', 'post'], ['/v1/groups/{groupId}/messages', 'get'], ['/v1/users/{id}/messages', 'post'], ['/v1/users/{id}/messages', 'get'],
       ['/v1/messages/{id}', 'get'], ['/v1/messages/{id}/revoke', 'post'], ['/v1/messages/{id}/focus', 'post'], ['/v1/messages/{id}/focus', 'get'],
       ['/v1/messages/{id}/reads', 'get'], ['/v1/sync', 'get'], ['/v1/conversations', 'get'], ['/v1/groups/{groupId}/read', 'put'], ['/v1/users/{id}/read', 'put'],
+      ['/v1/groups/{groupId}/unread', 'post'], ['/v1/users/{id}/unread', 'post'],
     ]) {
       assert.ok(doc.paths[path]?.[method], `${method} ${path}`);
     }

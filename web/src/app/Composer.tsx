@@ -59,10 +59,12 @@ export function Composer(props: { conv: ConvKey; members: User[]; disabled?: str
     if (!body) return;
     const names = [...body.matchAll(/@([\p{L}\p{N}_.+-]+)/gu)].map((m) => m[1]);
     const mentions = [...new Set(props.members.filter((u) => names.includes(u.handle)).map((u) => u.id))];
+    // "@all" in a group notifies everyone (unless someone is really called "all").
+    const all = props.conv[0] === 'g' && names.includes('all') && !props.members.some((u) => u.handle === 'all');
     setError('');
     setText('');
     try {
-      await s.send(props.conv, 'text', { text: body, ...(mentions.length ? { mentions } : {}) });
+      await s.send(props.conv, 'text', { text: body, ...(mentions.length ? { mentions } : {}), ...(all ? { mentionAll: true } : {}) });
     } catch (e) {
       setText(body);
       setError(sendError(e));

@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { User } from '../sdk/index.ts';
 import { Avatar } from './Avatar.tsx';
+import { dayOf, plural, sameRun } from './format.ts';
 import { Composer } from './Composer.tsx';
 import { GroupPanel } from './GroupPanel.tsx';
 import { useStore } from './hooks.ts';
@@ -58,6 +59,8 @@ export function ConversationView(props: { conv: ConvKey }) {
   // Private chats: "Read" goes under my newest message the peer has read.
   const lastReadMine = isGroup || !conv ? undefined : items.filter((m) => m.senderId === s.me?.id && m.seq <= conv.peerReadSeq).at(-1)?.id;
   const title = s.title(key);
+  // Owners and admins see waiting requests to join without opening the panel.
+  const requests = isGroup ? (s.joinRequests.get(id) ?? 0) : 0;
   const meMember = memberList.find((m) => m.userId === s.me?.id);
   const disabled = isGroup && s.members.has(id) && !meMember ? 'You are not a member of this group.' : undefined;
 
@@ -69,12 +72,16 @@ export function ConversationView(props: { conv: ConvKey }) {
         <div class="conv-heading">
           <h1>{title}</h1>
           <span class="hint">
-            {isGroup ? `${group?.memberCount ?? memberList.length} members · id ${id}` : `@${s.users.get(id)?.handle ?? ''}`}
+            {isGroup ? plural(group?.memberCount ?? memberList.length, 'member') : `@${s.users.get(id)?.handle ?? ''}`}
           </span>
         </div>
+        {(conv?.lastSeq ?? 0) > 0 && (
+          <button type="button" class="ghost mark-unread" aria-label="Mark unread" title="Mark unread" onClick={() => void s.markUnread(key)}><span class="label">Mark unread</span></button>
+        )}
         {isGroup && (
           <button type="button" class="ghost" aria-expanded={panel} aria-controls="group-panel" onClick={() => setPanel(!panel)}>
             Group info
+            {requests > 0 && <span class="badge" aria-label={`, ${plural(requests, 'request')} to join`}>{requests}</span>}
           </button>
         )}
       </header>
@@ -87,9 +94,16 @@ export function ConversationView(props: { conv: ConvKey }) {
                 <button type="button" class="link" onClick={() => void s.loadOlder(key)}>Load earlier messages</button>
               ) : items.length > 0 ? 'Beginning of the conversation' : 'No messages yet. Say hello!'}
             </li>
-            {items.map((m, i) => (
-              <MessageItem key={m.id} m={m} readMark={m.id === lastReadMine} showSender={isGroup && (i === 0 || items[i - 1].senderId !== m.senderId)} mentionables={mentionables} />
-            ))}
+            {items.map((m, i) => {
+              const prev = items[i - 1];
+              const next = items[i + 1];
+              const newDay = !prev || dayOf(prev.createdAt) !== dayOf(m.createdAt);
+              const item = (
+                <MessageItem key={m.id} m={m} readMark={m.id === lastReadMine} showSender={isGroup && (newDay || !sameRun(prev, m))} showMeta={!next || !sameRun(m, next) || dayOf(next.createdAt) !== dayOf(m.createdAt)} mentionables={mentionables} />
+              );
+              if (!newDay) return item;
+              return [<li key={`day-${m.id}`} class="day" role="separator" aria-label={dayOf(m.createdAt)}><span>{dayOf(m.createdAt)}</span></li>, item];
+            })}
           </ol>
           <Composer conv={key} members={members} disabled={disabled} />
         </div>

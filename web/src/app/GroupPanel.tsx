@@ -3,6 +3,13 @@ import type { Application, GroupRole, JoinPolicy, Member } from '../sdk/index.ts
 import { Avatar } from './Avatar.tsx';
 import { errorText, useStore } from './hooks.ts';
 import { idsOf } from './Sidebar.tsx';
+import { QrCode } from './QrCode.tsx';
+import { timeOf } from './format.ts';
+
+/** The address that opens the Join dialog for a group (with a signed QR code: joins at once). */
+export function inviteLink(groupId: number, code?: string): string {
+  return `${location.origin}${location.pathname}#/join/${groupId}${code ? `/${code}` : ''}`;
+}
 
 const RANK: Record<GroupRole, number> = { owner: 3, admin: 2, member: 1 };
 const MUTE_MINUTES = 10;
@@ -19,6 +26,7 @@ export function GroupPanel(props: { groupId: number; onClose: () => void }) {
   const [status, setStatus] = useState('');
   const [error, setError] = useState('');
   const [applications, setApplications] = useState<Application[]>([]);
+  const [qr, setQr] = useState<{ code: string; expiresAt: number } | undefined>();
 
   const act = async (label: string, run: () => Promise<unknown>) => {
     setError('');
@@ -41,6 +49,8 @@ export function GroupPanel(props: { groupId: number; onClose: () => void }) {
       const page = await s.api.groups.applications(id);
       const pending = page.items.filter((a) => !a.status || a.status === 'pending');
       setApplications(pending);
+      s.joinRequests.set(id, pending.length);
+      s.changed();
       for (const a of pending) s.user(a.applicantId);
     } catch {
       setApplications([]);
@@ -66,7 +76,6 @@ export function GroupPanel(props: { groupId: number; onClose: () => void }) {
         <h2>Group info</h2>
         <button type="button" class="icon" aria-label="Close group info" onClick={props.onClose}>×</button>
       </header>
-      <p class="hint">Group id <strong>{id}</strong> — share it so people can ask to join.</p>
       {status && <p class="ok" role="status">{status}</p>}
       {error && <p class="error" role="alert">{error}</p>}
 
@@ -101,6 +110,23 @@ export function GroupPanel(props: { groupId: number; onClose: () => void }) {
       )}
 
       {mine && (
+        <section aria-labelledby="gp-link">
+          <h3 id="gp-link">Invite link</h3>
+          <p class="hint">Anyone with this link can ask to join (group id {id}).</p>
+          <CopyField label="Link to ask to join" value={inviteLink(id)} />
+          {qr ? (
+            <div class="qr-box">
+              <QrCode text={inviteLink(id, qr.code)} label={`QR code that joins ${group?.name ?? 'the group'}`} />
+              <CopyField label="Link that joins at once" value={inviteLink(id, qr.code)} />
+              <p class="hint">Joins without approval until {timeOf(qr.expiresAt)}.</p>
+            </div>
+          ) : (
+            <button type="button" onClick={() => void act('QR code made', async () => setQr(await s.api.groups.signQrCode(id)))}>Make a QR code</button>
+          )}
+        </section>
+      )}
+
+      {mine && (
         <section aria-labelledby="gp-invite">
           <h3 id="gp-invite">Invite</h3>
           <form class="inline" onSubmit={(e) => { e.preventDefault(); void act('Invitation sent', async () => {
@@ -109,7 +135,7 @@ export function GroupPanel(props: { groupId: number; onClose: () => void }) {
             if (failed.length) throw new Error(failed.map((x) => `${s.users.get(x.userId)?.handle ?? x.userId}: ${x.reason ?? 'not invited'}`).join('; '));
             setInvitees('');
           }); }}>
-            <label>Usernames<input name="invitees" required placeholder="ann, bob" value={invitees} onInput={(e) => setInvitees(e.currentTarget.value)} /></label>
+            <label>Usernames<input name="invitees" required placeholder="usernames, separated by commas" value={invitees} onInput={(e) => setInvitees(e.currentTarget.value)} /></label>
             <button type="submit">Invite</button>
           </form>
         </section>
@@ -184,12 +210,23 @@ function MemberRow(props: { m: Member; myRole: GroupRole | undefined; groupId: n
               </button>
             )}
             {props.myRole === 'owner' && (
-              <button type="button" onClick={() => confirm(`Make ${who} the owner? You will become an admin.`) && void act(`${who} now owns the group`, () => s.api.groups.transfer(id, m.userId))}>Transfer ownership</button>
+              <button type="button" onClick={() => confirm(`Make ${who} the owner? You will become an ordinary member.`) && void act(`${who} now owns the group`, () => s.api.groups.transfer(id, m.userId))}>Transfer ownership</button>
             )}
             <button type="button" class="danger" onClick={() => confirm(`Remove ${who} from the group?`) && void act(`${who} removed`, () => s.api.groups.kick(id, m.userId))}>Remove from group</button>
           </div>
         </details>
       )}
     </li>
+  );
+}
+
+/** A read-only value with a Copy button (the field stays selectable where the clipboard is refused). */
+function CopyField(props: { label: string; value: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div class="copy-field">
+      <input aria-label={props.label} readOnly value={props.value} onFocus={(e) => e.currentTarget.select()} />
+      <button type="button" onClick={() => void navigator.clipboard?.writeText(props.value).then(() => setCopied(true), () => setCopied(false))}>{copied ? 'Copied' : 'Copy'}</button>
+    </div>
   );
 }

@@ -2,23 +2,39 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Message } from '../sdk/index.ts';
 import { FileAttachment, ImageAttachment } from './Attachment.tsx';
 import { timeOf } from './format.ts';
+import { linkParts } from './links.ts';
 import { noticeText } from './notices.ts';
 import { useStore } from './hooks.ts';
 
 /** How long after sending the sender may still revoke (the server's default window). */
 const REVOKE_WINDOW_MS = 2 * 60_000;
 
-/** Text with @mentions of known members highlighted. */
-function Text(props: { text: string; mentions: Set<string> }) {
+/** Plain text with @mentions of known members highlighted. */
+function Mentions(props: { text: string; mentions: Set<string> }) {
   const parts = props.text.split(/(@[\p{L}\p{N}_.+-]+)/u);
+  return <>{parts.map((p, i) => (p.startsWith('@') && props.mentions.has(p.slice(1)) ? <mark key={i} class="mention">{p}</mark> : p))}</>;
+}
+
+/** Text with http(s) links clickable (see links.ts) and mentions highlighted. */
+function Text(props: { text: string; mentions: Set<string> }) {
   return (
     <p class="text">
-      {parts.map((p, i) => (p.startsWith('@') && props.mentions.has(p.slice(1)) ? <mark key={i} class="mention">{p}</mark> : p))}
+      {linkParts(props.text).map((p, i) =>
+        'href' in p ? (
+          <a key={i} href={p.href} target="_blank" rel="noopener noreferrer">{p.text}</a>
+        ) : (
+          <Mentions key={i} text={p.text} mentions={props.mentions} />
+        ),
+      )}
     </p>
   );
 }
 
-export function MessageItem(props: { m: Message; readMark: boolean; showSender: boolean; mentionables: Set<string> }) {
+/**
+ * One message. `showSender` starts a run (same sender, same minute) and
+ * `showMeta` ends it: a run shows its time once, under its last message.
+ */
+export function MessageItem(props: { m: Message; readMark: boolean; showSender: boolean; showMeta: boolean; mentionables: Set<string> }) {
   const s = useStore();
   const { m } = props;
   const mine = m.senderId === s.me?.id;
@@ -37,16 +53,19 @@ export function MessageItem(props: { m: Message; readMark: boolean; showSender: 
     return (
       <li class={`msg revoked${mine ? ' mine' : ''}`} data-seq={m.seq} data-id={m.id}>
         <p class="text"><em>{mine ? 'You revoked a message' : `${who} revoked a message`}</em></p>
+        {props.showMeta && <span class="meta"><time dateTime={new Date(m.createdAt).toISOString()}>{timeOf(m.createdAt)}</time></span>}
       </li>
     );
   }
   let content;
+  let media = false;
   switch (m.type) {
     case 'text':
       content = <Text text={String(m.body.text ?? '')} mentions={props.mentionables} />;
       break;
     case 'image':
       content = <ImageAttachment body={m.body} />;
+      media = true;
       break;
     case 'file':
       content = <FileAttachment body={m.body} />;
@@ -55,19 +74,24 @@ export function MessageItem(props: { m: Message; readMark: boolean; showSender: 
       content = <p class="text"><em>[{m.type} message]</em></p>;
   }
   return (
-    <li class={`msg${mine ? ' mine' : ''}`} data-seq={m.seq} data-id={m.id}>
+    <li class={`msg${mine ? ' mine' : ''}${props.showMeta ? ' run-end' : ''}`} data-seq={m.seq} data-id={m.id}>
       {props.showSender && !mine && <span class="sender">{who}</span>}
-      <div class="bubble">{content}</div>
-      <span class="meta">
-        <time dateTime={new Date(m.createdAt).toISOString()}>{timeOf(m.createdAt)}</time>
-        {mine && typeof m.readCount === 'number' && <span class="receipt">· Read by {m.readCount}</span>}
-        {props.readMark && <span class="receipt">· Read</span>}
+      <div class="bubble-row">
+        <div class={`bubble${media ? ' media' : ''}`}>{content}</div>
+        {/* Beside the bubble, out of the flow: nothing moves when the revoke window closes. */}
         {canRevoke && (
           <button type="button" class="link revoke" onClick={() => void s.revoke(m)} aria-label="Revoke this message">
             Revoke
           </button>
         )}
-      </span>
+      </div>
+      {(props.showMeta || props.readMark || (mine && typeof m.readCount === 'number')) && (
+        <span class="meta">
+          <time dateTime={new Date(m.createdAt).toISOString()} title={new Date(m.createdAt).toLocaleString()}>{timeOf(m.createdAt)}</time>
+          {mine && typeof m.readCount === 'number' && <span class="receipt">· Read by {m.readCount}</span>}
+          {props.readMark && <span class="receipt">· Read</span>}
+        </span>
+      )}
     </li>
   );
 }

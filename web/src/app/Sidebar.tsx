@@ -1,8 +1,9 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { Avatar } from './Avatar.tsx';
 import { Dialog } from './Dialog.tsx';
 import { preview, timeOf } from './format.ts';
-import { errorText, useStore } from './hooks.ts';
+import { errorText, useHashRoute, useStore } from './hooks.ts';
+import { plural } from './format.ts';
 import { groupKey, userKey, type ConvKey } from './keys.ts';
 import { store } from './store.ts';
 import { ParleyError } from '../sdk/index.ts';
@@ -15,6 +16,11 @@ const go = (key: ConvKey) => {
 export function Sidebar() {
   const s = useStore();
   const [dialog, setDialog] = useState<'group' | 'chat' | 'join' | undefined>();
+  // An invite link (#/join/<groupId>[/<qr code>]) opens the Join dialog filled in.
+  const invite = inviteOf(useHashRoute());
+  useEffect(() => {
+    if (invite) setDialog('join');
+  }, [invite?.groupId, invite?.code]);
   const list = [...s.conversations.values()].sort((a, b) => (b.lastMessage?.createdAt ?? 0) - (a.lastMessage?.createdAt ?? 0) || b.key.localeCompare(a.key));
   const me = s.me!;
   return (
@@ -23,6 +29,7 @@ export function Sidebar() {
         <Avatar name={me.displayName || me.handle} size={36} />
         <div class="who">
           <strong>{me.displayName || me.handle}</strong>
+          <span class="handle">@{me.handle}</span>
           <span class={`status ${s.socketState}`} role="status">{s.socketState === 'online' ? 'Online' : s.socketState === 'connecting' ? 'Connecting…' : 'Offline — reconnecting'}</span>
         </div>
         <button type="button" class="ghost" onClick={() => void s.logOut()}>Sign out</button>
@@ -59,7 +66,9 @@ export function Sidebar() {
         {list.map((c) => {
           const title = s.title(c.key);
           const last = c.lastMessage;
-          const sender = last?.senderId && c.key[0] === 'g' ? s.users.get(last.senderId) : undefined;
+          const mineLast = !!last?.senderId && last.senderId === me.id && last.type !== 'revoked';
+          const sender = !mineLast && last?.senderId && c.key[0] === 'g' ? s.users.get(last.senderId) : undefined;
+          const requests = c.key[0] === 'g' ? (s.joinRequests.get(Number(c.key.slice(1))) ?? 0) : 0;
           return (
             <li key={c.key}>
               <a href={`#/${c.key}`} class={`conv${c.key === s.active ? ' active' : ''}`} aria-current={c.key === s.active ? 'page' : undefined}>
@@ -70,8 +79,10 @@ export function Sidebar() {
                     {last && <time class="conv-time">{timeOf(last.createdAt)}</time>}
                   </span>
                   <span class="conv-bottom">
-                    <span class="conv-preview">{sender ? `${sender.displayName}: ` : ''}{preview(last, (id) => s.displayName(id))}</span>
-                    {c.unread > 0 && <span class="badge" aria-label={`${c.unread} unread`}>{c.unread}</span>}
+                    <span class="conv-preview">{mineLast ? 'You: ' : sender ? `${sender.displayName || sender.handle}: ` : ''}{preview(last, (id) => s.displayName(id))}</span>
+                    {requests > 0 && <span class="badge requests" title="Requests to join" aria-label={`${plural(requests, 'request')} to join`}>+{requests}</span>}
+                    {c.mentions > 0 && <span class="badge mention-badge" aria-label={`${plural(c.mentions, 'mention')} of you`}>@</span>}
+                    {c.unread > 0 && <span class="badge" aria-label={`${c.unread} unread`}>{c.unread >= 999 ? '999+' : c.unread}</span>}
                   </span>
                 </span>
               </a>
@@ -81,7 +92,7 @@ export function Sidebar() {
       </ul>
       {dialog === 'chat' && <NewChat onClose={() => setDialog(undefined)} />}
       {dialog === 'group' && <NewGroup onClose={() => setDialog(undefined)} />}
-      {dialog === 'join' && <JoinGroup onClose={() => setDialog(undefined)} />}
+      {dialog === 'join' && <JoinGroup invite={invite} onClose={() => { setDialog(undefined); if (invite) location.hash = '#/'; }} />}
     </nav>
   );
 }
@@ -108,7 +119,8 @@ function NewChat(props: { onClose: () => void }) {
   const s = useStore();
   const [handle, setHandle] = useState('');
   const f = useSubmit(async () => {
-    const u = await s.api.users.byHandle(handle.trim());
+    const u = await userNamed(handle.trim().replace(/^@/, ''));
+    if (u.id === s.me?.id) throw new Error('that is you: pick someone else');
     s.users.set(u.id, u);
     props.onClose();
     go(userKey(u.id));
@@ -127,17 +139,21 @@ function NewChat(props: { onClose: () => void }) {
   );
 }
 
-/** Usernames typed as "ann, bob" → user ids (fails naming the unknown one). */
+/** One user by handle; an unknown one fails with the same words everywhere. */
+async function userNamed(handle: string) {
+  try {
+    return await store.api.users.byHandle(handle);
+  } catch (e) {
+    if (e instanceof ParleyError && (e.status === 404 || e.status === 400)) throw new Error(`no user named "${handle}"`);
+    throw e;
+  }
+}
+
+/** Usernames typed as "sam, @lee" → user ids (fails naming the unknown one). */
 export async function idsOf(handles: string): Promise<number[]> {
   const names = handles.split(/[\s,]+/).map((h) => h.replace(/^@/, '')).filter(Boolean);
   const s = store;
-  const users = await Promise.all(names.map(async (n) => {
-    try {
-      return await s.api.users.byHandle(n);
-    } catch {
-      throw new Error(`no user named "${n}"`);
-    }
-  }));
+  const users = await Promise.all(names.map(userNamed));
   for (const u of users) s.users.set(u.id, u);
   return users.map((u) => u.id);
 }
@@ -163,7 +179,7 @@ function NewGroup(props: { onClose: () => void }) {
         </label>
         <label>
           Members <span class="hint">(usernames, optional)</span>
-          <input name="groupMembers" placeholder="ann, bob" value={members} onInput={(e) => setMembers(e.currentTarget.value)} />
+           <input name="groupMembers" placeholder="usernames, separated by commas" value={members} onInput={(e) => setMembers(e.currentTarget.value)} />
         </label>
         {f.error && <p class="error" role="alert">{f.error}</p>}
         <button type="submit" class="primary" disabled={f.busy}>Create group</button>
@@ -172,12 +188,29 @@ function NewGroup(props: { onClose: () => void }) {
   );
 }
 
-function JoinGroup(props: { onClose: () => void }) {
+/** What an invite link carries: `#/join/<groupId>`, or `#/join/<groupId>/<signed QR code>` (joins at once). */
+export function inviteOf(route: string): { groupId: number; code?: string } | undefined {
+  const m = /^join\/([1-9][0-9]{0,15})(?:\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+))?$/.exec(route);
+  return m ? { groupId: Number(m[1]), ...(m[2] ? { code: m[2] } : {}) } : undefined;
+}
+
+function JoinGroup(props: { invite?: { groupId: number; code?: string }; onClose: () => void }) {
   const s = useStore();
-  const [id, setId] = useState('');
+  const [id, setId] = useState(props.invite ? String(props.invite.groupId) : '');
   const [reason, setReason] = useState('');
   const [done, setDone] = useState('');
+  const code = props.invite?.code;
+  const name = props.invite ? s.groups.get(props.invite.groupId)?.name : undefined;
+  useEffect(() => {
+    if (props.invite) s.group(props.invite.groupId, false, true);
+  }, [props.invite?.groupId]);
+  const joined = async (groupId: number) => {
+    await s.refreshConversations();
+    props.onClose();
+    go(groupKey(groupId));
+  };
   const f = useSubmit(async () => {
+    if (code) return joined((await s.api.groups.redeemQrCode(code)).groupId);
     const groupId = Number(id.trim());
     if (!Number.isSafeInteger(groupId) || groupId <= 0) throw new Error('a group id is a number');
     let r;
@@ -187,26 +220,33 @@ function JoinGroup(props: { onClose: () => void }) {
       if (e instanceof ParleyError && e.code === 'join_refused') throw new Error('This group does not accept requests to join; ask a member to invite you.');
       throw e;
     }
-    if (r.outcome === 'joined') {
-      await s.refreshConversations();
-      props.onClose();
-      go(groupKey(groupId));
-    } else setDone('Request sent. An admin of the group will review it.');
+    if (r.outcome === 'joined') await joined(groupId);
+    else setDone('Request sent. An admin of the group will review it.');
   });
   return (
-    <Dialog title="Join a group" onClose={props.onClose}>
+    <Dialog title={name ? `Join ${name}` : 'Join a group'} onClose={props.onClose}>
       <form onSubmit={f.submit}>
-        <label>
-          Group id
-          <input name="joinGroupId" inputMode="numeric" required value={id} onInput={(e) => setId(e.currentTarget.value)} autoFocus />
-        </label>
-        <label>
-          Message to the admins <span class="hint">(optional)</span>
-          <input name="joinReason" maxLength={200} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-        </label>
+        {code ? (
+          <p>This invite joins you to <strong>{name ?? `group ${props.invite?.groupId}`}</strong> at once.</p>
+        ) : (
+          <>
+            <label>
+              Group id <span class="hint">(or open an invite link)</span>
+              <input name="joinGroupId" inputMode="numeric" required value={id} disabled={!!done} onInput={(e) => setId(e.currentTarget.value)} autoFocus />
+            </label>
+            <label>
+              Message to the admins <span class="hint">(optional)</span>
+              <input name="joinReason" maxLength={200} value={reason} disabled={!!done} onInput={(e) => setReason(e.currentTarget.value)} />
+            </label>
+          </>
+        )}
         {f.error && <p class="error" role="alert">{f.error}</p>}
         {done && <p class="ok" role="status">{done}</p>}
-        <button type="submit" class="primary" disabled={f.busy}>Ask to join</button>
+        {done ? (
+          <button type="button" class="primary" onClick={props.onClose}>Done</button>
+        ) : (
+          <button type="submit" class="primary" disabled={f.busy}>{code ? 'Join group' : 'Ask to join'}</button>
+        )}
       </form>
     </Dialog>
   );

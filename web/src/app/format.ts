@@ -9,6 +9,26 @@ export function timeOf(ms: number): string {
     : d.toLocaleDateString([], { month: 'short', day: 'numeric' });
 }
 
+/** "1 member", "3 members". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The calendar day of a time, for date separators ("Today", "Yesterday", "Mon, Dec 1"). */
+export function dayOf(ms: number): string {
+  const d = new Date(ms);
+  const today = new Date();
+  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+  if (d.toDateString() === today.toDateString()) return 'Today';
+  if (d.toDateString() === yesterday.toDateString()) return 'Yesterday';
+  return d.toLocaleDateString([], { weekday: 'short', month: 'short', day: 'numeric', ...(d.getFullYear() === today.getFullYear() ? {} : { year: 'numeric' }) });
+}
+
+/** Same sender within the same minute: shown as one run with one time. */
+export function sameRun(a: Message, b: Message): boolean {
+  return a.senderId === b.senderId && a.type !== 'notice' && b.type !== 'notice' && Math.floor(a.createdAt / 60_000) === Math.floor(b.createdAt / 60_000);
+}
+
 /** One line for the conversation list. */
 export function preview(m: Message | null, nameOf: (id: number) => string): string {
   if (!m) return 'No messages yet';

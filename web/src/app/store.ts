@@ -8,7 +8,10 @@ import { keyOfMessage, groupKey, targetOf, userKey, type ConvKey } from './keys.
 
 export interface Conversation {
   key: ConvKey;
+  /** The server's count (not lastSeq − readSeq: your own messages and notices never count), kept current live. */
   unread: number;
+  /** Unread messages that mention you or everyone. */
+  mentions: number;
   readSeq: number;
   lastSeq: number;
   lastMessage: Message | null;
@@ -41,6 +44,8 @@ export class Store {
   members = new Map<number, Member[]>();
   /** Bumped on every event about a group, so open panels re-read what they show (applications). */
   groupEpoch = new Map<number, number>();
+  /** Groups I own or administer: how many requests to join wait for a decision. */
+  joinRequests = new Map<number, number>();
   /** Invitations to groups waiting for this user's answer. */
   invitations: Invitation[] = [];
   active: ConvKey | undefined;
@@ -144,10 +149,8 @@ export class Store {
     const me = this.me?.id;
     if (ev.type === 'conversation.read') {
       if (ev.userId === me) {
-        const key = typeof ev.groupId === 'number' ? groupKey(ev.groupId) : undefined;
-        const c = key && this.conversations.get(key);
-        if (c && typeof ev.seq === 'number' && ev.seq >= c.lastSeq) c.unread = 0;
-        this.changed();
+        // Another device of mine read (or marked unread): the server's counts are the truth.
+        this.#refreshSoon();
         return;
       }
       if (typeof ev.groupId === 'number') {
@@ -162,6 +165,8 @@ export class Store {
     }
     const groupId = typeof ev.groupId === 'number' ? ev.groupId : typeof (ev.group as Group | undefined)?.id === 'number' ? (ev.group as Group).id : undefined;
     if (groupId !== undefined) {
+      // Requests to join reach only the group's staff; other changes (roles) re-read them through the list refresh.
+      if (String(ev.type).startsWith('group.application')) void this.loadJoinRequests(groupId);
       // An invitation or a refusal concerns a group one is not (yet) in: only its public face is readable.
       this.group(groupId, true, !this.conversations.has(groupKey(groupId)));
       // Panels re-read after the member list (and so my own role) is current.
@@ -185,6 +190,17 @@ export class Store {
       for (const m of page.items) this.user(m.userId);
     } catch (e) {
       if (e instanceof ParleyError && (e.status === 403 || e.status === 404)) this.members.set(groupId, []);
+    }
+    this.changed();
+  }
+
+  /** Pending requests to join a group I administer (a badge; the panel lists them). */
+  async loadJoinRequests(groupId: number): Promise<void> {
+    try {
+      const page = await this.api.groups.applications(groupId);
+      this.joinRequests.set(groupId, page.items.filter((a) => !a.status || a.status === 'pending').length);
+    } catch {
+      this.joinRequests.delete(groupId);
     }
     this.changed();
   }
@@ -213,9 +229,14 @@ export class Store {
     if (this.#syncPos === 0) this.#advance(newest);
     for (const g of mine.items) {
       this.groups.set(g.id, g);
+      // Staff see waiting requests as a badge: read once, then on every request event
+      // (not on every refresh: a role that just changed would race it into a 403).
+      if (g.role === 'owner' || g.role === 'admin') {
+        if (!this.joinRequests.has(g.id)) void this.loadJoinRequests(g.id);
+      } else this.joinRequests.delete(g.id);
       const key = groupKey(g.id);
       seen.add(key);
-      if (!this.conversations.has(key)) this.conversations.set(key, { key, unread: 0, readSeq: 0, lastSeq: 0, lastMessage: null, peerReadSeq: 0 });
+      if (!this.conversations.has(key)) this.conversations.set(key, { key, unread: 0, mentions: 0, readSeq: 0, lastSeq: 0, lastMessage: null, peerReadSeq: 0 });
     }
     // A group left or kicked from disappears (unless it is open on screen).
     for (const key of [...this.conversations.keys()]) if (!seen.has(key) && key !== this.active && key[0] === 'g' && mine.items.length > 0) this.conversations.delete(key);
@@ -223,9 +244,11 @@ export class Store {
   }
 
   #setSummary(key: ConvKey, c: ConversationSummary): void {
-    const unread = key === this.active ? 0 : c.unread;
-    this.conversations.set(key, { key, unread, readSeq: c.readSeq, lastSeq: c.lastSeq, lastMessage: c.lastMessage, peerReadSeq: this.conversations.get(key)?.peerReadSeq ?? 0 });
+    const active = key === this.active;
+    this.conversations.set(key, { key, unread: active ? 0 : c.unread, mentions: active ? 0 : c.mentions, readSeq: c.readSeq, lastSeq: c.lastSeq, lastMessage: c.lastMessage, peerReadSeq: this.conversations.get(key)?.peerReadSeq ?? 0 });
     if (c.lastMessage?.senderId) this.user(c.lastMessage.senderId);
+    // A private chat is named after the peer, whoever wrote the last message.
+    if (c.peerId) this.user(c.peerId);
     if (key === this.active && c.unread > 0) void this.markRead(key);
   }
 
@@ -280,17 +303,21 @@ export class Store {
         t.items.sort((a, b) => a.seq - b.seq);
       }
     }
-    const c = this.conversations.get(key) ?? { key, unread: 0, readSeq: 0, lastSeq: 0, lastMessage: null, peerReadSeq: 0 };
+    const c = this.conversations.get(key) ?? { key, unread: 0, mentions: 0, readSeq: 0, lastSeq: 0, lastMessage: null, peerReadSeq: 0 };
     if (!this.conversations.has(key) && key[0] === 'g') this.group(Number(key.slice(1)));
     if (m.seq > c.lastSeq) {
       c.lastSeq = m.seq;
       c.lastMessage = m;
-      if (m.senderId !== me && m.seq > c.readSeq && key !== this.active && m.type !== 'revoked') c.unread++;
-      else isNew = isNew && m.senderId !== me;
+      if (m.senderId !== me && m.seq > c.readSeq && key !== this.active && m.type !== 'revoked' && m.type !== 'notice') {
+        c.unread++;
+        if (mentionsMe(m, me)) c.mentions++;
+      } else isNew = isNew && m.senderId !== me;
     } else if (c.lastMessage?.id === m.id) {
       c.lastMessage = m;
       isNew = false;
-    } else if (!t) {
+    }
+    // A revoke of an unread message lowers the count: the server recounts.
+    if (m.type === 'revoked' && m.seq > c.readSeq && key !== this.active) this.#refreshSoon(); else if (!t) {
       isNew = false;
     }
     this.conversations.set(key, c);
@@ -305,7 +332,7 @@ export class Store {
   open(key: ConvKey | undefined): void {
     this.active = key;
     if (key) {
-      if (!this.conversations.has(key)) this.conversations.set(key, { key, unread: 0, readSeq: 0, lastSeq: 0, lastMessage: null, peerReadSeq: 0 });
+      if (!this.conversations.has(key)) this.conversations.set(key, { key, unread: 0, mentions: 0, readSeq: 0, lastSeq: 0, lastMessage: null, peerReadSeq: 0 });
       if (!this.threads.has(key)) void this.loadOlder(key);
       else void this.markRead(key);
       if (key[0] === 'g') this.group(Number(key.slice(1)), true);
@@ -366,17 +393,32 @@ export class Store {
   async markRead(key: ConvKey): Promise<void> {
     const c = this.conversations.get(key);
     if (!c || c.lastSeq === 0 || c.readSeq >= c.lastSeq) {
-      if (c && c.unread) {
+      if (c && (c.unread || c.mentions)) {
         c.unread = 0;
+        c.mentions = 0;
         this.changed();
       }
       return;
     }
     const seq = c.lastSeq;
     c.unread = 0;
+    c.mentions = 0;
     c.readSeq = seq;
     this.changed();
     await this.api.messages.markRead(targetOf(key), seq).catch(() => undefined);
+  }
+
+  /** Mark as unread: the list shows the server's count again (this view is left, or opening it would read it). */
+  async markUnread(key: ConvKey): Promise<void> {
+    // Leave first: while the view is open, anything arriving would read it again.
+    if (this.active === key) {
+      this.active = undefined;
+      location.hash = '#/';
+    }
+    const r = await this.api.messages.markUnread(targetOf(key));
+    const c = this.conversations.get(key);
+    if (c) Object.assign(c, { readSeq: r.readSeq, unread: r.unread, mentions: r.mentions });
+    this.changed();
   }
 
   async send(key: ConvKey, type: string, body: Record<string, unknown>): Promise<void> {
@@ -429,8 +471,8 @@ export class Store {
   title(key: ConvKey): string {
     const id = Number(key.slice(1));
     if (key[0] === 'g') return this.groups.get(id)?.name ?? `Group ${id}`;
-    const u = this.users.get(id);
-    return u ? u.displayName || u.handle : `User ${id}`;
+    const u = this.user(id);
+    return u ? u.displayName || u.handle : '…';
   }
 
   async answerInvitation(inv: Invitation, accept: boolean): Promise<void> {
@@ -443,6 +485,12 @@ export class Store {
     this.notice = undefined;
     this.changed();
   }
+}
+
+/** Whether a message mentions `me` by id or mentions everyone (the server's rule, core/messages/unread.ts). */
+export function mentionsMe(m: Message, me: number): boolean {
+  if (m.body.mentionAll === true) return true;
+  return Array.isArray(m.body.mentions) && (m.body.mentions as unknown[]).includes(me);
 }
 
 export const store = new Store();

@@ -70,6 +70,8 @@ export class ParleyClient {
     revoke: (id: number) => this.http.request<Message>('POST', `/messages/${id}/revoke`),
     reads: (id: number) => this.http.request<{ messageId: number; readCount: number; unreadCount?: number; read?: boolean }>('GET', `/messages/${id}/reads`),
     markRead: (of: Target, seq: number) => this.http.request<ReadState>('PUT', `${targetPath(of)}/read`, { seq }),
+    /** Makes the conversation unread again from `seq` on (default: its last message). */
+    markUnread: (of: Target, seq?: number) => this.http.request<ReadState>('POST', `${targetPath(of)}/unread`, seq === undefined ? {} : { seq }),
     conversations: (limit = 100) => this.http.request<{ items: ConversationSummary[] }>('GET', '/conversations', undefined, { limit }),
     /** Every change after `since` across all conversations (messages, revokes), in stream order. */
     sync: (since: number, limit = 200) => this.http.request<SyncPage>('GET', '/sync', undefined, { since, limit }),
@@ -104,6 +106,10 @@ export class ParleyClient {
     /** Invitations the caller sent or received, newest first. */
     invitations: () => this.http.request<{ items: Invitation[]; next?: string }>('GET', '/groups/invitations', undefined, { limit: 200 }),
     answerInvitation: (invitationId: number, accept: boolean) => this.http.request<Invitation>('POST', `/groups/invitations/${invitationId}/decision`, { accept }),
+    /** A signed QR code (an invite that joins directly until it expires; docs/groups.md). */
+    signQrCode: (id: number) => this.http.request<{ code: string; groupId: number; createdAt: number; expiresAt: number }>('POST', `/groups/${id}/qr-codes`),
+    /** Joins the group a QR code opens. */
+    redeemQrCode: (code: string) => this.http.request<{ groupId: number }>('POST', '/groups/qr-codes/redeem', { code }),
     /** What anyone may see of a group (name, size), and whether the caller is in it. */
     publicInfo: (id: number) => this.http.request<{ group: Group; joined: boolean; role: GroupRole | null }>('GET', `/groups/${id}/public`),
   };

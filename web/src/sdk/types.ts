@@ -62,7 +62,10 @@ export interface ConversationSummary {
   peerId: number | null;
   lastSeq: number;
   readSeq: number;
+  /** Messages that count for you: not your own, not revoked, not notices. */
   unread: number;
+  /** Of those, the ones that mention you or everyone. */
+  mentions: number;
   lastMessage: Message | null;
 }
 
@@ -71,6 +74,7 @@ export interface ReadState {
   readSeq: number;
   lastSeq: number;
   unread: number;
+  mentions: number;
 }
 
 /** Where a message goes: a group, or a user (private chat). */

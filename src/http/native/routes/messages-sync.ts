@@ -5,7 +5,7 @@ import type { NativeApp } from '../plugin.ts';
 import { IdParam, errors } from '../schemas.ts';
 import { GroupIdParam } from '../message-schemas.ts';
 import { callerOf } from '../message-auth.ts';
-import { ConversationList, ReadBody, ReadState, SyncPage, SyncQuery } from '../message-schemas.ts';
+import { ConversationList, ReadBody, ReadState, SyncPage, SyncQuery, UnreadBody } from '../message-schemas.ts';
 import { Type } from '@sinclair/typebox';
 
 export function messageSyncRoutes(app: NativeApp): void {
@@ -29,6 +29,7 @@ export function messageSyncRoutes(app: NativeApp): void {
         lastSeq: s.conversation.lastSeq,
         readSeq: s.readSeq,
         unread: s.unread,
+        mentions: s.mentions,
         lastMessage: s.lastMessage,
       })),
     };
@@ -42,6 +43,16 @@ export function messageSyncRoutes(app: NativeApp): void {
   app.put('/users/:id/read', { schema: { tags, summary: 'Set your read position in the private chat with a user', params: IdParam, body: ReadBody, response: { 200: ReadState, ...errors } } }, async (req) => {
     const c = await callerOf(core, req);
     return core.messages.markRead(c.appId, c.userId, { userId: Number(req.params.id) }, req.body.seq);
+  });
+
+  app.post('/groups/:groupId/unread', { schema: { tags, summary: 'Mark a group unread from a message on (default: its last message)', params: GroupIdParam, body: UnreadBody, response: { 200: ReadState, ...errors } } }, async (req) => {
+    const c = await callerOf(core, req);
+    return core.messages.markUnread(c.appId, c.userId, { groupId: Number(req.params.groupId) }, req.body?.seq);
+  });
+
+  app.post('/users/:id/unread', { schema: { tags, summary: 'Mark the private chat with a user unread from a message on (default: its last message)', params: IdParam, body: UnreadBody, response: { 200: ReadState, ...errors } } }, async (req) => {
+    const c = await callerOf(core, req);
+    return core.messages.markUnread(c.appId, c.userId, { userId: Number(req.params.id) }, req.body?.seq);
   });
 
   app.get('/groups/:groupId/read', { schema: { tags, summary: 'Your read position in a group', params: GroupIdParam, response: { 200: ReadState, ...errors } } }, async (req) => {
