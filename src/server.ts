@@ -16,6 +16,7 @@ import { groupMemberRoutes } from './http/native/routes/groups-members.ts';
 import { groupRequestRoutes } from './http/native/routes/groups-requests.ts';
 import { groupContentRoutes } from './http/native/routes/groups-content.ts';
 import { messageRoutes } from './http/native/routes/messages.ts';
+import { searchRoutes } from './http/native/routes/search.ts';
 import { dialectPlugins } from './http/dialects.ts';
 import { messageSyncRoutes } from './http/native/routes/messages-sync.ts';
 import { openBlobs, storageAndCallSettings } from './blobs/open.ts';
@@ -113,7 +114,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const nativeRoutes = [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
+  const nativeRoutes = [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, messageSyncRoutes, searchRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
   const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
   plugins.push(dtalkDialect(core, config, bus));
   const app = await buildHttp({ config, core, logger, metrics, nativeRoutes, plugins });

@@ -5,6 +5,7 @@ import * as files from './0004-files.ts';
 import * as calls from './0005-calls.ts';
 import * as dtalk from './0006-dtalk.ts';
 import * as devicePositions from './0007-device-positions.ts';
+import * as search from './0008-search.ts';
 import * as groups from './0002-groups.ts';
 
 // Every migration, in order. Names sort; each domain adds its own file.
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0005-calls': calls,
   '0006-dtalk': dtalk,
   '0007-device-positions': devicePositions,
+  '0008-search': search,
   '0002-groups': groups,
 };
 

@@ -1,0 +1,37 @@
+// The search index on SQLite: FTS5 over the terms core made (rowid = message
+// id). A clause is an FTS5 phrase ("a" + "b", adjacent terms in order), a
+// prefix clause ends in *, and clauses are ANDed.
+
+import { sql, type Kysely } from 'kysely';
+import type { IndexQuery, SearchIndex } from '../../core/search/ports.ts';
+import type { Clause } from '../../core/search/tokenize.ts';
+import type { Database } from '../schema.ts';
+import { filters, scopeJoin, scopeTable } from './query.ts';
+
+const quote = (t: string) => `"${t.replaceAll('"', '""')}"`;
+
+export function matchExpression(clauses: readonly Clause[]): string {
+  return clauses.map((c) => c.terms.map(quote).join(' + ') + (c.prefix ? '*' : '')).join(' AND ');
+}
+
+export function sqliteSearch(db: Kysely<Database>): SearchIndex {
+  return {
+    async put(docs) {
+      for (const d of docs) await sql`INSERT OR REPLACE INTO message_search (rowid, terms) VALUES (${d.messageId}, ${d.terms.join(' ')})`.execute(db);
+    },
+    async remove(ids) {
+      for (const id of ids) await sql`DELETE FROM message_search WHERE rowid = ${id}`.execute(db);
+    },
+    async query(q: IndexQuery) {
+      const order = q.order === 'relevance' ? sql`ORDER BY f.rank, m.id DESC LIMIT ${q.limit} OFFSET ${q.offset ?? 0}` : sql`ORDER BY m.id DESC LIMIT ${q.limit}`;
+      const r = await sql<{ id: number }>`
+        ${scopeTable(q)}
+        SELECT m.id AS id FROM message_search f
+        JOIN messages m ON m.id = f.rowid
+        ${scopeJoin(q)}
+        WHERE message_search MATCH ${matchExpression(q.clauses)} AND ${filters(q)}
+        ${order}`.execute(db);
+      return r.rows.map((row) => Number(row.id));
+    },
+  };
+}
