@@ -21,6 +21,17 @@ const ACCENTED = /([\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])\p{M}+/
 const NOT_WORD = /[^\p{L}\p{N}\p{M}]+/u;
 const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
 
+/**
+ * A word is kept to its first 64 characters, in the index and in queries
+ * alike (PostgreSQL refuses lexemes over 2 KiB; nobody searches by the 65th
+ * letter of a word); a longer query word then matches as a prefix.
+ */
+export const MAX_WORD_CHARS = 64;
+/** Terms indexed per message: PostgreSQL positions end at 16383, and a 1 MiB text must not make a 10 MiB index row. */
+export const MAX_TERMS = 16_383;
+
+const clip = (w: string) => (w.length <= MAX_WORD_CHARS ? w : [...w].slice(0, MAX_WORD_CHARS).join(''));
+
 /** Folds case, width and (for Latin, Greek, Cyrillic) accents. Hangul stays composed. */
 export function fold(text: string): string {
   return text.normalize('NFKC').toLowerCase().normalize('NFD').replace(ACCENTED, '$1').normalize('NFC');
@@ -40,7 +51,7 @@ export function pieces(text: string): Piece[] {
   const words = (s: string) => {
     for (const seg of segmenter.segment(s)) {
       if (!seg.isWordLike) continue;
-      for (const w of seg.segment.split(NOT_WORD)) if (w) out.push({ text: w, cjk: false });
+      for (const w of seg.segment.split(NOT_WORD)) if (w) out.push({ text: clip(w), cjk: false });
     }
   };
   for (const m of folded.matchAll(CJK_RUN)) {
@@ -63,7 +74,9 @@ function runTerms(run: string): string[] {
 
 /** The terms a stored text is indexed under, in order (positions matter: phrases). */
 export function indexTerms(text: string): string[] {
-  return pieces(text).flatMap((p) => (p.cjk ? runTerms(p.text) : [p.text]));
+  return pieces(text)
+    .flatMap((p) => (p.cjk ? runTerms(p.text) : [p.text]))
+    .slice(0, MAX_TERMS);
 }
 
 /**

@@ -10,6 +10,8 @@ import type { Clause } from '../../core/search/tokenize.ts';
 import type { Database } from '../schema.ts';
 import { filters, scopeJoin, scopeTable } from './query.ts';
 
+/** Rows per insert statement. */
+const CHUNK = 256;
 /** tsvector positions stop at 16383; later terms share the last position. */
 const MAX_POSITION = 16_383;
 const lexeme = (t: string) => `'${t.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
@@ -25,9 +27,10 @@ export function queryLiteral(clauses: readonly Clause[]): string {
 export function postgresSearch(db: Kysely<Database>): SearchIndex {
   return {
     async put(docs) {
-      if (docs.length === 0) return;
-      const rows = docs.map((d) => sql`(${d.messageId}, CAST(${vectorLiteral(d.terms)} AS tsvector))`);
-      await sql`INSERT INTO message_search (message_id, terms) VALUES ${sql.join(rows)} ON CONFLICT (message_id) DO UPDATE SET terms = excluded.terms`.execute(db);
+      for (let i = 0; i < docs.length; i += CHUNK) {
+        const rows = docs.slice(i, i + CHUNK).map((d) => sql`(${d.messageId}, CAST(${vectorLiteral(d.terms)} AS tsvector))`);
+        await sql`INSERT INTO message_search (message_id, terms) VALUES ${sql.join(rows)} ON CONFLICT (message_id) DO UPDATE SET terms = excluded.terms`.execute(db);
+      }
     },
     async remove(ids) {
       if (ids.length === 0) return;

@@ -8,6 +8,8 @@ import type { Clause } from '../../core/search/tokenize.ts';
 import type { Database } from '../schema.ts';
 import { filters, scopeJoin, scopeTable } from './query.ts';
 
+/** Rows per insert statement (2 parameters each, far below SQLite's limit). */
+const CHUNK = 256;
 const quote = (t: string) => `"${t.replaceAll('"', '""')}"`;
 
 export function matchExpression(clauses: readonly Clause[]): string {
@@ -17,7 +19,10 @@ export function matchExpression(clauses: readonly Clause[]): string {
 export function sqliteSearch(db: Kysely<Database>): SearchIndex {
   return {
     async put(docs) {
-      for (const d of docs) await sql`INSERT OR REPLACE INTO message_search (rowid, terms) VALUES (${d.messageId}, ${d.terms.join(' ')})`.execute(db);
+      for (let i = 0; i < docs.length; i += CHUNK) {
+        const rows = docs.slice(i, i + CHUNK).map((d) => sql`(${d.messageId}, ${d.terms.join(' ')})`);
+        await sql`INSERT OR REPLACE INTO message_search (rowid, terms) VALUES ${sql.join(rows)}`.execute(db);
+      }
     },
     async remove(ids) {
       for (const id of ids) await sql`DELETE FROM message_search WHERE rowid = ${id}`.execute(db);

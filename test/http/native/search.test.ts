@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../../support/server.ts';
 import { client } from '../../support/http.ts';
+import fc from 'fast-check';
 import { person, people, type Person } from './groups-helpers.ts';
 
 const text = (t: string) => ({ type: 'text', body: { text: t } });
@@ -233,5 +234,28 @@ describe('native search', () => {
     }
     const anon = await client(s.url).get('/v1/search', { query: { q: 'x' } });
     assert.equal(anon.status, 401);
+  });
+  test('a word longer than 64 characters is indexed by its first 64; the send and the search work on both engines', async () => {
+    const [a, b] = await people(s, 2);
+    const g = await group(a, [b]);
+    const long = 'supercalifragilistic'.repeat(250);
+    await sendTo(a, g, long);
+    await sendTo(a, g, '长'.repeat(5000));
+    assert.equal((await find(b, long.slice(0, 64), { groupId: g })).items.length, 1);
+    assert.equal((await find(b, long.slice(0, 200), { groupId: g })).items.length, 1);
+    assert.equal((await find(b, '长长长', { groupId: g })).items.length, 1);
+  });
+
+  test('any query string gets 200 or a 400 in the native envelope, never a 500', async () => {
+    const [a, b] = await people(s, 2);
+    const g = await group(a, [b]);
+    await sendTo(a, g, 'fuzz target 模糊测试 ÀÉÎ 🎉 @x');
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }), async (q) => {
+        const r = await b.api.get('/v1/search', { query: { q } });
+        assert.ok(r.status === 200 || (r.status === 400 && r.body.error.code === 'invalid_argument'), `${JSON.stringify(q)}: ${r.status} ${r.text}`);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
