@@ -55,7 +55,7 @@ export function MessageItem(props: { m: Message; readMark: boolean; showSender: 
       content = <p class="text"><em>[{m.type} message]</em></p>;
   }
   return (
-    <li class={`msg${mine ? ' mine' : ''}`} data-seq={m.seq} data-id={m.id}>
+    <li class={`msg${mine ? ' mine' : ''}${s.highlight === m.id ? ' hit' : ''}`} data-seq={m.seq} data-id={m.id} aria-current={s.highlight === m.id ? 'true' : undefined}>
       {props.showSender && !mine && <span class="sender">{who}</span>}
       <div class="bubble">{content}</div>
       <span class="meta">

@@ -5,6 +5,7 @@ import { preview, timeOf } from './format.ts';
 import { errorText, useStore } from './hooks.ts';
 import { groupKey, userKey, type ConvKey } from './keys.ts';
 import { store } from './store.ts';
+import { Search } from './Search.tsx';
 import { ParleyError } from '../sdk/index.ts';
 
 const go = (key: ConvKey) => {
@@ -32,6 +33,7 @@ export function Sidebar() {
         <button type="button" onClick={() => setDialog('group')}>New group</button>
         <button type="button" onClick={() => setDialog('join')}>Join group</button>
       </div>
+      <Search />
       {s.invitations.length > 0 && (
         <section class="invitations" aria-label="Invitations">
           <h2>Invitations</h2>
