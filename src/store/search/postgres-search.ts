@@ -38,13 +38,13 @@ export function postgresSearch(db: Kysely<Database>): SearchIndex {
     },
     async query(q: IndexQuery) {
       const tsq = sql`CAST(${queryLiteral(q.clauses)} AS tsquery)`;
-      const order = q.order === 'relevance' ? sql`ORDER BY ts_rank(s.terms, ${tsq}) DESC, m.id DESC LIMIT ${q.limit} OFFSET ${q.offset ?? 0}` : sql`ORDER BY m.id DESC LIMIT ${q.limit}`;
+      const order = q.order === 'relevance' ? sql`ORDER BY ts_rank(s.terms, ${tsq}) DESC, s.message_id DESC LIMIT ${q.limit} OFFSET ${q.offset ?? 0}` : sql`ORDER BY s.message_id DESC LIMIT ${q.limit}`;
       const r = await sql<{ id: number }>`
         ${scopeTable(q)}
         SELECT m.id AS id FROM message_search s
         JOIN messages m ON m.id = s.message_id
         ${scopeJoin(q)}
-        WHERE s.terms @@ ${tsq} AND ${filters(q)}
+        WHERE s.terms @@ ${tsq} AND ${filters(q, sql`s.message_id`)}
         ${order}`.execute(db);
       return r.rows.map((row) => Number(row.id));
     },

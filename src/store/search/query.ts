@@ -16,13 +16,16 @@ export function scopeJoin(q: IndexQuery): RawBuilder<unknown> {
   return q.scope === 'all' ? sql`` : sql`JOIN scope ON scope.cid = m.conversation_id AND m.created_at >= scope.since`;
 }
 
-/** The filters every search applies to `m` (messages). */
-export function filters(q: IndexQuery): RawBuilder<unknown> {
+/**
+ * The filters every search applies to `m` (messages). `id` names the index's
+ * own id column, so the paging bound reaches the index (FTS5 seeks by rowid).
+ */
+export function filters(q: IndexQuery, id: RawBuilder<unknown>): RawBuilder<unknown> {
   const parts = [sql`m.app_id = ${q.appId}`, sql`m.revoked_at IS NULL`];
   if (q.senderId !== undefined) parts.push(sql`m.sender_id = ${q.senderId}`);
   if (q.type !== undefined) parts.push(sql`m.type = ${q.type}`);
   if (q.fromMs !== undefined) parts.push(sql`m.created_at >= ${q.fromMs}`);
   if (q.toMs !== undefined) parts.push(sql`m.created_at <= ${q.toMs}`);
-  if (q.order === 'newest' && q.beforeId !== undefined) parts.push(sql`m.id < ${q.beforeId}`);
+  if (q.order === 'newest' && q.beforeId !== undefined) parts.push(sql`${id} < ${q.beforeId}`);
   return sql.join(parts, sql` AND `);
 }
