@@ -196,6 +196,11 @@ describe('native search', () => {
     await sendTo(b, g, 'lemur from b');
     const file = await b.api.post(`/v1/groups/${g}/messages`, { type: 'file', body: { url: 'https://example.com/f', name: 'lemur-notes.pdf' } });
     assert.equal(file.status, 201, file.text);
+    // Encrypted payloads are opaque bytes: never indexed, whatever their scheme or bytes say.
+    const enc = await b.api.post(`/v1/groups/${g}/messages`, { type: 'encrypted', body: { data: Buffer.from('lemur lemur').toString('base64'), scheme: 'lemur' } });
+    assert.equal(enc.status, 201, enc.text);
+    assert.deepEqual((await find(b, 'lemur', { type: 'encrypted' })).items, []);
+    assert.deepEqual((await find(b, Buffer.from('lemur lemur').toString('base64').slice(0, 8))).items, []);
     assert.deepEqual(texts(await find(b, 'lemur', { senderId: a.id })), ['lemur from a']);
     assert.deepEqual((await find(b, 'lemur', { type: 'file' })).items.map((h: any) => h.text), ['lemur-notes.pdf']);
     assert.deepEqual(texts(await find(b, 'lemur', { to: t0 + 500, groupId: g })), ['lemur from a']);
