@@ -6,6 +6,7 @@
 
 import type { Clause } from './tokenize.ts';
 import type { MessageTypeName } from '../messages/model.ts';
+import type { MessageRecord } from '../messages/ports.ts';
 
 /** What is indexed of one message: its id and its terms in text order. */
 export interface SearchDocument {
@@ -45,6 +46,6 @@ export interface SearchIndex {
   put(docs: readonly SearchDocument[]): Promise<void>;
   /** Removes messages from the index (revoke); inside the revoking transaction. */
   remove(messageIds: readonly number[]): Promise<void>;
-  /** Ids of matching, unrevoked messages, in the requested order. */
-  query(q: IndexQuery): Promise<number[]>;
+  /** The matching, unrevoked messages, in the requested order (read with the match: no second lookup). */
+  query(q: IndexQuery): Promise<MessageRecord[]>;
 }

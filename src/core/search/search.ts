@@ -11,6 +11,7 @@ import type { ConversationTarget, MessagingContext, Viewer } from '../messages/c
 import { toMessage } from '../messages/conversations.ts';
 import type { Conversation, Message, MessageTypeName } from '../messages/model.ts';
 import { excerptOf, matchRanges, type Excerpt, type Range } from './highlight.ts';
+import type { MessageRecord } from '../messages/ports.ts';
 import type { ConversationScope, IndexQuery } from './ports.ts';
 import { searchableText } from './searchable.ts';
 import { parseQuery } from './tokenize.ts';
@@ -84,12 +85,12 @@ export async function search(ctx: MessagingContext, appId: number, viewer: Viewe
     ...(position && 'b' in position ? { beforeId: position.b } : {}),
     ...(position && 'k' in position ? { offset: position.k } : {}),
   };
-  const ids = await ctx.store.search.query(query);
-  const more = ids.length >= query.limit;
-  const pageIds = more ? ids.slice(0, query.limit - 1) : ids;
-  const items = await hitsOf(ctx, viewer, pageIds, clauses);
+  const found = await ctx.store.search.query(query);
+  const more = found.length >= query.limit;
+  const page = more ? found.slice(0, query.limit - 1) : found;
+  const items = await hitsOf(ctx, viewer, page, clauses);
   if (!more) return { items };
-  const next = order === 'newest' ? { b: pageIds[pageIds.length - 1] } : { k: (position && 'k' in position ? position.k : 0) + pageIds.length };
+  const next = order === 'newest' ? { b: page[page.length - 1].id } : { k: (position && 'k' in position ? position.k : 0) + page.length };
   return { items, next: encodeCursor(next) };
 }
 
@@ -111,14 +112,13 @@ async function scopeOf(ctx: MessagingContext, appId: number, viewer: Viewer, tar
   );
 }
 
-async function hitsOf(ctx: MessagingContext, viewer: Viewer, ids: readonly number[], clauses: ReturnType<typeof parseQuery>): Promise<SearchHit[]> {
-  const records = await Promise.all(ids.map((id) => ctx.store.messages.get(id)));
-  const conversations = new Map((await ctx.store.conversations.getMany([...new Set(records.flatMap((r) => (r ? [r.conversationId] : [])))])).map((c) => [c.id, c]));
+async function hitsOf(ctx: MessagingContext, viewer: Viewer, records: readonly MessageRecord[], clauses: ReturnType<typeof parseQuery>): Promise<SearchHit[]> {
+  const conversations = new Map((await ctx.store.conversations.getMany([...new Set(records.map((r) => r.conversationId))])).map((c) => [c.id, c]));
   const hits: SearchHit[] = [];
   for (const r of records) {
-    const c = r && conversations.get(r.conversationId);
-    // Revoked between the index read and this one: not found.
-    if (!r || !c || r.revokedAt !== null) continue;
+    const c = conversations.get(r.conversationId);
+    // The index's read skips revoked rows; this keeps a revoked record out whatever an adapter returns.
+    if (!c || r.revokedAt !== null) continue;
     const message = toMessage(r, c);
     const text = searchableText(r.type, r.body);
     const matches = matchRanges(text, clauses);

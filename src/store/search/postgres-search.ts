@@ -4,10 +4,12 @@
 // ('a' <-> 'b', adjacent terms in order), a prefix clause ends in :*, and
 // clauses are ANDed. Same terms and positions as SQLite, so the same hits.
 
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { IndexQuery, SearchIndex } from '../../core/search/ports.ts';
 import type { Clause } from '../../core/search/tokenize.ts';
 import type { Database } from '../schema.ts';
+import type { MessagesTable } from '../tables/messages.ts';
+import { toMessageRecord } from '../repos/messages.ts';
 import { filters, scopeJoin, scopeTable } from './query.ts';
 
 /** Rows per insert statement. */
@@ -39,14 +41,14 @@ export function postgresSearch(db: Kysely<Database>): SearchIndex {
     async query(q: IndexQuery) {
       const tsq = sql`CAST(${queryLiteral(q.clauses)} AS tsquery)`;
       const order = q.order === 'relevance' ? sql`ORDER BY ts_rank(s.terms, ${tsq}) DESC, s.message_id DESC LIMIT ${q.limit} OFFSET ${q.offset ?? 0}` : sql`ORDER BY s.message_id DESC LIMIT ${q.limit}`;
-      const r = await sql<{ id: number }>`
+      const r = await sql<Selectable<MessagesTable>>`
         ${scopeTable(q)}
-        SELECT m.id AS id FROM message_search s
+        SELECT m.* FROM message_search s
         JOIN messages m ON m.id = s.message_id
         ${scopeJoin(q)}
         WHERE s.terms @@ ${tsq} AND ${filters(q, sql`s.message_id`)}
         ${order}`.execute(db);
-      return r.rows.map((row) => Number(row.id));
+      return r.rows.map(toMessageRecord);
     },
   };
 }

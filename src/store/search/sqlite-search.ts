@@ -2,10 +2,12 @@
 // id). A clause is an FTS5 phrase ("a" + "b", adjacent terms in order), a
 // prefix clause ends in *, and clauses are ANDed.
 
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { IndexQuery, SearchIndex } from '../../core/search/ports.ts';
 import type { Clause } from '../../core/search/tokenize.ts';
 import type { Database } from '../schema.ts';
+import type { MessagesTable } from '../tables/messages.ts';
+import { toMessageRecord } from '../repos/messages.ts';
 import { filters, scopeJoin, scopeTable } from './query.ts';
 
 /** Rows per insert statement (2 parameters each, far below SQLite's limit). */
@@ -31,14 +33,14 @@ export function sqliteSearch(db: Kysely<Database>): SearchIndex {
       // By the FTS rowid (= message id), not m.id: FTS5 then yields matches newest
       // first and stops at the limit instead of sorting every match (0.7 vs 14 ms at 100k).
       const order = q.order === 'relevance' ? sql`ORDER BY f.rank, f.rowid DESC LIMIT ${q.limit} OFFSET ${q.offset ?? 0}` : sql`ORDER BY f.rowid DESC LIMIT ${q.limit}`;
-      const r = await sql<{ id: number }>`
+      const r = await sql<Selectable<MessagesTable>>`
         ${scopeTable(q)}
-        SELECT m.id AS id FROM message_search f
+        SELECT m.* FROM message_search f
         JOIN messages m ON m.id = f.rowid
         ${scopeJoin(q)}
         WHERE message_search MATCH ${matchExpression(q.clauses)} AND ${filters(q, sql`f.rowid`)}
         ${order}`.execute(db);
-      return r.rows.map((row) => Number(row.id));
+      return r.rows.map(toMessageRecord);
     },
   };
 }
