@@ -239,6 +239,10 @@ describe('native search', () => {
     }
     const anon = await client(s.url).get('/v1/search', { query: { q: 'x' } });
     assert.equal(anon.status, 401);
+    const doc = (await client(s.url).get('/openapi.json')).body;
+    const op = doc.paths['/v1/search']?.get;
+    assert.ok(op, 'GET /v1/search is in the OpenAPI document');
+    assert.ok(op.parameters.some((p: any) => p.name === 'q' && p.in === 'query' && p.required), 'q is a required query parameter');
   });
   test('a word longer than 64 characters is indexed by its first 64; the send and the search work on both engines', async () => {
     const [a, b] = await people(s, 2);
