@@ -18,6 +18,8 @@
 
 const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30fc\u3005]+/gu;
 const ACCENTED = /([\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])\p{M}+/gu;
+const ASCII = /^[\x00-\x7f]*$/;
+const ASCII_NOT_WORD = /[^a-z0-9]+/;
 const NOT_WORD = /[^\p{L}\p{N}\p{M}]+/u;
 const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
 
@@ -34,6 +36,8 @@ const clip = (w: string) => (w.length <= MAX_WORD_CHARS ? w : [...w].slice(0, MA
 
 /** Folds case, width and (for Latin, Greek, Cyrillic) accents. Hangul stays composed. */
 export function fold(text: string): string {
+  // Plain ASCII (most Latin chat) has nothing to normalise: skip the three passes.
+  if (ASCII.test(text)) return text.toLowerCase();
   return text.normalize('NFKC').toLowerCase().normalize('NFD').replace(ACCENTED, '$1').normalize('NFC');
 }
 
@@ -49,6 +53,12 @@ export function pieces(text: string): Piece[] {
   const out: Piece[] = [];
   let at = 0;
   const words = (s: string) => {
+    // In ASCII, UAX #29 never splits a run of letters and digits, so cutting
+    // at everything else gives what the segmenter and the cut below give.
+    if (ASCII.test(s)) {
+      for (const w of s.split(ASCII_NOT_WORD)) if (w) out.push({ text: clip(w), cjk: false });
+      return;
+    }
     for (const seg of segmenter.segment(s)) {
       if (!seg.isWordLike) continue;
       for (const w of seg.segment.split(NOT_WORD)) if (w) out.push({ text: clip(w), cjk: false });
