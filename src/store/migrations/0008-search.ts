@@ -19,8 +19,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     return;
   }
   await sql`CREATE VIRTUAL TABLE message_search USING fts5(terms, content='', contentless_delete=1, tokenize="unicode61 remove_diacritics 2 categories 'L* N* Co M*'")`.execute(db);
+  // The index's vocabulary: a prefix query is expanded into the terms it covers (sqlite-search.ts).
+  await sql`CREATE VIRTUAL TABLE message_search_terms USING fts5vocab(message_search, 'row')`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) await sql`DROP TABLE message_search_terms`.execute(db);
   await sql`DROP TABLE message_search`.execute(db);
 }

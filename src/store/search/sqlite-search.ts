@@ -14,8 +14,34 @@ import { filters, scopeJoin, scopeTable } from './query.ts';
 const CHUNK = 256;
 const quote = (t: string) => `"${t.replaceAll('"', '""')}"`;
 
-export function matchExpression(clauses: readonly Clause[]): string {
-  return clauses.map((c) => c.terms.map(quote).join(' + ') + (c.prefix ? '*' : '')).join(' AND ');
+/** A prefix covering more terms than this stays an FTS5 prefix query. */
+const MAX_EXPANSION = 64;
+/** The highest code point: `prefix + TOP` bounds every term that starts with prefix. */
+const TOP = '\u{10FFFF}';
+
+/**
+ * The FTS5 expression of the clauses. FTS5 answers a prefix (`"camp"*`) by
+ * merging the doclists of every term it covers before yielding a row, so its
+ * cost grows with all matches in the app; an OR of the covered terms instead
+ * streams newest first and stops at the page's limit. So a prefix is expanded
+ * through the index's vocabulary when it covers at most MAX_EXPANSION terms —
+ * the same rows either way.
+ */
+async function matchExpression(db: Kysely<Database>, clauses: readonly Clause[]): Promise<string> {
+  const parts: string[] = [];
+  for (const c of clauses) {
+    const quoted = c.terms.map(quote);
+    if (!c.prefix) {
+      parts.push(quoted.join(' + '));
+      continue;
+    }
+    const last = c.terms[c.terms.length - 1];
+    const r = await sql<{ term: string }>`SELECT term FROM message_search_terms WHERE term >= ${last} AND term < ${last + TOP} LIMIT ${MAX_EXPANSION + 1}`.execute(db);
+    const head = quoted.slice(0, -1);
+    if (r.rows.length === 0 || r.rows.length > MAX_EXPANSION) parts.push(quoted.join(' + ') + '*');
+    else parts.push('(' + r.rows.map((row) => [...head, quote(row.term)].join(' + ')).join(' OR ') + ')');
+  }
+  return parts.join(' AND ');
 }
 
 export function sqliteSearch(db: Kysely<Database>): SearchIndex {
@@ -38,7 +64,7 @@ export function sqliteSearch(db: Kysely<Database>): SearchIndex {
         SELECT m.* FROM message_search f
         JOIN messages m ON m.id = f.rowid
         ${scopeJoin(q)}
-        WHERE message_search MATCH ${matchExpression(q.clauses)} AND ${filters(q, sql`f.rowid`)}
+        WHERE message_search MATCH ${await matchExpression(db, q.clauses)} AND ${filters(q, sql`f.rowid`)}
         ${order}`.execute(db);
       return r.rows.map(toMessageRecord);
     },

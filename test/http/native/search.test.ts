@@ -255,6 +255,17 @@ describe('native search', () => {
     assert.equal((await find(b, '长长长', { groupId: g })).items.length, 1);
   });
 
+  test('a prefix covering many words finds them all (SQLite expands a prefix of up to 64 words, and keeps a wider one a prefix query)', async () => {
+    const [a, b] = await people(s, 2);
+    const g = await group(a, [b]);
+    for (let i = 0; i < 70; i++) await sendTo(a, g, `quokka${i}x sighting`);
+    const wide = await find(b, 'quokka', { groupId: g, limit: 200 });
+    assert.equal(wide.items.length, 70);
+    const narrow = await find(b, 'quokka1', { groupId: g, limit: 200 });
+    assert.deepEqual(texts(narrow).sort(), ['quokka1x sighting', ...Array.from({ length: 10 }, (_, i) => `quokka1${i}x sighting`)].sort());
+    assert.deepEqual(texts(await find(b, '"quokka7x sigh"', { groupId: g })), ['quokka7x sighting']);
+  });
+
   test('any query string gets 200 or a 400 in the native envelope, never a 500', async () => {
     const [a, b] = await people(s, 2);
     const g = await group(a, [b]);
