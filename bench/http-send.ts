@@ -43,7 +43,7 @@ try {
   const cpuBefore = cpuSeconds(s.child.pid);
   const loadBefore = loadAverage();
   let next = 0;
-  const body = JSON.stringify({ type: 'text', body: { text: 'a benchmark message of a usual chat length, say fifty to eighty chars' } });
+  const body = JSON.stringify({ type: 'text', body: { text: process.env.BENCH_TEXT ?? 'a benchmark message of a usual chat length, say fifty to eighty chars' } });
   const result = await autocannon({
     url: s.url,
     connections: CONNECTIONS,

@@ -19,6 +19,14 @@ const server = await startServer(config);
 if (!server.bootstrap) throw new Error('bench needs an empty data directory');
 const { appId, adminToken } = server.bootstrap;
 
+// BENCH_SEARCH_INDEX=off: the search index is not written (bench/search/write-path.ts
+// measures the send path with and without it); SearchIndex.put becomes a no-op.
+if (process.env.BENCH_SEARCH_INDEX === 'off') {
+  const store = server.core.store;
+  const transaction = store.transaction.bind(store);
+  store.transaction = ((fn: Parameters<typeof transaction>[0]) => transaction((tx) => fn({ ...tx, search: { ...tx.search, put: async () => {} } }))) as typeof store.transaction;
+}
+
 const seed = Number(process.env.BENCH_SEED ?? 0);
 let seeded: { users: { id: number; token: string }[]; first?: number } | undefined;
 if (seed > 0) {

@@ -19,6 +19,7 @@ import { groupRequestRoutes } from './http/native/routes/groups-requests.ts';
 import { groupContentRoutes } from './http/native/routes/groups-content.ts';
 import { messageRoutes } from './http/native/routes/messages.ts';
 import { dialectEarlyAnswers, dialectPlugins } from './http/dialects.ts';
+import { searchRoutes } from './http/native/routes/search.ts';
 import { messageSyncRoutes } from './http/native/routes/messages-sync.ts';
 import { openBlobs, storageAndCallSettings } from './blobs/open.ts';
 import { startHousekeeping } from './housekeeping.ts';
@@ -158,7 +159,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const nativeRoutes = [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, messageSyncRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
+  const nativeRoutes = [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, messageSyncRoutes, searchRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
   const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
   plugins.push(dtalkDialect(core, config, bus, onBackgroundError));
   const app = await buildHttp({ config, core, logger, metrics, nativeRoutes, plugins, earlyAnswers: [...dialectEarlyAnswers, dtalkEarlyAnswer] });

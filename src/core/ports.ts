@@ -7,6 +7,7 @@ import type { MessagingRepositories } from './messages/ports.ts';
 import type { FileRepo, UploadRepo } from './files/ports.ts';
 import type { CallRepo } from './calls/ports.ts';
 import type { GroupRepos } from './groups/ports.ts';
+import type { SearchIndex } from './search/ports.ts';
 
 export interface Page<T> {
   items: T[];
@@ -87,6 +88,8 @@ export interface Repositories extends MessagingRepositories {
   calls: CallRepo;
   devices: DeviceRepo;
   groups: GroupRepos;
+  /** Message search (src/core/search/ports.ts): written in the message's transaction. */
+  search: SearchIndex;
 }
 
 /**

@@ -12,6 +12,8 @@ import { conversationRepo } from './repos/messages-conversations.ts';
 import { messageRepo } from './repos/messages.ts';
 import { focusRepo, readPositionRepo } from './repos/messages-reads.ts';
 import { groupRepos } from './repos/groups.ts';
+import { sqliteSearch } from './search/sqlite-search.ts';
+import { postgresSearch } from './search/postgres-search.ts';
 
 /** Every repository over one Kysely handle (the pool, or one transaction). */
 export function repositories(db: Kysely<Database>, engine: Engine): Repositories {
@@ -29,6 +31,7 @@ export function repositories(db: Kysely<Database>, engine: Engine): Repositories
     uploads: uploadRepo(db),
     calls: callRepo(db, engine),
     groups: groupRepos(db, engine),
+    search: engine.name === 'postgres' ? postgresSearch(db) : sqliteSearch(db),
   };
 }
 

@@ -5,10 +5,12 @@
 // not delayed and a burst becomes a few large transactions. A send's promise
 // resolves only after its batch committed. If a batch fails, its sends are
 // retried one per transaction, so one bad send fails alone and the valid
-// others are still stored.
+// others are still stored. Each batch's search index rows are written in
+// its transaction, so an acknowledged send can be found at once.
 
-import type { Store } from '../ports.ts';
+import type { Repositories, Store } from '../ports.ts';
 import type { AppendOutcome, Appendable } from './ports.ts';
+import { documentsOf } from '../search/searchable.ts';
 
 interface Pending {
   item: Appendable;
@@ -61,7 +63,7 @@ export class GroupCommit {
     this.stats.messages += batch.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
     try {
-      const outcomes = await this.#store.transaction((tx) => tx.messages.append(batch.map((p) => p.item)));
+      const outcomes = await this.#store.transaction((tx) => appendIndexed(tx, batch.map((p) => p.item)));
       batch.forEach((p, i) => p.resolve(outcomes[i]));
       return;
     } catch (e) {
@@ -69,11 +71,18 @@ export class GroupCommit {
     }
     for (const p of batch) {
       try {
-        const [outcome] = await this.#store.transaction((tx) => tx.messages.append([p.item]));
+        const [outcome] = await this.#store.transaction((tx) => appendIndexed(tx, [p.item]));
         p.resolve(outcome);
       } catch (e) {
         p.reject(e);
       }
     }
   }
+}
+
+async function appendIndexed(tx: Repositories, items: Appendable[]): Promise<AppendOutcome[]> {
+  const outcomes = await tx.messages.append(items);
+  const docs = documentsOf(outcomes);
+  if (docs.length > 0) await tx.search.put(docs);
+  return outcomes;
 }

@@ -22,6 +22,7 @@ import { revoke } from './revoke.ts';
 import type { SendLane } from './send-lane.ts';
 import { recordCall, send, type FinishedCall, type SendResult } from './send.ts';
 import { unreadCounts } from './unread.ts';
+import { search, type SearchPage, type SearchQuery } from '../search/search.ts';
 import { sync, syncTail, type SyncPage, type SyncQuery, type SyncTail } from './sync.ts';
 
 export interface MessagesDeps {
@@ -107,6 +108,11 @@ export class Messages {
 
   history(appId: number, viewer: Viewer, target: ConversationTarget, query: HistoryQuery = {}): Promise<HistoryPage> {
     return history(this.#ctx, appId, viewer, target, query);
+  }
+
+  /** Messages matching a query that the viewer may read now (null: an app admin, the whole app). */
+  search(appId: number, viewer: Viewer, query: SearchQuery): Promise<SearchPage> {
+    return search(this.#ctx, appId, viewer, query);
   }
 
   sync(appId: number, userId: number, query: SyncQuery = {}): Promise<SyncPage> {

@@ -21,9 +21,12 @@ export async function revoke(ctx: MessagingContext, appId: number, operatorId: n
   await authorise(ctx, c, record, operatorId, scope.group?.role, rulesOf(ctx.settings, rules).revokeWindowSeconds);
 
   const now = ctx.clock.now();
-  const updated = await ctx.store.transaction((tx) =>
-    tx.messages.revoke(messageId, { type: MessageType.revoked, body: { originalType: record.type, by: operatorId }, at: now, by: operatorId }),
-  );
+  // The index row goes in the same transaction: a revoked message is never found.
+  const updated = await ctx.store.transaction(async (tx) => {
+    const r = await tx.messages.revoke(messageId, { type: MessageType.revoked, body: { originalType: record.type, by: operatorId }, at: now, by: operatorId });
+    if (r) await tx.search.remove([messageId]);
+    return r;
+  });
   if (!updated) throw fail('conflict', `message ${messageId} is already revoked`);
   const message = toMessage(updated, c);
   ctx.events.emit({ type: 'message.revoked', appId, audience: audienceOf(c), message, operatorId });

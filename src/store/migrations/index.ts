@@ -6,6 +6,7 @@ import * as calls from './0005-calls.ts';
 import * as dtalk from './0006-dtalk.ts';
 import * as devicePositions from './0007-device-positions.ts';
 import * as oneAnnouncement from './0008-one-announcement.ts';
+import * as search from './0011-search.ts';
 import * as groups from './0002-groups.ts';
 import * as tokenRevocations from './0009-token-revocations.ts';
 import * as nodeLeases from './0010-node-leases.ts';
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007-device-positions': devicePositions,
   '0008-one-announcement': oneAnnouncement,
   '0009-token-revocations': tokenRevocations,
+  '0011-search': search,
   '0002-groups': groups,
   '0010-node-leases': nodeLeases,
 };

@@ -21,6 +21,7 @@ export function ConversationView(props: { conv: ConvKey }) {
   const atBottom = useRef(true);
   const firstSeq = useRef<number | undefined>(undefined);
   const prevHeight = useRef(0);
+  const scrolledTo = useRef<number | undefined>(undefined);
 
   useEffect(() => {
     setPanel(false);
@@ -41,6 +42,16 @@ export function ConversationView(props: { conv: ConvKey }) {
     }
     firstSeq.current = first;
     prevHeight.current = el.scrollHeight;
+    // A search hit: bring it into view once it is loaded (and stop pinning to the bottom).
+    if (s.highlight !== undefined && scrolledTo.current !== s.highlight) {
+      const hit = el.querySelector<HTMLElement>(`[data-id="${s.highlight}"]`);
+      if (hit) {
+        scrolledTo.current = s.highlight;
+        atBottom.current = false;
+        hit.scrollIntoView({ block: 'center' });
+        prevHeight.current = el.scrollHeight;
+      }
+    }
   });
 
   const onScroll = () => {

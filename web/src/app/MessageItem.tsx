@@ -74,7 +74,7 @@ export function MessageItem(props: { m: Message; readMark: boolean; showSender: 
       content = <p class="text"><em>[{m.type} message]</em></p>;
   }
   return (
-    <li class={`msg${mine ? ' mine' : ''}${props.showMeta ? ' run-end' : ''}`} data-seq={m.seq} data-id={m.id}>
+    <li class={`msg${mine ? ' mine' : ''}${props.showMeta ? ' run-end' : ''}${s.highlight === m.id ? ' hit' : ''}`} data-seq={m.seq} data-id={m.id} aria-current={s.highlight === m.id ? 'true' : undefined}>
       {props.showSender && !mine && <span class="sender">{who}</span>}
       <div class="bubble-row">
         <div class={`bubble${media ? ' media' : ''}`}>{content}</div>

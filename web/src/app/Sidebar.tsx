@@ -6,6 +6,7 @@ import { errorText, useHashRoute, useStore } from './hooks.ts';
 import { plural } from './format.ts';
 import { groupKey, userKey, type ConvKey } from './keys.ts';
 import { store } from './store.ts';
+import { Search } from './Search.tsx';
 import { ParleyError } from '../sdk/index.ts';
 
 const go = (key: ConvKey) => {
@@ -39,6 +40,7 @@ export function Sidebar() {
         <button type="button" onClick={() => setDialog('group')}>New group</button>
         <button type="button" onClick={() => setDialog('join')}>Join group</button>
       </div>
+      <Search />
       {s.invitations.length > 0 && (
         <section class="invitations" aria-label="Invitations">
           <h2>Invitations</h2>

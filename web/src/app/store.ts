@@ -49,6 +49,8 @@ export class Store {
   /** Invitations to groups waiting for this user's answer. */
   invitations: Invitation[] = [];
   active: ConvKey | undefined;
+  /** The message a search jumped to: shown highlighted and scrolled into view. */
+  highlight: number | undefined;
   version = 0;
 
   #listeners = new Set<() => void>();
@@ -337,6 +339,23 @@ export class Store {
       else void this.markRead(key);
       if (key[0] === 'g') this.group(Number(key.slice(1)), true);
       else this.user(Number(key.slice(1)));
+    }
+    this.changed();
+  }
+
+  /**
+   * Opens the hit's conversation and pages back through its history until the
+   * message is loaded, then marks it as the highlighted one (the view scrolls to it).
+   */
+  async jumpTo(key: ConvKey, messageId: number): Promise<void> {
+    this.highlight = messageId;
+    location.hash = `#/${key}`;
+    this.open(key);
+    for (let guard = 0; guard < 1000; guard++) {
+      const t = this.threads.get(key);
+      if (!t || t.items.some((m) => m.id === messageId) || (!t.more && !t.loading)) break;
+      if (t.loading) await new Promise((r) => setTimeout(r, 30));
+      else await this.loadOlder(key);
     }
     this.changed();
   }

@@ -6,7 +6,7 @@
 import { Http, type HttpOptions, type Query } from './http.ts';
 import { ParleySocket, type SocketOptions } from './socket.ts';
 import type {
-  Application, ConversationSummary, Group, GroupRole, HistoryPage, Invitation, Results, JoinPolicy, Member, Message, OutgoingMessage, ReadState, Session, StoredFile, SyncPage, Target, User,
+  Application, ConversationSummary, Group, GroupRole, HistoryPage, Invitation, Results, JoinPolicy, Member, Message, OutgoingMessage, ReadState, SearchPage, Session, StoredFile, SyncPage, Target, User,
 } from './types.ts';
 import { uploadFile, type UploadProgress } from './upload.ts';
 
@@ -16,6 +16,16 @@ export interface HistoryOptions {
   before?: number;
   after?: number;
   order?: 'asc' | 'desc';
+  limit?: number;
+  cursor?: string;
+}
+
+export interface SearchOptions {
+  groupId?: number;
+  userId?: number;
+  senderId?: number;
+  type?: string;
+  order?: 'newest' | 'relevance';
   limit?: number;
   cursor?: string;
 }
@@ -72,6 +82,7 @@ export class ParleyClient {
     markRead: (of: Target, seq: number) => this.http.request<ReadState>('PUT', `${targetPath(of)}/read`, { seq }),
     /** Makes the conversation unread again from `seq` on (default: its last message). */
     markUnread: (of: Target, seq?: number) => this.http.request<ReadState>('POST', `${targetPath(of)}/unread`, seq === undefined ? {} : { seq }),
+    search: (q: string, o: SearchOptions = {}) => this.http.request<SearchPage>('GET', '/search', undefined, { q, ...o } as Query),
     conversations: (limit = 100) => this.http.request<{ items: ConversationSummary[] }>('GET', '/conversations', undefined, { limit }),
     /** Every change after `since` across all conversations (messages, revokes), in stream order. */
     sync: (since: number, limit = 200) => this.http.request<SyncPage>('GET', '/sync', undefined, { since, limit }),

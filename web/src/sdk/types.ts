@@ -49,6 +49,26 @@ export interface HistoryPage {
   conversationId: number | null;
 }
 
+/** A range of text, in UTF-16 code units. */
+export interface TextRange {
+  start: number;
+  length: number;
+}
+
+/** One hit of GET /v1/search. */
+export interface SearchHit {
+  message: Message;
+  conversation: { id: number; kind: ConversationKind; groupId: number | null; peerId: number | null };
+  text: string;
+  matches: TextRange[];
+  excerpt: { text: string; matches: TextRange[] };
+}
+
+export interface SearchPage {
+  items: SearchHit[];
+  next?: string;
+}
+
 export interface SyncPage {
   items: Message[];
   position: number;

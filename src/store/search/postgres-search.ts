@@ -1,0 +1,54 @@
+// The search index on PostgreSQL: a tsvector per message, written as a
+// literal (term:position) so no text-search parser or dictionary changes the
+// terms core made, and queried with a literal tsquery: a clause is a phrase
+// ('a' <-> 'b', adjacent terms in order), a prefix clause ends in :*, and
+// clauses are ANDed. Same terms and positions as SQLite, so the same hits.
+
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { IndexQuery, SearchIndex } from '../../core/search/ports.ts';
+import type { Clause } from '../../core/search/tokenize.ts';
+import type { Database } from '../schema.ts';
+import type { MessagesTable } from '../tables/messages.ts';
+import { toMessageRecord } from '../repos/messages.ts';
+import { filters, scopeJoin, scopeTable } from './query.ts';
+
+/** Rows per insert statement. */
+const CHUNK = 256;
+/** tsvector positions stop at 16383; later terms share the last position. */
+const MAX_POSITION = 16_383;
+const lexeme = (t: string) => `'${t.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+
+export function vectorLiteral(terms: readonly string[]): string {
+  return terms.map((t, i) => `${lexeme(t)}:${Math.min(i + 1, MAX_POSITION)}`).join(' ');
+}
+
+export function queryLiteral(clauses: readonly Clause[]): string {
+  return clauses.map((c) => '(' + c.terms.map((t, i) => lexeme(t) + (c.prefix && i === c.terms.length - 1 ? ':*' : '')).join(' <-> ') + ')').join(' & ');
+}
+
+export function postgresSearch(db: Kysely<Database>): SearchIndex {
+  return {
+    async put(docs) {
+      for (let i = 0; i < docs.length; i += CHUNK) {
+        const rows = docs.slice(i, i + CHUNK).map((d) => sql`(${d.messageId}, CAST(${vectorLiteral(d.terms)} AS tsvector))`);
+        await sql`INSERT INTO message_search (message_id, terms) VALUES ${sql.join(rows)} ON CONFLICT (message_id) DO UPDATE SET terms = excluded.terms`.execute(db);
+      }
+    },
+    async remove(ids) {
+      if (ids.length === 0) return;
+      await sql`DELETE FROM message_search WHERE message_id IN (${sql.join([...ids])})`.execute(db);
+    },
+    async query(q: IndexQuery) {
+      const tsq = sql`CAST(${queryLiteral(q.clauses)} AS tsquery)`;
+      const order = q.order === 'relevance' ? sql`ORDER BY ts_rank(s.terms, ${tsq}) DESC, s.message_id DESC LIMIT ${q.limit} OFFSET ${q.offset ?? 0}` : sql`ORDER BY s.message_id DESC LIMIT ${q.limit}`;
+      const r = await sql<Selectable<MessagesTable>>`
+        ${scopeTable(q)}
+        SELECT m.* FROM message_search s
+        JOIN messages m ON m.id = s.message_id
+        ${scopeJoin(q)}
+        WHERE s.terms @@ ${tsq} AND ${filters(q, sql`s.message_id`)}
+        ${order}`.execute(db);
+      return r.rows.map(toMessageRecord);
+    },
+  };
+}
