@@ -80,7 +80,7 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    // Only the native API is documented here; the other dialects have their own documents in spec/.
+    // Only the native API is documented here; the other dialects are described in their folders' README.md.
     hideUntagged: true,
   });
   if (config.docs) await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -1,4 +1,4 @@
-// TLSSigAPIv2 against the fixed-time vectors in spec/origins.md.
+// TLSSigAPIv2 against the fixed-time vectors in the original's source.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -246,8 +246,11 @@ describe('web client details', () => {
     await phone.page.getByLabel('Username').fill('bob');
     await phone.page.getByLabel('Password').fill('bob-password-1');
     await phone.page.getByRole('button', { name: 'Sign in' }).click();
-    // Bob reads what the tests above sent him, then leaves the chat.
+    // Bob reads what the tests above sent him, then leaves the chat. The phone's list must be showing
+    // first: a badge that has not rendered yet is "detached" at once and proves nothing about the read.
+    await conversation(phone, 'Ann Lee').waitFor();
     await conversation(bob, 'Ann Lee').click();
+    await conversation(bob, 'Ann Lee').getByLabel(/unread/).waitFor({ state: 'detached' });
     await conversation(phone, 'Ann Lee').getByLabel(/unread/).waitFor({ state: 'detached' });
     await bob.page.goto('/#/');
     await conversation(ann, 'Bob Stone').click();

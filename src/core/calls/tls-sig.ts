@@ -1,5 +1,5 @@
 // Tencent TRTC TLSSigAPIv2: UserSig and PrivateMapKey, from the description
-// and test vectors in spec/origins.md ("Tencent TRTC UserSig / PrivateMapKey").
+// and test vectors in the original's source ("Tencent TRTC UserSig / PrivateMapKey").
 // Token = base64(zlib(JSON document)) with + → *, / → -, = → _; the document
 // carries TLS.sig = base64(HMAC-SHA256(key, string to sign)).
 

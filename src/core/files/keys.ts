@@ -1,7 +1,7 @@
 // Object keys and content types as clients send them. A key is a relative,
 // slash-separated path: no `..` or `.` segments, no absolute paths, no empty
 // segments, no backslashes, no control characters; at most 1024 UTF-8 bytes
-// (S3's limit). dtalk's original refused only blank keys and `..` (origins.md,
+// (S3's limit). dtalk's original refused only blank keys and `..` (the original's source,
 // OSS); the stricter rule keeps every adapter safe.
 
 import { randomBytes } from 'node:crypto';

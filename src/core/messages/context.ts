@@ -27,7 +27,7 @@ export type RuleSet = (typeof RuleSet)[keyof typeof RuleSet];
 
 export interface MessagingSettings extends MessageRules {
   /**
-   * dtalk (spec/origins.md): the original's only size limit is its 1 MiB
+   * dtalk (the original's source): the original's only size limit is its 1 MiB
    * request body, and its revoke window (`Revoke.Expire`) is 86400 h.
    */
   dtalk: MessageRules;

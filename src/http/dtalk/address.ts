@@ -1,6 +1,6 @@
 // A dtalk user is named by the Bitcoin-style P2PKH address of their
 // compressed secp256k1 key: base58check(0x00 || RIPEMD160(SHA256(key)))
-// (txchat/pkg `address/*`, spec/origins.md "Authentication"). The
+// (txchat/pkg `address/*`, the original's source "Authentication"). The
 // base58check (checksum = first 4 bytes of double SHA-256) is @scure/base's.
 
 import { ripemd160 } from '@noble/hashes/legacy.js';

@@ -1,5 +1,5 @@
 // Request binding as go-zero v1.4.3 does it for the dtalk gateway
-// (core/mapping, spec/origins.md "Transport and envelope"): a field without
+// (core/mapping, the original's source "Transport and envelope"): a field without
 // `optional` must be present; `options=a|b` restricts values; `range=[a:b]`
 // bounds numbers. A failure is -1012 with the data text
 // "请求参数错误 with child err: <go-zero error text>".

@@ -1,4 +1,4 @@
-// dtalk's error table (txchat/dtalk `pkg/error/code.go`, spec/origins.md
+// dtalk's error table (txchat/dtalk `pkg/error/code.go`, the original's source
 // "Transport and envelope") and the one mapping from core error codes into
 // it. The Record type makes the mapping complete: a new core code does not
 // compile until it is mapped here.
@@ -101,7 +101,7 @@ export const dtalkStatus: Record<ErrorCode, DtalkStatus> = {
   too_many_admins: DtalkCode.adminsFull,
   join_refused: DtalkCode.notSupported,
   invite_not_allowed: DtalkCode.invitePermission,
-  // joinType 2: the original answers -2000 on invite and join (spec/origins.md "Groups").
+  // joinType 2: the original answers -2000 on invite and join (the original's source "Groups").
   invite_needs_approval: DtalkCode.notSupported,
   modify_not_allowed: DtalkCode.higherRoleRequired,
   application_not_found: DtalkCode.applicationNotFound,

@@ -1,5 +1,5 @@
 // The dtalk dialect as the composition root mounts it: every route group of
-// spec/dtalk-app-api.md (see README.md in this folder for the route table).
+// the dtalk app API document (see README.md in this folder for the route table).
 
 import type { ReportBackgroundFailure } from '../../core/background.ts';
 import type { FastifyInstance } from 'fastify';

@@ -1,4 +1,4 @@
-// Where a dtalk client finds an uploaded object (spec/origins.md "OSS"):
+// Where a dtalk client finds an uploaded object (the original's source "OSS"):
 // `uri` in the shape of the configured engine — `/<bucket>/<key>` for an
 // S3-compatible store (the original's minio), `/<key>` for the local store
 // (as its aliyun engine) — and `host` (get-host) such that host + uri = url.

@@ -1,4 +1,4 @@
-// The dtalk dialect (spec/dtalk-app-api.md) as one encapsulated Fastify
+// The dtalk dialect (the dtalk app API document) as one encapsulated Fastify
 // plugin: go-zero's body handling, the {result, message, data} envelope and
 // error table, FZM-SIGNATURE auth, and the deployment front's /ping, CORS `*`
 // and OPTIONS → 204. Mounted at the root, beside the other dialects.

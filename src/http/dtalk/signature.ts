@@ -1,4 +1,4 @@
-// FZM-SIGNATURE, as txchat/pkg v0.0.1 `auth/*` verifies it (spec/origins.md
+// FZM-SIGNATURE, as txchat/pkg v0.0.1 `auth/*` verifies it (the original's source
 // "Authentication"): `<sig>#<ms>*<appId>#<pubkey>` where sig is standard
 // base64 of r(32)||s(32)||recid(1), a recoverable secp256k1 signature over
 // SHA-256 of the metadata text, and pubkey is the hex of a 33-byte compressed

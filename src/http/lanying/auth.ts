@@ -1,4 +1,4 @@
-// Lanying's auth (origins.md): header `app_id` on every call, `access-token`
+// Lanying's auth (the original's source): header `app_id` on every call, `access-token`
 // on every call but login/register. An app-admin token may add header
 // `user_id` (act as that user) or `group_id` (act as that group's
 // administrator: the app admin's own powers, which core grants on every group).

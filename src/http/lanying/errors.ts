@@ -1,4 +1,4 @@
-// Lanying's error codes (origins.md, quick-start appendix) and the one mapping
+// Lanying's error codes (the original's source, quick-start appendix) and the one mapping
 // from core's codes onto them. The Record type makes the mapping complete: a
 // new core code does not compile until it is mapped here.
 

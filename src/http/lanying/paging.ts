@@ -1,4 +1,4 @@
-// Lanying paging (origins.md): `cursor` is opaque ("" or absent = first page)
+// Lanying paging (the original's source): `cursor` is opaque ("" or absent = first page)
 // and `limit` defaults to 1000. The web SDK never sends either and shows
 // only `data`, so a request without both gets the whole list in one answer
 // (read page by page from core, which caps its pages).

@@ -1,5 +1,5 @@
 // Core's group model in Lanying's names and units (lanying-group-api.md,
-// origins.md): type 0 private / 1 public / 2 chatroom, status 0/1,
+// the original's source): type 0 private / 1 public / 2 chatroom, status 0/1,
 // apply_approval 0/1/2, member `expired_time` in ms, group `ban_expire_time`
 // in seconds with −1 for ever, per-user batch results.
 

@@ -1,6 +1,6 @@
 // Lanying's request fields and response items, named and typed exactly as
 // lanying-group-api.md lists them. Inputs accept what the web SDK sends
-// (origins.md): ids as numbers or strings, `value`/`msg_mute_mode` as the
+// (the original's source): ids as numbers or strings, `value`/`msg_mute_mode` as the
 // app gave them. Unknown body fields are ignored, as the original (Spring) does.
 
 import { Type, type TProperties } from '@sinclair/typebox';

@@ -1,4 +1,4 @@
-// xim's error codes: the Medlinker xcode/ecode registry (origins.md). One
+// xim's error codes: the Medlinker xcode/ecode registry (the original's source). One
 // mapping from core's codes; the Record type makes it complete.
 
 import type { ErrorCode } from '../../core/errors.ts';

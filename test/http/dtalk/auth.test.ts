@@ -6,7 +6,7 @@ import { checkSignature, verifyRecoverable } from '../../../src/http/dtalk/signa
 import { startTestServer, type TestServer } from '../../support/server.ts';
 import { DtalkUser } from './support.ts';
 
-// Test vectors of spec/origins.md ("Authentication").
+// Test vectors of the original's source ("Authentication").
 const KEY = Buffer.from('fa884fd1b47d9e9e8dc19e47dc1a794a524ce5d4ee1b82ec92b1ffc1f109c2b6', 'hex');
 const PUB = '022db0e08669b30c5dab8c564b428db4944912144088943ec9b690a9046bc8f78b';
 const ADDRESS = '1AqutxNoVTtcWiVYpBtvficAgea1dYTddR';

@@ -15,7 +15,7 @@ const signal = (type: number) => (f: Frame) => {
 };
 const signalBody = <T>(name: string, f: Frame): T => decode<T>(`imparse.proto.Signal${name}`, decode<{ body: Uint8Array }>('imparse.proto.Signal', decodeBiz(f.body).body).body);
 
-/** TLSSigAPIv2 token → its JSON document (origins.md "Tencent TRTC"). */
+/** TLSSigAPIv2 token → its JSON document (the original's source "Tencent TRTC"). */
 function tlsDoc(token: string): Record<string, unknown> {
   const b64 = token.replaceAll('*', '+').replaceAll('-', '/').replaceAll('_', '=');
   return JSON.parse(inflateSync(Buffer.from(b64, 'base64')).toString('utf8')) as Record<string, unknown>;

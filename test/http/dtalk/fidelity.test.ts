@@ -1,5 +1,5 @@
 // Issue 13 items 2 and 3: what the original dtalk server does that Parley
-// refused or answered differently (spec/origins.md, dtalk sections).
+// refused or answered differently (the original's source, dtalk sections).
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

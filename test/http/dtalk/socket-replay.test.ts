@@ -1,5 +1,5 @@
 // A phone's replay on Auth and its stream position, and the Received signal
-// (spec/origins.md "Storage, sync and history"): what a phone has not
+// (the original's source "Storage, sync and history"): what a phone has not
 // acknowledged is pushed again when it reconnects, once and in order; a
 // phone's ack of a private message tells the sender.
 

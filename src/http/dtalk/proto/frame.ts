@@ -1,5 +1,5 @@
 // The comet socket frame (txchat/im v0.1.0 `api/protocol/protocol.go`, read
-// as described in spec/origins.md "Socket gateway"): a 20-byte big-endian
+// as described in the original's source "Socket gateway"): a 20-byte big-endian
 // header — packLen int32 (header + body), headerLen int16 (always 20),
 // ver int16, op int32, seq int32, ack int32 — then the body. One frame per
 // WebSocket binary message.

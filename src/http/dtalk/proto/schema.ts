@@ -1,5 +1,5 @@
 // The dtalk protobuf layouts, written from the field tables of
-// spec/origins.md ("Messages: protobuf layers"): txchat/im v0.1.0
+// the original's source ("Messages: protobuf layers"): txchat/im v0.1.0
 // `api/protocol/protocol.proto`, `api/comet/comet.proto` and txchat/imparse
 // v0.1.0 `proto/{common,msg,signal,auth}.proto`. Kept as proto3 text and
 // parsed by protobufjs at start (reflection), so there is no build step.

@@ -1,4 +1,4 @@
-// What a client sends as a message, in its three wrappings (spec/origins.md
+// What a client sends as a message, in its three wrappings (the original's source
 // "/record/push and /record/push2"): the business envelope alone
 // (/record/push, part `message`), a whole serialized im.protocol.Proto
 // (/record/push2), or a socket op 7 frame body. Only eventType common with

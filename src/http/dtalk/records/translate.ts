@@ -5,7 +5,7 @@
 // payloads (bank card, forward, transfer, red packet) are `x-dtalk-…` types
 // whose body is the payload's protobuf JSON, so they round-trip exactly.
 // `source` and `reference` ride in `ext.dtalk`. A payload that is not its
-// msgType's protobuf (the desktop client's ciphertext: spec/origins.md
+// msgType's protobuf (the desktop client's ciphertext: the original's source
 // "Groups") is core's `encrypted` type, its bytes kept exactly.
 
 import { createHash } from 'node:crypto';

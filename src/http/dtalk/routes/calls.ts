@@ -1,4 +1,4 @@
-// §1–§4: call signalling on core calls (spec/origins.md "Call signalling"),
+// §1–§4: call signalling on core calls (the original's source "Call signalling"),
 // also under the Android client's `/call` prefix. A trace id is core's call
 // id; `traceIdStr` wins over `traceId` when both are sent.
 

@@ -1,4 +1,4 @@
-// Core groups in dtalk's shapes (spec/dtalk-app-api.md GroupInfo and
+// Core groups in dtalk's shapes (the dtalk app API document GroupInfo and
 // GroupMember): roles 0 member / 1 admin / 2 owner, status 0/1/2, joinType
 // from the invite policy, muteType from the group-wide mute, friendType
 // from allowFriending, mute deadlines in ms with 9223372036854775807 for

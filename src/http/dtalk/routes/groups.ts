@@ -1,4 +1,4 @@
-// §12–§32: groups under /group/app/ on core groups (spec/origins.md
+// §12–§32: groups under /group/app/ on core groups (the original's source
 // "Groups"). Members are named by address (users created on first sight);
 // group ids are core's, `idStr` winning over `id`. Per-route error
 // refinements follow the codes the original answers for each route.

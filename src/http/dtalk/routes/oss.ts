@@ -1,4 +1,4 @@
-// §33–§40: object storage on core files/uploads (spec/origins.md "OSS").
+// §33–§40: object storage on core files/uploads (the original's source "OSS").
 // Parley has one store for every `ossType` (huaweiyun, aliyun, minio are all
 // accepted and served by it). Files are public, as dtalk media URLs are
 // fetched by any client; `uri` has the configured engine's shape and

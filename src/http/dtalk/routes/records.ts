@@ -1,7 +1,7 @@
 // §5–§10: records. Sends (/record/push: multipart part `message` holding the
 // business envelope; /record/push2: a whole serialized frame), revoke, focus,
 // sync-record (base64 envelopes) and pri-chat-record (JSON records), on core
-// messages (spec/origins.md "/record/push…", "Storage, sync and history",
+// messages (the original's source "/record/push…", "Storage, sync and history",
 // "Revoke and focus").
 
 import type { FastifyRequest } from 'fastify';

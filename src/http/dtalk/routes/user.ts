@@ -1,5 +1,5 @@
 // §11 /app/user/login: the sign-in check the socket gateway also makes
-// (spec/origins.md "/app/user/login"). connType 0 = sign-in by hand,
+// (the original's source "/app/user/login"). connType 0 = sign-in by hand,
 // 1 = automatic reconnect; a phone may reconnect only while it is the
 // phone that signed in last (-1016 with that phone's details otherwise).
 

@@ -89,7 +89,7 @@ async function signalsOf(event: BusEvent, names: DtalkNames): Promise<Omit<Push,
       // Published as a message frame (above), never as an event.
       return undefined;
     case 'message.delivered':
-      // A phone of the recipient acknowledged these private messages (spec/origins.md "Storage, sync and history").
+      // A phone of the recipient acknowledged these private messages (the original's source "Storage, sync and history").
       return one(signalEnvelope('Received', { logs: event.messageIds }));
     case 'message.revoked':
       return revokePush(event.message, event.operatorId, names);

@@ -130,7 +130,7 @@ export class DtalkGateway implements SessionHost {
   async authenticate(_session: DtalkSession, body: Uint8Array) {
     const msg = decodeAuthMsg(body);
     if (msg.token === '') throw fail('unauthenticated', 'AuthMsg needs a token');
-    // The comet knows one app (spec/origins.md "Socket gateway"): `dtalk`.
+    // The comet knows one app (the original's source "Socket gateway"): `dtalk`.
     if (msg.appId !== 'dtalk') throw fail('unauthenticated', `AuthMsg appId "${msg.appId}" is not dtalk`);
     const caller = await this.#auth.authenticate(msg.token);
     const login = decodeLogin(msg.ext);
@@ -198,7 +198,7 @@ export class DtalkGateway implements SessionHost {
     return commonAckEnvelope({ mid: ack.mid, datetime: ack.datetime });
   }
 
-  /** A phone's ack says its device received the message (spec/origins.md "Storage, sync and history"). */
+  /** A phone's ack says its device received the message (the original's source "Storage, sync and history"). */
   acked(session: DtalkSession, message: PushedMessage): void {
     if (!isPhone(session)) return;
     // Received goes to the sender of a private message (not for one's own messages).

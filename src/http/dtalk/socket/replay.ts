@@ -1,4 +1,4 @@
-// A phone's place in core's message stream (spec/origins.md "Storage, sync
+// A phone's place in core's message stream (the original's source "Storage, sync
 // and history": phones get what they have not received replayed on socket
 // Auth; desktop and web page through sync-record instead).
 //

@@ -1,4 +1,4 @@
-// One dtalk socket connection (the original's comet, spec/origins.md "Socket
+// One dtalk socket connection (the original's comet, the original's source "Socket
 // gateway"): binary frames with the 20-byte header; Auth must come first
 // (other frames are ignored until then); heartbeats are answered with a
 // 4-byte body; pushes are op 9 with this connection's own seq and are

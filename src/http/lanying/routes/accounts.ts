@@ -1,4 +1,4 @@
-// How Lanying clients get a token (origins.md, token.md): register with a
+// How Lanying clients get a token (the original's source, token.md): register with a
 // username and password, then log in by name, by user id or by login name.
 // Users are core users (handle = username); core's accounts hash and check
 // passwords under the same sign-up switch and sign-in limits as every dialect.

@@ -1,5 +1,5 @@
 // GET /file/upload/avatar/group: called by the lanying web SDK (not in the
-// document; origins.md "What the real web SDK sends"). The original answers
+// document; the original's source "What the real web SDK sends"). The original answers
 // an Aliyun-OSS form upload; Parley answers the same shape, pointing at its own
 // form upload route, which takes the signed credential in the `policy` field.
 // The SDK then sets the group's avatar to `download_url` (4.25).

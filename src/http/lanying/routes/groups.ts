@@ -23,7 +23,7 @@ const CreateBody = Body({
 const ValueBody = (maxLength: number) => Body({ group_id: WireId, value: WireText(maxLength) });
 const FlagBody = Body({ group_id: WireId, value: WireBool });
 
-// Lanying's create defaults (origins.md, quick-start response): status 0,
+// Lanying's create defaults (the original's source, quick-start response): status 0,
 // type 0, member_invite true, apply_approval 1, read_ack false,
 // history_visible false, member_modify false.
 const CREATE_DEFAULTS = { joinPolicy: 'approval', invitePolicy: 'members', readReceipts: false, historyVisible: false, memberModify: false } as const;

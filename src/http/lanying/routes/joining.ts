@@ -55,7 +55,7 @@ export function joiningRoutes(app: LanyingApp): void {
   });
 
   // 4.32: called by the invitee. `user_id` is the inviter for the native SDKs
-  // and the invitee itself for the web UI (origins.md): both are accepted.
+  // and the invitee itself for the web UI (the original's source): both are accepted.
   app.route({
     method: ['PUT', 'POST'],
     url: '/group/invite/handle',
