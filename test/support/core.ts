@@ -3,6 +3,7 @@
 // PARLEY_TEST_DATABASE_URL is set), a clock the test moves by hand, and one
 // app. A rule's test then needs neither a server nor a sleep.
 
+import { isParleyError } from '../../src/core/errors.ts';
 import { memoryAttemptCounters } from '../../src/limits/attempt-counters.ts';
 import type { BackgroundFailure } from '../../src/core/background.ts';
 import { ManualClock } from '../../src/core/clock.ts';
@@ -73,3 +74,14 @@ export async function startTestCore(opts: { settings?: Partial<CoreSettings>; st
     },
   };
 }
+
+/** What a core call came to: 'ok', or the code of the ParleyError it threw (anything else is rethrown). */
+export const codeOf = async (p: Promise<unknown>): Promise<string> => {
+  try {
+    await p;
+    return 'ok';
+  } catch (e) {
+    if (isParleyError(e)) return e.code;
+    throw e;
+  }
+};

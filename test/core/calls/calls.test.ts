@@ -5,18 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { isParleyError } from '../../../src/core/errors.ts';
-import { startTestCore, type TestCore } from '../../support/core.ts';
-
-const codeOf = async (p: Promise<unknown>): Promise<string> => {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    if (isParleyError(e)) return e.code;
-    throw e;
-  }
-};
+import { codeOf, startTestCore, type TestCore } from '../../support/core.ts';
 
 describe('calls', () => {
   let t: TestCore;

@@ -4,20 +4,9 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { isParleyError } from '../../../src/core/errors.ts';
-import { startTestCore, type TestCore } from '../../support/core.ts';
+import { codeOf, startTestCore, type TestCore } from '../../support/core.ts';
 
 const TTL = 60_000;
-const codeOf = async (p: Promise<unknown>): Promise<string> => {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    if (isParleyError(e)) return e.code;
-    throw e;
-  }
-};
-
 describe('group expiries', () => {
   let t: TestCore;
   before(async () => {
