@@ -2,36 +2,13 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deflateSync } from 'node:zlib';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { Browsers, shot, signUp, type Person } from './browser.ts';
+import { conversation, messages, png, send } from './page.ts';
 
-/** A small real PNG (a 192×128 gradient) made here, so the test ships no binary. */
-function png(): Buffer {
-  const w = 192, h = 128;
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set([x, y * 2, 220 - x], y * (w * 3 + 1) + 1 + x * 3);
-  const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
-  const crc = (b: Buffer) => { let c = 0xffffffff; for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
-
-const messages = (p: Person) => p.page.getByRole('list', { name: 'Messages' });
-const conversation = (p: Person, name: string) => p.page.getByRole('navigation', { name: 'Conversations' }).getByRole('link', { name: new RegExp(`^${name}`) });
-
-async function send(p: Person, text: string) {
-  await p.page.getByLabel('Message', { exact: true }).fill(text);
-  await p.page.getByRole('button', { name: 'Send', exact: true }).click();
-  await messages(p).getByText(text).waitFor();
-}
+/** A small real PNG (a 192×128 gradient). */
+const gradient = () => png(192, 128, (x, y) => [x, y * 2, 220 - x]);
 
 describe('web client: two people chatting', () => {
   let s: TestServer;
@@ -81,7 +58,7 @@ describe('web client: two people chatting', () => {
     await messages(ann).getByText('Yes! Bringing the tent.').waitFor();
 
     // An image: uploaded with a progress bar by Ann, seen (loaded) by Bob.
-    await ann.page.getByLabel('File to send').setInputFiles({ name: 'map.png', mimeType: 'image/png', buffer: png() });
+    await ann.page.getByLabel('File to send').setInputFiles({ name: 'map.png', mimeType: 'image/png', buffer: gradient() });
     const img = messages(bob).getByRole('img', { name: 'map.png' });
     await img.waitFor();
     // Polled by selector, not through one element handle: a re-render may replace the <img>.

@@ -5,36 +5,10 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deflateSync } from 'node:zlib';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { Browsers, shot, signUp, type Person } from './browser.ts';
-
-/** A real PNG of w×h (a flat colour), made here so the test ships no binary. */
-function png(w: number, h: number): Buffer {
-  const raw = Buffer.alloc((w * 3 + 1) * h, 0x80);
-  for (let y = 0; y < h; y++) raw[y * (w * 3 + 1)] = 0;
-  const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
-  const crc = (b: Buffer) => { let c = 0xffffffff; for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
-
-const messages = (p: Person) => p.page.getByRole('list', { name: 'Messages' });
-const sidebar = (p: Person) => p.page.getByRole('navigation', { name: 'Conversations' });
-const conversation = (p: Person, name: string) => sidebar(p).getByRole('link', { name: new RegExp(`^${name}`) });
-
-async function send(p: Person, text: string) {
-  await p.page.getByLabel('Message', { exact: true }).fill(text);
-  await p.page.getByRole('button', { name: 'Send', exact: true }).click();
-  await messages(p).getByText(text).first().waitFor();
-}
+import { conversation, messages, png, send, sidebar } from './page.ts';
 
 async function startChat(p: Person, handle: string, name: string) {
   await p.page.getByRole('button', { name: 'New chat' }).click();
@@ -118,7 +92,7 @@ describe('web client details', () => {
 
   test('an image bubble hugs its picture', async () => {
     await conversation(ann, 'Bob Stone').click();
-    await ann.page.getByLabel('File to send').setInputFiles({ name: 'wide.png', mimeType: 'image/png', buffer: png(640, 400) });
+    await ann.page.getByLabel('File to send').setInputFiles({ name: 'wide.png', mimeType: 'image/png', buffer: png(640, 400, () => [0x80, 0x80, 0x80]) });
     await ann.page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('img[alt="wide.png"]')).some((i) => i.complete && i.naturalWidth === 640));
     const sizes = await ann.page.evaluate(() => {
       const img = document.querySelector<HTMLImageElement>('img[alt="wide.png"]')!;
