@@ -84,10 +84,15 @@ export class TopicTable {
   }
 }
 
-/** Listeners of `onInterrupted`, shared by the variants. */
+/**
+ * Listeners of `onInterrupted`, and when to call them, shared by the
+ * variants: on a reconnection, and on the first publish of a run of failed
+ * ones (each failure is reported; the listeners hear the run once).
+ */
 export class Interruptions {
   readonly #listeners = new Set<(cause: Interruption) => void>();
   readonly #report: ReportBackgroundFailure;
+  #publishFailing = false;
 
   constructor(report: ReportBackgroundFailure) {
     this.#report = report;
@@ -96,6 +101,25 @@ export class Interruptions {
   on(listener: (cause: Interruption) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** A publish the broker took: a later failure starts a new run. */
+  published(): void {
+    this.#publishFailing = false;
+  }
+
+  /** A publish the broker did not take (`bus` names the variant in the report). */
+  publishFailed(bus: string, topic: string, error: unknown): void {
+    this.#report({ task: 'bus_publish', subject: { topic, bus }, error });
+    if (this.#publishFailing) return;
+    this.#publishFailing = true;
+    this.fire({ reason: 'publish_failed', topic });
+  }
+
+  /** The connection came back: what was published meanwhile may be lost. */
+  reconnected(): void {
+    this.#publishFailing = false;
+    this.fire({ reason: 'reconnected' });
   }
 
   fire(cause: Interruption): void {

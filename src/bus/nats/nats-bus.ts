@@ -29,7 +29,6 @@ export class NatsBus implements Bus {
   #closed = false;
   #connected = true;
   /** Since the last publish that failed, none succeeded (one interruption per run of failures, not one per payload). */
-  #publishFailing = false;
 
   constructor(nc: NatsConnection, report: ReportBackgroundFailure) {
     this.#nc = nc;
@@ -65,8 +64,7 @@ export class NatsBus implements Bus {
         if (!this.#closed) this.#report({ task: 'bus_connection', subject: { bus: 'nats', server: String(s.data) }, error: new Error('disconnected from NATS; reconnecting') });
       } else if (s.type === 'reconnect') {
         this.#connected = true;
-        this.#publishFailing = false;
-        this.#interruptions.fire({ reason: 'reconnected' });
+        this.#interruptions.reconnected();
       } else if (s.type === 'error' && !this.#closed) {
         this.#report({ task: 'bus_connection', subject: { bus: 'nats' }, error: s.data });
       }
@@ -83,14 +81,10 @@ export class NatsBus implements Bus {
     try {
       if (!this.#connected) throw new Error('not connected to NATS (reconnecting)');
       this.#nc.publish(topic, payload);
-      this.#publishFailing = false;
+      this.#interruptions.published();
       return true;
     } catch (error) {
-      this.#report({ task: 'bus_publish', subject: { topic, bus: 'nats' }, error });
-      if (!this.#publishFailing) {
-        this.#publishFailing = true;
-        this.#interruptions.fire({ reason: 'publish_failed', topic });
-      }
+      this.#interruptions.publishFailed('nats', topic, error);
       return false;
     }
   }

@@ -37,7 +37,6 @@ export class RedisBus implements Bus {
   #lostConnection = false;
   #lostPublisher = false;
   /** Since the last publish that failed, none succeeded (one interruption per run of failures, not one per payload). */
-  #publishFailing = false;
 
   constructor(url: string, report: ReportBackgroundFailure) {
     this.#report = report;
@@ -79,8 +78,7 @@ export class RedisBus implements Bus {
     this.#pub.on('ready', () => {
       if (!this.#lostPublisher) return;
       this.#lostPublisher = false;
-      this.#publishFailing = false;
-      this.#interruptions.fire({ reason: 'reconnected' });
+      this.#interruptions.reconnected();
     });
   }
 
@@ -112,14 +110,10 @@ export class RedisBus implements Bus {
     if (this.#closed) return false;
     try {
       await this.#pub.publish(topic, payload);
-      this.#publishFailing = false;
+      this.#interruptions.published();
       return true;
     } catch (error) {
-      this.#report({ task: 'bus_publish', subject: { topic, bus: 'redis' }, error });
-      if (!this.#publishFailing) {
-        this.#publishFailing = true;
-        this.#interruptions.fire({ reason: 'publish_failed', topic });
-      }
+      this.#interruptions.publishFailed('redis', topic, error);
       return false;
     }
   }
