@@ -4,7 +4,7 @@
 // refinements follow the codes the original answers for each route.
 
 import type { Core } from '../../../core/core.ts';
-import { fail } from '../../../core/errors.ts';
+import { fail, isParleyError } from '../../../core/errors.ts';
 import type { Actor, Group, Member, MemberResult } from '../../../core/groups/model.ts';
 import type { DtalkCaller } from '../auth.ts';
 import { bind, badRequest, type Fields } from '../bind.ts';
@@ -67,6 +67,8 @@ export function groupRoutes(core: Core, names: DtalkNames): DtalkRoute[] {
       member = true;
       list = await members(actor, groupId);
     } catch (e) {
+      // A failure that is not a refusal (a database error) is not "not a member": it goes to the error handler.
+      if (!isParleyError(e)) throw e;
       // Not a member: what anyone may see (the original leaks the key here; Parley does not).
       const pub = await groups.lifecycle.publicInfo(actor, groupId);
       if (pub.joined) throw e;
