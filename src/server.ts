@@ -12,6 +12,7 @@ import type { NodeLease } from './core/node-lease.ts';
 import { leaseNodeId } from './node-identity.ts';
 import { buildHttp } from './http/app.ts';
 import { createMetrics, type Metrics } from './http/ops.ts';
+import { registerRuntimeMetrics } from './http/runtime-metrics.ts';
 import { expectedFailures, type ReportBackgroundFailure } from './core/background.ts';
 import { groupRoutes } from './http/native/routes/groups.ts';
 import { groupMemberRoutes } from './http/native/routes/groups-members.ts';
@@ -157,6 +158,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       reorderWaitMs: config.wsReorderWaitMs,
     },
   });
+
+  registerRuntimeMetrics(metrics, { gateway: () => gateway.snapshot(), commits: () => core.messages.commitStats, pingDatabase: () => core.store.ping() });
 
   const bootstrap = await bootstrapDefaultApp(core);
   const nativeRoutes = [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, messageSyncRoutes, searchRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];

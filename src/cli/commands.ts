@@ -5,7 +5,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, printableConfig, settingFlags, settingsTable, type Config } from '../config.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 import { openEngine } from '../store/open.ts';
+import { backupCommands } from './backup.ts';
 import { resolveApp, withCore } from './context.ts';
+import { UsageError } from './usage-error.ts';
 
 export interface Command {
   usage: string;
@@ -23,7 +25,7 @@ function needed(values: Record<string, string | boolean | undefined>, name: stri
   return v;
 }
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export const commands: Record<string, Command> = {
   serve: {
@@ -132,6 +134,7 @@ export const commands: Record<string, Command> = {
       });
     },
   },
+  ...backupCommands,
 };
 
 /** Splits argv into the command, its own options, and settings flags. */

@@ -31,6 +31,8 @@ export interface GatewayStats {
   connections: number;
   topics: number;
   slowConsumers: number;
+  /** Frames handed to sessions' sockets (messages and events). */
+  deliveries: number;
   repairs: number;
   interruptions: number;
 }
@@ -40,7 +42,7 @@ export class GatewayNode {
   readonly settings: GatewaySettings;
   readonly topics: Topics;
   readonly log: Logger;
-  readonly stats = { slowConsumers: 0, repairs: 0, interruptions: 0 };
+  readonly stats = { slowConsumers: 0, deliveries: 0, repairs: 0, interruptions: 0 };
   readonly #bus: Bus;
   readonly #sessions = new Set<Session>();
   /** Which sessions want which topic, and the bus subscriptions serving them. */

@@ -184,6 +184,11 @@ export class Session {
     this.close(CloseCode.slowConsumer);
   }
 
+  #deliver(d: Delivery): void {
+    this.#node.stats.deliveries++;
+    this.#out.deliver(d);
+  }
+
   #accept(d: Delivery): void {
     if (!d.data) return;
     if (d.conversation === undefined || d.seq === undefined) {
@@ -192,14 +197,14 @@ export class Session {
       if (this.#recent.includes(d.id)) return;
       this.#recent.push(d.id);
       if (this.#recent.length > RECENT_EVENTS) this.#recent.shift();
-      this.#out.deliver(d);
+      this.#deliver(d);
       return;
     }
     const c = d.conversation;
     const pos = this.#positions.get(c);
     if (pos !== undefined && d.seq <= pos) return; // already delivered
     if (pos === undefined || d.seq === pos + 1) {
-      this.#out.deliver(d);
+      this.#deliver(d);
       this.#positions.set(c, d.seq);
       this.#release(c);
       return;
@@ -224,7 +229,7 @@ export class Session {
     for (const seq of [...held.keys()]) if (seq <= pos) held.delete(seq);
     for (let next = held.get(pos + 1); next; next = held.get(pos + 1)) {
       held.delete(pos + 1);
-      this.#out.deliver(next);
+      this.#deliver(next);
       pos += 1;
     }
     this.#positions.set(c, pos);

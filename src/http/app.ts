@@ -93,7 +93,7 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
 
   const metrics = opts.metrics ?? createMetrics();
   app.decorate('parleyMetrics', metrics);
-  opsRoutes(app, core, metrics);
+  opsRoutes(app, core, metrics, opts.earlyAnswers ?? []);
   // What escapes every dialect's own handler (root routes, a handler that throws).
   app.setErrorHandler((err, req, reply) => {
     if (toParleyError(err)) return reply.send(err);

@@ -11,16 +11,19 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { ParleyError } from '../core/errors.ts';
+import type { DialectName } from './internal-errors.ts';
 import { pathOfRequestLine, pathOfSocket } from './request-line.ts';
 
 export interface EarlyAnswer {
+  /** Whose envelope this is (also the `dialect` label of the request metrics). */
+  readonly dialect: DialectName;
   /** Path prefixes the dialect serves; the longest prefix that matches a request's path wins. */
   readonly prefixes: readonly string[];
   /** The dialect's body for the error. */
   body(error: ParleyError): unknown;
 }
 
-const native: EarlyAnswer = { prefixes: [], body: (e) => ({ error: { code: e.code, message: e.message } }) };
+const native: EarlyAnswer = { dialect: 'native', prefixes: [], body: (e) => ({ error: { code: e.code, message: e.message } }) };
 
 /** The answer for a request path: the dialect with the longest matching prefix, else native. */
 export function answerFor(answers: readonly EarlyAnswer[], path: string | undefined): EarlyAnswer {

@@ -5,10 +5,11 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Core } from '../core/core.ts';
+import { answerFor, type EarlyAnswer } from './early-answers.ts';
 
 export interface Metrics {
   registry: Registry;
-  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  httpDuration: Histogram<'method' | 'route' | 'status' | 'dialect'>;
   events: Counter<'type'>;
   /** Failures nobody could be told about (core/background.ts), by task. */
   backgroundFailures: Counter<'task'>;
@@ -23,8 +24,8 @@ export function createMetrics(): Metrics {
     registry,
     httpDuration: new Histogram({
       name: 'parley_http_request_duration_seconds',
-      help: 'HTTP request duration by route',
-      labelNames: ['method', 'route', 'status'],
+      help: 'HTTP request duration by route, status and dialect',
+      labelNames: ['method', 'route', 'status', 'dialect'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
@@ -34,10 +35,14 @@ export function createMetrics(): Metrics {
   };
 }
 
-export function opsRoutes(app: FastifyInstance, core: Core, metrics: Metrics): void {
+export function opsRoutes(app: FastifyInstance, core: Core, metrics: Metrics, dialects: readonly EarlyAnswer[]): void {
+  const ops = new Set(['/healthz', '/readyz', '/metrics']);
   app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
-    metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    const path = req.url.split('?', 1)[0];
+    // Requests the operator's own tools make are not any dialect's traffic.
+    const dialect = ops.has(path) ? 'server' : answerFor(dialects, path).dialect;
+    metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode), dialect }, reply.elapsedTime / 1000);
     done();
   });
   core.events.on((e) => metrics.events.inc({ type: e.type }));

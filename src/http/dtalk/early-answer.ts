@@ -9,6 +9,7 @@ import type { EarlyAnswer } from '../early-answers.ts';
 import { DtalkCode } from './errors.ts';
 
 export const dtalkEarlyAnswer: EarlyAnswer = {
+  dialect: 'dtalk',
   prefixes: ['/app/', '/group/app/', '/record/', '/oss/', '/call/', '/ping', '/sub'],
   // A path no route serves is -1013 请求URL非法.
   body: (e) =>

@@ -7,6 +7,7 @@ import { failure } from './envelope.ts';
 import { lanyingCode } from './errors.ts';
 
 export const lanyingEarlyAnswer: EarlyAnswer = {
+  dialect: 'lanying',
   prefixes: ['/group/', '/token/', '/user/register', '/file/upload/', '/app/qrcode/'],
   body: (e) => failure(lanyingCode[e.code], e.message),
 };

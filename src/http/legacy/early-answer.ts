@@ -6,6 +6,7 @@ import { failure } from './envelope.ts';
 import { legacyReason } from './errors.ts';
 
 export const legacyEarlyAnswer: EarlyAnswer = {
+  dialect: 'legacy',
   prefixes: ['/chat/'],
   body: (e) => failure(legacyReason(e, undefined), e.code),
 };

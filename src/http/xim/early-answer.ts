@@ -5,6 +5,7 @@ import { failure } from './envelope.ts';
 import { ximCode } from './errors.ts';
 
 export const ximEarlyAnswer: EarlyAnswer = {
+  dialect: 'xim',
   prefixes: ['/med.xim.Group/'],
   body: (e) => failure(ximCode[e.code], e.message),
 };
