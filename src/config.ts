@@ -99,6 +99,7 @@ export const settings = {
   userTokenTtl: setting({ env: 'PARLEY_USER_TOKEN_TTL', flag: '--user-token-ttl', default: 30 * 86400, description: 'Default lifetime of a user token in seconds (0: never expires).', parse: int(0, 10 * 365 * 86400) }),
   shutdownGraceMs: setting({ env: 'PARLEY_SHUTDOWN_GRACE_MS', flag: '--shutdown-grace-ms', default: 10_000, description: 'How long a stopping server waits for in-flight requests before closing.', parse: int(0, 600_000) }),
   revokeWindow: setting({ env: 'PARLEY_REVOKE_WINDOW', flag: '--revoke-window', default: 120, description: 'Seconds after sending during which a sender may revoke a message (group owners/admins may revoke any time).', parse: int(0, 10 * 365 * 86400) }),
+  editWindow: setting({ env: 'PARLEY_EDIT_WINDOW', flag: '--edit-window', default: 86_400, description: 'Seconds after sending during which a sender may edit the text of their message (nobody else ever may).', parse: int(0, 10 * 365 * 86400) }),
   messageMaxBytes: setting({ env: 'PARLEY_MESSAGE_MAX_BYTES', flag: '--message-max-bytes', default: 16_384, description: 'Largest message payload (body + ext as JSON) in bytes.', parse: int(256, 1 << 20) }),
   messageMaxText: setting({ env: 'PARLEY_MESSAGE_MAX_TEXT', flag: '--message-max-text', default: 5000, description: 'Largest text of a text message, in characters.', parse: int(1, 1 << 20) }),
   docs: setting({ env: 'PARLEY_DOCS', flag: '--docs', default: true, description: 'Serve the interactive API docs at /docs.', parse: bool }),

@@ -57,6 +57,7 @@ export const ErrorCode = {
   // messages
   messageNotFound: 'message_not_found',
   revokeWindowPassed: 'revoke_window_passed',
+  editWindowPassed: 'edit_window_passed',
   // storage
   objectNotFound: 'object_not_found',
   objectTooLarge: 'object_too_large',

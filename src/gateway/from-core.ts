@@ -76,7 +76,7 @@ function targetOf(key: string, userId: number): ConversationTarget {
 
 /** The socket's send body: the native send body plus its target, `groupId` or `userId`. */
 function sendInput(input: Record<string, unknown>): { target: ConversationTarget; message: MessageInput } {
-  const { groupId, userId, type, body, ext, clientId, ...rest } = input;
+  const { groupId, userId, type, body, ext, clientId, replyTo, threadRootId, ...rest } = input;
   const extra = Object.keys(rest);
   if (extra.length > 0) throw fail('invalid_argument', `send.message has unknown field ${extra[0]}`, { field: extra[0] });
   const g = groupId === undefined ? undefined : parseId(groupId);
@@ -88,8 +88,12 @@ function sendInput(input: Record<string, unknown>): { target: ConversationTarget
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw fail('invalid_argument', 'send.message.body must be an object', { field: 'body' });
   if (ext !== undefined && ext !== null && (typeof ext !== 'object' || Array.isArray(ext))) throw fail('invalid_argument', 'send.message.ext must be an object or null', { field: 'ext' });
   if (clientId !== undefined && (typeof clientId !== 'string' || clientId.length < 1 || clientId.length > 128)) throw fail('invalid_argument', 'send.message.clientId must be a string of 1-128 characters', { field: 'clientId' });
+  const reply = replyTo === undefined || replyTo === null ? undefined : parseId(replyTo);
+  if (replyTo !== undefined && replyTo !== null && reply === undefined) throw fail('invalid_argument', 'send.message.replyTo must be a message id', { field: 'replyTo' });
+  const root = threadRootId === undefined || threadRootId === null ? undefined : parseId(threadRootId);
+  if (threadRootId !== undefined && threadRootId !== null && root === undefined) throw fail('invalid_argument', 'send.message.threadRootId must be a message id', { field: 'threadRootId' });
   return {
     target: g !== undefined ? { groupId: g } : { userId: u as number },
-    message: { type, body: body as Record<string, unknown>, ...(ext !== undefined ? { ext: ext as Record<string, unknown> | null } : {}), ...(clientId !== undefined ? { clientId: clientId as string } : {}) },
+    message: { type, body: body as Record<string, unknown>, ...(ext !== undefined ? { ext: ext as Record<string, unknown> | null } : {}), ...(clientId !== undefined ? { clientId: clientId as string } : {}), ...(reply !== undefined ? { replyTo: reply } : {}), ...(root !== undefined ? { threadRootId: root } : {}) },
   };
 }

@@ -14,6 +14,12 @@ import type { MessageLimits } from './validation.ts';
 export interface MessageRules extends MessageLimits {
   /** How long a sender may revoke their own message, in seconds. */
   revokeWindowSeconds: number;
+  /**
+   * A reply whose quoted message or thread root is not a message of the
+   * conversation the sender may read: refused (true), or sent without the
+   * link (false: dtalk, whose original stores `reference` as given).
+   */
+  repliesMustResolve: boolean;
 }
 
 /**
@@ -31,6 +37,8 @@ export interface MessagingSettings extends MessageRules {
    * request body, and its revoke window (`Revoke.Expire`) is 86400 h.
    */
   dtalk: MessageRules;
+  /** How long a sender may edit their text message, in seconds (every dialect alike). */
+  editWindowSeconds: number;
   /** Largest history or sync page. */
   maxPage: number;
   /** How long a cached "may send / may read" answer of a group member is trusted (ms); see gate-cache.ts. */
@@ -39,12 +47,15 @@ export interface MessagingSettings extends MessageRules {
 
 export const defaultMessagingSettings: MessagingSettings = {
   revokeWindowSeconds: 120,
+  repliesMustResolve: true,
+  editWindowSeconds: 86_400,
   maxTextChars: 5000,
   maxBytes: 16 * 1024,
   maxPage: 200,
   gateCacheMs: 30_000,
   dtalk: {
     revokeWindowSeconds: 86_400 * 3600,
+    repliesMustResolve: false,
     // A text or payload is bounded by the 1 MiB body it came in; the JSON
     // that stores it may be larger (escapes, base64).
     maxTextChars: 1 << 20,

@@ -22,6 +22,22 @@ export interface MessageRevoked {
   operatorId: number;
 }
 
+/**
+ * The sender edited the message: `message` is its new state (same id and
+ * seq, new stream position, `editedAt`, `editCount`). `mentionsAdded` are
+ * the users the new text mentions and the old did not (and `mentionAllAdded`
+ * when it newly mentions everyone): they are notified as for a new mention.
+ */
+export interface MessageEdited {
+  type: 'message.edited';
+  appId: number;
+  audience: Audience;
+  message: Message;
+  operatorId: number;
+  mentionsAdded: number[];
+  mentionAllAdded: boolean;
+}
+
 /** A user marked a message (dtalk "关注"); `count` is how many users have. */
 export interface MessageFocused {
   type: 'message.focused';
@@ -58,4 +74,4 @@ export interface MessageDelivered {
   at: number;
 }
 
-export type MessageEvent = MessageSent | MessageRevoked | MessageFocused | ConversationRead | MessageDelivered;
+export type MessageEvent = MessageSent | MessageRevoked | MessageEdited | MessageFocused | ConversationRead | MessageDelivered;

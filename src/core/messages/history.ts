@@ -9,6 +9,7 @@ import type { ConversationTarget, MessagingContext, Viewer } from './context.ts'
 import { toMessage } from './conversations.ts';
 import type { Conversation, Message } from './model.ts';
 import { readCounts } from './receipts.ts';
+import { withReplies } from './replies.ts';
 
 /**
  * A point in a conversation: a seq, or a message id. An id that names no
@@ -84,7 +85,7 @@ export async function history(ctx: MessagingContext, appId: number, viewer: View
   });
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
-  let items: HistoryItem[] = page.map((r) => toMessage(r, conversation));
+  let items: HistoryItem[] = await withReplies(ctx, page.map((r) => toMessage(r, conversation)), () => scope.sinceMs);
   if (scope.group?.readReceipts && items.length > 0) {
     const counts = await readCounts(ctx, conversation, items);
     items = items.map((m, i) => ({ ...m, readCount: counts[i] }));

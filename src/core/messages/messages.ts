@@ -19,6 +19,8 @@ import { history, type HistoryPage, type HistoryQuery } from './history.ts';
 import type { Conversation, Message, MessageInput } from './model.ts';
 import { markRead, markUnread, messageReads, readState, type MessageReads, type ReadState } from './receipts.ts';
 import { revoke } from './revoke.ts';
+import { edit, type EditInput } from './edit.ts';
+import { withReplies } from './replies.ts';
 import type { SendLane } from './send-lane.ts';
 import { recordCall, send, type FinishedCall, type SendResult } from './send.ts';
 import { unreadCounts } from './unread.ts';
@@ -137,7 +139,13 @@ export class Messages {
     if (!c) throw fail('message_not_found', `message ${messageId} does not exist`);
     const scope = await this.#ctx.conversations.scopeOfConversation(appId, viewer, c);
     if (record.createdAt < scope.sinceMs) throw fail('message_not_found', `message ${messageId} does not exist`);
-    return toMessage(record, c);
+    const [message] = await withReplies(this.#ctx, [toMessage(record, c)], () => scope.sinceMs);
+    return message;
+  }
+
+  /** The sender changes the text (and mentions) of their text message within the edit window. */
+  edit(appId: number, operatorId: number, messageId: number, change: EditInput): Promise<Message> {
+    return edit(this.#ctx, appId, operatorId, messageId, change);
   }
 
   /** `rules` names whose revoke window applies to a sender (a dialect's, see RuleSet). */

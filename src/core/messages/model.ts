@@ -88,6 +88,32 @@ export interface Message {
   createdAt: number;
   revokedAt: number | null;
   revokedBy: number | null;
+  /** A reply: the id of the message it quotes (see `replyTo`). */
+  replyToId: number | null;
+  /**
+   * A reply as read: enough of the quoted message to render the quote
+   * (core/messages/replies.ts), as it is now — edited text, or `revoked`.
+   */
+  replyTo?: ReplySummary;
+  /** The thread's root message, when the sender named one. */
+  threadRootId: number | null;
+  /** When the text was last edited (null: never); see core/messages/edit.ts. */
+  editedAt: number | null;
+  editCount: number;
+}
+
+/** The quoted message of a reply, as a reader may see it now. */
+export interface ReplySummary {
+  id: number;
+  senderId: number | null;
+  /** The quoted message's type; `revoked` once it is revoked. */
+  type: MessageTypeName;
+  /** The start of its text, or a type label (`[image]`); '' when revoked or hidden. */
+  excerpt: string;
+  /** The quoted message was revoked: nothing of it is shown. */
+  revoked?: true;
+  /** The reader may not see the quoted message (history from before they joined). */
+  hidden?: true;
 }
 
 /** What a sender supplies. */
@@ -96,6 +122,10 @@ export interface MessageInput {
   body: MessageBody;
   ext?: Record<string, unknown> | null;
   clientId?: string | null;
+  /** Quote this message of the same conversation. */
+  replyTo?: number | null;
+  /** Name the thread's root message (same conversation). */
+  threadRootId?: number | null;
 }
 
 /** Who a message or event is pushed to (see core/events.ts Audience). */

@@ -18,10 +18,17 @@ export interface MessageRecord {
   createdAt: number;
   revokedAt: number | null;
   revokedBy: number | null;
+  /** A reply: the message it quotes (same conversation). */
+  replyToId: number | null;
+  /** The thread's root, when the sender named one (dtalk `reference.topic`). */
+  threadRootId: number | null;
+  /** The last edit's time, null when never edited. */
+  editedAt: number | null;
+  editCount: number;
 }
 
-/** One send to append: everything but seq and pos, which the store allocates. */
-export type Appendable = Omit<MessageRecord, 'seq' | 'pos' | 'revokedAt' | 'revokedBy'>;
+/** One send to append: everything but seq and pos, which the store allocates, and what only later changes set. */
+export type Appendable = Omit<MessageRecord, 'seq' | 'pos' | 'revokedAt' | 'revokedBy' | 'editedAt' | 'editCount' | 'replyToId' | 'threadRootId'> & Partial<Pick<MessageRecord, 'replyToId' | 'threadRootId'>>;
 
 export type AppendOutcome = { stored: MessageRecord; duplicate: false } | { stored: MessageRecord; duplicate: true };
 
@@ -78,6 +85,8 @@ export interface MessageRepo {
    */
   append(items: readonly Appendable[]): Promise<AppendOutcome[]>;
   get(id: number): Promise<MessageRecord | undefined>;
+  /** The stored messages among these ids (any order; unknown ids are left out). */
+  getMany(ids: readonly number[]): Promise<MessageRecord[]>;
   getBySeq(conversationId: number, seq: number): Promise<MessageRecord | undefined>;
   page(range: HistoryRange): Promise<MessageRecord[]>;
   /** The stream position of the latest committed write (0 before any). */
@@ -97,6 +106,13 @@ export interface MessageRepo {
    * updated record, or undefined when it was already revoked.
    */
   revoke(id: number, marker: { type: MessageTypeName; body: MessageBody; at: number; by: number }): Promise<MessageRecord | undefined>;
+  /**
+   * Replaces an unrevoked message's body, stamps the edit and moves it to a
+   * new stream position (the same path as `revoke`), atomically; must run
+   * inside `Store.transaction`. Returns the updated record, or undefined
+   * when it is revoked.
+   */
+  edit(id: number, change: { body: MessageBody; at: number }): Promise<MessageRecord | undefined>;
 }
 
 export interface ReadPositionRepo {

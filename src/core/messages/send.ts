@@ -6,6 +6,7 @@ import { rulesOf, RuleSet, type MessagingContext, type ConversationTarget } from
 import { toMessage } from './conversations.ts';
 import { audienceOf, type Conversation, type Message, type MessageInput } from './model.ts';
 import type { SendLane, Turn } from './send-lane.ts';
+import { replyTargetOf, summaryOf, withReplies, type ReplyTarget } from './replies.ts';
 import { validateMessage } from './validation.ts';
 
 export interface SendResult {
@@ -29,8 +30,9 @@ export async function send(ctx: MessagingContext, appId: number, senderId: numbe
     } else {
       conversation = await ctx.conversations.ofPair(appId, senderId, target.userId);
     }
+    const reply = await replyOf(ctx, conversation, senderId, input, rulesOf(ctx.settings, rules).repliesMustResolve);
     if (turn) await turn.previous;
-    return await append(ctx, conversation, senderId, valid, turn);
+    return await append(ctx, conversation, senderId, valid, turn, reply);
   } finally {
     turn?.release();
   }
@@ -81,7 +83,14 @@ export async function recordCall(ctx: MessagingContext, call: FinishedCall): Pro
   return (await append(ctx, conversation, call.callerId, valid)).message;
 }
 
-async function append(ctx: MessagingContext, conversation: Conversation, senderId: number | null, valid: ReturnType<typeof validateMessage>, turn?: Turn): Promise<SendResult> {
+/** A send's quote and thread root, checked against what the sender may read (replies.ts). */
+async function replyOf(ctx: MessagingContext, c: Conversation, senderId: number, input: MessageInput, mustResolve: boolean): Promise<ReplyTarget | undefined> {
+  if ((input.replyTo === undefined || input.replyTo === null) && (input.threadRootId === undefined || input.threadRootId === null)) return undefined;
+  const visibleSinceMs = c.kind === 'group' ? (await ctx.gate.readAccess(c.appId, c.groupId as number, senderId)).visibleSinceMs : 0;
+  return replyTargetOf(ctx, c, input.replyTo, input.threadRootId, visibleSinceMs, mustResolve);
+}
+
+async function append(ctx: MessagingContext, conversation: Conversation, senderId: number | null, valid: ReturnType<typeof validateMessage>, turn?: Turn, reply?: ReplyTarget): Promise<SendResult> {
   const queued = ctx.writer.append({
     id: ctx.ids.next(),
     appId: conversation.appId,
@@ -92,11 +101,14 @@ async function append(ctx: MessagingContext, conversation: Conversation, senderI
     body: valid.body,
     ext: valid.ext,
     createdAt: ctx.clock.now(),
+    ...(reply ? { replyToId: reply.replyToId, threadRootId: reply.threadRootId } : {}),
   });
   // In the writer's queue: the lane's next send may follow.
   turn?.release();
   const outcome = await queued;
-  const message = toMessage(outcome.stored, conversation);
+  let message = toMessage(outcome.stored, conversation);
+  if (outcome.duplicate) [message] = await withReplies(ctx, [message]);
+  else if (reply?.quoted && message.replyToId === reply.quoted.id) message = { ...message, replyTo: summaryOf(reply.quoted) };
   if (!outcome.duplicate) ctx.events.emit({ type: 'message.sent', appId: conversation.appId, audience: audienceOf(conversation), message });
   return { message, duplicate: outcome.duplicate };
 }

@@ -9,6 +9,7 @@ import type { MessagingContext } from './context.ts';
 import { toMessage } from './conversations.ts';
 import type { Conversation, Message } from './model.ts';
 import type { MessageRecord } from './ports.ts';
+import { withReplies } from './replies.ts';
 
 export interface SyncQuery {
   /** The `position` of the previous sync; 0 (default) for everything. */
@@ -81,5 +82,7 @@ async function visible(ctx: MessagingContext, appId: number, userId: number, pag
     const c = byId.get(id) as Conversation;
     if (c.kind === 'group') visibleSince.set(c.id, (await ctx.gate.readAccess(appId, c.groupId as number, userId)).visibleSinceMs);
   }
-  return page.filter((r) => r.createdAt >= (visibleSince.get(r.conversationId) ?? 0)).map((r) => toMessage(r, byId.get(r.conversationId) as Conversation));
+  const sinceOf = (conversationId: number) => visibleSince.get(conversationId) ?? 0;
+  const items = page.filter((r) => r.createdAt >= sinceOf(r.conversationId)).map((r) => toMessage(r, byId.get(r.conversationId) as Conversation));
+  return withReplies(ctx, items, sinceOf);
 }

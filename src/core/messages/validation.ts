@@ -109,7 +109,7 @@ function checkField(path: string, f: Field, v: unknown, limits: MessageLimits): 
 }
 
 /** Checks a send; returns the normalised input or throws invalid_argument / payload_too_large. */
-export function validateMessage(input: MessageInput, limits: MessageLimits, opts: { serverWritten: boolean }): Required<MessageInput> & { type: MessageTypeName } {
+export function validateMessage(input: MessageInput, limits: MessageLimits, opts: { serverWritten: boolean }): Required<Omit<MessageInput, 'replyTo' | 'threadRootId'>> & { type: MessageTypeName } {
   const { type } = input;
   if (typeof type !== 'string') throw fail('invalid_argument', 'type must be a string', { field: 'type' });
   if (!isPlainObject(input.body)) throw fail('invalid_argument', 'body must be an object', { field: 'body' });

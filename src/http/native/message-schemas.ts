@@ -16,6 +16,30 @@ export const SendBody = Type.Object(
     body: Type.Object({}, { additionalProperties: true, description: 'The payload; its fields depend on `type` (see docs/messages.md)' }),
     ext: Type.Optional(Type.Union([Json, Type.Null()], { description: 'Extra data carried unchanged' })),
     clientId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Your id for this send: a resend with the same id returns the original message' })),
+    replyTo: Type.Optional(Type.Union([Id, Type.Null()], { description: 'Quote this message (of the same conversation)' })),
+    threadRootId: Type.Optional(Type.Union([Id, Type.Null()], { description: "The thread's root message (of the same conversation)" })),
+  },
+  { additionalProperties: false },
+);
+
+export const ReplySummary = Type.Object(
+  {
+    id: Id,
+    senderId: Type.Union([Id, Type.Null()]),
+    type: Type.String({ description: "The quoted message's type; `revoked` once it is revoked" }),
+    excerpt: Type.String({ description: 'The start of its text, or a type label such as `[image]`; empty when revoked or hidden' }),
+    revoked: Type.Optional(Type.Literal(true, { description: 'The quoted message was revoked: nothing of it is shown' })),
+    hidden: Type.Optional(Type.Literal(true, { description: 'You may not read the quoted message (history from before you joined)' })),
+  },
+  { description: 'The quoted message as it is now' },
+);
+
+export const EditBody = Type.Object(
+  {
+    text: Type.String({ minLength: 1, description: 'The new text' }),
+    mentions: Type.Optional(Type.Array(Id, { maxItems: 1000, description: 'Users the new text mentions (replaces the old list)' })),
+    mentionAll: Type.Optional(Type.Boolean({ description: 'The new text mentions everyone' })),
+    mentionNames: Type.Optional(Type.Array(Type.String({ maxLength: 256 }), { maxItems: 1000 })),
   },
   { additionalProperties: false },
 );
@@ -37,6 +61,11 @@ export const Message = Type.Object(
     createdAt: Type.Integer(),
     revokedAt: Type.Union([Type.Integer(), Type.Null()]),
     revokedBy: Type.Union([Id, Type.Null()]),
+    replyToId: Type.Union([Id, Type.Null()], { description: 'A reply: the id of the message it quotes' }),
+    replyTo: Type.Optional(ReplySummary),
+    threadRootId: Type.Union([Id, Type.Null()], { description: "The thread's root message, when the sender named one" }),
+    editedAt: Type.Union([Type.Integer(), Type.Null()], { description: 'When the text was last edited (null: never)' }),
+    editCount: Type.Integer({ minimum: 0, description: 'How many times the text was edited' }),
     readCount: Type.Optional(Type.Integer({ description: 'Groups with read receipts on: how many other members have read it' })),
   },
   { $id: 'Message' },

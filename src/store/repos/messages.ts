@@ -1,4 +1,4 @@
-import { CompiledQuery, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { MessageTypeName } from '../../core/messages/model.ts';
 import type { AppendOutcome, Appendable, MessageRecord, MessageRepo } from '../../core/messages/ports.ts';
 import type { Database } from '../schema.ts';
@@ -19,16 +19,20 @@ export const toMessageRecord = (r: Selectable<MessagesTable>): MessageRecord => 
   createdAt: r.created_at,
   revokedAt: r.revoked_at,
   revokedBy: r.revoked_by,
+  replyToId: r.reply_to,
+  threadRootId: r.thread_root,
+  editedAt: r.edited_at,
+  editCount: Number(r.edit_count),
 });
 
-// Rows are inserted in power-of-two chunks (≤ 256 rows, 13 parameters each,
+// Rows are inserted in power-of-two chunks (≤ 256 rows, 15 parameters each,
 // far below both engines' limits), so only nine statement shapes exist: their
 // SQL text is compiled once per engine and the prepared statements stay
 // cached, instead of building and compiling a fresh query per batch.
 const MAX_CHUNK = 256;
 const insertSql = new WeakMap<object, Map<number, string>>();
 
-const rowValues = (r: Insertable<MessagesTable>) => [r.id, r.app_id, r.conversation_id, r.seq, r.pos, r.sender_id, r.client_id, r.type, r.body, r.ext, r.created_at, r.revoked_at, r.revoked_by];
+const rowValues = (r: Insertable<MessagesTable>) => [r.id, r.app_id, r.conversation_id, r.seq, r.pos, r.sender_id, r.client_id, r.type, r.body, r.ext, r.created_at, r.revoked_at, r.revoked_by, r.reply_to, r.thread_root];
 
 async function insertRows(db: Kysely<Database>, rows: Insertable<MessagesTable>[]): Promise<void> {
   const adapter = db.getExecutor().adapter;
@@ -71,6 +75,27 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
     );
     if (!r.rows[0]) throw new Error('the message stream row is missing');
     return r.rows[0].last_pos;
+  };
+
+  /**
+   * Rewrites an unrevoked message in place (revoke, edit) and moves it to the
+   * next stream position under the stream lock, so sync tells every device.
+   */
+  const changeInPlace = async (id: number, set: Updateable<MessagesTable>, countEdit = false): Promise<MessageRecord | undefined> => {
+    const head = await lockStream();
+    const pos = head + 1;
+    const r = await db
+      .updateTable('messages')
+      .set({ ...set, pos })
+      .$if(countEdit, (q) => q.set((eb) => ({ edit_count: eb('edit_count', '+', 1) })))
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    if (!r) return undefined;
+    await db.updateTable('message_stream').set({ last_pos: pos }).where('id', '=', 1).execute();
+    await db.updateTable('conversations').set({ last_pos: pos }).where('id', '=', r.conversation_id).execute();
+    return toMessageRecord(r);
   };
 
   return {
@@ -132,7 +157,7 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
         fresh.forEach((f, i) => {
           const seq = nextSeq.get(f.item.conversationId) as number;
           nextSeq.set(f.item.conversationId, seq + 1);
-          const stored: MessageRecord = { ...f.item, seq, pos: head + 1 + i, revokedAt: null, revokedBy: null };
+          const stored: MessageRecord = { ...f.item, seq, pos: head + 1 + i, revokedAt: null, revokedBy: null, replyToId: f.item.replyToId ?? null, threadRootId: f.item.threadRootId ?? null, editedAt: null, editCount: 0 };
           outcomes[f.index] = { stored, duplicate: false };
           rows.push({
             id: stored.id,
@@ -148,6 +173,8 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
             created_at: stored.createdAt,
             revoked_at: null,
             revoked_by: null,
+            reply_to: stored.replyToId,
+            thread_root: stored.threadRootId,
           });
         });
         await insertRows(db, rows);
@@ -163,6 +190,12 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
     async get(id) {
       const r = await db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
       return r && toMessageRecord(r);
+    },
+
+    async getMany(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('messages').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+      return rows.map(toMessageRecord);
     },
 
     async getBySeq(conversationId, seq) {
@@ -219,19 +252,11 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
     },
 
     async revoke(id, marker) {
-      const head = await lockStream();
-      const pos = head + 1;
-      const r = await db
-        .updateTable('messages')
-        .set({ type: marker.type, body: JSON.stringify(marker.body), ext: null, revoked_at: marker.at, revoked_by: marker.by, pos })
-        .where('id', '=', id)
-        .where('revoked_at', 'is', null)
-        .returningAll()
-        .executeTakeFirst();
-      if (!r) return undefined;
-      await db.updateTable('message_stream').set({ last_pos: pos }).where('id', '=', 1).execute();
-      await db.updateTable('conversations').set({ last_pos: pos }).where('id', '=', r.conversation_id).execute();
-      return toMessageRecord(r);
+      return changeInPlace(id, { type: marker.type, body: JSON.stringify(marker.body), ext: null, revoked_at: marker.at, revoked_by: marker.by });
+    },
+
+    async edit(id, change) {
+      return changeInPlace(id, { body: JSON.stringify(change.body), edited_at: change.at }, true);
     },
   };
 }

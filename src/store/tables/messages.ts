@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 // Row shapes of the messaging tables (see migrations/0003-messages.ts).
 // A message is stored once per conversation; a reader's position is one row.
 
@@ -30,6 +32,12 @@ export interface MessagesTable {
   created_at: number;
   revoked_at: number | null;
   revoked_by: number | null;
+  /** The quoted message of a reply (migration 0012). */
+  reply_to: number | null;
+  /** The thread's root message, when the sender named one (dtalk reference.topic). */
+  thread_root: number | null;
+  edited_at: number | null;
+  edit_count: Generated<number>;
 }
 
 /** One row: the sync stream's head, the single point that orders every message write. */

@@ -129,6 +129,24 @@ describe('native search', () => {
     assert.deepEqual((await s.core.messages.search(s.appId, null, { q: '秘密计划' })).items, []);
   });
 
+  test('an edited message is found by its latest text only, on both engines; revoked after the edit, by nothing', async () => {
+    const [owner, reader] = await people(s, 2);
+    const g = await group(owner, [reader]);
+    const id = await sendTo(owner, g, 'we meet at the lighthouse 灯塔见');
+    assert.deepEqual((await find(reader, 'lighthouse')).items.map((h: any) => h.message.id), [id]);
+    const r = await owner.api.patch(`/v1/messages/${id}`, { text: 'we meet at the harbour 港口见' });
+    assert.equal(r.status, 200, r.text);
+    for (const old of ['lighthouse', '灯塔']) assert.deepEqual((await find(reader, old)).items, [], old);
+    for (const now of ['harbour', 'harb', '港口']) {
+      const body = await find(reader, now);
+      assert.deepEqual(body.items.map((h: any) => h.message.id), [id], now);
+      assert.equal(body.items[0].message.body.text, 'we meet at the harbour 港口见');
+      assert.equal(body.items[0].message.editCount, 1);
+    }
+    assert.equal((await owner.api.post(`/v1/messages/${id}/revoke`)).status, 200);
+    assert.deepEqual((await find(reader, 'harbour')).items, []);
+  });
+
   test('only conversations the user is in: outsiders and other private chats find nothing', async () => {
     const [owner, member, outsider, friend] = await people(s, 4);
     const g = await group(owner, [member]);

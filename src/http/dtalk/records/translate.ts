@@ -19,6 +19,10 @@ export interface MessageInput {
   body: Record<string, unknown>;
   ext?: Record<string, unknown> | null;
   clientId?: string | null;
+  /** `reference.ref`: the quoted message (core links it when it is one of this conversation). */
+  replyTo?: number | null;
+  /** `reference.topic`: the thread's root. */
+  threadRootId?: number | null;
 }
 
 /** The stored message as far as dtalk needs it (structurally core's Message). */
@@ -34,6 +38,9 @@ export interface StoredMessage {
   body: Record<string, unknown>;
   ext: Record<string, unknown> | null;
   createdAt: number;
+  /** A reply sent through another dialect: shown as `reference` (core/messages/replies.ts). */
+  replyToId?: number | null;
+  threadRootId?: number | null;
 }
 
 /** How user ids and dtalk addresses are turned into each other. */
@@ -122,6 +129,13 @@ export function seqOf(m: Pick<StoredMessage, 'id' | 'appId' | 'clientId' | 'ext'
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** A reference id core can hold (0 and ids past 2^53 stay only in ext). */
+function safeId(v: bigint | number | undefined): number | null {
+  if (v === undefined) return null;
+  const n = Number(v);
+  return Number.isSafeInteger(n) && n > 0 && BigInt(n) === BigInt(v) ? n : null;
+}
+
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const omitEmpty = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== '' && v !== 0 && v !== undefined));
@@ -133,11 +147,17 @@ export async function inputOf(c: Common, names: Names): Promise<MessageInput> {
   if (c.reference && (c.reference.topic || c.reference.ref)) ext.reference = { topic: String(c.reference.topic), ref: String(c.reference.ref) };
   const clientId = clientIdOf(c.seq);
   if (clientId !== null && clientId !== c.seq) ext.seq = c.seq;
+  // The reference stays in ext exactly as sent (the original stores it as given)
+  // and, where it names messages core knows, becomes core's reply link.
+  const ref = safeId(c.reference?.ref);
+  const topic = safeId(c.reference?.topic);
   const input = (type: string, body: Record<string, unknown>): MessageInput => ({
     type,
     body,
     ext: Object.keys(ext).length ? { dtalk: ext } : null,
     clientId,
+    ...(ref !== null ? { replyTo: ref } : {}),
+    ...(topic !== null ? { threadRootId: topic } : {}),
   });
   const typeName = PAYLOAD_TYPES[c.msgType];
   if (typeName === undefined || !clientMsgTypes.has(c.msgType)) throw new ProtoDecodeError('client msgType', new Error(`msgType ${c.msgType} is not sent by clients`));
@@ -271,7 +291,11 @@ export async function commonOf(m: StoredMessage, names: Names): Promise<Partial<
   const actor = m.type === 'notice' ? ((m.body.data ?? {}) as NoticeData).actorId : null;
   const senderId = m.senderId ?? actor ?? null;
   const dtalk = ((m.ext ?? {}).dtalk ?? {}) as { source?: Source; reference?: { topic: string; ref: string } };
-  const reference: Reference | null = dtalk.reference ? { topic: BigInt(dtalk.reference.topic), ref: BigInt(dtalk.reference.ref) } : null;
+  const reference: Reference | null = dtalk.reference
+    ? { topic: BigInt(dtalk.reference.topic), ref: BigInt(dtalk.reference.ref) }
+    : (m.replyToId ?? null) !== null || (m.threadRootId ?? null) !== null
+      ? { topic: BigInt(m.threadRootId ?? 0), ref: BigInt(m.replyToId ?? 0) }
+      : null;
   return {
     channelType: m.kind === 'group' ? 1 : 0,
     mid: m.id,

@@ -91,6 +91,9 @@ async function signalsOf(event: BusEvent, names: DtalkNames): Promise<Omit<Push,
     case 'message.delivered':
       // A phone of the recipient acknowledged these private messages (the original's source "Storage, sync and history").
       return one(signalEnvelope('Received', { logs: event.messageIds }));
+    case 'message.edited':
+      // dtalk has no edit: its clients read the latest text from sync-record and pri-chat-record.
+      return undefined;
     case 'message.revoked':
       return revokePush(event.message, event.operatorId, names);
     case 'message.focused': {

@@ -1,4 +1,4 @@
-// Native message routes: send, history, one message, revoke, focus, reads.
+// Native message routes: send, history, one message, edit, revoke, focus, reads.
 // Each handler authenticates, translates the request, and makes one core call.
 
 import { Type } from '@sinclair/typebox';
@@ -10,7 +10,7 @@ import type { NativeApp } from '../plugin.ts';
 import { IdParam, errors } from '../schemas.ts';
 import { GroupIdParam } from '../message-schemas.ts';
 import { callerOf } from '../message-auth.ts';
-import { FocusList, FocusState, HistoryPage, HistoryQuery, MessageReads, SendBody } from '../message-schemas.ts';
+import { EditBody, FocusList, FocusState, HistoryPage, HistoryQuery, MessageReads, SendBody } from '../message-schemas.ts';
 import type { Static } from '@sinclair/typebox';
 
 const sendResponses = { 200: Type.Ref('Message'), 201: Type.Ref('Message'), ...errors, 413: Type.Ref('Error') };
@@ -73,6 +73,11 @@ export function messageRoutes(app: NativeApp): void {
   app.post('/messages/:id/revoke', { schema: { tags, summary: 'Revoke a message (sender within the revoke window; group owner/admins any time)', params: IdParam, response: { 200: Type.Ref('Message'), ...errors } } }, async (req) => {
     const c = await callerOf(core, req);
     return core.messages.revoke(c.appId, c.userId, Number(req.params.id));
+  });
+
+  app.patch('/messages/:id', { schema: { tags, summary: 'Edit the text (and mentions) of your text message within the edit window', params: IdParam, body: EditBody, response: { 200: Type.Ref('Message'), ...errors } } }, async (req) => {
+    const c = await callerOf(core, req);
+    return core.messages.edit(c.appId, c.userId, Number(req.params.id), req.body);
   });
 
   app.post('/messages/:id/focus', { schema: { tags, summary: 'Focus (mark) a message; others see who did', params: IdParam, response: { 200: FocusState, ...errors } } }, async (req) => {

@@ -1,0 +1,80 @@
+// Replies: a message may quote another message of its conversation and name
+// its thread's root (dtalk `reference {topic, ref}`). The quote a reader gets
+// is built from the quoted message as it is NOW, when the reply is read: an
+// edit shows its latest text, and a revoked message shows as revoked in every
+// reply, its text never shown again. Nothing is copied into the reply, so
+// there is nothing to keep current.
+
+import { fail } from '../errors.ts';
+import type { MessagingContext } from './context.ts';
+import { MessageType, type Conversation, type Message, type ReplySummary } from './model.ts';
+import type { MessageRecord } from './ports.ts';
+
+/** Characters of a quoted text shown in the quote. */
+export const EXCERPT_CHARS = 100;
+
+/** The quote of `quoted` as a reader sees it; `visibleSinceMs`: the reader's history starts there. */
+export function summaryOf(quoted: MessageRecord, visibleSinceMs = 0): ReplySummary {
+  if (quoted.revokedAt !== null) return { id: quoted.id, senderId: quoted.senderId, type: MessageType.revoked, excerpt: '', revoked: true };
+  if (quoted.createdAt < visibleSinceMs) return { id: quoted.id, senderId: null, type: quoted.type, excerpt: '', hidden: true };
+  return { id: quoted.id, senderId: quoted.senderId, type: quoted.type, excerpt: excerptOf(quoted) };
+}
+
+function excerptOf(m: MessageRecord): string {
+  const text = typeof m.body.text === 'string' ? m.body.text : '';
+  if ((m.type === MessageType.text || m.type === MessageType.notice) && text !== '') {
+    // By code point, so a surrogate pair (emoji) is never cut in half.
+    const chars = [...text.replace(/\s+/g, ' ').trim()];
+    return chars.length > EXCERPT_CHARS ? `${chars.slice(0, EXCERPT_CHARS - 1).join('')}…` : chars.join('');
+  }
+  return `[${m.type}]`;
+}
+
+/**
+ * Attaches the quote to every reply among `items` (one read for the whole
+ * page). `sinceOf` gives the reader's visible start per conversation, so a
+ * reply never shows a message the reader may not read.
+ */
+export async function withReplies<T extends Message>(ctx: MessagingContext, items: readonly T[], sinceOf: (conversationId: number) => number = () => 0): Promise<T[]> {
+  const ids = items.filter((m) => m.replyToId !== null && m.revokedAt === null).map((m) => m.replyToId as number);
+  if (ids.length === 0) return [...items];
+  const quoted = new Map((await ctx.store.messages.getMany(ids)).map((r) => [r.id, r]));
+  return items.map((m) => {
+    const q = m.replyToId !== null && m.revokedAt === null ? quoted.get(m.replyToId) : undefined;
+    return q && q.conversationId === m.conversationId ? { ...m, replyTo: summaryOf(q, sinceOf(m.conversationId)) } : m;
+  });
+}
+
+/** What a send names: the quoted message and the thread root, checked. */
+export interface ReplyTarget {
+  replyToId: number | null;
+  threadRootId: number | null;
+  /** The quoted message, for the quote of the live push. */
+  quoted: MessageRecord | undefined;
+}
+
+/**
+ * Checks that the quoted message and the thread root are messages of this
+ * conversation that the sender may read (`visibleSinceMs`: their history
+ * starts there), so a quote can never reveal another conversation or hidden
+ * history.
+ */
+export async function replyTargetOf(ctx: MessagingContext, c: Conversation, replyTo: unknown, threadRootId: unknown, visibleSinceMs: number, mustResolve: boolean): Promise<ReplyTarget> {
+  const quoted = await referenced(ctx, c, replyTo, 'replyTo', visibleSinceMs, mustResolve);
+  const root = await referenced(ctx, c, threadRootId, 'threadRootId', visibleSinceMs, mustResolve);
+  return { replyToId: quoted?.id ?? null, threadRootId: root?.id ?? null, quoted };
+}
+
+async function referenced(ctx: MessagingContext, c: Conversation, id: unknown, field: string, visibleSinceMs: number, mustResolve: boolean): Promise<MessageRecord | undefined> {
+  if (id === undefined || id === null) return undefined;
+  if (!Number.isSafeInteger(id) || (id as number) < 1) {
+    if (!mustResolve) return undefined;
+    throw fail('invalid_argument', `${field} must be a message id`, { field });
+  }
+  const m = await ctx.store.messages.get(id as number);
+  if (!m || m.conversationId !== c.id || m.createdAt < visibleSinceMs) {
+    if (!mustResolve) return undefined;
+    throw fail('invalid_argument', `${field} ${String(id)} is not a message of this conversation`, { field });
+  }
+  return m;
+}
