@@ -4,6 +4,8 @@
 // and `ext` keeps whatever a dialect carries beside the payload (xim `ext` and
 // `isShow`, dtalk `source`/`reference`), so nothing a client sent is lost.
 
+import type { ReactionCount } from './ports.ts';
+
 export const ConversationKind = { group: 'group', private: 'private' } as const;
 export type ConversationKind = (typeof ConversationKind)[keyof typeof ConversationKind];
 
@@ -88,6 +90,16 @@ export interface Message {
   createdAt: number;
   revokedAt: number | null;
   revokedBy: number | null;
+  /** Per emoji: how many reacted, and whether the reader did (see reactions.ts); empty on a revoked message. */
+  reactions: ReactionCount[];
+  /** Set while the message is pinned in its conversation (see pins.ts). */
+  pinned: PinMark | null;
+}
+
+/** Who pinned a message, and when. */
+export interface PinMark {
+  by: number;
+  at: number;
 }
 
 /** What a sender supplies. */

@@ -87,6 +87,8 @@ export const lanyingCode: Record<ErrorCode, number> = {
   group_file_not_found: C.fileNotFound,
   message_not_found: C.badRequest,
   revoke_window_passed: C.noPermission,
+  too_many_reactions: C.noPermission,
+  too_many_pins: C.noPermission,
   object_not_found: C.storage,
   object_too_large: C.storage,
   part_too_small: C.storage,

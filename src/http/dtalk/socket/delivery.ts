@@ -91,6 +91,11 @@ async function signalsOf(event: BusEvent, names: DtalkNames): Promise<Omit<Push,
     case 'message.delivered':
       // A phone of the recipient acknowledged these private messages (the original's source "Storage, sync and history").
       return one(signalEnvelope('Received', { logs: event.messageIds }));
+    case 'message.reacted':
+    case 'message.pinned':
+    case 'message.unpinned':
+      // The original has no reactions or pins (its documents and sources name neither).
+      return undefined;
     case 'message.revoked':
       return revokePush(event.message, event.operatorId, names);
     case 'message.focused': {
