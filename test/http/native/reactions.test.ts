@@ -109,6 +109,22 @@ describe('native reactions', () => {
     assert.deepEqual(counts(seen.body), [['😀', 2, true], ['😃', 1, false], ['😁', 1, false], ['😆', 1, false]]);
   });
 
+  test('concurrent reactions cannot pass the limits together', async () => {
+    const g = await group(3);
+    const m = g.message.id as number;
+    const emoji = ['😀', '😃', '😄', '😁', '😆', '😅', '🤣', '😊'];
+    const [a, b, c] = g.users.map((u) => client(s.url, u.token));
+    // One user, eight emoji at once: exactly the per-user limit (2) pass.
+    const mine = await Promise.all(emoji.map((e) => a.put(at(m, e))));
+    assert.equal(mine.filter((r) => r.status === 200).length, 2, JSON.stringify(mine.map((r) => r.status)));
+    assert.ok(mine.every((r) => r.status === 200 || r.body.error.code === 'too_many_reactions'));
+    // Two more users racing with fresh emoji: the message never carries more than 4 distinct.
+    const rest = emoji.filter((e) => !mine.some((r, i) => r.status === 200 && emoji[i] === e));
+    await Promise.all([...rest.slice(0, 3).map((e) => b.put(at(m, e))), ...rest.slice(3, 6).map((e) => c.put(at(m, e)))]);
+    const seen = (await a.get(`/v1/messages/${m}`)).body;
+    assert.equal(seen.reactions.length, 4, JSON.stringify(seen.reactions));
+  });
+
   test('only readers may react; a revoked message cannot be reacted to and loses its reactions', async () => {
     const g = await group(2);
     const m = g.message.id as number;
