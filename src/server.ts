@@ -21,6 +21,7 @@ import { groupContentRoutes } from './http/native/routes/groups-content.ts';
 import { messageRoutes } from './http/native/routes/messages.ts';
 import { dialectEarlyAnswers, dialectPlugins } from './http/dialects.ts';
 import { searchRoutes } from './http/native/routes/search.ts';
+import { annotationRoutes } from './http/native/routes/annotations.ts';
 import { messageSyncRoutes } from './http/native/routes/messages-sync.ts';
 import { openBlobs, storageAndCallSettings } from './blobs/open.ts';
 import { startHousekeeping } from './housekeeping.ts';
@@ -116,7 +117,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
   const store = kyselyStore(engine);
   ids = new SnowflakeIds(clock, config.nodeId, lease.floorId);
-  const messaging = { revokeWindowSeconds: config.revokeWindow, editWindowSeconds: config.editWindow, maxBytes: config.messageMaxBytes, maxTextChars: config.messageMaxText, gateCacheMs: config.groupRuleCacheMs, dtalk: { ...defaultMessagingSettings.dtalk, revokeWindowSeconds: config.dtalkRevokeWindow } };
+  const messaging = { revokeWindowSeconds: config.revokeWindow, editWindowSeconds: config.editWindow, maxBytes: config.messageMaxBytes, maxTextChars: config.messageMaxText, gateCacheMs: config.groupRuleCacheMs, maxReactionEmoji: config.reactionMaxEmoji, maxReactionsPerUser: config.reactionMaxPerUser, maxPins: config.pinMax, dtalk: { ...defaultMessagingSettings.dtalk, revokeWindowSeconds: config.dtalkRevokeWindow } };
   const blobs = openBlobs(config);
   const groups = { defaultCapacity: config.groupDefaultCapacity, maxCapacity: config.groupMaxCapacity, maxAdmins: config.groupMaxAdmins, applicationTtlMs: config.groupRequestTtl * 1000, invitationTtlMs: config.groupRequestTtl * 1000, qrCodeTtlMs: config.groupQrCodeTtl * 1000 };
   // Made before core so that core's background failures can be counted.
@@ -162,7 +163,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   registerRuntimeMetrics(metrics, { gateway: () => gateway.snapshot(), commits: () => core.messages.commitStats, pingDatabase: () => core.store.ping() });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const nativeRoutes = [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, messageSyncRoutes, searchRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
+  const nativeRoutes = [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, annotationRoutes, messageSyncRoutes, searchRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
   const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
   plugins.push(dtalkDialect(core, config, bus, onBackgroundError));
   const app = await buildHttp({ config, core, logger, metrics, nativeRoutes, plugins, earlyAnswers: [...dialectEarlyAnswers, dtalkEarlyAnswer] });

@@ -58,6 +58,9 @@ export const ErrorCode = {
   messageNotFound: 'message_not_found',
   revokeWindowPassed: 'revoke_window_passed',
   editWindowPassed: 'edit_window_passed',
+  /** A reaction over the per-message or per-user limit (details.scope). */
+  tooManyReactions: 'too_many_reactions',
+  tooManyPins: 'too_many_pins',
   // storage
   objectNotFound: 'object_not_found',
   objectTooLarge: 'object_too_large',

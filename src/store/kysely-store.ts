@@ -12,6 +12,7 @@ import { conversationRepo } from './repos/messages-conversations.ts';
 import { messageRepo } from './repos/messages.ts';
 import { focusRepo, readPositionRepo } from './repos/messages-reads.ts';
 import { groupRepos } from './repos/groups.ts';
+import { pinRepo, reactionRepo } from './repos/annotations.ts';
 import { sqliteSearch } from './search/sqlite-search.ts';
 import { postgresSearch } from './search/postgres-search.ts';
 
@@ -27,6 +28,8 @@ export function repositories(db: Kysely<Database>, engine: Engine): Repositories
     messages: messageRepo(db),
     readPositions: readPositionRepo(db),
     focus: focusRepo(db),
+    reactions: reactionRepo(db),
+    pins: pinRepo(db),
     files: fileRepo(db),
     uploads: uploadRepo(db),
     calls: callRepo(db, engine),

@@ -140,6 +140,7 @@ describe('fuzz: every route of every API', () => {
       if (n === 'userId') return fx.member.id;
       if (n === 'announcementId') return fx.announcement;
       if (n === 'fileId') return fx.file;
+      if (n === 'emoji') return '👍';
       if (n === 'id' && route.path.startsWith('/v1/users')) return fx.member.id;
       if (n === 'id' && route.path.startsWith('/v1/messages')) return fx.message;
       return 1;

@@ -43,6 +43,12 @@ export interface MessagingSettings extends MessageRules {
   maxPage: number;
   /** How long a cached "may send / may read" answer of a group member is trusted (ms); see gate-cache.ts. */
   gateCacheMs: number;
+  /** Most distinct emoji one message may carry (reactions.ts). */
+  maxReactionEmoji: number;
+  /** Most emoji one user may react with on one message. */
+  maxReactionsPerUser: number;
+  /** Most pinned messages per conversation (pins.ts). */
+  maxPins: number;
 }
 
 export const defaultMessagingSettings: MessagingSettings = {
@@ -53,6 +59,9 @@ export const defaultMessagingSettings: MessagingSettings = {
   maxBytes: 16 * 1024,
   maxPage: 200,
   gateCacheMs: 30_000,
+  maxReactionEmoji: 20,
+  maxReactionsPerUser: 3,
+  maxPins: 50,
   dtalk: {
     revokeWindowSeconds: 86_400 * 3600,
     repliesMustResolve: false,

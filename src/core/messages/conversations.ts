@@ -126,5 +126,5 @@ export class Conversations {
 /** A stored record with its conversation's facts: the Message every caller sees. */
 export function toMessage(r: MessageRecord, c: Conversation): Message {
   const recipientId = c.kind === 'private' && r.senderId !== null ? (r.senderId === c.userA ? c.userB : c.userA) : null;
-  return { ...r, kind: c.kind, groupId: c.groupId, recipientId };
+  return { ...r, kind: c.kind, groupId: c.groupId, recipientId, reactions: [], pinned: null };
 }

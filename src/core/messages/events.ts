@@ -74,4 +74,52 @@ export interface MessageDelivered {
   at: number;
 }
 
-export type MessageEvent = MessageSent | MessageRevoked | MessageEdited | MessageFocused | ConversationRead | MessageDelivered;
+/**
+ * A reaction was added or removed: the message moved to stream position
+ * `pos`. `reactions` are the counts now (the same for every reader); `mine`
+ * are the emoji `userId` now has on it, so that user's devices know their
+ * own `me` (nobody else's `me` changes).
+ */
+export interface MessageReacted {
+  type: 'message.reacted';
+  appId: number;
+  audience: Audience;
+  conversationId: number;
+  groupId: number | null;
+  messageId: number;
+  pos: number;
+  userId: number;
+  emoji: string;
+  added: boolean;
+  reactions: { emoji: string; count: number }[];
+  mine: string[];
+  at: number;
+}
+
+/** A message was pinned (`message` carries `pinned`); groups also get a notice. */
+export interface MessagePinned {
+  type: 'message.pinned';
+  appId: number;
+  audience: Audience;
+  conversationId: number;
+  groupId: number | null;
+  messageId: number;
+  actorId: number;
+  message: Message;
+  at: number;
+}
+
+/** A message was unpinned, by `actorId`, or because it was revoked (`reason`). */
+export interface MessageUnpinned {
+  type: 'message.unpinned';
+  appId: number;
+  audience: Audience;
+  conversationId: number;
+  groupId: number | null;
+  messageId: number;
+  actorId: number;
+  reason: 'unpinned' | 'revoked';
+  at: number;
+}
+
+export type MessageEvent = MessageSent | MessageRevoked | MessageEdited | MessageFocused | ConversationRead | MessageDelivered | MessageReacted | MessagePinned | MessageUnpinned;

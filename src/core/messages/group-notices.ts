@@ -34,6 +34,9 @@ const NOTICED: Record<string, readonly string[]> = {
   'group.roles_changed': ['userIds', 'role'],
   'group.members_muted': ['userIds', 'mutedUntil'],
   'group.members_unmuted': ['userIds'],
+  // Pins are a group change people are told of like the others (pins.ts).
+  'message.pinned': ['messageId'],
+  'message.unpinned': ['messageId', 'reason'],
 };
 // Group fields worth carrying when a group.updated names them.
 const GROUP_FIELDS = ['name', 'publicName', 'avatar', 'muteAllUntil', 'joinPolicy'];

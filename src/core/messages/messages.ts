@@ -21,6 +21,8 @@ import { markRead, markUnread, messageReads, readState, type MessageReads, type 
 import { revoke } from './revoke.ts';
 import { edit, type EditInput } from './edit.ts';
 import { withReplies } from './replies.ts';
+import { annotate, react, reactors, unreact, type ReactionResult, type ReactorPage } from './reactions.ts';
+import { pin, pinsOf, unpin, type PinPage } from './pins.ts';
 import type { SendLane } from './send-lane.ts';
 import { recordCall, send, type FinishedCall, type SendResult } from './send.ts';
 import { unreadCounts } from './unread.ts';
@@ -108,8 +110,10 @@ export class Messages {
     return recordNotices(this.#ctx, tx, events);
   }
 
-  history(appId: number, viewer: Viewer, target: ConversationTarget, query: HistoryQuery = {}): Promise<HistoryPage> {
-    return history(this.#ctx, appId, viewer, target, query);
+  async history(appId: number, viewer: Viewer, target: ConversationTarget, query: HistoryQuery = {}): Promise<HistoryPage> {
+    const page = await history(this.#ctx, appId, viewer, target, query);
+    await annotate(this.#ctx, viewer, page.items);
+    return page;
   }
 
   /** Messages matching a query that the viewer may read now (null: an app admin, the whole app). */
@@ -117,13 +121,17 @@ export class Messages {
     return search(this.#ctx, appId, viewer, query);
   }
 
-  sync(appId: number, userId: number, query: SyncQuery = {}): Promise<SyncPage> {
-    return sync(this.#ctx, appId, userId, query);
+  async sync(appId: number, userId: number, query: SyncQuery = {}): Promise<SyncPage> {
+    const page = await sync(this.#ctx, appId, userId, query);
+    await annotate(this.#ctx, userId, page.items);
+    return page;
   }
 
   /** The newest `limit` changes after `since` (a device pushed what it missed, paging anything older itself). */
-  syncTail(appId: number, userId: number, since: number, limit: number): Promise<SyncTail> {
-    return syncTail(this.#ctx, appId, userId, since, limit);
+  async syncTail(appId: number, userId: number, since: number, limit: number): Promise<SyncTail> {
+    const tail = await syncTail(this.#ctx, appId, userId, since, limit);
+    await annotate(this.#ctx, userId, tail.items);
+    return tail;
   }
 
   /** A device of `userId` received these messages: their senders hear of it (private messages only). */
@@ -140,12 +148,42 @@ export class Messages {
     const scope = await this.#ctx.conversations.scopeOfConversation(appId, viewer, c);
     if (record.createdAt < scope.sinceMs) throw fail('message_not_found', `message ${messageId} does not exist`);
     const [message] = await withReplies(this.#ctx, [toMessage(record, c)], () => scope.sinceMs);
-    return message;
+    return (await annotate(this.#ctx, viewer, [message]))[0] as Message;
   }
 
   /** The sender changes the text (and mentions) of their text message within the edit window. */
-  edit(appId: number, operatorId: number, messageId: number, change: EditInput): Promise<Message> {
-    return edit(this.#ctx, appId, operatorId, messageId, change);
+  async edit(appId: number, operatorId: number, messageId: number, change: EditInput): Promise<Message> {
+    const edited = await edit(this.#ctx, appId, operatorId, messageId, change);
+    return (await annotate(this.#ctx, operatorId, [edited]))[0] as Message;
+  }
+
+  /** Adds the user's reaction (idempotent); the message comes back with its counts. */
+  react(appId: number, userId: number, messageId: number, emoji: string): Promise<ReactionResult> {
+    return react(this.#ctx, appId, userId, messageId, emoji);
+  }
+
+  /** Removes the user's reaction (idempotent). */
+  unreact(appId: number, userId: number, messageId: number, emoji: string): Promise<ReactionResult> {
+    return unreact(this.#ctx, appId, userId, messageId, emoji);
+  }
+
+  /** Who reacted to a message with one emoji, oldest first. */
+  reactors(appId: number, viewer: Viewer, messageId: number, emoji: string, query: { limit?: number; cursor?: string } = {}): Promise<ReactorPage> {
+    return reactors(this.#ctx, appId, viewer, messageId, emoji, query);
+  }
+
+  /** Pins a message (group owner/admins; either side of a private chat); idempotent. */
+  pin(appId: number, userId: number, messageId: number): Promise<Message> {
+    return pin(this.#ctx, appId, userId, messageId);
+  }
+
+  unpin(appId: number, userId: number, messageId: number): Promise<Message> {
+    return unpin(this.#ctx, appId, userId, messageId);
+  }
+
+  /** A conversation's pinned messages, newest pin first. */
+  pins(appId: number, viewer: Viewer, target: ConversationTarget, query: { limit?: number; cursor?: string } = {}): Promise<PinPage> {
+    return pinsOf(this.#ctx, appId, viewer, target, query);
   }
 
   /** `rules` names whose revoke window applies to a sender (a dialect's, see RuleSet). */

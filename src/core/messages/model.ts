@@ -4,6 +4,8 @@
 // and `ext` keeps whatever a dialect carries beside the payload (xim `ext` and
 // `isShow`, dtalk `source`/`reference`), so nothing a client sent is lost.
 
+import type { ReactionCount } from './ports.ts';
+
 export const ConversationKind = { group: 'group', private: 'private' } as const;
 export type ConversationKind = (typeof ConversationKind)[keyof typeof ConversationKind];
 
@@ -100,6 +102,16 @@ export interface Message {
   /** When the text was last edited (null: never); see core/messages/edit.ts. */
   editedAt: number | null;
   editCount: number;
+  /** Per emoji: how many reacted, and whether the reader did (see reactions.ts); empty on a revoked message. */
+  reactions: ReactionCount[];
+  /** Set while the message is pinned in its conversation (see pins.ts). */
+  pinned: PinMark | null;
+}
+
+/** Who pinned a message, and when. */
+export interface PinMark {
+  by: number;
+  at: number;
 }
 
 /** The quoted message of a reply, as a reader may see it now. */

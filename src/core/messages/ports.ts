@@ -113,6 +113,66 @@ export interface MessageRepo {
    * when it is revoked.
    */
   edit(id: number, change: { body: MessageBody; at: number }): Promise<MessageRecord | undefined>;
+  /**
+   * Moves a message that is not revoked to a new stream position (its
+   * annotations changed: reactions, pin), so sync carries it again; takes the
+   * stream lock exactly as `revoke` does, so checks made after it in the same
+   * transaction cannot race another writer. Must run inside
+   * `Store.transaction`. Undefined when the message is revoked or missing.
+   */
+  reposition(id: number): Promise<MessageRecord | undefined>;
+}
+
+/** One reaction count of a message, as a reader sees it. */
+export interface ReactionCount {
+  emoji: string;
+  count: number;
+  /** The reader reacted with this emoji. */
+  me: boolean;
+}
+
+/** A reaction's place in the "who reacted" list (reaction time, then user). */
+export interface ReactorKey {
+  at: number;
+  userId: number;
+}
+
+export interface ReactionRepo {
+  /** Stores one reaction; false when this user already reacted with this emoji. */
+  add(messageId: number, userId: number, emoji: string, at: number): Promise<boolean>;
+  /** Removes one reaction; false when there was none. */
+  remove(messageId: number, userId: number, emoji: string): Promise<boolean>;
+  /** The emoji this user reacted with on the message. */
+  ofUser(messageId: number, userId: number): Promise<string[]>;
+  /** The distinct emoji on the message. */
+  emojiOf(messageId: number): Promise<string[]>;
+  /**
+   * Counts per emoji of each message (emoji in order of their first
+   * reaction), with `me` for `viewerId` (false for every emoji when null).
+   */
+  counts(messageIds: readonly number[], viewerId: number | null): Promise<Map<number, ReactionCount[]>>;
+  /** Who reacted with `emoji`, oldest first, after `after`. */
+  reactors(messageId: number, emoji: string, after: ReactorKey | undefined, limit: number): Promise<ReactorKey[]>;
+  /** Drops every reaction of the message (it was revoked). */
+  removeAll(messageId: number): Promise<void>;
+}
+
+export interface PinRecord {
+  messageId: number;
+  conversationId: number;
+  pinnedBy: number;
+  pinnedAt: number;
+}
+
+export interface PinRepo {
+  /** Pins the message; false when it was already pinned. */
+  add(pin: PinRecord): Promise<boolean>;
+  /** Unpins the message; the pin that was removed, if any. */
+  remove(messageId: number): Promise<PinRecord | undefined>;
+  getMany(messageIds: readonly number[]): Promise<Map<number, PinRecord>>;
+  count(conversationId: number): Promise<number>;
+  /** The conversation's pins, newest first, older than `before` (pinnedAt, then messageId). */
+  list(conversationId: number, before: { at: number; messageId: number } | undefined, limit: number): Promise<PinRecord[]>;
 }
 
 export interface ReadPositionRepo {
@@ -140,4 +200,6 @@ export interface MessagingRepositories {
   messages: MessageRepo;
   readPositions: ReadPositionRepo;
   focus: FocusRepo;
+  reactions: ReactionRepo;
+  pins: PinRepo;
 }

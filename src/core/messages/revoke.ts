@@ -5,6 +5,7 @@
 
 import { fail, isParleyError } from '../errors.ts';
 import type { GroupRole } from '../groups/gate.ts';
+import type { Repositories } from '../ports.ts';
 import { rulesOf, RuleSet, type MessagingContext } from './context.ts';
 import { toMessage } from './conversations.ts';
 import { audienceOf, MessageType, type Conversation, type Message } from './model.ts';
@@ -25,12 +26,21 @@ export async function revoke(ctx: MessagingContext, appId: number, operatorId: n
   const updated = await ctx.store.transaction(async (tx) => {
     const r = await tx.messages.revoke(messageId, { type: MessageType.revoked, body: { originalType: record.type, by: operatorId }, at: now, by: operatorId });
     if (r) await tx.search.remove([messageId]);
-    return r;
+    // A revoked message keeps no reactions and is no longer pinned (pins.ts).
+    const unpinned = r ? await dropAnnotations(tx, messageId) : false;
+    return r && { r, unpinned };
   });
   if (!updated) throw fail('conflict', `message ${messageId} is already revoked`);
-  const message = toMessage(updated, c);
+  const message = toMessage(updated.r, c);
   ctx.events.emit({ type: 'message.revoked', appId, audience: audienceOf(c), message, operatorId });
+  if (updated.unpinned) ctx.events.emit({ type: 'message.unpinned', appId, audience: audienceOf(c), conversationId: c.id, groupId: c.groupId, messageId, actorId: operatorId, reason: 'revoked', at: now });
   return message;
+}
+
+/** Removes the message's reactions and pin; true when it was pinned. */
+async function dropAnnotations(tx: Repositories, messageId: number): Promise<boolean> {
+  await tx.reactions.removeAll(messageId);
+  return (await tx.pins.remove(messageId)) !== undefined;
 }
 
 async function authorise(ctx: MessagingContext, c: Conversation, m: MessageRecord, operatorId: number, role: GroupRole | undefined, windowSeconds: number): Promise<void> {

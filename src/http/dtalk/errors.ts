@@ -117,6 +117,8 @@ export const dtalkStatus: Record<ErrorCode, DtalkStatus> = {
   message_not_found: DtalkCode.noSuchInfo,
   revoke_window_passed: DtalkCode.permissionDenied,
   edit_window_passed: DtalkCode.permissionDenied,
+  too_many_reactions: DtalkCode.permissionDenied,
+  too_many_pins: DtalkCode.permissionDenied,
   object_not_found: DtalkCode.noSuchInfo,
   object_too_large: DtalkCode.fileTooLarge,
   part_too_small: DtalkCode.partTooSmall,

@@ -88,6 +88,8 @@ export const lanyingCode: Record<ErrorCode, number> = {
   message_not_found: C.badRequest,
   revoke_window_passed: C.noPermission,
   edit_window_passed: C.noPermission,
+  too_many_reactions: C.noPermission,
+  too_many_pins: C.noPermission,
   object_not_found: C.storage,
   object_too_large: C.storage,
   part_too_small: C.storage,

@@ -53,6 +53,8 @@ export const legacyInfo: Record<ErrorCode, string> = {
   message_not_found: '消息不存在',
   revoke_window_passed: '超过撤回时限',
   edit_window_passed: '超过编辑时限',
+  too_many_reactions: '回应过多',
+  too_many_pins: '置顶消息过多',
   object_not_found: '文件不存在',
   object_too_large: '文件过大',
   part_too_small: '文件分片过小',

@@ -54,6 +54,8 @@ export const nativeStatus: Record<ErrorCode, number> = {
   message_not_found: 404,
   revoke_window_passed: 403,
   edit_window_passed: 403,
+  too_many_reactions: 409,
+  too_many_pins: 409,
   object_not_found: 404,
   object_too_large: 413,
   part_too_small: 400,

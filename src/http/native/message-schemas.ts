@@ -67,6 +67,12 @@ export const Message = Type.Object(
     editedAt: Type.Union([Type.Integer(), Type.Null()], { description: 'When the text was last edited (null: never)' }),
     editCount: Type.Integer({ minimum: 0, description: 'How many times the text was edited' }),
     readCount: Type.Optional(Type.Integer({ description: 'Groups with read receipts on: how many other members have read it' })),
+    reactions: Type.Optional(
+      Type.Array(Type.Object({ emoji: Type.String(), count: Type.Integer({ minimum: 1 }), me: Type.Boolean({ description: 'You reacted with this emoji' }) }), {
+        description: 'Per emoji, in order of first reaction; empty when none (and on revoked messages)',
+      }),
+    ),
+    pinned: Type.Optional(Type.Union([Type.Object({ by: Id, at: Type.Integer() }), Type.Null()], { description: 'Who pinned it and when, while it is pinned' })),
   },
   { $id: 'Message' },
 );

@@ -67,6 +67,8 @@ export const ximCode: Record<ErrorCode, number> = {
   message_not_found: C.noRecord,
   revoke_window_passed: C.refused,
   edit_window_passed: C.refused,
+  too_many_reactions: C.refused,
+  too_many_pins: C.refused,
   object_not_found: C.noRecord,
   object_too_large: C.badRequest,
   part_too_small: C.badRequest,

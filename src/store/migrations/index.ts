@@ -11,6 +11,7 @@ import * as groups from './0002-groups.ts';
 import * as tokenRevocations from './0009-token-revocations.ts';
 import * as nodeLeases from './0010-node-leases.ts';
 import * as repliesEdits from './0012-replies-edits.ts';
+import * as reactionsPins from './0013-reactions-pins.ts';
 
 // Every migration, in order. Names sort; each domain adds its own file.
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0002-groups': groups,
   '0010-node-leases': nodeLeases,
   '0012-replies-edits': repliesEdits,
+  '0013-reactions-pins': reactionsPins,
 };
 
 export const migrationProvider: MigrationProvider = {

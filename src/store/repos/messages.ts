@@ -258,5 +258,15 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
     async edit(id, change) {
       return changeInPlace(id, { body: JSON.stringify(change.body), edited_at: change.at }, true);
     },
+
+    async reposition(id) {
+      const head = await lockStream();
+      const pos = head + 1;
+      const r = await db.updateTable('messages').set({ pos }).where('id', '=', id).where('revoked_at', 'is', null).returningAll().executeTakeFirst();
+      if (!r) return undefined;
+      await db.updateTable('message_stream').set({ last_pos: pos }).where('id', '=', 1).execute();
+      await db.updateTable('conversations').set({ last_pos: pos }).where('id', '=', r.conversation_id).execute();
+      return toMessageRecord(r);
+    },
   };
 }

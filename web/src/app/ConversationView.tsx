@@ -7,6 +7,7 @@ import { GroupPanel } from './GroupPanel.tsx';
 import { useStore } from './hooks.ts';
 import type { ConvKey } from './keys.ts';
 import { MessageItem } from './MessageItem.tsx';
+import { PinnedBar } from './PinnedBar.tsx';
 
 /** One conversation: its header, the scrolling history, and the composer. */
 export function ConversationView(props: { conv: ConvKey }) {
@@ -96,6 +97,7 @@ export function ConversationView(props: { conv: ConvKey }) {
           </button>
         )}
       </header>
+      <PinnedBar conv={key} />
       {group?.notice && <p class="announcement"><strong>Announcement:</strong> {group.notice}</p>}
       <div class="conv-body">
         <div class="messages-wrap">

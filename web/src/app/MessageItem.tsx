@@ -5,6 +5,7 @@ import { timeOf } from './format.ts';
 import { linkParts } from './links.ts';
 import { noticeText } from './notices.ts';
 import { useStore } from './hooks.ts';
+import { Reactions } from './Reactions.tsx';
 
 /** How long after sending the sender may still revoke (the server's default window). */
 const REVOKE_WINDOW_MS = 2 * 60_000;
@@ -85,6 +86,7 @@ export function MessageItem(props: { m: Message; readMark: boolean; showSender: 
           </button>
         )}
       </div>
+      <Reactions m={m} />
       {(props.showMeta || props.readMark || (mine && typeof m.readCount === 'number')) && (
         <span class="meta">
           <time dateTime={new Date(m.createdAt).toISOString()} title={new Date(m.createdAt).toLocaleString()}>{timeOf(m.createdAt)}</time>

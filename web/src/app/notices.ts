@@ -41,6 +41,10 @@ export function noticeText(m: Message, nameOf: NameOf): string {
       return `${actor} muted ${list(d.userIds, nameOf)}`;
     case 'group.members_unmuted':
       return `${actor} unmuted ${list(d.userIds, nameOf)}`;
+    case 'message.pinned':
+      return `${actor} pinned a message`;
+    case 'message.unpinned':
+      return `${actor} unpinned a message`;
     default:
       return 'The group was updated';
   }

@@ -5,6 +5,7 @@
 
 import { ParleyClient, ParleyError, type ConversationSummary, type Group, type Invitation, type Member, type Message, type ParleySocket, type Session, type SocketState, type User } from '../sdk/index.ts';
 import { keyOfMessage, groupKey, targetOf, userKey, type ConvKey } from './keys.ts';
+import { annotationEvent } from './annotations.ts';
 
 export interface Conversation {
   key: ConvKey;
@@ -148,6 +149,7 @@ export class Store {
 
   /** Events other than messages: read positions move receipts; anything about a group re-reads it. */
   #onEvent(ev: Record<string, unknown>): void {
+    if (annotationEvent(this, ev)) return;
     const me = this.me?.id;
     if (ev.type === 'conversation.read') {
       if (ev.userId === me) {

@@ -6,7 +6,7 @@
 import { Http, type HttpOptions, type Query } from './http.ts';
 import { ParleySocket, type SocketOptions } from './socket.ts';
 import type {
-  Application, ConversationSummary, Group, GroupRole, HistoryPage, Invitation, Results, JoinPolicy, Member, Message, OutgoingMessage, ReadState, SearchPage, Session, StoredFile, SyncPage, Target, User,
+  Application, ConversationSummary, Group, GroupRole, HistoryPage, Invitation, Results, JoinPolicy, Member, Message, OutgoingMessage, PinnedItem, ReadState, SearchPage, Session, StoredFile, SyncPage, Target, User,
 } from './types.ts';
 import { uploadFile, type UploadProgress } from './upload.ts';
 
@@ -84,6 +84,15 @@ export class ParleyClient {
     markUnread: (of: Target, seq?: number) => this.http.request<ReadState>('POST', `${targetPath(of)}/unread`, seq === undefined ? {} : { seq }),
     search: (q: string, o: SearchOptions = {}) => this.http.request<SearchPage>('GET', '/search', undefined, { q, ...o } as Query),
     conversations: (limit = 100) => this.http.request<{ items: ConversationSummary[] }>('GET', '/conversations', undefined, { limit }),
+    /** Adds your reaction (one emoji); the message comes back with its counts. */
+    react: (id: number, emoji: string) => this.http.request<Message>('PUT', `/messages/${id}/reactions/${encodeURIComponent(emoji)}`),
+    unreact: (id: number, emoji: string) => this.http.request<Message>('DELETE', `/messages/${id}/reactions/${encodeURIComponent(emoji)}`),
+    /** Who reacted with one emoji, oldest first. */
+    reactors: (id: number, emoji: string, limit = 50) => this.http.request<{ items: { userId: number; at: number }[]; next?: string }>('GET', `/messages/${id}/reactions/${encodeURIComponent(emoji)}`, undefined, { limit }),
+    pin: (id: number) => this.http.request<Message>('PUT', `/messages/${id}/pin`),
+    unpin: (id: number) => this.http.request<Message>('DELETE', `/messages/${id}/pin`),
+    /** The conversation's pinned messages, newest pin first. */
+    pins: (of: Target) => this.http.request<{ items: PinnedItem[]; next?: string }>('GET', `${targetPath(of)}/pins`, undefined, { limit: 50 }),
     /** Every change after `since` across all conversations (messages, revokes), in stream order. */
     sync: (since: number, limit = 200) => this.http.request<SyncPage>('GET', '/sync', undefined, { since, limit }),
   };

@@ -39,6 +39,23 @@ export interface Message {
   revokedAt: number | null;
   revokedBy: number | null;
   readCount?: number;
+  /** Per emoji, in order of first reaction; `me`: you reacted with it. */
+  reactions?: Reaction[];
+  /** Set while the message is pinned in its conversation. */
+  pinned?: { by: number; at: number } | null;
+}
+
+export interface Reaction {
+  emoji: string;
+  count: number;
+  me: boolean;
+}
+
+/** One entry of a conversation's pinned list. */
+export interface PinnedItem {
+  pinnedBy: number;
+  pinnedAt: number;
+  message: Message;
 }
 
 export interface HistoryPage {

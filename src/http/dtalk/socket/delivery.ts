@@ -93,6 +93,10 @@ async function signalsOf(event: BusEvent, names: DtalkNames): Promise<Omit<Push,
       return one(signalEnvelope('Received', { logs: event.messageIds }));
     case 'message.edited':
       // dtalk has no edit: its clients read the latest text from sync-record and pri-chat-record.
+    case 'message.reacted':
+    case 'message.pinned':
+    case 'message.unpinned':
+      // The original has no reactions or pins (its documents and sources name neither).
       return undefined;
     case 'message.revoked':
       return revokePush(event.message, event.operatorId, names);
