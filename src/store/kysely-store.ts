@@ -12,6 +12,7 @@ import { conversationRepo } from './repos/messages-conversations.ts';
 import { messageRepo } from './repos/messages.ts';
 import { focusRepo, readPositionRepo } from './repos/messages-reads.ts';
 import { groupRepos } from './repos/groups.ts';
+import { presenceRepo } from './repos/presence.ts';
 import { sqliteSearch } from './search/sqlite-search.ts';
 import { postgresSearch } from './search/postgres-search.ts';
 
@@ -31,6 +32,7 @@ export function repositories(db: Kysely<Database>, engine: Engine): Repositories
     uploads: uploadRepo(db),
     calls: callRepo(db, engine),
     groups: groupRepos(db, engine),
+    presence: presenceRepo(db),
     search: engine.name === 'postgres' ? postgresSearch(db) : sqliteSearch(db),
   };
 }
