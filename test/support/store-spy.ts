@@ -14,7 +14,7 @@ export interface StoreSpy {
   reset(): void;
 }
 
-const READS = /^(get|list|find|count|page|latest|recent|changed|stream|unread|positions|delivered|groupIdsOf|memberCount|search|is|has|of)/i;
+const READS = /^(get|list|find|count|page|latest|recent|changed|stream|unread|positions|delivered|groupIdsOf|memberCount|search|is|has|of|revokedSince)/i;
 
 export function spyOnStore(store: Store): StoreSpy {
   const calls = new Map<string, number>();
