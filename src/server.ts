@@ -44,6 +44,10 @@ import { Topics } from './gateway/envelope.ts';
 import { gatewayRoutes } from './http/native/routes/socket.ts';
 import { eventTranslation, gatewayCore } from './gateway/from-core.ts';
 import { GatewayNode } from './gateway/node.ts';
+import { Presence } from './core/presence/presence.ts';
+import { CachedGroupGate } from './core/messages/gate-cache.ts';
+import { EphemeralPublisher } from './gateway/ephemeral.ts';
+import { presenceRoutes } from './http/native/routes/presence.ts';
 
 export interface Bootstrap {
   appId: number;
@@ -56,6 +60,8 @@ export interface RunningServer {
   config: Config;
   /** This process's WebSocket gateway (sessions, delivery). */
   gateway: GatewayNode;
+  /** Typing and presence (ephemeral; last seen written in batches). */
+  presence: Presence;
   bus: Bus;
   /** What /metrics serves. */
   metrics: Metrics;
@@ -138,13 +144,30 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     throw e;
   }
   bridgeEvents(core.events, bus, new Topics(config.busPrefix), eventTranslation);
+  // Typing and presence: their own cache of group rules (a typing signal reads nothing), and their own bus topic for rosters.
+  const presenceGate = new CachedGroupGate(core.groupGate, clock, core.events, config.groupRuleCacheMs);
+  const presence = new Presence({
+    store,
+    clock,
+    gate: presenceGate,
+    bus,
+    rosterTopic: `${config.busPrefix}.presence`,
+    nodeId: config.nodeId,
+    settings: { groupLimit: config.presenceGroupLimit, flushMs: config.presenceFlushMs, typingIntervalMs: config.typingIntervalMs },
+    report: onBackgroundError,
+  });
+  await presence.start(new EphemeralPublisher(bus, new Topics(config.busPrefix)));
   // Caches of group rules and of tokens follow changes made by other processes.
   const stopRelay = await relayCacheChanges(core.events, bus, cacheTopic(config.busPrefix), {
-    groupRulesChanged: (groupId) => core.messages.groupRulesChanged(groupId),
+    groupRulesChanged: (groupId) => {
+      core.messages.groupRulesChanged(groupId);
+      if (groupId === undefined) presenceGate.forgetAll();
+      else presenceGate.forgetGroup(groupId);
+    },
     tokenRevoked: (tokenId) => core.tokens.revokedElsewhere(tokenId),
   });
   const gateway = new GatewayNode({
-    core: gatewayCore(core),
+    core: gatewayCore(core, presence),
     bus,
     logger: logger.child({ component: 'gateway' }),
     report: onBackgroundError,
@@ -163,7 +186,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   registerRuntimeMetrics(metrics, { gateway: () => gateway.snapshot(), commits: () => core.messages.commitStats, pingDatabase: () => core.store.ping() });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const nativeRoutes = [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, annotationRoutes, messageSyncRoutes, searchRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
+  const nativeRoutes = [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, annotationRoutes, messageSyncRoutes, searchRoutes, gatewayRoutes(gateway), presenceRoutes(presence), fileRoutes, uploadRoutes, callRoutes];
   const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
   plugins.push(dtalkDialect(core, config, bus, onBackgroundError));
   const app = await buildHttp({ config, core, logger, metrics, nativeRoutes, plugins, earlyAnswers: [...dialectEarlyAnswers, dtalkEarlyAnswer] });
@@ -175,6 +198,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const undo = (what: string) => (err: unknown) => logger.warn({ err }, `after the failed start, ${what} failed`);
     stopHousekeeping();
     await gateway.close().catch(undo('closing the gateway'));
+    await presence.close().catch(undo('closing presence'));
     await app.close().catch(undo('closing the HTTP server'));
     stopRelay();
     await bus.close().catch(undo('closing the bus'));
@@ -201,6 +225,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         await gateway.close();
         await app.close();
       } finally {
+        // After the gateway: its sessions' last-seen times are written in the final batch.
+        await presence.close().catch((e: unknown) => logger.error({ err: e }, 'closing presence failed'));
         clearTimeout(grace);
         stopRelay();
         await bus.close();
@@ -212,7 +238,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       }
     })());
 
-  return { app, core, config, gateway, bus, metrics, url, close, ...(bootstrap ? { bootstrap } : {}) };
+  return { app, core, config, gateway, presence, bus, metrics, url, close, ...(bootstrap ? { bootstrap } : {}) };
 }
 
 /** A bind failure in operator's terms: which address, why, and which setting changes it. */

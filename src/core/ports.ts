@@ -8,6 +8,7 @@ import type { FileRepo, UploadRepo } from './files/ports.ts';
 import type { CallRepo } from './calls/ports.ts';
 import type { GroupRepos } from './groups/ports.ts';
 import type { SearchIndex } from './search/ports.ts';
+import type { PresenceRepo } from './presence/ports.ts';
 
 export interface Page<T> {
   items: T[];
@@ -90,6 +91,8 @@ export interface Repositories extends MessagingRepositories {
   groups: GroupRepos;
   /** Message search (src/core/search/ports.ts): written in the message's transaction. */
   search: SearchIndex;
+  /** Last seen and its privacy setting (src/core/presence/): written in batches, never per connect. */
+  presence: PresenceRepo;
 }
 
 /**

@@ -7,6 +7,8 @@ import type { DomainEvent } from '../core/events.ts';
 import type { SendLane } from '../core/messages/send-lane.ts';
 import type { Principal } from '../core/model.ts';
 import type { UserPrincipal } from '../core/auth/principals.ts';
+import type { TypingTarget } from '../core/presence/model.ts';
+import type { TypingLimiter } from '../core/presence/typing-limiter.ts';
 
 /** A principal that acts as a user (the gateway serves users, not app admins): core's principal model. */
 export type { UserPrincipal } from '../core/auth/principals.ts';
@@ -46,6 +48,19 @@ export interface GatewayCore {
   messagesAfter(principal: UserPrincipal, conversation: string, after: number, limit: number): Promise<{ messages: GatewayMessage[]; more: boolean }>;
   /** The newest `limit` messages of `conversation` this user may read, oldest first. */
   recentMessages(principal: UserPrincipal, conversation: string, limit: number): Promise<GatewayMessage[]>;
+  /** Typing and presence (core/presence); absent where a process serves none. */
+  presence?: GatewayPresence;
+}
+
+/** What sessions tell presence, and ask of it. */
+export interface GatewayPresence {
+  /** An authenticated session opened / closed: the user is online while one is open anywhere. */
+  sessionOpened(principal: UserPrincipal): void;
+  sessionClosed(principal: UserPrincipal): void;
+  /** A session's own rate limit for its typing signals. */
+  newLimiter(): TypingLimiter;
+  /** Resolves whether the signal went out (false: coalesced); throws when the user may not signal there. */
+  typing(principal: UserPrincipal, target: TypingTarget, active: boolean, limiter: TypingLimiter): Promise<boolean>;
 }
 
 /** How committed domain events become deliveries; supplied by the composition root. */

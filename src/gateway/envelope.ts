@@ -24,6 +24,10 @@ export interface Header {
   c?: string;
   s?: number;
   x?: Control;
+  /** 1: ephemeral (typing, presence): never ordered or replayed, the first thing dropped for a slow client. */
+  e?: 1;
+  /** The user an ephemeral signal is about: their own sessions do not get it. */
+  f?: number;
 }
 
 export interface Delivery {
@@ -31,6 +35,10 @@ export interface Delivery {
   conversation?: string;
   seq?: number;
   control?: Control;
+  /** Typing or presence: delivered only live, dropped first when the client is behind. */
+  ephemeral?: boolean;
+  /** The user an ephemeral signal is about. */
+  from?: number;
   /** The frame for clients, shared by every session it goes to; absent for control-only. */
   data?: Buffer;
   /** The same frame as WebSocket wire bytes (header + data), framed once for every socket. */
@@ -58,6 +66,10 @@ export function decodeEnvelope(payload: string): Delivery | undefined {
     d.seq = h.s;
   }
   if (h.x) d.control = h.x;
+  if (h.e === 1) {
+    d.ephemeral = true;
+    if (typeof h.f === 'number') d.from = h.f;
+  }
   if (nl + 1 < payload.length) {
     const { wire, payload: data } = textFrame(payload.slice(nl + 1));
     d.wire = wire;

@@ -10,11 +10,12 @@ import type { DomainEvent } from '../core/events.ts';
 import { parseId } from '../core/ids.ts';
 import type { ConversationTarget } from '../core/messages/context.ts';
 import type { Message, MessageInput } from '../core/messages/model.ts';
-import type { EventTranslation, GatewayCore, GatewayMessage } from './contract.ts';
+import type { EventTranslation, GatewayCore, GatewayMessage, GatewayPresence } from './contract.ts';
 
-export function gatewayCore(core: Core): GatewayCore {
+export function gatewayCore(core: Core, presence?: GatewayPresence): GatewayCore {
   return {
     clock: core.clock,
+    ...(presence ? { presence } : {}),
     authenticate: (token) => core.tokens.authenticate(token),
     groupIdsOf: (appId, userId) => core.groupGate.groupIdsOf(appId, userId),
     async send(p, input, lane) {

@@ -33,6 +33,8 @@ export interface GatewayStats {
   slowConsumers: number;
   /** Frames handed to sessions' sockets (messages and events). */
   deliveries: number;
+  /** Typing and presence frames not written because the client was behind. */
+  ephemeralDropped: number;
   repairs: number;
   interruptions: number;
 }
@@ -42,7 +44,7 @@ export class GatewayNode {
   readonly settings: GatewaySettings;
   readonly topics: Topics;
   readonly log: Logger;
-  readonly stats = { slowConsumers: 0, deliveries: 0, repairs: 0, interruptions: 0 };
+  readonly stats = { slowConsumers: 0, deliveries: 0, repairs: 0, interruptions: 0, ephemeralDropped: 0 };
   readonly #bus: Bus;
   readonly #sessions = new Set<Session>();
   /** Which sessions want which topic, and the bus subscriptions serving them. */
@@ -117,6 +119,7 @@ export class GatewayNode {
         if (p.userId === null) return ws.close(CloseCode.forbidden.code, CloseCode.forbidden.reason);
         session = new Session(`${this.settings.nodeId}.${(this.#nextSession++).toString(36)}`, ws, this, p as UserPrincipal, raw);
         this.#sessions.add(session);
+        this.core.presence?.sessionOpened(session.principal);
         session.write(
           frame.welcome({ sessionId: session.id, userId: p.userId, heartbeatMs: this.settings.heartbeatMs, idleTimeoutMs: this.settings.idleTimeoutMs, maxFrameBytes: this.settings.maxFrameBytes }),
         );
@@ -149,7 +152,7 @@ export class GatewayNode {
   }
 
   forget(session: Session): void {
-    this.#sessions.delete(session);
+    if (this.#sessions.delete(session)) this.core.presence?.sessionClosed(session.principal);
   }
 
   /** An envelope decoded once, for every local session of its topic. */

@@ -57,6 +57,22 @@ export class Outbound {
     raw.write(d.wire);
   }
 
+  /**
+   * Writes an ephemeral frame (typing, presence) only while the client is
+   * less than a quarter of the bound behind; otherwise drops it, and never
+   * cuts the client off for it: durable frames keep the rest of the room.
+   * False when dropped.
+   */
+  deliverEphemeral(d: Delivery): boolean {
+    if (this.#owner.closed || this.#ws.readyState !== this.#ws.OPEN) return false;
+    if (this.#ws.bufferedAmount > this.#limit / 4) return false;
+    const raw = this.#raw;
+    this.#cork();
+    if (d.wire && raw) raw.write(d.wire);
+    else this.#ws.send(d.data!);
+    return true;
+  }
+
   /** Ends the burst started by a write. */
   flush(): void {
     if (!this.#corked) return;

@@ -3,6 +3,7 @@
 // docs/websocket.md is the prose version of this file; keep them together.
 
 import type { ErrorCode } from '../core/errors.ts';
+import { parseId } from '../core/ids.ts';
 
 /**
  * Close codes. `reconnect` tells a client whether connecting again (with its
@@ -57,7 +58,21 @@ export interface PingFrame {
   /** Anything; echoed in the pong. */
   data?: unknown;
 }
-export type ClientFrame = HelloFrame | SendFrame | PingFrame;
+/**
+ * "I am typing in this conversation" (or stopped: active false). Ephemeral:
+ * no answer unless it is refused (an error frame, with `ref` if given); a
+ * start closer than PARLEY_TYPING_INTERVAL_MS to the previous one for the same
+ * conversation is coalesced (dropped silently).
+ */
+export interface TypingFrame {
+  type: 'typing';
+  /** Exactly one of groupId (a group) or userId (a private conversation with that user). */
+  groupId?: number;
+  userId?: number;
+  active: boolean;
+  ref?: string;
+}
+export type ClientFrame = HelloFrame | SendFrame | PingFrame | TypingFrame;
 
 export type ParsedFrame = { ok: true; frame: ClientFrame } | { ok: false; error: string; ref?: string };
 
@@ -96,9 +111,24 @@ export function parseClientFrame(text: string): ParsedFrame {
       if (typeof f.message !== 'object' || f.message === null || Array.isArray(f.message)) return { ok: false, error: 'send.message must be an object', ref };
       return { ok: true, frame: { type: 'send', ref, message: f.message as Record<string, unknown> } };
     }
+    case 'typing':
+      return typingFrame(f);
     default:
       return { ok: false, error: `unknown frame type ${JSON.stringify(f.type)?.slice(0, 40)}` };
   }
+}
+
+function typingFrame(f: Record<string, unknown>): ParsedFrame {
+  if (f.ref !== undefined && (typeof f.ref !== 'string' || f.ref.length < 1 || f.ref.length > 64)) return { ok: false, error: 'typing.ref must be a string of 1-64 characters' };
+  const ref = f.ref as string | undefined;
+  const bad = (error: string): ParsedFrame => ({ ok: false, error, ...(ref !== undefined ? { ref } : {}) });
+  const groupId = f.groupId === undefined ? undefined : parseId(f.groupId);
+  const userId = f.userId === undefined ? undefined : parseId(f.userId);
+  if ((f.groupId !== undefined && groupId === undefined) || (f.userId !== undefined && userId === undefined) || (groupId === undefined) === (userId === undefined)) {
+    return bad('typing needs exactly one of groupId or userId (an id)');
+  }
+  if (f.active !== undefined && typeof f.active !== 'boolean') return bad('typing.active must be true or false');
+  return { ok: true, frame: { type: 'typing', ...(groupId !== undefined ? { groupId } : { userId: userId! }), active: f.active !== false, ...(ref !== undefined ? { ref } : {}) } };
 }
 
 // ---- server → client ----------------------------------------------------

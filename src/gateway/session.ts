@@ -14,7 +14,8 @@ import type { Delivery } from './envelope.ts';
 import { Outbound } from './outbound.ts';
 import { Sends } from './sends.ts';
 import type { GatewayNode } from './node.ts';
-import { CloseCode, frame, parseClientFrame, type CloseReason, type HelloFrame } from './protocol.ts';
+import { CloseCode, frame, parseClientFrame, type CloseReason, type HelloFrame, type TypingFrame } from './protocol.ts';
+import type { TypingLimiter } from '../core/presence/typing-limiter.ts';
 
 /** new: connected, waiting for hello · catching-up: subscribed, replaying the store · live · closed */
 type Phase = 'new' | 'catching-up' | 'live' | 'closed';
@@ -24,6 +25,8 @@ const PAGE = 200;
 const RECENT_EVENTS = 16;
 /** Messages read from the store after joining a group while connected (the join→subscribe window). */
 const JOIN_WINDOW = 50;
+/** Typing frames waiting for their check; more are dropped (coalesced). */
+const MAX_TYPING_QUEUED = 16;
 /** Held out-of-order messages per conversation before the store is asked at once. */
 const MAX_HELD = 1000;
 
@@ -48,6 +51,9 @@ export class Session {
   /** Groups joined while connected whose recent messages are being read: their live messages wait. */
   #joining: Map<string, Delivery[]> | undefined;
   #sends: Sends | undefined;
+  #typingLimiter: TypingLimiter | undefined;
+  #typingChain: Promise<void> | undefined;
+  #typingQueued = 0;
 
   constructor(id: string, ws: WebSocket, node: GatewayNode, principal: UserPrincipal, raw?: Socket) {
     this.id = id;
@@ -93,7 +99,37 @@ export class Session {
         }
         (this.#sends ??= new Sends()).submit(this, this.#node.core, (what, e) => this.#node.failed(what, e, this.id), f);
         return;
+      case 'typing':
+        this.#typing(f);
+        return;
     }
+  }
+
+  /** A typing signal: refused with an error frame, otherwise no answer (ephemeral). */
+  #typing(f: TypingFrame): void {
+    const presence = this.#node.core.presence;
+    if (this.#phase === 'new' || !presence) {
+      this.write(frame.error(presence ? 'hello_required' : 'unsupported', presence ? 'send hello first' : 'typing is not served here', f.ref));
+      return;
+    }
+    // In order (a stop must not overtake its start while the first membership check reads the store), and few at once.
+    if (this.#typingQueued >= MAX_TYPING_QUEUED) return;
+    const limiter = (this.#typingLimiter ??= presence.newLimiter());
+    const target = f.groupId !== undefined ? { groupId: f.groupId } : { userId: f.userId! };
+    this.#typingQueued++;
+    this.#typingChain = (this.#typingChain ?? Promise.resolve())
+      .then(() => presence.typing(this.principal, target, f.active, limiter))
+      .then(
+        () => {},
+        (e: unknown) => {
+          if (isParleyError(e)) this.write(frame.error(e.code, e.message, f.ref, e.details));
+          else {
+            this.#node.failed('typing', e, this.id);
+            this.write(frame.error('internal', 'internal error', f.ref));
+          }
+        },
+      )
+      .finally(() => this.#typingQueued--);
   }
 
   /** The client is still there (a protocol-level ping or pong). */
@@ -162,6 +198,7 @@ export class Session {
 
   /** A delivery from the bus, shared with the node's other sessions. */
   receive(d: Delivery): void {
+    if (d.ephemeral) return this.#ephemeral(d);
     const joining = d.conversation !== undefined ? this.#joining?.get(d.conversation) : undefined;
     if (joining) joining.push(d);
     else if (this.#phase === 'live') this.#accept(d);
@@ -171,6 +208,20 @@ export class Session {
       // Live traffic that piles up while the store is read counts against the same bound.
       if (this.#pendingBytes > this.#node.settings.queueBytes) this.close(CloseCode.slowConsumer);
     }
+  }
+
+  /**
+   * Typing and presence: only live (never held while catching up, never
+   * replayed), not to the user it is about, at most once per envelope, and
+   * dropped rather than queued when the client is behind.
+   */
+  #ephemeral(d: Delivery): void {
+    if (this.#phase !== 'live' || !d.data || d.from === this.principal.userId) return;
+    this.#recent ??= [];
+    if (this.#recent.includes(d.id)) return;
+    this.#recent.push(d.id);
+    if (this.#recent.length > RECENT_EVENTS) this.#recent.shift();
+    if (!this.#out.deliverEphemeral(d)) this.#node.stats.ephemeralDropped++;
   }
 
   /** Writes one frame unless the client is too far behind; then it is cut off. */

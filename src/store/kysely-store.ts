@@ -13,6 +13,7 @@ import { messageRepo } from './repos/messages.ts';
 import { focusRepo, readPositionRepo } from './repos/messages-reads.ts';
 import { groupRepos } from './repos/groups.ts';
 import { pinRepo, reactionRepo } from './repos/annotations.ts';
+import { presenceRepo } from './repos/presence.ts';
 import { sqliteSearch } from './search/sqlite-search.ts';
 import { postgresSearch } from './search/postgres-search.ts';
 
@@ -34,6 +35,7 @@ export function repositories(db: Kysely<Database>, engine: Engine): Repositories
     uploads: uploadRepo(db),
     calls: callRepo(db, engine),
     groups: groupRepos(db, engine),
+    presence: presenceRepo(db),
     search: engine.name === 'postgres' ? postgresSearch(db) : sqliteSearch(db),
   };
 }

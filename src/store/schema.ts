@@ -7,5 +7,6 @@ import type { DeviceTables } from './tables/devices.ts';
 import type { GroupTables } from './tables/groups.ts';
 import type { NodeLeaseTables } from './tables/node-leases.ts';
 import type { AnnotationTables } from './tables/annotations.ts';
+import type { PresenceTables } from './tables/presence.ts';
 
-export interface Database extends FoundationTables, GroupTables, MessagesTables, FileTables, CallTables, DeviceTables, NodeLeaseTables, AnnotationTables {}
+export interface Database extends FoundationTables, GroupTables, MessagesTables, FileTables, CallTables, DeviceTables, NodeLeaseTables, AnnotationTables, PresenceTables {}

@@ -12,6 +12,7 @@ import * as tokenRevocations from './0009-token-revocations.ts';
 import * as nodeLeases from './0010-node-leases.ts';
 import * as repliesEdits from './0012-replies-edits.ts';
 import * as reactionsPins from './0013-reactions-pins.ts';
+import * as lastSeen from './0014-last-seen.ts';
 
 // Every migration, in order. Names sort; each domain adds its own file.
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0010-node-leases': nodeLeases,
   '0012-replies-edits': repliesEdits,
   '0013-reactions-pins': reactionsPins,
+  '0014-last-seen': lastSeen,
 };
 
 export const migrationProvider: MigrationProvider = {
