@@ -10,6 +10,12 @@ export interface Engine {
   readonly db: Kysely<Database>;
   /** `SELECT … FOR UPDATE` is available (PostgreSQL); SQLite serialises writers instead. */
   readonly supportsRowLocks: boolean;
+  /**
+   * A second, small pool for short statements that commit on their own while
+   * a transaction of the main pool waits on them (stream claims): they never
+   * wait for a main-pool slot that a waiting transaction holds. PostgreSQL only.
+   */
+  readonly sideDb?: Kysely<Database>;
   /** The schema the migration bookkeeping tables live in, when the engine has schemas. */
   currentSchema(): Promise<string | undefined>;
   close(): Promise<void>;

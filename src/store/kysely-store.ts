@@ -10,6 +10,7 @@ import { userRepo } from './repos/users.ts';
 import { deviceRepo } from './repos/devices.ts';
 import { conversationRepo } from './repos/messages-conversations.ts';
 import { messageRepo } from './repos/messages.ts';
+import { releaseClaims, type ClaimLedger } from './repos/message-stream.ts';
 import { focusRepo, readPositionRepo } from './repos/messages-reads.ts';
 import { groupRepos } from './repos/groups.ts';
 import { pinRepo, reactionRepo } from './repos/annotations.ts';
@@ -17,8 +18,8 @@ import { presenceRepo } from './repos/presence.ts';
 import { sqliteSearch } from './search/sqlite-search.ts';
 import { postgresSearch } from './search/postgres-search.ts';
 
-/** Every repository over one Kysely handle (the pool, or one transaction). */
-export function repositories(db: Kysely<Database>, engine: Engine): Repositories {
+/** Every repository over one Kysely handle (the pool, or one transaction: then `claims` collects its stream claims). */
+export function repositories(db: Kysely<Database>, engine: Engine, claims?: ClaimLedger): Repositories {
   void engine;
   return {
     apps: appRepo(db),
@@ -26,7 +27,7 @@ export function repositories(db: Kysely<Database>, engine: Engine): Repositories
     tokens: tokenRepo(db),
     devices: deviceRepo(db),
     conversations: conversationRepo(db),
-    messages: messageRepo(db),
+    messages: messageRepo(db, engine, claims),
     readPositions: readPositionRepo(db),
     focus: focusRepo(db),
     reactions: reactionRepo(db),
@@ -45,7 +46,17 @@ export function kyselyStore(engine: Engine): Store {
   const base = repositories(engine.db, engine);
   return {
     ...base,
-    transaction: (fn) => engine.db.transaction().execute((trx) => fn(repositories(trx, engine))),
+    async transaction(fn) {
+      const claims: ClaimLedger = [];
+      try {
+        return await engine.db.transaction().execute((trx) => fn(repositories(trx, engine, claims)));
+      } catch (e) {
+        // Positions claimed but never written: readers need not wait for them (see
+        // repos/message-stream.ts). Should this fail, the next reader reaps them later.
+        await releaseClaims(engine, claims).catch(() => {});
+        throw e;
+      }
+    },
     async ping() {
       await sql`select 1`.execute(engine.db);
     },

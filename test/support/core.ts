@@ -36,8 +36,8 @@ export interface TestCore {
 
 let handles = 0;
 
-export async function startTestCore(opts: { settings?: Partial<CoreSettings>; start?: number } = {}): Promise<TestCore> {
-  const db = await createTestDatabase();
+export async function startTestCore(opts: { settings?: Partial<CoreSettings>; start?: number; postgres?: boolean } = {}): Promise<TestCore> {
+  const db = await createTestDatabase({ postgres: opts.postgres ?? false });
   const engine = openEngine({ databaseUrl: db.url, dataDir: db.dataDir, poolSize: 10 });
   await migrateToLatest(engine);
   const store = kyselyStore(engine);

@@ -77,9 +77,10 @@ export interface UnreadTailQuery {
 export interface MessageRepo {
   /**
    * Appends sends, each to its conversation, in ONE atomic step; must run
-   * inside `Store.transaction`. Allocates gapless seqs per conversation and
-   * stream positions under the stream row's lock, so concurrent appends from
-   * any number of processes never share or skip a seq. A send whose
+   * inside `Store.transaction`. Allocates gapless seqs per conversation
+   * (under the conversation row's lock) and stream positions (from the one
+   * allocator, src/store/repos/message-stream.ts), so concurrent appends from
+   * any number of processes never share or skip a seq and never share a pos. A send whose
    * (conversation, sender, clientId) is already stored — or appears earlier
    * in the same call — is not stored again: its outcome is the original.
    */
@@ -89,10 +90,14 @@ export interface MessageRepo {
   getMany(ids: readonly number[]): Promise<MessageRecord[]>;
   getBySeq(conversationId: number, seq: number): Promise<MessageRecord | undefined>;
   page(range: HistoryRange): Promise<MessageRecord[]>;
-  /** The stream position of the latest committed write (0 before any). */
+  /**
+   * The stream's watermark: every change at or below it is committed (0
+   * before any). Writes in flight may hold higher positions and lower ones
+   * never appear later, so a reader that reads no further never skips one.
+   */
   streamHead(): Promise<number>;
-  /** Messages of these conversations with pos > pos, in pos order (`desc`: the newest `limit` of them, newest first). */
-  changedSince(conversationIds: readonly number[], pos: number, limit: number, order?: 'asc' | 'desc'): Promise<MessageRecord[]>;
+  /** Messages of these conversations with pos > pos and ≤ upTo (a watermark), in pos order (`desc`: the newest `limit` of them, newest first). */
+  changedSince(conversationIds: readonly number[], pos: number, upTo: number, limit: number, order?: 'asc' | 'desc'): Promise<MessageRecord[]>;
   /**
    * The reader's unread tail: messages after `afterSeq` that are not theirs,
    * not revoked, not server notices and visible to them; `count` stops at

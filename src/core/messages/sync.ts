@@ -1,8 +1,10 @@
 // Sync for multi-device: every change (new messages, notices, revokes) after
 // a position, across all of the user's conversations, in stream order. The
-// position is the stream's: every message write takes it in commit order
-// (see MessageRepo.append), so a client that stores the returned `position`
-// and asks again never misses a change, even with several processes.
+// position is the stream's. Several writers may commit out of position
+// order, so a read goes no further than the stream's watermark (read first:
+// everything at or below it is committed, see MessageRepo.streamHead): a
+// client that stores the returned `position` and asks again never misses a
+// change, even with several processes.
 
 import { fail } from '../errors.ts';
 import type { MessagingContext } from './context.ts';
@@ -68,11 +70,13 @@ export async function syncTail(ctx: MessagingContext, appId: number, userId: num
 }
 
 async function changes(ctx: MessagingContext, appId: number, userId: number, since: number, limit: number, order: 'asc' | 'desc') {
+  const upTo = await ctx.store.messages.streamHead();
+  if (upTo <= since) return undefined;
   const groupIds = await ctx.gate.groupIdsOf(appId, userId);
   const changed = await ctx.store.conversations.changedSince(appId, userId, groupIds, since);
   if (changed.length === 0) return undefined;
   const byId = new Map<number, Conversation>(changed.map((c) => [c.id, c]));
-  return { byId, rows: await ctx.store.messages.changedSince([...byId.keys()], since, limit, order) };
+  return { byId, rows: await ctx.store.messages.changedSince([...byId.keys()], since, upTo, limit, order) };
 }
 
 /** New members of groups that hide earlier history do not get it here either. */

@@ -13,6 +13,7 @@ import * as nodeLeases from './0010-node-leases.ts';
 import * as repliesEdits from './0012-replies-edits.ts';
 import * as reactionsPins from './0013-reactions-pins.ts';
 import * as lastSeen from './0014-last-seen.ts';
+import * as streamWriters from './0016-stream-writers.ts';
 
 // Every migration, in order. Names sort; each domain adds its own file.
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0012-replies-edits': repliesEdits,
   '0013-reactions-pins': reactionsPins,
   '0014-last-seen': lastSeen,
+  '0016-stream-writers': streamWriters,
 };
 
 export const migrationProvider: MigrationProvider = {

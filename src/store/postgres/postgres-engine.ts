@@ -24,26 +24,34 @@ export interface PostgresOptions {
   schema?: string;
 }
 
+/** Connections of the side pool (stream claims: one short statement each). */
+const SIDE_POOL_SIZE = 2;
+
 export function postgresEngine(options: PostgresOptions): Engine {
-  const pool = new pg.Pool({
-    connectionString: options.url,
-    max: options.poolSize,
-    types,
-    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
-  });
-  // An idle client that loses its connection must not crash the process.
-  pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new SearchPathDialect({ pool }) });
+  const open = (max: number) => {
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max,
+      types,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    // An idle client that loses its connection must not crash the process.
+    pool.on('error', () => {});
+    return new Kysely<Database>({ dialect: new SearchPathDialect({ pool }) });
+  };
+  const db = open(options.poolSize);
+  const sideDb = open(SIDE_POOL_SIZE);
   return {
     name: 'postgres',
     db,
+    sideDb,
     supportsRowLocks: true,
     async currentSchema() {
       const r = await sql<{ s: string }>`select current_schema() as s`.execute(db);
       return r.rows[0]?.s;
     },
     async close() {
-      await db.destroy();
+      await Promise.all([db.destroy(), sideDb.destroy()]);
     },
   };
 }

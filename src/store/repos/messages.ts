@@ -3,7 +3,9 @@ import type { MessageTypeName } from '../../core/messages/model.ts';
 import type { AppendOutcome, Appendable, MessageRecord, MessageRepo } from '../../core/messages/ports.ts';
 import type { Database } from '../schema.ts';
 import type { MessagesTable } from '../tables/messages.ts';
+import type { Engine } from '../engine.ts';
 import { runPrepared } from '../prepared.ts';
+import { streamPositions, type ClaimLedger } from './message-stream.ts';
 
 export const toMessageRecord = (r: Selectable<MessagesTable>): MessageRecord => ({
   id: r.id,
@@ -59,22 +61,24 @@ async function insertRows(db: Kysely<Database>, rows: Insertable<MessagesTable>[
 
 const dedupeKey = (conversationId: number, senderId: number | null, clientId: string) => `${conversationId}:${senderId ?? ''}:${clientId}`;
 
-export function messageRepo(db: Kysely<Database>): MessageRepo {
+/**
+ * Messages over `db` (the pool, or a transaction: `claims` is given only
+ * inside `Store.transaction`, where writes take stream positions).
+ */
+export function messageRepo(db: Kysely<Database>, engine: Engine, claims?: ClaimLedger): MessageRepo {
+  const stream = streamPositions(db, engine, claims);
+  // A conversation's last_pos only moves forward: two writers of one
+  // conversation may commit out of position order (see message-stream.ts).
+  const later = engine.name === 'postgres' ? 'greatest' : 'max';
+
   /**
-   * Takes the stream row's lock (PostgreSQL: a row lock held to commit;
-   * SQLite: the single writer) and returns the head. Every message write
-   * takes it first, so writes are ordered by position in commit order, and
-   * checks made after it (duplicates) cannot race another writer.
+   * Locks the conversations a batch writes (PostgreSQL: row locks to commit,
+   * in id order so two batches never deadlock; SQLite has one writer), so the
+   * resend check that follows cannot race another writer of them.
    */
-  const lockStream = async (): Promise<number> => {
-    const r = await runPrepared<{ last_pos: number }>(
-      db,
-      'lock message stream',
-      (q, id) => q.updateTable('message_stream').set((eb) => ({ last_pos: eb.ref('last_pos') })).where('id', '=', id).returning('last_pos'),
-      [1],
-    );
-    if (!r.rows[0]) throw new Error('the message stream row is missing');
-    return r.rows[0].last_pos;
+  const lockConversations = async (ids: number[]): Promise<void> => {
+    if (engine.name !== 'postgres') return;
+    await db.selectFrom('conversations').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
   };
 
   /**
@@ -82,8 +86,7 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
    * next stream position under the stream lock, so sync tells every device.
    */
   const changeInPlace = async (id: number, set: Updateable<MessagesTable>, countEdit = false): Promise<MessageRecord | undefined> => {
-    const head = await lockStream();
-    const pos = head + 1;
+    const pos = await stream.take(1);
     const r = await db
       .updateTable('messages')
       .set({ ...set, pos })
@@ -93,14 +96,17 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
       .returningAll()
       .executeTakeFirst();
     if (!r) return undefined;
-    await db.updateTable('message_stream').set({ last_pos: pos }).where('id', '=', 1).execute();
-    await db.updateTable('conversations').set({ last_pos: pos }).where('id', '=', r.conversation_id).execute();
+    await db
+      .updateTable('conversations')
+      .set((eb) => ({ last_pos: eb.fn<number>(later, [eb.ref('last_pos'), eb.val(pos)]) }))
+      .where('id', '=', r.conversation_id)
+      .execute();
     return toMessageRecord(r);
   };
 
   return {
     async append(items) {
-      const head = await lockStream();
+      await lockConversations([...new Set(items.map((i) => i.conversationId))].sort((a, b) => a - b));
 
       // Already stored resends: only sends that carry a client id can be one.
       const keyed = items.filter((i) => i.clientId !== null);
@@ -134,6 +140,7 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
 
       if (fresh.length > 0) {
         // Positions in arrival order; seqs per conversation in the same order.
+        const head = (await stream.take(fresh.length)) - 1;
         const perConversation = new Map<number, number>();
         for (const f of fresh) perConversation.set(f.item.conversationId, (perConversation.get(f.item.conversationId) ?? 0) + 1);
         const lastPosOf = new Map<number, number>();
@@ -144,14 +151,18 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
             await runPrepared<{ last_seq: number }>(
               db,
               'advance conversation',
-              (q, count, lastPos, id) => q.updateTable('conversations').set((eb) => ({ last_seq: eb('last_seq', '+', count), last_pos: lastPos })).where('id', '=', id).returning('last_seq'),
+              (q, count, lastPos, id) =>
+                q
+                  .updateTable('conversations')
+                  .set((eb) => ({ last_seq: eb('last_seq', '+', count), last_pos: eb.fn<number>(later, [eb.ref('last_pos'), eb.val(lastPos)]) }))
+                  .where('id', '=', id)
+                  .returning('last_seq'),
               [n, lastPosOf.get(conversationId) as number, conversationId],
             )
           ).rows;
           if (!r) throw new Error(`conversation ${conversationId} does not exist`);
           nextSeq.set(conversationId, r.last_seq - n + 1);
         }
-        await runPrepared(db, 'advance message stream', (q, lastPos, id) => q.updateTable('message_stream').set({ last_pos: lastPos }).where('id', '=', id), [head + fresh.length, 1]);
 
         const rows: Insertable<MessagesTable>[] = [];
         fresh.forEach((f, i) => {
@@ -233,18 +244,16 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
       return { count: Number(counted.n), mentionCandidates: candidates.map((r) => JSON.parse(r.body) as Record<string, unknown>) };
     },
 
-    async streamHead() {
-      const r = await db.selectFrom('message_stream').select('last_pos').where('id', '=', 1).executeTakeFirst();
-      return Number(r?.last_pos ?? 0);
-    },
+    streamHead: () => stream.safeHead(),
 
-    async changedSince(conversationIds, pos, limit, order = 'asc') {
-      if (conversationIds.length === 0) return [];
+    async changedSince(conversationIds, pos, upTo, limit, order = 'asc') {
+      if (conversationIds.length === 0 || upTo <= pos) return [];
       const rows = await db
         .selectFrom('messages')
         .selectAll()
         .where('conversation_id', 'in', [...conversationIds])
         .where('pos', '>', pos)
+        .where('pos', '<=', upTo)
         .orderBy('pos', order)
         .limit(limit)
         .execute();
@@ -260,13 +269,12 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
     },
 
     async reposition(id) {
-      const head = await lockStream();
-      const pos = head + 1;
-      const r = await db.updateTable('messages').set({ pos }).where('id', '=', id).where('revoked_at', 'is', null).returningAll().executeTakeFirst();
-      if (!r) return undefined;
-      await db.updateTable('message_stream').set({ last_pos: pos }).where('id', '=', 1).execute();
-      await db.updateTable('conversations').set({ last_pos: pos }).where('id', '=', r.conversation_id).execute();
-      return toMessageRecord(r);
+      // Annotation changes (reactions, pins) check their limits after this:
+      // the conversation's row lock serialises them within the conversation.
+      const m = await db.selectFrom('messages').select('conversation_id').where('id', '=', id).executeTakeFirst();
+      if (!m) return undefined;
+      await lockConversations([m.conversation_id]);
+      return changeInPlace(id, {});
     },
   };
 }

@@ -40,10 +40,18 @@ export interface MessagesTable {
   edit_count: Generated<number>;
 }
 
-/** One row: the sync stream's head, the single point that orders every message write. */
+/** One row: the sync stream's head, the highest position handed out (see repos/message-stream.ts). */
 export interface MessageStreamTable {
   id: number;
   last_pos: number;
+}
+
+/** PostgreSQL: positions handed out to a write that has not committed yet (see repos/message-stream.ts). */
+export interface MessageStreamClaimsTable {
+  pos_from: number;
+  pos_to: number;
+  /** Database clock, ms: claims left behind by a dead writer are reaped after a while. */
+  claimed_at: number;
 }
 
 export interface ReadPositionsTable {
@@ -63,6 +71,7 @@ export interface MessagesTables {
   conversations: ConversationsTable;
   messages: MessagesTable;
   message_stream: MessageStreamTable;
+  message_stream_claims: MessageStreamClaimsTable;
   read_positions: ReadPositionsTable;
   message_focus: MessageFocusTable;
 }
