@@ -9,6 +9,7 @@ import { call } from './http.ts';
 import { skipUnlessNginx, startNginx, type TestNginx } from './nginx.ts';
 import { parleyProcess, type ParleyProcess } from './parley-process.ts';
 import { freePort } from './ports.ts';
+import type { S3Options } from '../../src/blobs/s3/s3-blobs.ts';
 
 export const brokers = {
   redis: process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -33,7 +34,10 @@ export async function startCluster(opts: { bus: string; nodes?: number; env?: Re
   const db = await createTestDatabase({ postgres: true });
   const count = opts.nodes ?? 3;
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
+  // nginx's port is chosen first: it is the public URL every process signs links with.
+  const nginxPort = await freePort();
   const env = {
+    PARLEY_PUBLIC_URL: `http://127.0.0.1:${nginxPort}`,
     DATABASE_URL: db.url,
     PARLEY_DATA_DIR: db.dataDir,
     PARLEY_BUS: opts.bus,
@@ -55,7 +59,7 @@ export async function startCluster(opts: { bus: string; nodes?: number; env?: Re
     const adminToken = /^ {2}(\S+)$/m.exec(nodes[0]!.stdout.split('shown only this once')[1] ?? '')?.[1];
     if (!adminToken) throw new Error(`no admin token in the first node's output: ${nodes[0]!.stdout.slice(0, 500)}`);
     await Promise.all(nodes.slice(1).map((n) => n.start()));
-    nginx = await startNginx(ports);
+    nginx = await startNginx(ports, nginxPort);
     const url = nginx.url;
     return {
       url,
@@ -88,4 +92,18 @@ export async function startCluster(opts: { bus: string; nodes?: number; env?: Re
 export function skipUnlessCluster(): string | false {
   if (!testPostgresUrl) return 'the cluster tests run on PostgreSQL only (set PARLEY_TEST_DATABASE_URL): several processes cannot share one SQLite file';
   return skipUnlessNginx();
+}
+
+/** The environment that puts a cluster's files in the S3 emulator (test/support/s3.ts). */
+export function s3Env(options: S3Options): Record<string, string> {
+  return {
+    PARLEY_BLOB_STORE: 's3',
+    PARLEY_S3_BUCKET: options.bucket,
+    PARLEY_S3_ENDPOINT: options.endpoint,
+    PARLEY_S3_REGION: options.region,
+    PARLEY_S3_ACCESS_KEY_ID: options.accessKeyId,
+    PARLEY_S3_SECRET_ACCESS_KEY: options.secretAccessKey,
+    PARLEY_S3_PATH_STYLE: String(options.forcePathStyle),
+    PARLEY_S3_PREFIX: options.prefix ?? '',
+  };
 }

@@ -43,11 +43,11 @@ export interface TestNginx {
   stop(): Promise<void>;
 }
 
-/** Starts nginx on a free port in front of the given upstream ports. */
-export async function startNginx(upstreams: readonly number[]): Promise<TestNginx> {
+/** Starts nginx on `port` (a free one when not given) in front of the given upstream ports. */
+export async function startNginx(upstreams: readonly number[], listenPort?: number): Promise<TestNginx> {
   const prefix = mkdtempSync(join(tmpdir(), 'parley-nginx-'));
   mkdirSync(join(prefix, 'logs'));
-  const port = await freePort();
+  const port = listenPort ?? (await freePort());
   writeFileSync(join(prefix, 'parley.conf'), renderConfig(readFileSync(SHIPPED_CONFIG, 'utf8'), port, upstreams));
   // Debian's /etc/nginx/nginx.conf in small: the `http` block that includes conf.d, with every path in the prefix.
   writeFileSync(

@@ -87,7 +87,8 @@ export function parleyProcess(opts: { nodeId: number; port: number; env: Record<
             return false;
           }
         },
-        30_000,
+        // Generous: on a busy CI machine a Node process can take many seconds to load.
+        90_000,
         `node ${opts.nodeId} to be ready`,
       );
     },
