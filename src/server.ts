@@ -189,7 +189,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const nativeRoutes = [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, annotationRoutes, messageSyncRoutes, searchRoutes, gatewayRoutes(gateway), presenceRoutes(presence), fileRoutes, uploadRoutes, callRoutes];
   const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
   plugins.push(dtalkDialect(core, config, bus, onBackgroundError));
-  const app = await buildHttp({ config, core, logger, metrics, nativeRoutes, plugins, earlyAnswers: [...dialectEarlyAnswers, dtalkEarlyAnswer] });
+  const app = await buildHttp({ config, core, logger, metrics, nativeRoutes, plugins, earlyAnswers: [...dialectEarlyAnswers, dtalkEarlyAnswer], draining: () => gateway.draining });
   const stopHousekeeping = startHousekeeping(core, onBackgroundError);
   try {
     await app.listen({ host: config.host, port: config.port });

@@ -191,6 +191,11 @@ export class GatewayNode {
     }
   }
 
+  /** True once close() began: new sockets are refused (503 before the upgrade, so a proxy tries another node) and /readyz fails. */
+  get draining(): boolean {
+    return this.#closing;
+  }
+
   snapshot(): GatewayStats {
     return { connections: this.#sessions.size, topics: this.#topics.topicCount, ...this.stats };
   }

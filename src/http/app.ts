@@ -36,6 +36,8 @@ export interface HttpOptions {
   plugins?: readonly ((app: FastifyInstance) => Promise<void>)[];
   /** The dialects' envelopes for requests Node refuses before routing. */
   earlyAnswers?: readonly EarlyAnswer[];
+  /** True once the server has begun to stop: /readyz fails (ops.ts). */
+  draining?: () => boolean;
 }
 
 export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
@@ -93,7 +95,7 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
 
   const metrics = opts.metrics ?? createMetrics();
   app.decorate('parleyMetrics', metrics);
-  opsRoutes(app, core, metrics, opts.earlyAnswers ?? []);
+  opsRoutes(app, core, metrics, opts.earlyAnswers ?? [], opts.draining);
   // What escapes every dialect's own handler (root routes, a handler that throws).
   app.setErrorHandler((err, req, reply) => {
     if (toParleyError(err)) return reply.send(err);

@@ -1,5 +1,5 @@
-// Operator endpoints: liveness, readiness (the database answers) and
-// Prometheus metrics. Outside every dialect; no auth (bind to a private
+// Operator endpoints: liveness, readiness (the database answers and the
+// server is not draining) and Prometheus metrics. Outside every dialect; no auth (bind to a private
 // interface or filter at the proxy in production).
 
 import type { FastifyInstance } from 'fastify';
@@ -35,7 +35,12 @@ export function createMetrics(): Metrics {
   };
 }
 
-export function opsRoutes(app: FastifyInstance, core: Core, metrics: Metrics, dialects: readonly EarlyAnswer[]): void {
+/**
+ * `draining` says the server has begun to stop (SIGTERM): /readyz then fails
+ * at once, so whatever polls it (an orchestrator, a load balancer's checker)
+ * stops sending new clients here while the ones already here are moved.
+ */
+export function opsRoutes(app: FastifyInstance, core: Core, metrics: Metrics, dialects: readonly EarlyAnswer[], draining: () => boolean = () => false): void {
   const ops = new Set(['/healthz', '/readyz', '/metrics']);
   app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
@@ -51,6 +56,10 @@ export function opsRoutes(app: FastifyInstance, core: Core, metrics: Metrics, di
   // The reason stays in the log: the database's error text (host names,
   // user names, file paths) is nothing to show whoever can reach /readyz.
   app.get('/readyz', { schema: { hide: true } }, async (req, reply) => {
+    if (draining()) {
+      reply.code(503);
+      return { status: 'draining' };
+    }
     try {
       await core.store.ping();
       return { status: 'ready' };

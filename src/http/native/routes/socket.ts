@@ -19,7 +19,13 @@ export function gatewayRoutes(node: GatewayNode) {
     // The upgrade's response object, by request: the websocket handler is not
     // given the reply, so the route's onRequest hook hands it over.
     const upgrades = new WeakMap<IncomingMessage, ServerResponse>();
-    const keepResponse = async (req: FastifyRequest, reply: FastifyReply) => void upgrades.set(req.raw, reply.raw);
+    const keepResponse = async (req: FastifyRequest, reply: FastifyReply) => {
+      // A stopping server refuses the upgrade itself, before it happens: a
+      // proxy (deploy/nginx/parley.conf) passes a 503 to the next node, so a
+      // client told to move (1001) lands elsewhere at its first attempt.
+      if (node.draining) return reply.code(503).header('retry-after', '1').send({ error: { code: 'server_draining', message: 'this server is stopping: connect again, another server takes the session' } });
+      upgrades.set(req.raw, reply.raw);
+    };
     app.get(WS_PATH, { websocket: true, schema: { hide: true }, onRequest: keepResponse }, (socket, req) => {
       const raw = req.raw.socket;
       // Let the HTTP request go: the upgrade's response object (and through
