@@ -42,6 +42,10 @@ import { Topics } from './gateway/envelope.ts';
 import { gatewayRoutes } from './http/native/routes/socket.ts';
 import { eventTranslation, gatewayCore } from './gateway/from-core.ts';
 import { GatewayNode } from './gateway/node.ts';
+import { fetchTransport } from './webhooks/fetch-transport.ts';
+import { startWebhookDelivery, webhookMetrics } from './webhooks/start.ts';
+import { relayWebhookChanges, webhookTopic } from './bus/webhook-sync.ts';
+import { webhookRoutes } from './http/native/routes/webhooks.ts';
 
 export interface Bootstrap {
   appId: number;
@@ -124,7 +128,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // Sign-in limits hold cluster-wide when the processes share Redis; otherwise each counts its own.
   const attempts = config.bus.startsWith('redis://') || config.bus.startsWith('rediss://') ? redisAttemptCounters(config.bus, config.busPrefix) : memoryAttemptCounters();
   const accounts = { signup: config.signup, perAddress: config.authRatePerIp, perAddressAndUser: config.authRatePerHandle, perUser: config.authRatePerUser };
-  const core = createCore({ store, clock, ids, blobs, onBackgroundError, attempts: attempts.counters, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, accounts, ...storageAndCallSettings(config) } });
+  const webhooks = { failingAfter: config.webhookFailingAfter, cacheMs: config.groupRuleCacheMs, moderation: { timeoutMs: config.moderationTimeoutMs, onFailure: config.moderationOnFailure } };
+  const core = createCore({ store, clock, ids, blobs, onBackgroundError, attempts: attempts.counters, webhookTransport: fetchTransport, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, accounts, webhooks, ...storageAndCallSettings(config) } });
 
   let bus: Bus;
   try {
@@ -141,6 +146,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     groupRulesChanged: (groupId) => core.messages.groupRulesChanged(groupId),
     tokenRevoked: (tokenId) => core.tokens.revokedElsewhere(tokenId),
   });
+  const stopWebhookRelay = await relayWebhookChanges(core.webhooks, bus, webhookTopic(config.busPrefix));
+  webhookMetrics(core, metrics);
   const gateway = new GatewayNode({
     core: gatewayCore(core),
     bus,
@@ -159,17 +166,20 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const nativeRoutes = [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, messageSyncRoutes, searchRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
+  const nativeRoutes = [webhookRoutes, groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, messageSyncRoutes, searchRoutes, gatewayRoutes(gateway), fileRoutes, uploadRoutes, callRoutes];
   const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
   plugins.push(dtalkDialect(core, config, bus, onBackgroundError));
   const app = await buildHttp({ config, core, logger, metrics, nativeRoutes, plugins, earlyAnswers: [...dialectEarlyAnswers, dtalkEarlyAnswer] });
   const stopHousekeeping = startHousekeeping(core, onBackgroundError);
+  const delivery = startWebhookDelivery(core, config, fetchTransport, metrics, onBackgroundError, `${config.nodeId}:${process.pid}:${ids.next()}`);
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {
     // Nothing is served yet: undo the start so the process can exit with the message alone.
     const undo = (what: string) => (err: unknown) => logger.warn({ err }, `after the failed start, ${what} failed`);
     stopHousekeeping();
+    await delivery.stop().catch(undo('stopping webhook delivery'));
+    stopWebhookRelay();
     await gateway.close().catch(undo('closing the gateway'));
     await app.close().catch(undo('closing the HTTP server'));
     stopRelay();
@@ -199,6 +209,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       } finally {
         clearTimeout(grace);
         stopRelay();
+        stopWebhookRelay();
+        await delivery.stop();
         await bus.close();
         await attempts.close();
         stopHousekeeping();

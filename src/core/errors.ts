@@ -57,6 +57,8 @@ export const ErrorCode = {
   // messages
   messageNotFound: 'message_not_found',
   revokeWindowPassed: 'revoke_window_passed',
+  /** The app's moderation hook refused the message (details.reason: its reason, or null). */
+  messageRefused: 'message_refused',
   // storage
   objectNotFound: 'object_not_found',
   objectTooLarge: 'object_too_large',

@@ -8,6 +8,7 @@ import type { FileRepo, UploadRepo } from './files/ports.ts';
 import type { CallRepo } from './calls/ports.ts';
 import type { GroupRepos } from './groups/ports.ts';
 import type { SearchIndex } from './search/ports.ts';
+import type { WebhookRepos } from './webhooks/ports.ts';
 
 export interface Page<T> {
   items: T[];
@@ -90,6 +91,8 @@ export interface Repositories extends MessagingRepositories {
   groups: GroupRepos;
   /** Message search (src/core/search/ports.ts): written in the message's transaction. */
   search: SearchIndex;
+  /** Webhook endpoints and the outbox (src/core/webhooks/ports.ts): events are enqueued in their change's transaction. */
+  webhooks: WebhookRepos;
 }
 
 /**

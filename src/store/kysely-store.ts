@@ -14,6 +14,7 @@ import { focusRepo, readPositionRepo } from './repos/messages-reads.ts';
 import { groupRepos } from './repos/groups.ts';
 import { sqliteSearch } from './search/sqlite-search.ts';
 import { postgresSearch } from './search/postgres-search.ts';
+import { webhookRepos } from './repos/webhooks.ts';
 
 /** Every repository over one Kysely handle (the pool, or one transaction). */
 export function repositories(db: Kysely<Database>, engine: Engine): Repositories {
@@ -32,6 +33,7 @@ export function repositories(db: Kysely<Database>, engine: Engine): Repositories
     calls: callRepo(db, engine),
     groups: groupRepos(db, engine),
     search: engine.name === 'postgres' ? postgresSearch(db) : sqliteSearch(db),
+    webhooks: webhookRepos(db, engine),
   };
 }
 

@@ -6,5 +6,6 @@ import type { CallTables } from './tables/calls.ts';
 import type { DeviceTables } from './tables/devices.ts';
 import type { GroupTables } from './tables/groups.ts';
 import type { NodeLeaseTables } from './tables/node-leases.ts';
+import type { WebhookTables } from './tables/webhooks.ts';
 
-export interface Database extends FoundationTables, GroupTables, MessagesTables, FileTables, CallTables, DeviceTables, NodeLeaseTables {}
+export interface Database extends FoundationTables, GroupTables, MessagesTables, FileTables, CallTables, DeviceTables, NodeLeaseTables, WebhookTables {}

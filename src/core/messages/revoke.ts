@@ -9,6 +9,7 @@ import { rulesOf, RuleSet, type MessagingContext } from './context.ts';
 import { toMessage } from './conversations.ts';
 import { audienceOf, MessageType, type Conversation, type Message } from './model.ts';
 import type { MessageRecord } from './ports.ts';
+import type { MessageRevoked } from './events.ts';
 
 export async function revoke(ctx: MessagingContext, appId: number, operatorId: number, messageId: number, rules: RuleSet = RuleSet.native): Promise<Message> {
   const record = await ctx.store.messages.get(messageId);
@@ -22,15 +23,18 @@ export async function revoke(ctx: MessagingContext, appId: number, operatorId: n
 
   const now = ctx.clock.now();
   // The index row goes in the same transaction: a revoked message is never found.
+  // So is the revoke's webhook delivery (the outbox).
   const updated = await ctx.store.transaction(async (tx) => {
     const r = await tx.messages.revoke(messageId, { type: MessageType.revoked, body: { originalType: record.type, by: operatorId }, at: now, by: operatorId });
-    if (r) await tx.search.remove([messageId]);
-    return r;
+    if (!r) return undefined;
+    await tx.search.remove([messageId]);
+    const event: MessageRevoked = { type: 'message.revoked', appId, audience: audienceOf(c), message: toMessage(r, c), operatorId };
+    await ctx.outbox.record(tx, [event]);
+    return event;
   });
   if (!updated) throw fail('conflict', `message ${messageId} is already revoked`);
-  const message = toMessage(updated, c);
-  ctx.events.emit({ type: 'message.revoked', appId, audience: audienceOf(c), message, operatorId });
-  return message;
+  ctx.events.emit(updated);
+  return updated.message;
 }
 
 async function authorise(ctx: MessagingContext, c: Conversation, m: MessageRecord, operatorId: number, role: GroupRole | undefined, windowSeconds: number): Promise<void> {

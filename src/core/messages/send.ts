@@ -29,11 +29,20 @@ export async function send(ctx: MessagingContext, appId: number, senderId: numbe
     } else {
       conversation = await ctx.conversations.ofPair(appId, senderId, target.userId);
     }
+    // The app's moderation hook, before the message queues for its transaction (no transaction waits on HTTP).
+    const checked = ctx.beforeSend ? await moderated(ctx, appId, senderId, conversation, valid, rules) : valid;
     if (turn) await turn.previous;
-    return await append(ctx, conversation, senderId, valid, turn);
+    return await append(ctx, conversation, senderId, checked, turn);
   } finally {
     turn?.release();
   }
+}
+
+/** The message as the app's moderation hook left it; a replaced text is held to the same limits. */
+async function moderated(ctx: MessagingContext, appId: number, senderId: number, conversation: Conversation, valid: ReturnType<typeof validateMessage>, rules: RuleSet): Promise<ReturnType<typeof validateMessage>> {
+  const checked = await (ctx.beforeSend as NonNullable<MessagingContext['beforeSend']>)(appId, senderId, conversation, valid);
+  if (checked === valid) return valid;
+  return validateMessage(checked, rulesOf(ctx.settings, rules), { serverWritten: false });
 }
 
 /** What a call record needs of a finished call (core/calls CallView). */
@@ -92,7 +101,7 @@ async function append(ctx: MessagingContext, conversation: Conversation, senderI
     body: valid.body,
     ext: valid.ext,
     createdAt: ctx.clock.now(),
-  });
+  }, conversation);
   // In the writer's queue: the lane's next send may follow.
   turn?.release();
   const outcome = await queued;

@@ -116,6 +116,7 @@ export const dtalkStatus: Record<ErrorCode, DtalkStatus> = {
   group_file_not_found: DtalkCode.noSuchInfo,
   message_not_found: DtalkCode.noSuchInfo,
   revoke_window_passed: DtalkCode.permissionDenied,
+  message_refused: DtalkCode.permissionDenied,
   object_not_found: DtalkCode.noSuchInfo,
   object_too_large: DtalkCode.fileTooLarge,
   part_too_small: DtalkCode.partTooSmall,

@@ -87,6 +87,7 @@ export const lanyingCode: Record<ErrorCode, number> = {
   group_file_not_found: C.fileNotFound,
   message_not_found: C.badRequest,
   revoke_window_passed: C.noPermission,
+  message_refused: C.noPermission,
   object_not_found: C.storage,
   object_too_large: C.storage,
   part_too_small: C.storage,

@@ -52,6 +52,7 @@ export const legacyInfo: Record<ErrorCode, string> = {
   group_file_not_found: '群文件不存在',
   message_not_found: '消息不存在',
   revoke_window_passed: '超过撤回时限',
+  message_refused: '消息未通过审核',
   object_not_found: '文件不存在',
   object_too_large: '文件过大',
   part_too_small: '文件分片过小',

@@ -53,6 +53,7 @@ export const nativeStatus: Record<ErrorCode, number> = {
   transfer_target_not_member: 409,
   message_not_found: 404,
   revoke_window_passed: 403,
+  message_refused: 422,
   object_not_found: 404,
   object_too_large: 413,
   part_too_small: 400,

@@ -66,6 +66,7 @@ export const ximCode: Record<ErrorCode, number> = {
   group_file_not_found: C.noRecord,
   message_not_found: C.noRecord,
   revoke_window_passed: C.refused,
+  message_refused: C.refused,
   object_not_found: C.noRecord,
   object_too_large: C.badRequest,
   part_too_small: C.badRequest,
