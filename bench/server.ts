@@ -27,6 +27,10 @@ if (process.env.BENCH_SEARCH_INDEX === 'off') {
   store.transaction = ((fn: Parameters<typeof transaction>[0]) => transaction((tx) => fn({ ...tx, search: { ...tx.search, put: async () => {} } }))) as typeof store.transaction;
 }
 
+// BENCH_MODERATION_URL: the app's moderation hook (bench/webhooks/); BENCH_WEBHOOK_URL: an endpoint for its messages.
+if (process.env.BENCH_MODERATION_URL) await server.core.store.webhooks.registry.putModeration({ appId, url: process.env.BENCH_MODERATION_URL, secret: 'whsec_bench_secret_0000', createdAt: Date.now() });
+if (process.env.BENCH_WEBHOOK_URL) await server.core.webhooks.addEndpoint(appId, { url: process.env.BENCH_WEBHOOK_URL, categories: ['messages'] });
+
 const seed = Number(process.env.BENCH_SEED ?? 0);
 let seeded: { users: { id: number; token: string }[]; first?: number } | undefined;
 if (seed > 0) {

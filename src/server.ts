@@ -48,6 +48,10 @@ import { Presence } from './core/presence/presence.ts';
 import { CachedGroupGate } from './core/messages/gate-cache.ts';
 import { EphemeralPublisher } from './gateway/ephemeral.ts';
 import { presenceRoutes } from './http/native/routes/presence.ts';
+import { fetchTransport } from './webhooks/fetch-transport.ts';
+import { startWebhookDelivery, webhookMetrics } from './webhooks/start.ts';
+import { relayWebhookChanges, webhookTopic } from './bus/webhook-sync.ts';
+import { webhookRoutes } from './http/native/routes/webhooks.ts';
 
 export interface Bootstrap {
   appId: number;
@@ -132,7 +136,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // Sign-in limits hold cluster-wide when the processes share Redis; otherwise each counts its own.
   const attempts = config.bus.startsWith('redis://') || config.bus.startsWith('rediss://') ? redisAttemptCounters(config.bus, config.busPrefix) : memoryAttemptCounters();
   const accounts = { signup: config.signup, perAddress: config.authRatePerIp, perAddressAndUser: config.authRatePerHandle, perUser: config.authRatePerUser };
-  const core = createCore({ store, clock, ids, blobs, onBackgroundError, attempts: attempts.counters, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, accounts, ...storageAndCallSettings(config) } });
+  const webhooks = { failingAfter: config.webhookFailingAfter, cacheMs: config.groupRuleCacheMs, moderation: { timeoutMs: config.moderationTimeoutMs, onFailure: config.moderationOnFailure } };
+  const core = createCore({ store, clock, ids, blobs, onBackgroundError, attempts: attempts.counters, webhookTransport: fetchTransport, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, accounts, webhooks, ...storageAndCallSettings(config) } });
 
   let bus: Bus;
   try {
@@ -166,6 +171,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
     tokenRevoked: (tokenId) => core.tokens.revokedElsewhere(tokenId),
   });
+  const stopWebhookRelay = await relayWebhookChanges(core.webhooks, bus, webhookTopic(config.busPrefix));
+  webhookMetrics(core, metrics);
   const gateway = new GatewayNode({
     core: gatewayCore(core, presence),
     bus,
@@ -186,17 +193,20 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   registerRuntimeMetrics(metrics, { gateway: () => gateway.snapshot(), commits: () => core.messages.commitStats, pingDatabase: () => core.store.ping() });
 
   const bootstrap = await bootstrapDefaultApp(core);
-  const nativeRoutes = [groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, annotationRoutes, messageSyncRoutes, searchRoutes, gatewayRoutes(gateway), presenceRoutes(presence), fileRoutes, uploadRoutes, callRoutes];
+  const nativeRoutes = [webhookRoutes, groupRoutes, groupMemberRoutes, groupRequestRoutes, groupContentRoutes, messageRoutes, annotationRoutes, messageSyncRoutes, searchRoutes, gatewayRoutes(gateway), presenceRoutes(presence), fileRoutes, uploadRoutes, callRoutes];
   const plugins: ((app: FastifyInstance) => Promise<void>)[] = [...dialectPlugins(core)];
   plugins.push(dtalkDialect(core, config, bus, onBackgroundError));
   const app = await buildHttp({ config, core, logger, metrics, nativeRoutes, plugins, earlyAnswers: [...dialectEarlyAnswers, dtalkEarlyAnswer], draining: () => gateway.draining });
   const stopHousekeeping = startHousekeeping(core, onBackgroundError);
+  const delivery = startWebhookDelivery(core, config, fetchTransport, metrics, onBackgroundError, `${config.nodeId}:${process.pid}:${ids.next()}`);
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {
     // Nothing is served yet: undo the start so the process can exit with the message alone.
     const undo = (what: string) => (err: unknown) => logger.warn({ err }, `after the failed start, ${what} failed`);
     stopHousekeeping();
+    await delivery.stop().catch(undo('stopping webhook delivery'));
+    stopWebhookRelay();
     await gateway.close().catch(undo('closing the gateway'));
     await presence.close().catch(undo('closing presence'));
     await app.close().catch(undo('closing the HTTP server'));
@@ -229,6 +239,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         await presence.close().catch((e: unknown) => logger.error({ err: e }, 'closing presence failed'));
         clearTimeout(grace);
         stopRelay();
+        stopWebhookRelay();
+        await delivery.stop();
         await bus.close();
         await attempts.close();
         stopHousekeeping();

@@ -135,6 +135,44 @@ export const commands: Record<string, Command> = {
     },
   },
   ...backupCommands,
+  'webhooks add': {
+    usage: 'parley webhooks add --url URL --events messages,revokes,… [--secret SECRET] [--app ID]',
+    summary: "Register a webhook endpoint for an app's events; prints it with its signing secret.",
+    options: { url: { type: 'string' }, events: { type: 'string' }, secret: { type: 'string' }, app: { type: 'string' } },
+    async run(values, _p, config) {
+      const url = needed(values, 'url');
+      const categories = needed(values, 'events').split(',').map((c) => c.trim()).filter((c) => c !== '');
+      const secret = str(values.secret);
+      await withCore(config, async (core) => {
+        const appId = await resolveApp(core, str(values.app));
+        print(await core.webhooks.addEndpoint(appId, { url, categories, ...(secret !== undefined ? { secret } : {}) }));
+      });
+    },
+  },
+  'webhooks list': {
+    usage: 'parley webhooks list [--app ID]',
+    summary: "List an app's webhook endpoints with their health (secrets are not shown).",
+    options: { app: { type: 'string' } },
+    async run(values, _p, config) {
+      await withCore(config, async (core) => {
+        const appId = await resolveApp(core, str(values.app));
+        print((await core.webhooks.listEndpoints(appId)).map(({ secret: _secret, ...shown }) => shown));
+      });
+    },
+  },
+  'webhooks remove': {
+    usage: 'parley webhooks remove ID [--app ID]',
+    summary: 'Remove a webhook endpoint and the deliveries still waiting for it.',
+    options: { app: { type: 'string' } },
+    async run(values, positionals, config) {
+      const id = Number(positionals[0]);
+      if (!Number.isSafeInteger(id) || id <= 0) throw new UsageError('give the endpoint id');
+      await withCore(config, async (core) => {
+        await core.webhooks.removeEndpoint(await resolveApp(core, str(values.app)), id);
+        print({ removed: true });
+      });
+    },
+  },
 };
 
 /** Splits argv into the command, its own options, and settings flags. */

@@ -10,6 +10,7 @@ import { migrateToLatest } from '../store/migrate.ts';
 import { openEngine } from '../store/open.ts';
 import { announceCacheChanges } from '../bus/cache-sync.ts';
 import { openBus } from '../bus/open.ts';
+import { announceWebhookChanges } from '../bus/webhook-sync.ts';
 import { memoryAttemptCounters } from '../limits/attempt-counters.ts';
 import { bridgeEvents } from '../gateway/bridge.ts';
 import { Topics } from '../gateway/envelope.ts';
@@ -48,6 +49,7 @@ export async function withCore<T>(config: Config, fn: (core: Core) => Promise<T>
   if (bus) {
     bridgeEvents(core.events, bus, new Topics(config.busPrefix), eventTranslation);
     announceCacheChanges(core.events, bus, config.busPrefix);
+    announceWebhookChanges(core.webhooks, bus, config.busPrefix);
   }
   try {
     return await fn(core);

@@ -22,7 +22,9 @@ export type BackgroundTask =
   /** The gateway failed a session for a reason not the client's (a send, a subscription, a catch-up). */
   | 'gateway'
   /** A periodic job (call sweep, upload cleanup) failed; the next run tries again. */
-  | 'housekeeping';
+  | 'housekeeping'
+  /** The webhook worker could not lease or settle a delivery (src/core/webhooks/delivery.ts); the lease lapses and it is tried again. */
+  | 'webhook_delivery';
 
 export interface BackgroundFailure {
   task: BackgroundTask;

@@ -6,7 +6,9 @@
 import type { Clock } from './clock.ts';
 import { fail } from './errors.ts';
 import type { EventHub } from './events.ts';
-import type { Store } from './ports.ts';
+import type { Repositories, Store } from './ports.ts';
+import type { DeviceSignedIn } from './events.ts';
+import { noOutbox, type EventOutbox } from './webhooks/outbox.ts';
 
 export interface DeviceRecord {
   appId: number;
@@ -42,10 +44,12 @@ export class Devices {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #events: EventHub | undefined;
-  constructor(deps: { store: Store; clock: Clock; events?: EventHub }) {
+  readonly #outbox: EventOutbox;
+  constructor(deps: { store: Store; clock: Clock; events?: EventHub; outbox?: EventOutbox }) {
     this.#store = deps.store;
     this.#clock = deps.clock;
     this.#events = deps.events;
+    this.#outbox = deps.outbox ?? noOutbox;
   }
 
   /**
@@ -61,12 +65,23 @@ export class Devices {
       const latest = await this.#store.devices.latest(userId, d.exclusiveKinds);
       if (latest && latest.uuid !== d.uuid) return { ok: false, newer: latest };
     }
-    if (d.uuid !== '') {
-      const known = d.resume ? await this.#store.devices.get(userId, d.uuid) : undefined;
-      if (known) await this.#store.devices.seen(userId, d.uuid, now);
-      else await this.#store.devices.signIn({ appId, userId, uuid: d.uuid, kind: d.kind, name: d.name, signedInAt: now, seenAt: now });
+    const record = async (repos: Repositories) => {
+      if (d.uuid === '') return;
+      const known = d.resume ? await repos.devices.get(userId, d.uuid) : undefined;
+      if (known) await repos.devices.seen(userId, d.uuid, now);
+      else await repos.devices.signIn({ appId, userId, uuid: d.uuid, kind: d.kind, name: d.name, signedInAt: now, seenAt: now });
+    };
+    if (!d.announce) {
+      await record(this.#store);
+      return { ok: true, at: now };
     }
-    if (d.announce) this.#events?.emit({ type: 'device.signed_in', appId, audience: { users: [userId] }, userId, device: { uuid: d.uuid, kind: d.kind, name: d.name }, at: now });
+    // An announced sign-in is a webhook event too: its delivery commits with the sign-in.
+    const signedIn: DeviceSignedIn = { type: 'device.signed_in', appId, audience: { users: [userId] }, userId, device: { uuid: d.uuid, kind: d.kind, name: d.name }, at: now };
+    await this.#store.transaction(async (tx) => {
+      await record(tx);
+      await this.#outbox.record(tx, [signedIn]);
+    });
+    this.#events?.emit(signedIn);
     return { ok: true, at: now };
   }
 

@@ -61,6 +61,8 @@ export const ErrorCode = {
   /** A reaction over the per-message or per-user limit (details.scope). */
   tooManyReactions: 'too_many_reactions',
   tooManyPins: 'too_many_pins',
+  /** The app's moderation hook refused the message (details.reason: its reason, or null). */
+  messageRefused: 'message_refused',
   // storage
   objectNotFound: 'object_not_found',
   objectTooLarge: 'object_too_large',

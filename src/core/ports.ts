@@ -9,6 +9,7 @@ import type { CallRepo } from './calls/ports.ts';
 import type { GroupRepos } from './groups/ports.ts';
 import type { SearchIndex } from './search/ports.ts';
 import type { PresenceRepo } from './presence/ports.ts';
+import type { WebhookRepos } from './webhooks/ports.ts';
 
 export interface Page<T> {
   items: T[];
@@ -93,6 +94,8 @@ export interface Repositories extends MessagingRepositories {
   search: SearchIndex;
   /** Last seen and its privacy setting (src/core/presence/): written in batches, never per connect. */
   presence: PresenceRepo;
+  /** Webhook endpoints and the outbox (src/core/webhooks/ports.ts): events are enqueued in their change's transaction. */
+  webhooks: WebhookRepos;
 }
 
 /**

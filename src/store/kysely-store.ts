@@ -17,6 +17,7 @@ import { pinRepo, reactionRepo } from './repos/annotations.ts';
 import { presenceRepo } from './repos/presence.ts';
 import { sqliteSearch } from './search/sqlite-search.ts';
 import { postgresSearch } from './search/postgres-search.ts';
+import { webhookRepos } from './repos/webhooks.ts';
 
 /** Every repository over one Kysely handle (the pool, or one transaction: then `claims` collects its stream claims). */
 export function repositories(db: Kysely<Database>, engine: Engine, claims?: ClaimLedger): Repositories {
@@ -38,6 +39,7 @@ export function repositories(db: Kysely<Database>, engine: Engine, claims?: Clai
     groups: groupRepos(db, engine),
     presence: presenceRepo(db),
     search: engine.name === 'postgres' ? postgresSearch(db) : sqliteSearch(db),
+    webhooks: webhookRepos(db, engine),
   };
 }
 

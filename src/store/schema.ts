@@ -8,5 +8,6 @@ import type { GroupTables } from './tables/groups.ts';
 import type { NodeLeaseTables } from './tables/node-leases.ts';
 import type { AnnotationTables } from './tables/annotations.ts';
 import type { PresenceTables } from './tables/presence.ts';
+import type { WebhookTables } from './tables/webhooks.ts';
 
-export interface Database extends FoundationTables, GroupTables, MessagesTables, FileTables, CallTables, DeviceTables, NodeLeaseTables, AnnotationTables, PresenceTables {}
+export interface Database extends FoundationTables, GroupTables, MessagesTables, FileTables, CallTables, DeviceTables, NodeLeaseTables, AnnotationTables, PresenceTables, WebhookTables {}

@@ -21,6 +21,7 @@ const ACCESS = {
   'users.update': 'admin',
   'tokens.issue': 'admin',
   'tokens.revoke': 'admin',
+  'webhooks.manage': 'admin',
 } as const satisfies Record<string, 'admin' | 'user'>;
 
 export type AccessAction = keyof typeof ACCESS;

@@ -12,7 +12,8 @@ import type { EventHub } from '../events.ts';
 import type { GroupGate } from '../groups/gate.ts';
 import type { IdGenerator } from '../ids.ts';
 import type { Store } from '../ports.ts';
-import { callView, type CallView } from './events.ts';
+import { callView, type CallEvent, type CallView } from './events.ts';
+import { noOutbox, type EventOutbox } from '../webhooks/outbox.ts';
 import { applyAction, settleDeadline, type CallAction, type Transition } from './machine.ts';
 import { partiesOf, type Call, type CallTicket, type Media } from './model.ts';
 import { issueTicket, type TrtcSettings } from './tickets.ts';
@@ -50,6 +51,8 @@ export interface CallsDeps {
   recorder?: () => CallRecorder | undefined;
   /** A record that could not be written is reported here (the call has finished either way). */
   report: ReportBackgroundFailure;
+  /** Webhook deliveries of call events, written in each change's transaction. */
+  outbox?: EventOutbox;
 }
 
 export interface AnswerResult {
@@ -112,9 +115,13 @@ export class Calls {
       version: 1,
       parties: [{ userId: callerId, role: 'caller', state: 'joined', updatedAt: now }, ...invitees.map((u) => ({ userId: u, role: 'invitee' as const, state: 'ringing' as const, updatedAt: now }))],
     };
-    await store.calls.insert(call);
     const view = callView(call);
-    this.#d.events.emit({ type: 'call.started', appId, call: view, audience: { users: partiesOf(call) } });
+    const started: CallEvent = { type: 'call.started', appId, call: view, audience: { users: partiesOf(call) } };
+    await store.transaction(async (tx) => {
+      await tx.calls.insert(call);
+      await this.#outbox.record(tx, [started]);
+    });
+    this.#d.events.emit(started);
     return view;
   }
 
@@ -195,6 +202,8 @@ export class Calls {
       if (settled && !(await tx.calls.save(settled.call))) throw tooFast();
       const t = applyAction(current, action, now);
       if (!(await tx.calls.save(t.call))) throw tooFast();
+      // Webhooks never carry a media ticket: the deliveries are written here, without one.
+      await this.#outbox.record(tx, [...(settled ? transitionEvents(settled, undefined, null) : []), ...transitionEvents(t, action, null)]);
       return { call, settled, current, t };
     });
     if (done.settled) await this.#publish(done.call, done.settled);
@@ -203,23 +212,22 @@ export class Calls {
   }
 
   #save(t: Transition): Promise<boolean> {
-    return this.#d.store.transaction((tx) => tx.calls.save(t.call));
+    return this.#d.store.transaction(async (tx) => {
+      const saved = await tx.calls.save(t.call);
+      if (saved) await this.#outbox.record(tx, transitionEvents(t, undefined, null));
+      return saved;
+    });
+  }
+
+  get #outbox(): EventOutbox {
+    return this.#d.outbox ?? noOutbox;
   }
 
   /** Events after commit; the record of a finished call last. */
   async #publish(before: Call, t: Transition, action?: CallAction): Promise<void> {
-    const { events } = this.#d;
-    const call = callView(t.call);
-    const everyone = { users: partiesOf(t.call) };
-    if (action?.kind === 'answer') {
-      events.emit({ type: 'call.accepted', appId: call.appId, call, userId: action.userId, ticket: await this.#ticketFor(call.callerId, t.call), audience: { users: [call.callerId] } });
-    }
-    if (t.stopped) {
-      events.emit({ type: 'call.stopped', appId: call.appId, call, reason: t.stopped.reason, by: t.stopped.by, audience: everyone });
-      if (before.status !== 'finished') await this.#record(call);
-    } else if (t.changed.length > 0) {
-      events.emit({ type: 'call.updated', appId: call.appId, call, changes: t.changed, audience: everyone });
-    }
+    const ticket = action?.kind === 'answer' ? await this.#ticketFor(t.call.callerId, t.call) : null;
+    for (const e of transitionEvents(t, action, ticket)) this.#d.events.emit(e);
+    if (t.stopped && before.status !== 'finished') await this.#record(callView(t.call));
   }
 
   async #record(call: CallView): Promise<void> {
@@ -240,4 +248,15 @@ export class Calls {
     if (!user) throw fail('user_not_found', `user ${userId} does not exist`);
     return issueTicket(trtc, user.handle, call.roomId, this.#d.clock.now());
   }
+}
+
+/** A transition's events, in the order they are told; `ticket` goes in call.accepted (to the caller alone). */
+function transitionEvents(t: Transition, action: CallAction | undefined, ticket: CallTicket | null): CallEvent[] {
+  const call = callView(t.call);
+  const everyone = { users: partiesOf(t.call) };
+  const out: CallEvent[] = [];
+  if (action?.kind === 'answer') out.push({ type: 'call.accepted', appId: call.appId, call, userId: action.userId, ticket, audience: { users: [call.callerId] } });
+  if (t.stopped) out.push({ type: 'call.stopped', appId: call.appId, call, reason: t.stopped.reason, by: t.stopped.by, audience: everyone });
+  else if (t.changed.length > 0) out.push({ type: 'call.updated', appId: call.appId, call, changes: t.changed, audience: everyone });
+  return out;
 }

@@ -9,6 +9,8 @@ import type { Store } from '../ports.ts';
 import type { Conversations } from './conversations.ts';
 import type { GroupCommit } from './group-commit.ts';
 import type { MessageLimits } from './validation.ts';
+import type { EventOutbox } from '../webhooks/outbox.ts';
+import type { BeforeSend } from '../webhooks/moderation.ts';
 
 /** The rules a send or revoke is held to: limits and the sender's revoke window. */
 export interface MessageRules extends MessageLimits {
@@ -86,6 +88,10 @@ export interface MessagingContext {
   settings: MessagingSettings;
   conversations: Conversations;
   writer: GroupCommit;
+  /** Where committed changes leave their webhook deliveries, in their own transaction. */
+  outbox: EventOutbox;
+  /** The app's moderation hook, asked before a user's message is stored (absent: every message is accepted). */
+  beforeSend?: BeforeSend;
 }
 
 /** A conversation as named by a caller: a group, or the other user of a private chat. */

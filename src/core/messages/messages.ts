@@ -27,6 +27,8 @@ import type { SendLane } from './send-lane.ts';
 import { recordCall, send, type FinishedCall, type SendResult } from './send.ts';
 import { unreadCounts } from './unread.ts';
 import { search, type SearchPage, type SearchQuery } from '../search/search.ts';
+import { noOutbox, type EventOutbox } from '../webhooks/outbox.ts';
+import type { BeforeSend } from '../webhooks/moderation.ts';
 import { sync, syncTail, type SyncPage, type SyncQuery, type SyncTail } from './sync.ts';
 
 export interface MessagesDeps {
@@ -36,6 +38,9 @@ export interface MessagesDeps {
   events: EventHub;
   gate: GroupGate;
   settings?: Partial<MessagingSettings>;
+  /** Webhook deliveries are written through it in each change's transaction. */
+  outbox?: EventOutbox;
+  beforeSend?: BeforeSend;
 }
 
 export interface ConversationSummary {
@@ -65,7 +70,9 @@ export class Messages {
       gate,
       settings,
       conversations: new Conversations({ ...deps, gate }),
-      writer: new GroupCommit(deps.store),
+      writer: new GroupCommit(deps.store, undefined, deps.outbox ?? noOutbox),
+      outbox: deps.outbox ?? noOutbox,
+      ...(deps.beforeSend ? { beforeSend: deps.beforeSend } : {}),
     };
   }
 

@@ -10,6 +10,7 @@ import { rulesOf, RuleSet, type MessagingContext } from './context.ts';
 import { toMessage } from './conversations.ts';
 import { audienceOf, MessageType, type Conversation, type Message } from './model.ts';
 import type { MessageRecord } from './ports.ts';
+import type { MessageRevoked } from './events.ts';
 
 export async function revoke(ctx: MessagingContext, appId: number, operatorId: number, messageId: number, rules: RuleSet = RuleSet.native): Promise<Message> {
   const record = await ctx.store.messages.get(messageId);
@@ -23,18 +24,21 @@ export async function revoke(ctx: MessagingContext, appId: number, operatorId: n
 
   const now = ctx.clock.now();
   // The index row goes in the same transaction: a revoked message is never found.
+  // So is the revoke's webhook delivery (the outbox).
   const updated = await ctx.store.transaction(async (tx) => {
     const r = await tx.messages.revoke(messageId, { type: MessageType.revoked, body: { originalType: record.type, by: operatorId }, at: now, by: operatorId });
-    if (r) await tx.search.remove([messageId]);
+    if (!r) return undefined;
+    await tx.search.remove([messageId]);
     // A revoked message keeps no reactions and is no longer pinned (pins.ts).
-    const unpinned = r ? await dropAnnotations(tx, messageId) : false;
-    return r && { r, unpinned };
+    const unpinned = await dropAnnotations(tx, messageId);
+    const event: MessageRevoked = { type: 'message.revoked', appId, audience: audienceOf(c), message: toMessage(r, c), operatorId };
+    await ctx.outbox.record(tx, [event]);
+    return { event, unpinned };
   });
   if (!updated) throw fail('conflict', `message ${messageId} is already revoked`);
-  const message = toMessage(updated.r, c);
-  ctx.events.emit({ type: 'message.revoked', appId, audience: audienceOf(c), message, operatorId });
+  ctx.events.emit(updated.event);
   if (updated.unpinned) ctx.events.emit({ type: 'message.unpinned', appId, audience: audienceOf(c), conversationId: c.id, groupId: c.groupId, messageId, actorId: operatorId, reason: 'revoked', at: now });
-  return message;
+  return updated.event.message;
 }
 
 /** Removes the message's reactions and pin; true when it was pinned. */

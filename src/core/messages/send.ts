@@ -31,11 +31,20 @@ export async function send(ctx: MessagingContext, appId: number, senderId: numbe
       conversation = await ctx.conversations.ofPair(appId, senderId, target.userId);
     }
     const reply = await replyOf(ctx, conversation, senderId, input, rulesOf(ctx.settings, rules).repliesMustResolve);
+    // The app's moderation hook, before the message queues for its transaction (no transaction waits on HTTP).
+    const checked = ctx.beforeSend ? await moderated(ctx, appId, senderId, conversation, valid, rules) : valid;
     if (turn) await turn.previous;
-    return await append(ctx, conversation, senderId, valid, turn, reply);
+    return await append(ctx, conversation, senderId, checked, turn, reply);
   } finally {
     turn?.release();
   }
+}
+
+/** The message as the app's moderation hook left it; a replaced text is held to the same limits. */
+async function moderated(ctx: MessagingContext, appId: number, senderId: number, conversation: Conversation, valid: ReturnType<typeof validateMessage>, rules: RuleSet): Promise<ReturnType<typeof validateMessage>> {
+  const checked = await (ctx.beforeSend as NonNullable<MessagingContext['beforeSend']>)(appId, senderId, conversation, valid);
+  if (checked === valid) return valid;
+  return validateMessage(checked, rulesOf(ctx.settings, rules), { serverWritten: false });
 }
 
 /** What a call record needs of a finished call (core/calls CallView). */
@@ -102,7 +111,7 @@ async function append(ctx: MessagingContext, conversation: Conversation, senderI
     ext: valid.ext,
     createdAt: ctx.clock.now(),
     ...(reply ? { replyToId: reply.replyToId, threadRootId: reply.threadRootId } : {}),
-  });
+  }, conversation);
   // In the writer's queue: the lane's next send may follow.
   turn?.release();
   const outcome = await queued;

@@ -119,6 +119,7 @@ export const dtalkStatus: Record<ErrorCode, DtalkStatus> = {
   edit_window_passed: DtalkCode.permissionDenied,
   too_many_reactions: DtalkCode.permissionDenied,
   too_many_pins: DtalkCode.permissionDenied,
+  message_refused: DtalkCode.permissionDenied,
   object_not_found: DtalkCode.noSuchInfo,
   object_too_large: DtalkCode.fileTooLarge,
   part_too_small: DtalkCode.partTooSmall,

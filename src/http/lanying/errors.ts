@@ -90,6 +90,7 @@ export const lanyingCode: Record<ErrorCode, number> = {
   edit_window_passed: C.noPermission,
   too_many_reactions: C.noPermission,
   too_many_pins: C.noPermission,
+  message_refused: C.noPermission,
   object_not_found: C.storage,
   object_too_large: C.storage,
   part_too_small: C.storage,

@@ -55,6 +55,7 @@ export const legacyInfo: Record<ErrorCode, string> = {
   edit_window_passed: '超过编辑时限',
   too_many_reactions: '回应过多',
   too_many_pins: '置顶消息过多',
+  message_refused: '消息未通过审核',
   object_not_found: '文件不存在',
   object_too_large: '文件过大',
   part_too_small: '文件分片过小',

@@ -56,6 +56,7 @@ export const nativeStatus: Record<ErrorCode, number> = {
   edit_window_passed: 403,
   too_many_reactions: 409,
   too_many_pins: 409,
+  message_refused: 422,
   object_not_found: 404,
   object_too_large: 413,
   part_too_small: 400,

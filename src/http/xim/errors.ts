@@ -69,6 +69,7 @@ export const ximCode: Record<ErrorCode, number> = {
   edit_window_passed: C.refused,
   too_many_reactions: C.refused,
   too_many_pins: C.refused,
+  message_refused: C.refused,
   object_not_found: C.noRecord,
   object_too_large: C.badRequest,
   part_too_small: C.badRequest,

@@ -14,6 +14,7 @@ import * as repliesEdits from './0012-replies-edits.ts';
 import * as reactionsPins from './0013-reactions-pins.ts';
 import * as lastSeen from './0014-last-seen.ts';
 import * as streamWriters from './0016-stream-writers.ts';
+import * as webhooksOutbox from './0017-webhooks-outbox.ts';
 
 // Every migration, in order. Names sort; each domain adds its own file.
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0013-reactions-pins': reactionsPins,
   '0014-last-seen': lastSeen,
   '0016-stream-writers': streamWriters,
+  '0017-webhooks-outbox': webhooksOutbox,
 };
 
 export const migrationProvider: MigrationProvider = {
