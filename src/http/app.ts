@@ -4,8 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
@@ -23,6 +21,7 @@ import { decoratePublicUrl } from './public-url.ts';
 import { toParleyError } from './framework-errors.ts';
 import { reportInternalError } from './internal-errors.ts';
 import { answerRouterError } from './router-errors.ts';
+import { registerDocuments } from './openapi/documents.ts';
 
 export interface HttpOptions {
   config: Config;
@@ -75,17 +74,8 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
     await app.register(cors, { origin: list.includes('*') ? '*' : list, methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] });
   }
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'Parley native API', version: '1', description: "Parley's own HTTP API. Authenticate with `Authorization: Bearer <token>`." },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-    // Only the native API is documented here; the other dialects are described in their folders' README.md.
-    hideUntagged: true,
-  });
-  if (config.docs) await app.register(swaggerUi, { routePrefix: '/docs' });
+  // /openapi.json (native) and /openapi/<dialect>.json, selectable in /docs.
+  await registerDocuments(app, { ui: config.docs });
   app.addSchema(ErrorBody);
   app.addSchema(User);
   app.addSchema(Message);
@@ -102,7 +92,6 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
     reportInternalError(req, 'server', err);
     return reply.code(500).send({ error: { code: 'internal', message: 'internal error' } });
   });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(nativePlugin(core, [authRoutes(config), ...(opts.nativeRoutes ?? [])]), { prefix: '/v1' });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);

@@ -35,27 +35,44 @@ export function createMetrics(): Metrics {
   };
 }
 
+// In the native document (the routes sit at the root, outside the native plugin that marks its own).
+const native = { dialect: 'native' } as const;
+const ops = { tags: ['operations'], security: [] };
+const Status = (values: string[], description: string) => ({ type: 'object', properties: { status: { type: 'string', enum: values } }, required: ['status'], description });
+const HEALTHZ = { ...ops, summary: 'Liveness: the process answers', response: { 200: Status(['ok'], 'The process is alive') } };
+const READYZ = {
+  ...ops,
+  summary: 'Readiness: the database answers and the server is not draining',
+  response: { 200: Status(['ready'], 'Ready to serve'), 503: Status(['not ready', 'draining'], 'The database does not answer (the reason is in the log), or the server is stopping (SIGTERM)') },
+};
+const METRICS = {
+  ...ops,
+  summary: 'Prometheus metrics (text exposition format)',
+  produces: ['text/plain'],
+  response: { 200: { type: 'string', description: 'The metrics in the Prometheus text format (Content-Type text/plain; version=0.0.4)' } },
+};
+const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
 /**
  * `draining` says the server has begun to stop (SIGTERM): /readyz then fails
  * at once, so whatever polls it (an orchestrator, a load balancer's checker)
  * stops sending new clients here while the ones already here are moved.
  */
 export function opsRoutes(app: FastifyInstance, core: Core, metrics: Metrics, dialects: readonly EarlyAnswer[], draining: () => boolean = () => false): void {
-  const ops = new Set(['/healthz', '/readyz', '/metrics']);
   app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     const path = req.url.split('?', 1)[0];
     // Requests the operator's own tools make are not any dialect's traffic.
-    const dialect = ops.has(path) ? 'server' : answerFor(dialects, path).dialect;
+    const dialect = OPS_PATHS.has(path) ? 'server' : answerFor(dialects, path).dialect;
     metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode), dialect }, reply.elapsedTime / 1000);
     done();
   });
   core.events.on((e) => metrics.events.inc({ type: e.type }));
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: HEALTHZ, config: native }, async () => ({ status: 'ok' }));
   // The reason stays in the log: the database's error text (host names,
   // user names, file paths) is nothing to show whoever can reach /readyz.
-  app.get('/readyz', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/readyz', { schema: READYZ, config: native }, async (req, reply) => {
     if (draining()) {
       reply.code(503);
       return { status: 'draining' };
@@ -69,7 +86,7 @@ export function opsRoutes(app: FastifyInstance, core: Core, metrics: Metrics, di
       return { status: 'not ready' };
     }
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { schema: METRICS, config: native }, async (_req, reply) => {
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });

@@ -13,7 +13,7 @@ export const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url)
 
 /** Paths that belong to the server (native API, ops, docs, dialects): never the client's. */
 const serverPrefixes = [
-  '/v1', '/docs', '/openapi.json', '/metrics', '/healthz', '/readyz',
+  '/v1', '/docs', '/openapi.json', '/openapi', '/metrics', '/healthz', '/readyz',
   '/group', '/med.xim.Group', '/chat', '/app', '/record', '/oss', '/user', '/token', '/sub', '/ping', '/call', '/file',
 ];
 

@@ -12,6 +12,8 @@ import { toParleyError } from '../framework-errors.ts';
 import { guardInput } from '../input-guard.ts';
 import { reportInternalError } from '../internal-errors.ts';
 import { DtalkAuth, type DtalkAuthOptions } from './auth.ts';
+import { bind } from './bind.ts';
+import { markDialect } from '../openapi/dialect-mark.ts';
 import { DtalkCode, DtalkFailure, dtalkStatus, type DtalkStatus } from './errors.ts';
 import { UnparsableBody, parseJson, stringifyJson } from './json.ts';
 import type { DtalkContext, DtalkRoute, DtalkRoutes } from './route.ts';
@@ -89,6 +91,7 @@ export function dtalkPlugin(core: Core, opts: DtalkOptions) {
 
     app.setErrorHandler((err, req, reply) => sendError(req, reply, err));
     guardInput(app);
+    markDialect(app, 'dtalk');
 
     // The deployment front: CORS * on every answer, OPTIONS → 204, /ping → 200.
     app.addHook('onSend', async (_req, reply, payload) => {
@@ -101,10 +104,11 @@ export function dtalkPlugin(core: Core, opts: DtalkOptions) {
 
     const register = (scope: FastifyInstance, route: DtalkRoute) => {
       for (const path of [route.path, ...(route.aliases ?? [])]) {
-        scope.post(path, { config: cors, bodyLimit: route.bodyLimit ?? DEFAULT_BODY_LIMIT }, async (req, reply) => {
+        scope.post(path, { config: { ...cors, dtalkRoute: route }, bodyLimit: route.bodyLimit ?? DEFAULT_BODY_LIMIT }, async (req, reply) => {
           try {
             const caller = await auth.authenticate(headerValue(req.headers['fzm-signature']));
-            const data = await route.handler({ caller, body: req.body, raw: req });
+            const body = route.request ? bind(route.request, req.body) : req.body;
+            const data = await route.handler({ caller, body, raw: req });
             return send(reply, DtalkCode.ok, data ?? {});
           } catch (err) {
             return sendError(req, reply, err, route);
@@ -123,6 +127,13 @@ export function dtalkPlugin(core: Core, opts: DtalkOptions) {
     for (const page of opts.pages ?? []) page(app, ctx);
     await gateway.register(app);
   };
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The dtalk route a Fastify route serves (its request struct and form feed the OpenAPI document). */
+    dtalkRoute?: DtalkRoute;
+  }
 }
 
 /** Every OPTIONS on the dialect's paths is a 204, as at the original's nginx front. */

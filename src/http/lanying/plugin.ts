@@ -13,6 +13,7 @@ import { validatorCompiler } from '../validation.ts';
 import { reportInternalError } from '../internal-errors.ts';
 import { authenticate, type LanyingCaller } from './auth.ts';
 import { failure } from './envelope.ts';
+import { markDialect } from '../openapi/dialect-mark.ts';
 import { LanyingCode, LanyingReject, lanyingCode } from './errors.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { contentRoutes } from './routes/content.ts';
@@ -48,6 +49,7 @@ export function lanyingPlugin(core: Core, extra: readonly LanyingRoutes[] = []) 
     app.setValidatorCompiler(validatorCompiler());
     useLenientJson(app);
     guardInput(app);
+    markDialect(app, 'lanying');
 
     app.addHook('onRequest', async (req) => {
       if (req.routeOptions.config.lanyingPublic) return;

@@ -20,6 +20,7 @@ import { echoSessionHeaders } from './echo.ts';
 import { failure } from './envelope.ts';
 import { legacyReason } from './errors.ts';
 import { legacyRoutes } from './routes.ts';
+import { markDialect } from '../openapi/dialect-mark.ts';
 
 export type LegacyApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider> & {
   core: Core;
@@ -43,6 +44,7 @@ export function legacyPlugin(core: Core, extra: readonly LegacyRoutes[] = []) {
     useLenientJson(app);
     guardInput(app);
     await app.register(formbody);
+    markDialect(app, 'legacy');
 
     app.addHook('onRequest', async (req, reply) => {
       echoSessionHeaders(req, reply);

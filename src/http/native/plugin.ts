@@ -9,6 +9,7 @@ import { validatorCompiler } from '../validation.ts';
 import { guardInput } from '../input-guard.ts';
 import { reportInternalError } from '../internal-errors.ts';
 import { nativeStatus } from './errors.ts';
+import { markDialect } from '../openapi/dialect-mark.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
 
@@ -25,6 +26,7 @@ export function nativePlugin(core: Core, extra: readonly NativeRoutes[] = []) {
     app.decorate('core', core);
     app.setValidatorCompiler(validatorCompiler());
     guardInput(app);
+    markDialect(app, 'native');
 
     app.setErrorHandler((err, req, reply) => {
       const pe = toParleyError(err);

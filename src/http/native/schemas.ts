@@ -1,4 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
+import { errorsOf } from './error-responses.ts';
 
 // Shared JSON Schemas of the native API (they also feed /openapi.json).
 
@@ -37,11 +38,11 @@ export const PageQuery = Type.Object({
 export const paged = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), next: Type.Optional(Type.String()), total: Type.Optional(Type.Integer()) });
 
-/** Standard error responses for the OpenAPI document. */
-export const errors = {
-  400: Type.Ref('Error'),
-  401: Type.Ref('Error'),
-  403: Type.Ref('Error'),
-  404: Type.Ref('Error'),
-  409: Type.Ref('Error'),
-};
+export { errorsOf } from './error-responses.ts';
+
+/**
+ * The generic error responses, for a route that has not declared its own yet:
+ * prefer `...errorsOf(<the core codes the route can answer>)`
+ * (error-responses.ts); what every route can answer is added for you.
+ */
+export const errors = errorsOf('invalid_argument', 'unauthenticated', 'forbidden', 'not_found', 'conflict');

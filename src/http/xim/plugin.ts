@@ -17,6 +17,7 @@ import { authenticateAdmin } from './auth.ts';
 import { failure } from './envelope.ts';
 import { XimCode, ximCode, ximCodeText } from './errors.ts';
 import { ximRoutes } from './routes.ts';
+import { markDialect } from '../openapi/dialect-mark.ts';
 
 export type XimApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider> & {
   core: Core;
@@ -39,6 +40,7 @@ export function ximPlugin(core: Core, extra: readonly XimRoutes[] = []) {
     app.setValidatorCompiler(validatorCompiler());
     useLenientJson(app);
     guardInput(app);
+    markDialect(app, 'xim');
 
     app.addHook('onRequest', async (req) => {
       req.xim = await authenticateAdmin(core, req);

@@ -5,11 +5,11 @@
 import type { Core } from '../../../core/core.ts';
 import type { CallView } from '../../../core/calls/events.ts';
 import { fail } from '../../../core/errors.ts';
-import { bind, badRequest, type Bound } from '../bind.ts';
+import { badRequest, type Bound } from '../bind.ts';
 import { DtalkCode, DtalkFailure } from '../errors.ts';
 import type { DtalkNames } from '../names.ts';
 import type { Int64 } from '../proto/codec.ts';
-import type { DtalkRoute } from '../route.ts';
+import { withBody, type DtalkRoute } from '../route.ts';
 
 const RTCType = { audio: 1, video: 2 } as const;
 
@@ -50,8 +50,7 @@ export function callRoutes(core: Core, names: DtalkNames): DtalkRoute[] {
       // (core keeps one party per user): calling yourself is a feature
       // Parley does not support, said with dtalk's own code for that.
       errors: { cannot_act_on_self: DtalkCode.notSupported },
-      async handler(req) {
-        const b = bind({ groupId: { kind: 'string' }, invitees: { kind: 'strings' }, RTCType: { kind: 'int', options: [1, 2] } }, req.body);
+      ...withBody({ groupId: { kind: 'string' }, invitees: { kind: 'strings' }, RTCType: { kind: 'int', options: [1, 2] } }, async (req, b) => {
         const group = b.groupId !== '' && b.groupId !== '0';
         // Group calls are not in this version of dtalk; a group id with one
         // invitee is a private call to that invitee, as the original does.
@@ -60,31 +59,30 @@ export function callRoutes(core: Core, names: DtalkNames): DtalkRoute[] {
         const invitee = await names.idOf(req.caller.appId, b.invitees[0]);
         const call = await core.calls.start(req.caller.appId, req.caller.userId, { invitees: [invitee], media: Number(b.RTCType) === RTCType.audio ? 'audio' : 'video' });
         return sessionOf(names, call);
-      },
+      }),
     },
     {
       path: '/app/reply-busy',
       aliases: aliases('/app/reply-busy'),
-      async handler(req) {
-        await core.calls.busy(req.caller.appId, req.caller.userId, traceIdOf(bind(TraceReq, req.body)));
+      ...withBody(TraceReq, async (req, b) => {
+        await core.calls.busy(req.caller.appId, req.caller.userId, traceIdOf(b));
         return {};
-      },
+      }),
     },
     {
       path: '/app/check-call',
       aliases: aliases('/app/check-call'),
-      async handler(req) {
-        const call = await core.calls.get(req.caller.appId, req.caller.userId, traceIdOf(bind(TraceReq, req.body)));
+      ...withBody(TraceReq, async (req, b) => {
+        const call = await core.calls.get(req.caller.appId, req.caller.userId, traceIdOf(b));
         if (call.groupId !== null) throw new DtalkFailure(DtalkCode.notSupported);
         if (call.status !== 'ringing' || call.deadline < core.clock.now()) throw new DtalkFailure(DtalkCode.callExpired);
         return sessionOf(names, call);
-      },
+      }),
     },
     {
       path: '/app/handle-call',
       aliases: aliases('/app/handle-call'),
-      async handler(req) {
-        const b = bind({ answer: { kind: 'bool' }, ...TraceReq }, req.body);
+      ...withBody({ answer: { kind: 'bool' }, ...TraceReq }, async (req, b) => {
         const id = traceIdOf(b);
         if (!b.answer) {
           // Reject while ringing (cancel when the caller does it), hang up once in the call.
@@ -94,7 +92,7 @@ export function callRoutes(core: Core, names: DtalkNames): DtalkRoute[] {
         const { call, ticket } = await core.calls.answer(req.caller.appId, req.caller.userId, id);
         // Without TRTC configured the call is answered but no media ticket exists.
         return { roomId: call.roomId, userSig: ticket?.userSig ?? '', privateMapKey: ticket?.privateMapKey ?? '', sdkAppId: ticket?.sdkAppId ?? 0 };
-      },
+      }),
     },
   ];
 }

@@ -7,10 +7,10 @@ import type { Core } from '../../../core/core.ts';
 import { fail, isParleyError } from '../../../core/errors.ts';
 import type { Actor, Group, Member, MemberResult } from '../../../core/groups/model.ts';
 import type { DtalkCaller } from '../auth.ts';
-import { bind, badRequest, type Fields } from '../bind.ts';
+import { badRequest, type Fields } from '../bind.ts';
 import { DtalkCode, DtalkFailure } from '../errors.ts';
 import type { DtalkNames } from '../names.ts';
-import type { DtalkRequest, DtalkRoute } from '../route.ts';
+import { withBody, type DtalkRequest, type DtalkRoute } from '../route.ts';
 import { byRank, DTALK_FOREVER, groupIdOf, groupView, JOIN_TYPES, memberView, type GroupMemberView } from './group-view.ts';
 
 const GroupRef = { id: { kind: 'int', optional: true }, idStr: { kind: 'string', optional: true } } as const satisfies Fields;
@@ -83,78 +83,71 @@ export function groupRoutes(core: Core, names: DtalkNames): DtalkRoute[] {
     return out;
   }
 
-  const ref = (req: DtalkRequest) => groupIdOf(bind(GroupRef, req.body));
-
   return [
     {
       path: '/group/app/create-group',
-      async handler(req) {
-        const b = bind({ name: { kind: 'string' }, avatar: { kind: 'string' }, introduce: { kind: 'string' }, memberIds: { kind: 'strings' } }, req.body);
+      ...withBody({ name: { kind: 'string' }, avatar: { kind: 'string' }, introduce: { kind: 'string' }, memberIds: { kind: 'strings' } }, async (req, b) => {
         const ids = cleanIds(b.memberIds, 'memberIds').filter((a) => a !== req.caller.address);
         const memberIds = await Promise.all(ids.map((a) => names.idOf(req.caller.appId, a)));
         // Only `name` is used, as in the original (avatar and introduce are set by their own routes).
         // All or nothing, as in the original: more members than the capacity is group_full (-10003), and no group.
         const { group } = await groups.lifecycle.create(actorOf(req.caller), { name: b.name, publicName: b.name, memberIds, allOrNothing: true });
         return info(req, group.id, Number.MAX_SAFE_INTEGER);
-      },
+      }),
     },
-    { path: '/group/app/group-info', handler: (req) => info(req, ref(req), 10) },
-    { path: '/group/app/group-pub-info', handler: (req) => info(req, ref(req), null) },
+    { path: '/group/app/group-info', ...withBody(GroupRef, (req, b) => info(req, groupIdOf(b), 10)) },
+    { path: '/group/app/group-pub-info', ...withBody(GroupRef, (req, b) => info(req, groupIdOf(b), null)) },
     {
       path: '/group/app/group-list',
-      async handler(req) {
-        bind({}, req.body);
+      ...withBody({}, async (req) => {
         const list = await all((cursor) => groups.lifecycle.listOf(actorOf(req.caller), { ...(cursor ? { cursor } : {}), limit: 200 }));
         return { groups: await Promise.all(list.map((g) => info(req, g.id, null))) };
-      },
+      }),
     },
     {
       path: '/group/app/group-member-list',
-      async handler(req) {
-        const b = bind(GroupRef, req.body);
+      ...withBody(GroupRef, async (req, b) => {
         const id = groupIdOf(b);
         const list = await members(actorOf(req.caller), id);
         return { id, idStr: String(id), members: await Promise.all(list.map((m) => view(req.caller.appId, m))) };
-      },
+      }),
     },
     {
       path: '/group/app/group-member-info',
       errors: { not_group_member: DtalkCode.memberNotFound },
-      async handler(req) {
-        const b = bind({ ...GroupRef, memberId: { kind: 'string' } }, req.body);
+      ...withBody({ ...GroupRef, memberId: { kind: 'string' } }, async (req, b) => {
         // The original ignores memberId and answers the caller's own record; Parley answers the member asked for.
         const userId = b.memberId === '' ? req.caller.userId : await names.idOf(req.caller.appId, b.memberId);
         return view(req.caller.appId, await groups.members.get(actorOf(req.caller), groupIdOf(b), userId));
-      },
+      }),
     },
     {
       path: '/group/app/mute-list',
-      async handler(req) {
-        const id = ref(req);
+      ...withBody(GroupRef, async (req, b) => {
+        const id = groupIdOf(b);
         const list = await all((cursor) => groups.moderation.listMuted(actorOf(req.caller), id, { ...(cursor ? { cursor } : {}), limit: 1000 }));
         return { members: await Promise.all(list.map((m) => view(req.caller.appId, m))) };
-      },
+      }),
     },
     {
       path: '/group/app/group-disband',
       errors: { group_owner_required: DtalkCode.permissionDenied, group_admin_required: DtalkCode.permissionDenied },
-      async handler(req) {
-        await groups.lifecycle.dismiss(actorOf(req.caller), ref(req));
+      ...withBody(GroupRef, async (req, b) => {
+        await groups.lifecycle.dismiss(actorOf(req.caller), groupIdOf(b));
         return {};
-      },
+      }),
     },
     {
       path: '/group/app/group-exit',
-      async handler(req) {
-        await groups.members.leave(actorOf(req.caller), ref(req));
+      ...withBody(GroupRef, async (req, b) => {
+        await groups.members.leave(actorOf(req.caller), groupIdOf(b));
         return {};
-      },
+      }),
     },
     {
       path: '/group/app/group-remove',
       errors: { group_admin_required: DtalkCode.permissionDenied },
-      async handler(req) {
-        const b = bind({ ...GroupRef, memberIds: { kind: 'strings' } }, req.body);
+      ...withBody({ ...GroupRef, memberIds: { kind: 'strings' } }, async (req, b) => {
         const id = groupIdOf(b);
         const ids = await Promise.all(cleanIds(b.memberIds, 'memberIds').map((a) => names.idOf(req.caller.appId, a)));
         // Non-members and those the caller may not remove are skipped silently, as in the original.
@@ -162,13 +155,12 @@ export function groupRoutes(core: Core, names: DtalkNames): DtalkRoute[] {
         const removed = results.filter((r) => r.ok).map((r) => r.userId);
         const g = await groups.lifecycle.get(actorOf(req.caller), id);
         return { memberNum: g.memberCount, memberIds: await Promise.all(removed.map((u) => names.addressOf(req.caller.appId, u))) };
-      },
+      }),
     },
     {
       path: '/group/app/invite-group-members',
       errors: { group_admin_required: DtalkCode.invitePermission },
-      async handler(req) {
-        const b = bind({ ...GroupRef, newMemberIds: { kind: 'strings' } }, req.body);
+      ...withBody({ ...GroupRef, newMemberIds: { kind: 'strings' } }, async (req, b) => {
         const id = groupIdOf(b);
         const actor = actorOf(req.caller);
         const ids = await Promise.all(cleanIds(b.newMemberIds, 'newMemberIds').map((a) => names.idOf(req.caller.appId, a)));
@@ -177,53 +169,48 @@ export function groupRoutes(core: Core, names: DtalkNames): DtalkRoute[] {
         if (ids.length > 0) await groups.members.add(actor, id, ids, { allOrNothing: true });
         const after = await groups.lifecycle.get(actor, id);
         return { id, idStr: String(id), memberNum: after.memberCount };
-      },
+      }),
     },
     {
       path: '/group/app/join-group',
       errors: { not_group_member: DtalkCode.inviterNotMember, already_group_member: DtalkCode.youAreMember },
-      async handler(req) {
-        const b = bind({ id: { kind: 'int' }, idStr: { kind: 'string' }, inviterId: { kind: 'string' } }, req.body);
+      ...withBody({ id: { kind: 'int' }, idStr: { kind: 'string' }, inviterId: { kind: 'string' } }, async (req, b) => {
         const id = groupIdOf(b);
         const actor = actorOf(req.caller);
         const inviter = await names.idOf(req.caller.appId, b.inviterId);
         await groups.members.joinVia(actor, id, inviter);
         return { id, idStr: String(id) };
-      },
+      }),
     },
     {
       path: '/group/app/change-owner',
       errors: { group_owner_required: DtalkCode.permissionDenied, group_admin_required: DtalkCode.permissionDenied, not_group_member: DtalkCode.inviterNotMember, transfer_target_not_member: DtalkCode.inviterNotMember },
-      async handler(req) {
-        const b = bind({ ...GroupRef, memberId: { kind: 'string' } }, req.body);
+      ...withBody({ ...GroupRef, memberId: { kind: 'string' } }, async (req, b) => {
         const target = await names.idOf(req.caller.appId, b.memberId);
         await groups.lifecycle.transfer(actorOf(req.caller), groupIdOf(b), target);
         return {};
-      },
+      }),
     },
     {
       path: '/group/app/member/type',
       errors: { group_owner_required: DtalkCode.onlyOwnerSetsAdmins, group_admin_required: DtalkCode.onlyOwnerSetsAdmins, not_group_member: DtalkCode.memberNotFound },
-      async handler(req) {
-        const b = bind({ ...GroupRef, memberId: { kind: 'string' }, memberType: { kind: 'int', options: [0, 1] } }, req.body);
+      ...withBody({ ...GroupRef, memberId: { kind: 'string' }, memberType: { kind: 'int', options: [0, 1] } }, async (req, b) => {
         const target = await names.idOf(req.caller.appId, b.memberId);
         const set = Number(b.memberType) === 1 ? groups.roles.addAdmins : groups.roles.removeAdmins;
         firstFailure(await set.call(groups.roles, actorOf(req.caller), groupIdOf(b), [target]));
         return {};
-      },
+      }),
     },
     {
       path: '/group/app/avatar',
-      async handler(req) {
-        const b = bind({ ...GroupRef, avatar: { kind: 'string' } }, req.body);
+      ...withBody({ ...GroupRef, avatar: { kind: 'string' } }, async (req, b) => {
         await groups.settings.updateInfo(actorOf(req.caller), groupIdOf(b), { avatar: b.avatar });
         return {};
-      },
+      }),
     },
     {
       path: '/group/app/name',
-      async handler(req) {
-        const b = bind({ ...GroupRef, name: { kind: 'string' }, publicName: { kind: 'string' } }, req.body);
+      ...withBody({ ...GroupRef, name: { kind: 'string' }, publicName: { kind: 'string' } }, async (req, b) => {
         // An empty name or publicName keeps the old value.
         const patch = { ...(b.name !== '' ? { name: b.name } : {}), ...(b.publicName !== '' ? { publicName: b.publicName } : {}) };
         const id = groupIdOf(b);
@@ -233,38 +220,34 @@ export function groupRoutes(core: Core, names: DtalkNames): DtalkRoute[] {
         }
         await groups.settings.updateInfo(actorOf(req.caller), id, patch);
         return {};
-      },
+      }),
     },
     {
       path: '/group/app/joinType',
-      async handler(req) {
-        const b = bind({ ...GroupRef, joinType: { kind: 'int', options: [0, 1, 2] } }, req.body);
+      ...withBody({ ...GroupRef, joinType: { kind: 'int', options: [0, 1, 2] } }, async (req, b) => {
         await groups.settings.updateSettings(actorOf(req.caller), groupIdOf(b), { invitePolicy: JOIN_TYPES[Number(b.joinType)] });
         return {};
-      },
+      }),
     },
     {
       path: '/group/app/friendType',
-      async handler(req) {
-        const b = bind({ ...GroupRef, friendType: { kind: 'int', options: [0, 1] } }, req.body);
+      ...withBody({ ...GroupRef, friendType: { kind: 'int', options: [0, 1] } }, async (req, b) => {
         await groups.settings.updateSettings(actorOf(req.caller), groupIdOf(b), { allowFriending: Number(b.friendType) === 0 });
         return {};
-      },
+      }),
     },
     {
       path: '/group/app/muteType',
-      async handler(req) {
-        const b = bind({ ...GroupRef, muteType: { kind: 'int', options: [0, 1] } }, req.body);
+      ...withBody({ ...GroupRef, muteType: { kind: 'int', options: [0, 1] } }, async (req, b) => {
         const actor = actorOf(req.caller);
         if (Number(b.muteType) === 1) await groups.settings.muteAll(actor, groupIdOf(b), { forever: true });
         else await groups.settings.unmuteAll(actor, groupIdOf(b));
         return {};
-      },
+      }),
     },
     {
       path: '/group/app/member/muteTime',
-      async handler(req) {
-        const b = bind({ ...GroupRef, memberIds: { kind: 'strings' }, muteTime: { kind: 'int' } }, req.body);
+      ...withBody({ ...GroupRef, memberIds: { kind: 'strings' }, muteTime: { kind: 'int' } }, async (req, b) => {
         const forever = BigInt(b.muteTime) === DTALK_FOREVER;
         const ms = Number(b.muteTime);
         // muteTime is a duration in ms: 0 unmutes, up to 24 h (core's bound, asked for below), or the int64 maximum for ever.
@@ -277,15 +260,14 @@ export function groupRoutes(core: Core, names: DtalkNames): DtalkRoute[] {
         const done = new Set(results.filter((r) => r.ok).map((r) => r.userId));
         const list = (await members(actor, id)).filter((m) => done.has(m.userId));
         return { members: await Promise.all(list.map((m) => view(req.caller.appId, m))) };
-      },
+      }),
     },
     {
       path: '/group/app/member/name',
-      async handler(req) {
-        const b = bind({ ...GroupRef, memberName: { kind: 'string' } }, req.body);
+      ...withBody({ ...GroupRef, memberName: { kind: 'string' } }, async (req, b) => {
         await groups.profiles.update(actorOf(req.caller), groupIdOf(b), req.caller.userId, { displayName: b.memberName });
         return {};
-      },
+      }),
     },
   ];
 }

@@ -13,7 +13,7 @@ import { fail, isParleyError } from '../../../core/errors.ts';
 import type { DtalkCaller } from '../auth.ts';
 import { bind, type Fields } from '../bind.ts';
 import { DtalkCode, DtalkFailure } from '../errors.ts';
-import type { DtalkContext, DtalkRoute } from '../route.ts';
+import { withBody, type DtalkContext, type DtalkRoute } from '../route.ts';
 import { OBJECT_PATH, type OssLocation } from '../oss-location.ts';
 
 /**
@@ -28,6 +28,7 @@ const OssBase = {
 } as const satisfies Fields;
 const Keyed = { ...OssBase, key: { kind: 'string' } } as const satisfies Fields;
 const InUpload = { ...Keyed, uploadId: { kind: 'string' } } as const satisfies Fields;
+const PartForm = { ...InUpload, partNumber: { kind: 'int', range: [1, 10000] } } as const satisfies Fields;
 
 const principalOf = (c: DtalkCaller): Principal => ({ appId: c.appId, tokenId: 0, userId: c.userId, isAdmin: false });
 // PARLEY_PUBLIC_URL (src/http/public-url.ts), never the request's Host header.
@@ -64,18 +65,18 @@ async function readForm(req: FastifyRequest): Promise<{ fields: Record<string, s
 
 export function ossRoutes(core: Core, location: OssLocation): DtalkRoute[] {
   const fileUrls = (req: FastifyRequest, f: FileView) => ({ url: location.url(origin(req), f.key), uri: location.uri(f.key) });
-  const stsRefused = async (req: { body: unknown }) => {
-    // Parley's store cannot hand out cloud STS credentials (the original's
-    // minio engine cannot either); clients upload through /oss/upload*.
-    bind({}, req.body);
+  // Parley's store cannot hand out cloud STS credentials (the original's
+  // minio engine cannot either); clients upload through /oss/upload*.
+  const stsRefused = withBody({}, async () => {
     throw new DtalkFailure(DtalkCode.notSupported, null, 'STS credentials are not available for this store');
-  };
+  });
   return [
-    { path: '/oss/get-token', handler: stsRefused },
-    { path: '/oss/get-huaweiyun-token', handler: stsRefused },
+    { path: '/oss/get-token', ...stsRefused },
+    { path: '/oss/get-huaweiyun-token', ...stsRefused },
     {
       path: '/oss/upload',
       body: 'multipart',
+      form: { fields: Keyed, files: { file: { description: 'The file' } } },
       bodyLimit: OSS_BODY_LIMIT,
       async handler(req) {
         const { fields, file } = await readForm(req.raw);
@@ -88,19 +89,19 @@ export function ossRoutes(core: Core, location: OssLocation): DtalkRoute[] {
     },
     {
       path: '/oss/init-multipart-upload',
-      async handler(req) {
-        const f = bind(Keyed, req.body);
+      ...withBody(Keyed, async (req, f) => {
         const u = await core.uploads.init(principalOf(req.caller), { key: f.key, visibility: 'public' });
         return { uploadId: String(u.id), key: u.key };
-      },
+      }),
     },
     {
       path: '/oss/upload-part',
       body: 'multipart',
+      form: { fields: PartForm, files: { file: { description: 'The part' } } },
       bodyLimit: OSS_BODY_LIMIT,
       async handler(req) {
         const { fields, file } = await readForm(req.raw);
-        const f = bind({ ...InUpload, partNumber: { kind: 'int', range: [1, 10000] } }, fields);
+        const f = bind(PartForm, fields);
         if (!file) throw fail('invalid_argument', 'the file part `file` is missing');
         const part = await core.uploads.uploadPart(principalOf(req.caller), uploadIdOf(f.uploadId), Number(f.partNumber), Readable.from([file]), { size: file.length, key: f.key });
         return { ETag: part.etag, partNumber: part.partNumber, uploadId: f.uploadId, key: part.key };
@@ -108,27 +109,24 @@ export function ossRoutes(core: Core, location: OssLocation): DtalkRoute[] {
     },
     {
       path: '/oss/complete-multipart-upload',
-      async handler(req) {
-        const f = bind({ ...InUpload, parts: { kind: 'objects', fields: { ETag: { kind: 'string' }, partNumber: { kind: 'int', range: [1, 10000] } } } }, req.body);
+      ...withBody({ ...InUpload, parts: { kind: 'objects', fields: { ETag: { kind: 'string' }, partNumber: { kind: 'int', range: [1, 10000] } } } }, async (req, f) => {
         const parts = f.parts.map((p) => ({ partNumber: Number(p.partNumber), etag: p.ETag })).sort((a, b) => a.partNumber - b.partNumber);
         const stored = await core.uploads.complete(principalOf(req.caller), uploadIdOf(f.uploadId), parts, f.key);
         return fileUrls(req.raw, stored);
-      },
+      }),
     },
     {
       path: '/oss/abort-multipart-upload',
-      async handler(req) {
-        const f = bind(InUpload, req.body);
+      ...withBody(InUpload, async (req, f) => {
         await core.uploads.abort(principalOf(req.caller), uploadIdOf(f.uploadId), f.key);
         return {};
-      },
+      }),
     },
     {
       path: '/oss/get-host',
-      async handler(req) {
-        bind(OssBase, req.body);
+      ...withBody(OssBase, async (req) => {
         return { host: location.host(origin(req.raw)) };
-      },
+      }),
     },
   ];
 }

@@ -9,12 +9,12 @@ import type { Core } from '../../../core/core.ts';
 import { fail, isParleyError } from '../../../core/errors.ts';
 import { RuleSet } from '../../../core/messages/context.ts';
 import type { Message } from '../../../core/messages/model.ts';
-import { bind, badRequest } from '../bind.ts';
+import { badRequest } from '../bind.ts';
 import { DtalkCode, DtalkFailure } from '../errors.ts';
 import type { DtalkNames } from '../names.ts';
 import { ProtoDecodeError } from '../proto/codec.ts';
 import { commonEnvelope, type Common } from '../proto/messages.ts';
-import type { DtalkRequest, DtalkRoute } from '../route.ts';
+import { withBody, type DtalkRequest, type DtalkRoute } from '../route.ts';
 import { commonFromEnvelope, commonFromWireProto, RefusedMessage } from '../records/parse.ts';
 import { sendCommon } from '../records/send.ts';
 import { commonOf, contentOf, isShownToDtalk, seqOf, type StoredMessage } from '../records/translate.ts';
@@ -78,12 +78,14 @@ export function recordRoutes(core: Core, names: DtalkNames, maxPage: () => numbe
     {
       path: '/record/push',
       body: 'multipart',
+      form: { fields: {}, files: { message: { description: 'The message in its business envelope', protobuf: 'imparse.proto.Proto' } } },
       bodyLimit: PUSH_LIMIT,
       handler: (req) => push(core, names, req, commonFromEnvelope),
     },
     {
       path: '/record/push2',
       body: 'multipart',
+      form: { fields: {}, files: { message: { description: 'A whole serialized frame (op 7) holding the message in its business envelope', protobuf: 'im.protocol.Proto' } } },
       bodyLimit: PUSH_LIMIT,
       handler: (req) => push(core, names, req, commonFromWireProto),
     },
@@ -91,40 +93,36 @@ export function recordRoutes(core: Core, names: DtalkNames, maxPage: () => numbe
       path: '/app/record/revoke',
       // The original answers permission failures with a plain -1000; -1019 says what happened.
       errors: { group_admin_required: DtalkCode.permissionDenied },
-      async handler(req) {
-        const { type, logId } = bind({ type: { kind: 'int', optional: true, options: [0, 1] }, logId: { kind: 'int' } }, req.body);
+      ...withBody({ type: { kind: 'int', optional: true, options: [0, 1] }, logId: { kind: 'int' } }, async (req, { type, logId }) => {
         const id = messageId(logId);
         await kindMatches(core, req, id, Number(type));
         await core.messages.revoke(req.caller.appId, req.caller.userId, id, RuleSet.dtalk);
         return {};
-      },
+      }),
     },
     {
       path: '/app/record/focus',
       errors: { conflict: DtalkCode.noSuchInfo },
-      async handler(req) {
-        const { type, logId } = bind({ type: { kind: 'int', optional: true, options: [0, 1] }, logId: { kind: 'int' } }, req.body);
+      ...withBody({ type: { kind: 'int', optional: true, options: [0, 1] }, logId: { kind: 'int' } }, async (req, { type, logId }) => {
         const id = messageId(logId);
         await kindMatches(core, req, id, Number(type));
         await core.messages.focus(req.caller.appId, req.caller.userId, id);
         return {};
-      },
+      }),
     },
     {
       path: '/app/record/sync-record',
-      async handler(req) {
-        const { count, start } = bind({ count: { kind: 'int', range: [1, 1000] }, start: { kind: 'int', optional: true } }, req.body);
+      ...withBody({ count: { kind: 'int', range: [1, 1000] }, start: { kind: 'int', optional: true } }, async (req, { count, start }) => {
         const records = await syncRecords(core, names, req, Number(count), start, maxPage());
         return { record_count: records.length, records };
-      },
+      }),
     },
     {
       path: '/app/record/pri-chat-record',
-      async handler(req) {
-        const b = bind({ targetId: { kind: 'string' }, count: { kind: 'int', range: [1, 100] }, logId: { kind: 'string' } }, req.body);
+      ...withBody({ targetId: { kind: 'string' }, count: { kind: 'int', range: [1, 100] }, logId: { kind: 'string' } }, async (req, b) => {
         const records = await privateRecords(core, names, req, b.targetId, Number(b.count), b.logId);
         return { record_count: records.length, records };
-      },
+      }),
     },
   ];
 }

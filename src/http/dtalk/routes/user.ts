@@ -5,10 +5,9 @@
 
 import type { Core } from '../../../core/core.ts';
 import type { DtalkCaller } from '../auth.ts';
-import { bind } from '../bind.ts';
 import { DtalkCode, DtalkFailure } from '../errors.ts';
 import { Device } from '../proto/messages.ts';
-import type { DtalkRoutes } from '../route.ts';
+import { withBody, type DtalkRoutes } from '../route.ts';
 
 export const ConnType = { connect: 0, reconnect: 1 } as const;
 
@@ -54,13 +53,12 @@ const header = (v: string | string[] | undefined): string => (Array.isArray(v) ?
 export const userRoutes: DtalkRoutes = ({ core }) => [
   {
     path: '/app/user/login',
-    async handler(req) {
-      const { connType } = bind({ connType: { kind: 'int' } }, req.body);
+    ...withBody({ connType: { kind: 'int' } }, async (req, { connType }) => {
       const h = req.raw.headers;
       const device = { uuid: header(h['fzm-uuid']), kind: header(h['fzm-device']), name: header(h['fzm-device-name']) };
       const signedIn = await signInDevice(core, req.caller, device, Number(connType));
       if (signedIn instanceof DtalkFailure) throw signedIn;
       return { address: req.caller.address };
-    },
+    }),
   },
 ];

@@ -84,6 +84,7 @@ export function fileRoutes(app: NativeApp): void {
           querystring: UploadQuery,
           response: { 201: Type.Ref('File'), ...errors, 413: Type.Ref('Error') },
         },
+        config: { fileBody: { fields: { key: 'Object key (when the query names none)', visibility: 'private, app or public (when the query names none)' } } },
       },
       async (req, reply) => {
         const p = await authenticate(core, req);

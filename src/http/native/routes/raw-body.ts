@@ -30,6 +30,10 @@ export interface IncomingFile {
 export function rawBodyScope(app: NativeApp, maxBytes: number, routes: (scope: NativeApp) => void): void {
   void app.register(async (instance) => {
     const scope = instance as NativeApp;
+    // The document describes each route's body as a file (raw or a form's `file` part) unless the route says more.
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...route.config, fileBody: route.config?.fileBody ?? {} };
+    });
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
     await scope.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 20, fieldSize: 4096 }, throwFileSizeLimit: true });

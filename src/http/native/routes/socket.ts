@@ -14,6 +14,13 @@ import { bearer } from '../auth.ts';
 
 export const WS_PATH = '/ws';
 
+// Documented, not validated: a bad token is told after the upgrade, by the close code.
+const SOCKET = {
+  tags: ['socket'],
+  summary: 'Open the WebSocket (live messages and events; see docs/websocket.md)',
+  description: 'An HTTP upgrade to WebSocket. The token is `Authorization: Bearer <token>` or, from a browser, the `token` query parameter; a refused token closes the socket with a close code that says why.',
+};
+
 export function gatewayRoutes(node: GatewayNode) {
   return (app: NativeApp): void => {
     // The upgrade's response object, by request: the websocket handler is not
@@ -26,7 +33,7 @@ export function gatewayRoutes(node: GatewayNode) {
       if (node.draining) return reply.code(503).header('retry-after', '1').send({ error: { code: 'server_draining', message: 'this server is stopping: connect again, another server takes the session' } });
       upgrades.set(req.raw, reply.raw);
     };
-    app.get(WS_PATH, { websocket: true, schema: { hide: true }, onRequest: keepResponse }, (socket, req) => {
+    app.get(WS_PATH, { websocket: true, schema: SOCKET, onRequest: keepResponse }, (socket, req) => {
       const raw = req.raw.socket;
       // Let the HTTP request go: the upgrade's response object (and through
       // it the request) would otherwise live as long as the socket, a few KiB

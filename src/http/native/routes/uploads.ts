@@ -92,6 +92,7 @@ export function uploadRoutes(app: NativeApp): void {
           security: [],
           response: { 201: Type.Ref('File'), ...errors, ...limit413 },
         },
+        config: { fileBody: { formOnly: true, fields: { credential: 'The credential (from POST /v1/uploads/credentials)', policy: "The credential, as the OSS-style form names it (lanying's avatar upload)" } } },
       },
       async (req, reply) => {
         const header = req.headers[UPLOAD_CREDENTIAL_HEADER];
