@@ -124,8 +124,10 @@ export class Messages {
   }
 
   /** Messages matching a query that the viewer may read now (null: an app admin, the whole app). */
-  search(appId: number, viewer: Viewer, query: SearchQuery): Promise<SearchPage> {
-    return search(this.#ctx, appId, viewer, query);
+  async search(appId: number, viewer: Viewer, query: SearchQuery): Promise<SearchPage> {
+    const page = await search(this.#ctx, appId, viewer, query);
+    await annotate(this.#ctx, viewer, page.items.map((h) => h.message));
+    return page;
   }
 
   async sync(appId: number, userId: number, query: SyncQuery = {}): Promise<SyncPage> {

@@ -97,6 +97,18 @@ describe('native pins', () => {
     assert.equal((await g.A.delete(`/v1/messages/${m.id}/pin`)).status, 200, 'idempotent');
   });
 
+  test('a member offline while the group pinned converges through sync: the message with its pin, and the notice', async () => {
+    const g = await group();
+    const m = await g.say('meeting at 10');
+    const since = (await g.M.get('/v1/sync')).body.position as number;
+    assert.equal((await g.O.put(`/v1/messages/${m.id}/pin`)).status, 200);
+    const sync = await g.M.get(`/v1/sync?since=${since}`);
+    const again = sync.body.items.find((x: any) => x.id === m.id);
+    assert.equal(again.pinned.by, g.owner.id);
+    assert.equal(again.seq, m.seq);
+    assert.ok(sync.body.items.some((x: any) => x.type === 'notice' && x.body.kind === 'message.pinned' && x.body.data.messageId === m.id));
+  });
+
   test('the pin limit per conversation is refused with too_many_pins', async () => {
     const g = await group();
     const ms = [await g.say('a'), await g.say('b'), await g.say('c')];

@@ -13,11 +13,14 @@ export function PinnedBar(props: { conv: ConvKey }) {
   const s = useStore();
   const [index, setIndex] = useState(0);
   const online = s.socketState === 'online';
+  // Only a group's members may read its pins: wait until the group says I am one.
+  const id = Number(props.conv.slice(1));
+  const readable = props.conv[0] === 'u' || !!s.groups.get(id)?.role;
   // Read on opening, and again after a reconnect (pins may have changed meanwhile).
   useEffect(() => {
     setIndex(0);
-    void loadPins(s, props.conv);
-  }, [props.conv, online]);
+    if (readable) void loadPins(s, props.conv);
+  }, [props.conv, online, readable]);
   const list = pinnedLists.get(props.conv) ?? [];
   if (list.length === 0) return null;
   const i = index % list.length;

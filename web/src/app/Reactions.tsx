@@ -15,7 +15,8 @@ export function Reactions(props: { m: Message }) {
   const s = useStore();
   const { m } = props;
   const [picking, setPicking] = useState(false);
-  const [who, setWho] = useState<Record<string, string>>({});
+  // Names per emoji, with the count they were read at: a list read before a change is not shown after it.
+  const [who, setWho] = useState<Record<string, { count: number; names: string }>>({});
   const [error, setError] = useState<string>();
   const list = m.reactions ?? [];
 
@@ -24,12 +25,13 @@ export function Reactions(props: { m: Message }) {
     setError(undefined);
     f().catch((e: unknown) => setError(errorText(e)));
   };
-  const loadWho = (emoji: string) => {
+  const loadWho = (emoji: string, count: number) => {
     s.api.messages.reactors(m.id, emoji, 20).then(
-      (r) => setWho((w) => ({ ...w, [emoji]: r.items.map((x) => s.displayName(x.userId)).join(', ') + (r.next ? ' and others' : '') })),
+      (r) => setWho((w) => ({ ...w, [emoji]: { count, names: r.items.map((x) => s.displayName(x.userId)).join(', ') + (r.next ? ' and others' : '') } })),
       () => undefined,
     );
   };
+  const namesOf = (emoji: string, count: number) => (who[emoji]?.count === count ? who[emoji].names : undefined);
 
   return (
     <>
@@ -41,10 +43,10 @@ export function Reactions(props: { m: Message }) {
               key={r.emoji}
               class={`reaction${r.me ? ' me' : ''}`}
               aria-pressed={r.me}
-              title={who[r.emoji] ?? `${r.count} reacted`}
-              aria-label={`${r.emoji} ${r.count}${who[r.emoji] ? `: ${who[r.emoji]}` : ''}`}
-              onMouseEnter={() => loadWho(r.emoji)}
-              onFocus={() => loadWho(r.emoji)}
+              title={namesOf(r.emoji, r.count) ?? `${r.count} reacted`}
+              aria-label={`${r.emoji} ${r.count}${namesOf(r.emoji, r.count) ? `: ${namesOf(r.emoji, r.count)}` : ''}`}
+              onMouseEnter={() => loadWho(r.emoji, r.count)}
+              onFocus={() => loadWho(r.emoji, r.count)}
               onClick={() => act(() => toggleReaction(s, m, r.emoji))}
             >
               {r.emoji} <span class="count">{r.count}</span>
