@@ -178,6 +178,13 @@ describe('OpenAPI documents', () => {
     }
   });
 
+  test('the socket answers a plain GET (no upgrade) as its document says: 400 in the native envelope', async () => {
+    assert.ok(docs.native.paths['/v1/ws']!.get!.responses['400']);
+    const r = await call(s.url, 'GET', '/v1/ws');
+    assert.equal(r.status, 400);
+    assert.equal(r.body.error.code, 'invalid_argument');
+  });
+
   test('/docs offers every document in its selector', async () => {
     const r = await call(s.url, 'GET', '/docs/static/swagger-initializer.js');
     assert.equal(r.status, 200);
