@@ -39,6 +39,24 @@ export interface Message {
   revokedAt: number | null;
   revokedBy: number | null;
   readCount?: number;
+  /** A reply: the quoted message's id, and the quote as it is now (docs/messages.md, Replies). */
+  replyToId?: number | null;
+  replyTo?: ReplySummary;
+  threadRootId?: number | null;
+  /** When the text was last edited (null: never), and how often. */
+  editedAt?: number | null;
+  editCount?: number;
+}
+
+/** The quoted message of a reply. */
+export interface ReplySummary {
+  id: number;
+  senderId: number | null;
+  type: string;
+  /** The start of its text, or a type label such as `[image]`. */
+  excerpt: string;
+  revoked?: true;
+  hidden?: true;
 }
 
 export interface HistoryPage {
@@ -106,6 +124,8 @@ export interface OutgoingMessage {
   ext?: Record<string, unknown> | null;
   /** Makes a resend idempotent: the server answers a repeat with the original. */
   clientId?: string;
+  /** Quote this message of the same conversation. */
+  replyTo?: number;
 }
 
 export type GroupRole = 'owner' | 'admin' | 'member';
