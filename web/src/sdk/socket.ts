@@ -111,7 +111,7 @@ export class ParleySocket {
         const ev = f.event as Record<string, unknown> | undefined;
         if (!ev) break;
         // Message events carry the stored message: hand it over like a pushed one.
-        if ((ev.type === 'message.sent' || ev.type === 'message.revoked') && ev.message) this.#o.onMessage?.(ev.message as Message);
+        if ((ev.type === 'message.sent' || ev.type === 'message.revoked' || ev.type === 'message.edited') && ev.message) this.#o.onMessage?.(ev.message as Message);
         else this.#o.onEvent?.(ev);
         break;
       }
