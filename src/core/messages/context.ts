@@ -8,6 +8,7 @@ import type { IdGenerator } from '../ids.ts';
 import type { Store } from '../ports.ts';
 import type { Conversations } from './conversations.ts';
 import type { GroupCommit } from './group-commit.ts';
+import type { ReadPositionWriter } from './read-writer.ts';
 import type { MessageLimits } from './validation.ts';
 
 /** The rules a send or revoke is held to: limits and the sender's revoke window. */
@@ -66,6 +67,8 @@ export interface MessagingContext {
   settings: MessagingSettings;
   conversations: Conversations;
   writer: GroupCommit;
+  /** Coalesces read-position writes (read-writer.ts). */
+  reads: ReadPositionWriter;
 }
 
 /** A conversation as named by a caller: a group, or the other user of a private chat. */

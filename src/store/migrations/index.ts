@@ -10,6 +10,7 @@ import * as search from './0011-search.ts';
 import * as groups from './0002-groups.ts';
 import * as tokenRevocations from './0009-token-revocations.ts';
 import * as nodeLeases from './0010-node-leases.ts';
+import * as largeGroups from './0015-large-groups.ts';
 
 // Every migration, in order. Names sort; each domain adds its own file.
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0011-search': search,
   '0002-groups': groups,
   '0010-node-leases': nodeLeases,
+  '0015-large-groups': largeGroups,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -7,10 +7,10 @@ import { fail } from '../../../core/errors.ts';
 import type { Anchor, HistoryQuery as CoreHistoryQuery } from '../../../core/messages/history.ts';
 import type { SendResult } from '../../../core/messages/send.ts';
 import type { NativeApp } from '../plugin.ts';
-import { IdParam, errors } from '../schemas.ts';
+import { IdParam, PageQuery, errors } from '../schemas.ts';
 import { GroupIdParam } from '../message-schemas.ts';
 import { callerOf } from '../message-auth.ts';
-import { FocusList, FocusState, HistoryPage, HistoryQuery, MessageReads, SendBody } from '../message-schemas.ts';
+import { FocusList, FocusState, HistoryPage, HistoryQuery, MessageReaders, MessageReads, SendBody } from '../message-schemas.ts';
 import type { Static } from '@sinclair/typebox';
 
 const sendResponses = { 200: Type.Ref('Message'), 201: Type.Ref('Message'), ...errors, 413: Type.Ref('Error') };
@@ -88,5 +88,10 @@ export function messageRoutes(app: NativeApp): void {
   app.get('/messages/:id/reads', { schema: { tags, summary: 'Read count of a message (private chats; groups with read receipts on)', params: IdParam, response: { 200: MessageReads, ...errors } } }, async (req) => {
     const c = await callerOf(core, req);
     return core.messages.messageReads(c.appId, c.userId, Number(req.params.id));
+  });
+
+  app.get('/messages/:id/readers', { schema: { tags, summary: 'Who read a message, paged (private chats; groups with read receipts on)', params: IdParam, querystring: PageQuery, response: { 200: MessageReaders, ...errors } } }, async (req) => {
+    const c = await callerOf(core, req);
+    return core.messages.messageReaders(c.appId, c.userId, Number(req.params.id), { ...(req.query.cursor ? { cursor: req.query.cursor } : {}), ...(req.query.limit !== undefined ? { limit: req.query.limit } : {}) });
   });
 }
