@@ -7,10 +7,10 @@ import { fail } from '../../../core/errors.ts';
 import type { Anchor, HistoryQuery as CoreHistoryQuery } from '../../../core/messages/history.ts';
 import type { SendResult } from '../../../core/messages/send.ts';
 import type { NativeApp } from '../plugin.ts';
-import { IdParam, errorsOf } from '../schemas.ts';
+import { IdParam, PageQuery, errors, errorsOf } from '../schemas.ts';
 import { GroupIdParam } from '../message-schemas.ts';
 import { callerOf } from '../message-auth.ts';
-import { EditBody, FocusList, FocusState, HistoryPage, HistoryQuery, MessageReads, SendBody } from '../message-schemas.ts';
+import { EditBody, FocusList, FocusState, HistoryPage, HistoryQuery, MessageReaders, MessageReads, SendBody } from '../message-schemas.ts';
 import type { Static } from '@sinclair/typebox';
 
 // 200 when a client message id repeats an earlier send (the stored message), 201 for a new one.
@@ -96,5 +96,10 @@ export function messageRoutes(app: NativeApp): void {
   app.get('/messages/:id/reads', { schema: { tags, summary: 'Read count of a message (private chats; groups with read receipts on)', params: IdParam, response: { 200: MessageReads, ...errorsOf('forbidden', 'message_not_found', 'not_group_member') } } }, async (req) => {
     const c = await callerOf(core, req);
     return core.messages.messageReads(c.appId, c.userId, Number(req.params.id));
+  });
+
+  app.get('/messages/:id/readers', { schema: { tags, summary: 'Who read a message, paged (private chats; groups with read receipts on)', params: IdParam, querystring: PageQuery, response: { 200: MessageReaders, ...errors } } }, async (req) => {
+    const c = await callerOf(core, req);
+    return core.messages.messageReaders(c.appId, c.userId, Number(req.params.id), { ...(req.query.cursor ? { cursor: req.query.cursor } : {}), ...(req.query.limit !== undefined ? { limit: req.query.limit } : {}) });
   });
 }
