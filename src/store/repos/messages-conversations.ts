@@ -80,11 +80,13 @@ export function conversationRepo(db: Kysely<Database>): ConversationRepo {
         .execute();
       return rows.map(toConversation);
     },
-    async listForUser(appId, userId, groupIds, limit) {
+    async listForUser(appId, userId, groupIds, limit, beforePos) {
       const rows = await db
         .selectFrom('conversations')
         .selectAll()
         .where('app_id', '=', appId)
+        .where('last_seq', '>', 0)
+        .$if(beforePos !== undefined, (qb) => qb.where('last_pos', '<', beforePos as number))
         .where((eb) => eb.or([eb('user_a', '=', userId), eb('user_b', '=', userId), ...(groupIds.length ? [eb('group_id', 'in', [...groupIds])] : [])]))
         .orderBy('last_pos', 'desc')
         .limit(limit)

@@ -1,6 +1,6 @@
-import { CompiledQuery, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { MessageTypeName } from '../../core/messages/model.ts';
-import type { AppendOutcome, Appendable, MessageRecord, MessageRepo } from '../../core/messages/ports.ts';
+import type { AppendOutcome, Appendable, MessageRecord, MessageRepo, UnreadTail, UnreadTailQuery } from '../../core/messages/ports.ts';
 import type { Database } from '../schema.ts';
 import type { MessagesTable } from '../tables/messages.ts';
 import type { Engine } from '../engine.ts';
@@ -55,6 +55,14 @@ async function insertRows(db: Kysely<Database>, rows: Insertable<MessagesTable>[
   }
 }
 
+/**
+ * Conversations per statement of the batched reads (the conversation list):
+ * each is one term of a UNION ALL (SQLite allows 500) with a few parameters.
+ */
+const BATCH = 100;
+
+const chunks = <T>(all: readonly T[]): T[][] => Array.from({ length: Math.ceil(all.length / BATCH) }, (_, i) => all.slice(i * BATCH, (i + 1) * BATCH));
+
 const dedupeKey = (conversationId: number, senderId: number | null, clientId: string) => `${conversationId}:${senderId ?? ''}:${clientId}`;
 
 /**
@@ -76,6 +84,48 @@ export function messageRepo(db: Kysely<Database>, engine: Engine, claims?: Claim
     if (engine.name !== 'postgres') return;
     await db.selectFrom('conversations').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
   };
+
+  /** The part of a conversation a reader has not read (see UnreadTailQuery), as a query without its select. */
+  const tail = (q: UnreadTailQuery) =>
+    db
+      .selectFrom('messages')
+      .where('conversation_id', '=', q.conversationId)
+      .where('seq', '>', q.afterSeq)
+      .where('revoked_at', 'is', null)
+      .where('type', '<>', 'notice')
+      .where((eb) => eb.or([eb('sender_id', 'is', null), eb('sender_id', '<>', q.readerId)]))
+      .$if(q.sinceMs > 0, (qb) => qb.where('created_at', '>=', q.sinceMs));
+
+  /**
+   * Many conversations' unread tails in a few statements: per conversation
+   * a term of a UNION ALL that reads at most `limit` rows of its tail, so a
+   * long tail costs no more than the cap.
+   */
+  async function unreadTails(queries: readonly UnreadTailQuery[]): Promise<Map<number, UnreadTail>> {
+    const out = new Map<number, UnreadTail>();
+    for (const part of chunks(queries)) {
+      const counts = part
+        .map((q) =>
+          db
+            .selectFrom(tail(q).select('seq').orderBy('seq').limit(q.limit).as('t'))
+            .select((eb) => [sql<number>`cast(${q.conversationId} as bigint)`.as('conversation_id'), eb.fn.countAll<number | string>().as('n')]),
+        )
+        .reduce((all, q) => all.unionAll(q));
+      for (const r of await counts.execute()) out.set(Number(r.conversation_id), { count: Number(r.n), mentionCandidates: [] });
+      // Only text can mention; the JSON text is filtered coarsely here and exactly in core.
+      const withUnread = part.filter((q) => (out.get(q.conversationId)?.count ?? 0) > 0);
+      if (withUnread.length === 0) continue;
+      const candidates = withUnread
+        .map((q) =>
+          db
+            .selectFrom(tail(q).select(['conversation_id', 'seq', 'body']).where('type', '=', 'text').where('body', 'like', '%"mention%').orderBy('seq').limit(q.limit).as('t'))
+            .select(['t.conversation_id', 't.body']),
+        )
+        .reduce((all, q) => all.unionAll(q));
+      for (const r of await candidates.execute()) out.get(Number(r.conversation_id))?.mentionCandidates.push(JSON.parse(r.body) as Record<string, unknown>);
+    }
+    return out;
+  }
 
   return {
     async append(items) {
@@ -191,22 +241,22 @@ export function messageRepo(db: Kysely<Database>, engine: Engine, claims?: Claim
     },
 
     async unreadTail(q) {
-      const tail = db
-        .selectFrom('messages')
-        .where('conversation_id', '=', q.conversationId)
-        .where('seq', '>', q.afterSeq)
-        .where('revoked_at', 'is', null)
-        .where('type', '<>', 'notice')
-        .where((eb) => eb.or([eb('sender_id', 'is', null), eb('sender_id', '<>', q.readerId)]))
-        .$if(q.sinceMs > 0, (qb) => qb.where('created_at', '>=', q.sinceMs));
-      const counted = await db
-        .selectFrom(tail.select('seq').orderBy('seq').limit(q.limit).as('t'))
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .executeTakeFirstOrThrow();
-      if (Number(counted.n) === 0) return { count: 0, mentionCandidates: [] };
-      // Only text can mention; the JSON text is filtered coarsely here and exactly in core.
-      const candidates = await tail.select('body').where('type', '=', 'text').where('body', 'like', '%"mention%').orderBy('seq').limit(q.limit).execute();
-      return { count: Number(counted.n), mentionCandidates: candidates.map((r) => JSON.parse(r.body) as Record<string, unknown>) };
+      return (await unreadTails([q])).get(q.conversationId) ?? { count: 0, mentionCandidates: [] };
+    },
+
+    unreadTails,
+
+    async lastOf(conversations) {
+      const out: MessageRecord[] = [];
+      for (const part of chunks(conversations.filter((c) => c.seq > 0))) {
+        const rows = await db
+          .selectFrom('messages')
+          .selectAll()
+          .where((eb) => eb.or(part.map((c) => eb.and([eb('conversation_id', '=', c.conversationId), eb('seq', '=', c.seq)]))))
+          .execute();
+        out.push(...rows.map(toMessageRecord));
+      }
+      return out;
     },
 
     streamHead: () => stream.safeHead(),
