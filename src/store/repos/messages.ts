@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { MessageTypeName } from '../../core/messages/model.ts';
 import type { AppendOutcome, Appendable, MessageRecord, MessageRepo, UnreadTail, UnreadTailQuery } from '../../core/messages/ports.ts';
 import type { Database } from '../schema.ts';
@@ -85,44 +85,39 @@ export function messageRepo(db: Kysely<Database>, engine: Engine, claims?: Claim
     await db.selectFrom('conversations').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
   };
 
-  /** The part of a conversation a reader has not read (see UnreadTailQuery), as a query without its select. */
-  const tail = (q: UnreadTailQuery) =>
-    db
-      .selectFrom('messages')
-      .where('conversation_id', '=', q.conversationId)
-      .where('seq', '>', q.afterSeq)
-      .where('revoked_at', 'is', null)
-      .where('type', '<>', 'notice')
-      .where((eb) => eb.or([eb('sender_id', 'is', null), eb('sender_id', '<>', q.readerId)]))
-      .$if(q.sinceMs > 0, (qb) => qb.where('created_at', '>=', q.sinceMs));
-
   /**
    * Many conversations' unread tails in a few statements: per conversation
    * a term of a UNION ALL that reads at most `limit` rows of its tail, so a
-   * long tail costs no more than the cap.
+   * long tail costs no more than the cap. The text is written here rather
+   * than built by Kysely: building and compiling a hundred-term query cost
+   * more than running it.
    */
+  const placeholder = engine.name === 'postgres' ? (i: number) => `$${i}` : () => '?';
+  const tailSql = (terms: number, select: string, extra: string) => {
+    let n = 0;
+    const p = () => placeholder(++n);
+    return Array.from(
+      { length: terms },
+      () =>
+        `select ${select.replace('?', () => p())} from (select conversation_id, seq, body from messages where conversation_id = ${p()} and seq > ${p()} and revoked_at is null and type <> 'notice' and (sender_id is null or sender_id <> ${p()}) and created_at >= ${p()}${extra} order by seq limit ${p()}) t`,
+    ).join(' union all ');
+  };
+  const tailArgs = (q: UnreadTailQuery) => [q.conversationId, q.afterSeq, q.readerId, q.sinceMs, q.limit];
+
   async function unreadTails(queries: readonly UnreadTailQuery[]): Promise<Map<number, UnreadTail>> {
     const out = new Map<number, UnreadTail>();
     for (const part of chunks(queries)) {
-      const counts = part
-        .map((q) =>
-          db
-            .selectFrom(tail(q).select('seq').orderBy('seq').limit(q.limit).as('t'))
-            .select((eb) => [sql<number>`cast(${q.conversationId} as bigint)`.as('conversation_id'), eb.fn.countAll<number | string>().as('n')]),
-        )
-        .reduce((all, q) => all.unionAll(q));
-      for (const r of await counts.execute()) out.set(Number(r.conversation_id), { count: Number(r.n), mentionCandidates: [] });
+      const counts = await db.executeQuery<{ conversation_id: number | string; n: number | string }>(
+        CompiledQuery.raw(tailSql(part.length, 'cast(? as bigint) as conversation_id, count(*) as n', ''), part.flatMap((q) => [q.conversationId, ...tailArgs(q)])),
+      );
+      for (const r of counts.rows) out.set(Number(r.conversation_id), { count: Number(r.n), mentionCandidates: [] });
       // Only text can mention; the JSON text is filtered coarsely here and exactly in core.
       const withUnread = part.filter((q) => (out.get(q.conversationId)?.count ?? 0) > 0);
       if (withUnread.length === 0) continue;
-      const candidates = withUnread
-        .map((q) =>
-          db
-            .selectFrom(tail(q).select(['conversation_id', 'seq', 'body']).where('type', '=', 'text').where('body', 'like', '%"mention%').orderBy('seq').limit(q.limit).as('t'))
-            .select(['t.conversation_id', 't.body']),
-        )
-        .reduce((all, q) => all.unionAll(q));
-      for (const r of await candidates.execute()) out.get(Number(r.conversation_id))?.mentionCandidates.push(JSON.parse(r.body) as Record<string, unknown>);
+      const candidates = await db.executeQuery<{ conversation_id: number | string; body: string }>(
+        CompiledQuery.raw(tailSql(withUnread.length, 't.conversation_id, t.body', ` and type = 'text' and body like '%"mention%'`), withUnread.flatMap(tailArgs)),
+      );
+      for (const r of candidates.rows) out.get(Number(r.conversation_id))?.mentionCandidates.push(JSON.parse(r.body) as Record<string, unknown>);
     }
     return out;
   }
