@@ -8,14 +8,17 @@
 
 import { loadConfig } from '../../src/config.ts';
 import { startServer } from '../../src/server.ts';
+import { spyOnStore, type StoreSpy } from '../../test/support/store-spy.ts';
 
-type Request = { id: number; cmd: 'users'; n: number; prefix: string } | { id: number; cmd: 'mem' } | { id: number; cmd: 'stop' } | { id: number; cmd: 'stats' };
+type Request = { id: number; cmd: 'users'; n: number; prefix: string } | { id: number; cmd: 'mem' } | { id: number; cmd: 'stop' } | { id: number; cmd: 'stats' } | { id: number; cmd: 'count-store' };
 
 const config = loadConfig({ env: process.env, overrides: { port: 0, logLevel: 'warn', docs: false } });
 const server = await startServer(config);
 const app = (await server.core.apps.defaultApp())!;
 
 const reply = (id: number, body: unknown) => process.send!({ id, body });
+/** Store calls counted from `count-store` on (the presence benchmark's "store writes"). */
+let spy: StoreSpy | undefined;
 
 process.on('message', (req: Request) => {
   void (async () => {
@@ -37,7 +40,16 @@ process.on('message', (req: Request) => {
         return reply(req.id, { ...process.memoryUsage(), gateway: server.gateway.snapshot() });
       }
       case 'stats':
-        return reply(req.id, { gateway: server.gateway.snapshot(), cpu: process.cpuUsage() });
+        return reply(req.id, {
+          gateway: server.gateway.snapshot(),
+          cpu: process.cpuUsage(),
+          presence: { ...server.presence.stats, lastSeen: server.presence.lastSeen.stats },
+          ...(spy ? { store: { calls: spy.total(), writes: spy.writes(), byMethod: Object.fromEntries(spy.calls) } } : {}),
+        });
+      case 'count-store':
+        spy ??= spyOnStore(server.core.store);
+        spy.reset();
+        return reply(req.id, 'counting');
       case 'stop':
         await server.close();
         reply(req.id, 'stopped');

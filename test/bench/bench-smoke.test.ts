@@ -42,3 +42,15 @@ test('history pages of 50 are the right ones at random points', async () => {
   assert.match(r.server.p99Bucket, /^<= \d+(\.\d+)? ms$/);
   assert.match(r.server.under5ms, /^\d+\.\d\d%$/);
 });
+
+test('typing benchmark: every signal reaches every other member, with no store write', async () => {
+  // 40 users in groups of 10, a signal each every 3 s (beyond the 2 s coalescing), for 4 s; the bench exits non-zero on a lost signal, an error or a write.
+  const { stdout } = await run(process.execPath, ['--disable-warning=ExperimentalWarning', new URL('../../bench/presence/typing.ts', import.meta.url).pathname, '40', '10', '3', '4'], { timeout: 90_000 });
+  const r = firstJson(stdout);
+  assert.equal(r.warmUp.delivered, r.warmUp.expected);
+  assert.ok(r.sent > 0 && r.forwarded === r.sent, `every signal went out: ${r.forwarded} of ${r.sent}`);
+  assert.equal(r.delivered, r.sent * 9, 'each signal reached the 9 other members');
+  assert.equal(r.store.writes, 0);
+  assert.equal(r.errors, 0);
+  assert.ok(r.serverCpuSeconds > 0);
+});

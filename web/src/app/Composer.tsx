@@ -64,6 +64,7 @@ export function Composer(props: { conv: ConvKey; members: User[]; disabled?: str
     const all = props.conv[0] === 'g' && names.includes('all') && !props.members.some((u) => u.handle === 'all');
     setError('');
     setText('');
+    s.live.stopped(props.conv);
     try {
       await s.send(props.conv, 'text', { text: body, ...(mentions.length ? { mentions } : {}), ...(all ? { mentionAll: true } : {}) });
     } catch (e) {
@@ -139,7 +140,7 @@ export function Composer(props: { conv: ConvKey; members: User[]; disabled?: str
           e.currentTarget.value = '';
           if (f) void attach(f);
         }} />
-        <textarea ref={input} rows={Math.min(5, text.split("\n").length)} aria-label="Message" placeholder="Write a message…" value={text} onInput={(e) => { setText(e.currentTarget.value); setPick(0); }} onKeyDown={onKey} maxLength={10000} />
+        <textarea ref={input} rows={Math.min(5, text.split("\n").length)} aria-label="Message" placeholder="Write a message…" value={text} onInput={(e) => { setText(e.currentTarget.value); setPick(0); if (e.currentTarget.value) s.live.typed(props.conv); else s.live.stopped(props.conv); }} onKeyDown={onKey} maxLength={10000} />
         <button type="submit" class="primary send" disabled={!text.trim()}>Send</button>
       </div>
     </form>

@@ -8,6 +8,8 @@ import { useStore } from './hooks.ts';
 import type { ConvKey } from './keys.ts';
 import { MessageItem } from './MessageItem.tsx';
 import { PinnedBar } from './PinnedBar.tsx';
+import { PresenceDot, lastSeenText } from './PresenceDot.tsx';
+import { TypingLine } from './TypingLine.tsx';
 
 /** One conversation: its header, the scrolling history, and the composer. */
 export function ConversationView(props: { conv: ConvKey }) {
@@ -29,6 +31,12 @@ export function ConversationView(props: { conv: ConvKey }) {
     atBottom.current = true;
     if (isGroup) void s.loadMembers(id);
   }, [key]);
+
+  // Presence of the peer: read when the chat opens, and again once it has a first message (only then may it be shown).
+  const hasMessages = (thread?.items.length ?? 0) > 0;
+  useEffect(() => {
+    if (!isGroup) void s.live.watch([id]).catch(() => undefined);
+  }, [key, hasMessages]);
 
   // Keep the view pinned to the newest message, and keep the reading place when older ones are prepended.
   const items = thread?.items ?? [];
@@ -80,11 +88,14 @@ export function ConversationView(props: { conv: ConvKey }) {
     <section class="conversation" aria-label={`Conversation: ${title}`}>
       <header class="conv-header">
         <a href="#/" class="icon back" aria-label="Back to conversations">‹</a>
-        <Avatar name={title} size={36} group={isGroup} />
+        <span class="avatar-wrap">
+          <Avatar name={title} size={36} group={isGroup} />
+          {!isGroup && <PresenceDot userId={id} />}
+        </span>
         <div class="conv-heading">
           <h1>{title}</h1>
           <span class="hint">
-            {isGroup ? plural(group?.memberCount ?? memberList.length, 'member') : `@${s.users.get(id)?.handle ?? ''}`}
+            {isGroup ? plural(group?.memberCount ?? memberList.length, 'member') : [`@${s.users.get(id)?.handle ?? ''}`, lastSeenText(s.live.presence.get(id))].filter(Boolean).join(' · ')}
           </span>
         </div>
         {(conv?.lastSeq ?? 0) > 0 && (
@@ -118,6 +129,7 @@ export function ConversationView(props: { conv: ConvKey }) {
               return [<li key={`day-${m.id}`} class="day" role="separator" aria-label={dayOf(m.createdAt)}><span>{dayOf(m.createdAt)}</span></li>, item];
             })}
           </ol>
+          <TypingLine conv={key} />
           <Composer conv={key} members={members} disabled={disabled} />
         </div>
         {panel && isGroup && <GroupPanel groupId={id} onClose={() => setPanel(false)} />}

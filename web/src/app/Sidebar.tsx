@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Avatar } from './Avatar.tsx';
+import { PresenceDot } from './PresenceDot.tsx';
 import { Dialog } from './Dialog.tsx';
 import { preview, timeOf } from './format.ts';
 import { errorText, useHashRoute, useStore } from './hooks.ts';
@@ -74,7 +75,10 @@ export function Sidebar() {
           return (
             <li key={c.key}>
               <a href={`#/${c.key}`} class={`conv${c.key === s.active ? ' active' : ''}`} aria-current={c.key === s.active ? 'page' : undefined}>
-                <Avatar name={title} group={c.key[0] === 'g'} />
+                <span class="avatar-wrap">
+                  <Avatar name={title} group={c.key[0] === 'g'} />
+                  {c.key[0] === 'u' && <PresenceDot userId={Number(c.key.slice(1))} />}
+                </span>
                 <span class="conv-main">
                   <span class="conv-top">
                     <span class="conv-title">{title}</span>

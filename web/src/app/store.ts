@@ -6,6 +6,7 @@
 import { ParleyClient, ParleyError, type ConversationSummary, type Group, type Invitation, type Member, type Message, type ParleySocket, type Session, type SocketState, type User } from '../sdk/index.ts';
 import { keyOfMessage, groupKey, targetOf, userKey, type ConvKey } from './keys.ts';
 import { annotationEvent } from './annotations.ts';
+import { Live } from './live.ts';
 
 export interface Conversation {
   key: ConvKey;
@@ -57,6 +58,13 @@ export class Store {
   /** The message being edited in place, if any. */
   editing: number | undefined;
   version = 0;
+  /** Typing and presence (ephemeral; live.ts). */
+  readonly live: Live = new Live({
+    meId: () => this.me?.id,
+    changed: () => this.changed(),
+    presenceOf: (ids) => this.api.presence.of(ids),
+    sendTyping: (key, active) => this.#socket?.typing(targetOf(key), active),
+  });
 
   #listeners = new Set<() => void>();
   #socket: ParleySocket | undefined;
@@ -144,7 +152,13 @@ export class Store {
       },
       onMessage: (m) => this.ingest(m, true),
       onEvent: (ev) => this.#onEvent(ev),
-      onOnline: (reconnect) => void this.catchUp(reconnect),
+      onTyping: (t) => this.live.typingFrame(t),
+      onPresence: (p) => this.live.presenceFrame(p),
+      onOnline: (reconnect) => {
+        void this.catchUp(reconnect);
+        // Presence frames missed while offline: re-read those on screen.
+        if (reconnect && this.active?.[0] === 'u') void this.live.watch([Number(this.active.slice(1))]).catch(() => undefined);
+      },
     });
     this.#socket.connect();
   }
@@ -299,6 +313,7 @@ export class Store {
     const key = keyOfMessage(m, me);
     if (!key) return false;
     if (live) this.#advance(m.pos);
+    if (live) this.live.messageFrom(key, m.senderId);
     let isNew = true;
     const t = this.threads.get(key);
     if (t) {

@@ -6,7 +6,7 @@
 import { Http, type HttpOptions, type Query } from './http.ts';
 import { ParleySocket, type SocketOptions } from './socket.ts';
 import type {
-  Application, ConversationSummary, Group, GroupRole, HistoryPage, Invitation, Results, JoinPolicy, Member, Message, OutgoingMessage, PinnedItem, ReadState, SearchPage, Session, StoredFile, SyncPage, Target, User,
+  Application, ConversationSummary, Presence, Group, GroupRole, HistoryPage, Invitation, Results, JoinPolicy, Member, Message, OutgoingMessage, PinnedItem, ReadState, SearchPage, Session, StoredFile, SyncPage, Target, User,
 } from './types.ts';
 import { uploadFile, type UploadProgress } from './upload.ts';
 
@@ -71,6 +71,13 @@ export class ParleyClient {
     get: (id: number) => this.http.request<User>('GET', `/users/${id}`),
     byHandle: async (handle: string): Promise<User> => (await this.http.request<{ items: User[] }>('GET', '/users', undefined, { handle })).items[0],
     updateMe: (patch: { displayName?: string; avatar?: string }) => this.http.request<User>('PATCH', '/me', patch),
+  };
+
+  readonly presence = {
+    /** Presence of users you share a conversation with (at most 100); the others come back in `hidden`. */
+    of: (userIds: number[]) => this.http.request<{ items: Presence[]; hidden: number[] }>('GET', '/users/presence', undefined, { ids: userIds.join(',') }),
+    settings: () => this.http.request<{ hideLastSeen: boolean }>('GET', '/me/presence'),
+    hideLastSeen: (hide: boolean) => this.http.request<{ hideLastSeen: boolean }>('PATCH', '/me/presence', { hideLastSeen: hide }),
   };
 
   readonly messages = {

@@ -4,7 +4,7 @@
 // every (re)connect the owner of the socket catches up over HTTP (sync), so a
 // frame lost while offline is never a lost message.
 
-import type { Message } from './types.ts';
+import type { Message, Presence, Target, TypingFrame } from './types.ts';
 
 export type SocketState = 'connecting' | 'online' | 'offline' | 'closed';
 
@@ -19,6 +19,10 @@ export interface SocketOptions {
   onMessage?: (m: Message) => void;
   /** Any other server event (membership, group changes, read positions). */
   onEvent?: (event: Record<string, unknown>) => void;
+  /** Someone is typing (or stopped) in a conversation of yours: ephemeral, may be missed. */
+  onTyping?: (t: TypingFrame) => void;
+  /** Someone you share a conversation with came online or went offline: ephemeral, may be missed. */
+  onPresence?: (p: Presence) => void;
   /** Called after each successful (re)connect: the time to fetch what was missed. */
   onOnline?: (reconnect: boolean) => void;
 }
@@ -54,6 +58,12 @@ export class ParleySocket {
     this.#ws?.close(1000, 'bye');
     this.#ws = undefined;
     this.#set('closed');
+  }
+
+  /** Tells the conversation you are typing (or stopped); dropped while offline. The server coalesces starts closer than 2 s. */
+  typing(to: Target, active = true): void {
+    if (this.state !== 'online' || this.#ws?.readyState !== WebSocket.OPEN) return;
+    this.#ws.send(JSON.stringify({ type: 'typing', ...to, active }));
   }
 
   #set(s: SocketState, detail?: string): void {
@@ -115,6 +125,12 @@ export class ParleySocket {
         else this.#o.onEvent?.(ev);
         break;
       }
+      case 'typing':
+        if (typeof f.userId === 'number') this.#o.onTyping?.(f as unknown as TypingFrame);
+        break;
+      case 'presence':
+        if (typeof f.userId === 'number') this.#o.onPresence?.({ userId: f.userId, online: f.online === true, ...(typeof f.lastSeenAt === 'number' ? { lastSeenAt: f.lastSeenAt } : {}) });
+        break;
       case 'gap':
         // The server cannot replay part of a conversation: the owner re-reads it over HTTP.
         this.#o.onOnline?.(true);

@@ -135,6 +135,24 @@ export interface ReadState {
 /** Where a message goes: a group, or a user (private chat). */
 export type Target = { groupId: number } | { userId: number };
 
+/** Someone typing in a conversation (an ephemeral frame; docs/websocket.md). */
+export interface TypingFrame {
+  conversation: string;
+  /** Set for group chats. */
+  groupId?: number;
+  /** Who types. */
+  userId: number;
+  active: boolean;
+  ttlMs: number;
+}
+
+/** A user's presence: online, or offline since lastSeenAt (absent when hidden or unknown). */
+export interface Presence {
+  userId: number;
+  online: boolean;
+  lastSeenAt?: number;
+}
+
 export interface OutgoingMessage {
   type: string;
   body: Record<string, unknown>;
