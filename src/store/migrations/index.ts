@@ -16,6 +16,7 @@ import * as lastSeen from './0014-last-seen.ts';
 import * as streamWriters from './0016-stream-writers.ts';
 import * as webhooksOutbox from './0017-webhooks-outbox.ts';
 import * as largeGroups from './0015-large-groups.ts';
+import * as searchScope from './0018-search-scope.ts';
 
 // Every migration, in order. Names sort; each domain adds its own file.
 const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0016-stream-writers': streamWriters,
   '0017-webhooks-outbox': webhooksOutbox,
   '0015-large-groups': largeGroups,
+  '0018-search-scope': searchScope,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -26,12 +26,24 @@ export function queryLiteral(clauses: readonly Clause[]): string {
   return clauses.map((c) => '(' + c.terms.map((t, i) => lexeme(t) + (c.prefix && i === c.terms.length - 1 ? ':*' : '')).join(' <-> ') + ')').join(' & ');
 }
 
+/**
+ * The scope's conversations checked on the index row (migration 0018), so a
+ * match in another conversation is dropped before its message is fetched;
+ * the join to `scope` still applies each conversation's visible-from time.
+ */
+function inScope(q: IndexQuery) {
+  return q.scope === 'all' ? sql`TRUE` : sql`s.conversation_id IN (${sql.join(q.scope.map((c) => sql`CAST(${c.conversationId} AS bigint)`))})`;
+}
+
 export function postgresSearch(db: Kysely<Database>): SearchIndex {
   return {
     async put(docs) {
       for (let i = 0; i < docs.length; i += CHUNK) {
-        const rows = docs.slice(i, i + CHUNK).map((d) => sql`(${d.messageId}, CAST(${vectorLiteral(d.terms)} AS tsvector))`);
-        await sql`INSERT INTO message_search (message_id, terms) VALUES ${sql.join(rows)} ON CONFLICT (message_id) DO UPDATE SET terms = excluded.terms`.execute(db);
+        const rows = docs.slice(i, i + CHUNK).map((d) => sql`(CAST(${d.messageId} AS bigint), CAST(${vectorLiteral(d.terms)} AS tsvector))`);
+        // The conversation comes from the message row, written earlier in the same transaction.
+        await sql`INSERT INTO message_search (message_id, conversation_id, terms)
+          SELECT d.id, m.conversation_id, d.terms FROM (VALUES ${sql.join(rows)}) AS d(id, terms) JOIN messages m ON m.id = d.id
+          ON CONFLICT (message_id) DO UPDATE SET terms = excluded.terms`.execute(db);
       }
     },
     async remove(ids) {
@@ -46,7 +58,7 @@ export function postgresSearch(db: Kysely<Database>): SearchIndex {
         SELECT m.* FROM message_search s
         JOIN messages m ON m.id = s.message_id
         ${scopeJoin(q)}
-        WHERE s.terms @@ ${tsq} AND ${filters(q, sql`s.message_id`)}
+        WHERE s.terms @@ ${tsq} AND ${inScope(q)} AND ${filters(q, sql`s.message_id`)}
         ${order}`.execute(db);
       return r.rows.map(toMessageRecord);
     },
