@@ -82,7 +82,9 @@ test('the SDK ends equal to the server after a network cut and a server restart 
     server = await startTestServer({ db, config: { port } });
     await traffic;
 
-    const acked = await Promise.all(aliceAcks);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${socket.unacknowledged} socket sends never acked`)), 30_000)));
+    const acked = await Promise.race([Promise.all(aliceAcks), late]).finally(() => clearTimeout(timer));
     assert.equal(new Set(acked.map((m) => m.id)).size, 60, 'every socket send is acked with its own message');
     assert.equal(socket.unacknowledged, 0);
 
