@@ -48,7 +48,7 @@ import { Presence } from './core/presence/presence.ts';
 import { CachedGroupGate } from './core/messages/gate-cache.ts';
 import { EphemeralPublisher } from './gateway/ephemeral.ts';
 import { presenceRoutes } from './http/native/routes/presence.ts';
-import { fetchTransport } from './webhooks/fetch-transport.ts';
+import { httpTransport } from './webhooks/http-transport.ts';
 import { startWebhookDelivery, webhookMetrics } from './webhooks/start.ts';
 import { relayWebhookChanges, webhookTopic } from './bus/webhook-sync.ts';
 import { webhookRoutes } from './http/native/routes/webhooks.ts';
@@ -137,7 +137,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const attempts = config.bus.startsWith('redis://') || config.bus.startsWith('rediss://') ? redisAttemptCounters(config.bus, config.busPrefix) : memoryAttemptCounters();
   const accounts = { signup: config.signup, perAddress: config.authRatePerIp, perAddressAndUser: config.authRatePerHandle, perUser: config.authRatePerUser };
   const webhooks = { failingAfter: config.webhookFailingAfter, cacheMs: config.groupRuleCacheMs, moderation: { timeoutMs: config.moderationTimeoutMs, onFailure: config.moderationOnFailure } };
-  const core = createCore({ store, clock, ids, blobs, onBackgroundError, attempts: attempts.counters, webhookTransport: fetchTransport, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, accounts, webhooks, ...storageAndCallSettings(config) } });
+  const core = createCore({ store, clock, ids, blobs, onBackgroundError, attempts: attempts.counters, webhookTransport: httpTransport, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, accounts, webhooks, ...storageAndCallSettings(config) } });
 
   let bus: Bus;
   try {
@@ -198,7 +198,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   plugins.push(dtalkDialect(core, config, bus, onBackgroundError));
   const app = await buildHttp({ config, core, logger, metrics, nativeRoutes, plugins, earlyAnswers: [...dialectEarlyAnswers, dtalkEarlyAnswer], draining: () => gateway.draining });
   const stopHousekeeping = startHousekeeping(core, onBackgroundError);
-  const delivery = startWebhookDelivery(core, config, fetchTransport, metrics, onBackgroundError, `${config.nodeId}:${process.pid}:${ids.next()}`);
+  const delivery = startWebhookDelivery(core, config, httpTransport, metrics, onBackgroundError, `${config.nodeId}:${process.pid}:${ids.next()}`);
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {

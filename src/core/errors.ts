@@ -54,6 +54,10 @@ export const ErrorCode = {
   groupSuspended: 'group_suspended',
   cannotMuteStaff: 'cannot_mute_staff',
   transferTargetNotMember: 'transfer_target_not_member',
+  /** Broadcast mode: only the owner and admins post (react and reply per membersMayReact). */
+  groupBroadcastOnly: 'group_broadcast_only',
+  /** Slow mode: the member posted less than slowModeSeconds ago; details.retryAfterMs says when they may post again. */
+  slowMode: 'slow_mode',
   // messages
   messageNotFound: 'message_not_found',
   revokeWindowPassed: 'revoke_window_passed',

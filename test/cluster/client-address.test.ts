@@ -6,23 +6,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { call } from '../support/http.ts';
-import { brokers, skipUnlessCluster, startCluster, type TestCluster } from '../support/cluster.ts';
+import { brokers, CLUSTER_TIMEOUT, skipUnlessCluster, startCluster, type TestCluster } from '../support/cluster.ts';
 import { postFrom } from '../support/from-address.ts';
 
 // Per client address, every attempt; the per-username limits are set high so that only this one is at play.
 const PER_ADDRESS = 6;
 
-describe('client addresses and sign-in limits through nginx, 3 processes on Redis', { skip: skipUnlessCluster() }, () => {
+describe('client addresses and sign-in limits through nginx, 3 processes on Redis', { skip: skipUnlessCluster(), timeout: CLUSTER_TIMEOUT }, () => {
   let cluster: TestCluster;
   before(async () => {
     cluster = await startCluster({
       bus: brokers.redis,
       env: { PARLEY_AUTH_RATE_IP: String(PER_ADDRESS), PARLEY_AUTH_RATE_HANDLE: '1000', PARLEY_AUTH_RATE_USER: '1000', LOG_LEVEL: 'info' },
     });
-  });
+  }, { timeout: CLUSTER_TIMEOUT });
   after(async () => {
     await cluster?.stop();
-  });
+  }, { timeout: CLUSTER_TIMEOUT });
 
   const logIn = (from: string, url: string, headers: Record<string, string> = {}) => postFrom(from, `${url}/v1/auth/login`, { handle: 'nobody-here', password: 'wrong-password' }, headers);
 
@@ -38,7 +38,7 @@ describe('client addresses and sign-in limits through nginx, 3 processes on Redi
     );
   }
 
-  test('one client through nginx gets the per-address limit once for the whole cluster, though its attempts reached every process', async () => {
+  test('one client through nginx gets the per-address limit once for the whole cluster, though its attempts reached every process', { timeout: CLUSTER_TIMEOUT }, async () => {
     const answers: number[] = [];
     for (let i = 0; i < PER_ADDRESS + 2; i++) answers.push((await logIn('127.0.0.3', cluster.url)).status);
     assert.deepEqual(answers, [...Array<number>(PER_ADDRESS).fill(401), 429, 429]);
@@ -50,13 +50,13 @@ describe('client addresses and sign-in limits through nginx, 3 processes on Redi
     assert.equal((await logIn('127.0.0.4', cluster.url)).status, 401);
   });
 
-  test('straight to a process, from an address that is not a trusted proxy, X-Forwarded-For is ignored', async () => {
+  test('straight to a process, from an address that is not a trusted proxy, X-Forwarded-For is ignored', { timeout: CLUSTER_TIMEOUT }, async () => {
     const answers: number[] = [];
     for (let i = 0; i < PER_ADDRESS + 1; i++) answers.push((await logIn('127.0.0.5', cluster.nodes[i % 3]!.url, { 'x-forwarded-for': `10.0.0.${i + 1}` })).status);
     assert.deepEqual(answers, [...Array<number>(PER_ADDRESS).fill(401), 429]);
   });
 
-  test('the logs of every process show the real client address, never nginx’s or a forged one', () => {
+  test('the logs of every process show the real client address, never nginx’s or a forged one', { timeout: CLUSTER_TIMEOUT }, () => {
     const lines = cluster.nodes.flatMap((n) => n.logs).filter((l) => l.req?.url === '/v1/auth/login');
     assert.ok(lines.length >= 2 * PER_ADDRESS, `request lines logged: ${lines.length}`);
     const seen = new Set(lines.map((l) => l.req.remoteAddress as string));

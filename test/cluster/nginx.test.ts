@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { client } from '../support/http.ts';
 import { createHash } from 'node:crypto';
-import { brokers, s3Env, skipUnlessCluster, startCluster, type TestCluster } from '../support/cluster.ts';
+import { brokers, s3Env, CLUSTER_TIMEOUT, skipUnlessCluster, startCluster, type TestCluster } from '../support/cluster.ts';
 import { startTestS3, type TestS3 } from '../support/s3.ts';
 import { connectWs, type WsClient } from '../support/ws.ts';
 
@@ -23,19 +23,19 @@ async function send(url: string, method: string, token: string, body?: Buffer | 
 }
 
 for (const [name, bus] of Object.entries(brokers)) {
-  describe(`3 processes behind nginx over ${name}`, { skip }, () => {
+  describe(`3 processes behind nginx over ${name}`, { skip, timeout: CLUSTER_TIMEOUT }, () => {
     let cluster: TestCluster;
     let s3: TestS3;
     before(async () => {
       s3 = await startTestS3();
       cluster = await startCluster({ bus, env: { ...s3Env(s3.options), PARLEY_MIN_PART_SIZE: String(MIN_PART) } });
-    });
+    }, { timeout: CLUSTER_TIMEOUT });
     after(async () => {
       await cluster?.stop();
       await s3?.stop();
-    });
+    }, { timeout: CLUSTER_TIMEOUT });
 
-    test('WebSockets through nginx spread over every process, and a group message sent over HTTP reaches each of them in order', async () => {
+    test('WebSockets through nginx spread over every process, and a group message sent over HTTP reaches each of them in order', { timeout: CLUSTER_TIMEOUT }, async () => {
       const owner = await cluster.user();
       const members = await Promise.all(Array.from({ length: 5 }, () => cluster.user()));
       const created = await client(cluster.url, owner.token).post('/v1/groups', { name: 'behind nginx', memberIds: members.map((m) => m.id) });
@@ -72,7 +72,7 @@ for (const [name, bus] of Object.entries(brokers)) {
       await Promise.all(sockets.map((c) => c.close()));
     });
 
-    test('sends over a WebSocket through nginx are acknowledged and stored once across processes', async () => {
+    test('sends over a WebSocket through nginx are acknowledged and stored once across processes', { timeout: CLUSTER_TIMEOUT }, async () => {
       const [alice, bob] = [await cluster.user(), await cluster.user()];
       const a = await connectWs(cluster.url, alice.token);
       await a.next('welcome');
@@ -92,7 +92,7 @@ for (const [name, bus] of Object.entries(brokers)) {
       await a.close();
     });
 
-    test('a file uploaded through one process downloads through another, and through nginx by its signed URL', async () => {
+    test('a file uploaded through one process downloads through another, and through nginx by its signed URL', { timeout: CLUSTER_TIMEOUT }, async () => {
       const u = await cluster.user();
       const [one, two, three] = cluster.nodes.map((n) => n.url) as [string, string, string];
       const bytes = Buffer.from(`hello across nodes over ${name}`);
@@ -109,7 +109,7 @@ for (const [name, bus] of Object.entries(brokers)) {
       assert.ok(Buffer.from(await viaNginx.arrayBuffer()).equals(bytes));
     });
 
-    test('a multipart upload whose parts arrive at different processes completes on a third and downloads on any', async () => {
+    test('a multipart upload whose parts arrive at different processes completes on a third and downloads on any', { timeout: CLUSTER_TIMEOUT }, async () => {
       const u = await cluster.user();
       const urls = cluster.nodes.map((n) => n.url);
       const init = await send(`${urls[0]}/v1/uploads`, 'POST', u.token, JSON.stringify({ key: 'cluster/parts.bin', visibility: 'private' }), { 'content-type': 'application/json' });

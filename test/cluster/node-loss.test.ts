@@ -8,20 +8,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { deliveryReport, groupHistory, sleep } from '../support/chat-load.ts';
-import { brokers, skipUnlessCluster, startCluster, type TestCluster } from '../support/cluster.ts';
+import { brokers, CLUSTER_TIMEOUT, skipUnlessCluster, startCluster, type TestCluster } from '../support/cluster.ts';
 import { LOAD, startGroupLoad } from '../support/cluster-load.ts';
 import { waitUntil } from '../support/ports.ts';
 
-describe('kill -9 of one of 3 processes behind nginx, under load (Redis)', { skip: skipUnlessCluster() }, () => {
+describe('kill -9 of one of 3 processes behind nginx, under load (Redis)', { skip: skipUnlessCluster(), timeout: CLUSTER_TIMEOUT }, () => {
   let cluster: TestCluster;
   before(async () => {
     cluster = await startCluster({ bus: brokers.redis });
-  });
+  }, { timeout: CLUSTER_TIMEOUT });
   after(async () => {
     await cluster?.stop();
-  });
+  }, { timeout: CLUSTER_TIMEOUT });
 
-  test('its clients are live again on the others; nothing acknowledged is lost, duplicated or reordered', async (t) => {
+  test('its clients are live again on the others; nothing acknowledged is lost, duplicated or reordered', { timeout: CLUSTER_TIMEOUT }, async (t) => {
     const { load, groupId, ownerToken } = await startGroupLoad(cluster);
     try {
       await sleep(1500);

@@ -7,20 +7,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { deliveryReport, groupHistory, sleep } from '../support/chat-load.ts';
-import { brokers, skipUnlessCluster, startCluster, type TestCluster } from '../support/cluster.ts';
+import { brokers, CLUSTER_TIMEOUT, skipUnlessCluster, startCluster, type TestCluster } from '../support/cluster.ts';
 import { startGroupLoad } from '../support/cluster-load.ts';
 import { waitUntil } from '../support/ports.ts';
 
-describe('rolling restart of 3 processes behind nginx, under load (NATS)', { skip: skipUnlessCluster() }, () => {
+describe('rolling restart of 3 processes behind nginx, under load (NATS)', { skip: skipUnlessCluster(), timeout: CLUSTER_TIMEOUT }, () => {
   let cluster: TestCluster;
   before(async () => {
     cluster = await startCluster({ bus: brokers.nats });
-  });
+  }, { timeout: CLUSTER_TIMEOUT });
   after(async () => {
     await cluster?.stop();
-  });
+  }, { timeout: CLUSTER_TIMEOUT });
 
-  test('SIGTERM and start again, one process at a time: clients move at once (1001), zero lost, zero duplicated', async (t) => {
+  test('SIGTERM and start again, one process at a time: clients move at once (1001), zero lost, zero duplicated', { timeout: CLUSTER_TIMEOUT }, async (t) => {
     const { load, groupId, ownerToken } = await startGroupLoad(cluster);
     try {
       await sleep(1000);

@@ -27,6 +27,7 @@ const calls: Record<string, ((c: ParleyClient) => unknown)[]> = {
   'messages.history': [(c) => c.messages.history(g), (c) => c.messages.history(u)],
   'messages.get': [(c) => c.messages.get(1)],
   'messages.revoke': [(c) => c.messages.revoke(1)],
+  'messages.edit': [(c) => c.messages.edit(1, { text: 'new' })],
   'messages.reads': [(c) => c.messages.reads(1)],
   'messages.markRead': [(c) => c.messages.markRead(g, 1), (c) => c.messages.markRead(u, 1)],
   'messages.markUnread': [(c) => c.messages.markUnread(g), (c) => c.messages.markUnread(u, 2)],

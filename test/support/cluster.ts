@@ -54,7 +54,8 @@ export async function startCluster(opts: { bus: string; nodes?: number; env?: Re
     await db.drop();
   };
   try {
-    // The first start migrates the schema and creates the default app (its admin token is printed once).
+    // The first start migrates the schema and creates the default app (its
+    // admin token is printed once); then the others, together.
     await nodes[0]!.start();
     const adminToken = /^ {2}(\S+)$/m.exec(nodes[0]!.stdout.split('shown only this once')[1] ?? '')?.[1];
     if (!adminToken) throw new Error(`no admin token in the first node's output: ${nodes[0]!.stdout.slice(0, 500)}`);
@@ -107,3 +108,12 @@ export function s3Env(options: S3Options): Record<string, string> {
     PARLEY_S3_PREFIX: options.prefix ?? '',
   };
 }
+
+/**
+ * Time allowed to a cluster suite and its parts. On an idle machine a whole
+ * cluster file runs in well under a minute; most of it is starting Node
+ * processes, which on a loaded machine (the project's 2-core host with other
+ * suites running: load average above 20) took over a minute each. The limit
+ * only stops a hung run; the tests wait for signals, never for fixed times.
+ */
+export const CLUSTER_TIMEOUT = 600_000;

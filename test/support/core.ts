@@ -13,6 +13,7 @@ import type { Actor } from '../../src/core/groups/model.ts';
 import { SnowflakeIds } from '../../src/core/ids.ts';
 import { kyselyStore } from '../../src/store/kysely-store.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
+import type { Engine } from '../../src/store/engine.ts';
 import { openEngine } from '../../src/store/open.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
@@ -36,11 +37,12 @@ export interface TestCore {
 
 let handles = 0;
 
-export async function startTestCore(opts: { settings?: Partial<CoreSettings>; start?: number; postgres?: boolean } = {}): Promise<TestCore> {
+export async function startTestCore(opts: { settings?: Partial<CoreSettings>; start?: number; postgres?: boolean; engine?: (e: Engine) => Engine } = {}): Promise<TestCore> {
   const db = await createTestDatabase({ postgres: opts.postgres ?? false });
   const engine = openEngine({ databaseUrl: db.url, dataDir: db.dataDir, poolSize: 10 });
   await migrateToLatest(engine);
-  const store = kyselyStore(engine);
+  // A test may watch the engine (test/core/groups/large-groups-cost.test.ts counts queries and rows).
+  const store = kyselyStore(opts.engine ? opts.engine(engine) : engine);
   const clock = new ManualClock(opts.start ?? Date.UTC(2026, 0, 1));
   const failures: BackgroundFailure[] = [];
   const core = createCore({

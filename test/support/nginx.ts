@@ -34,6 +34,24 @@ export function renderConfig(text: string, listenPort: number, upstreams: readon
   return out;
 }
 
+/**
+ * Debian's /etc/nginx/nginx.conf in small: the `http` block that includes
+ * conf.d (here the rendered parley.conf in `prefix`), every path in the prefix.
+ */
+export function mainConfig(prefix: string): string {
+  return [
+    'worker_processes 1;',
+    `error_log ${join(prefix, 'logs/error.log')} warn;`,
+    'events { worker_connections 1024; }',
+    'http {',
+    `  access_log ${join(prefix, 'logs/access.log')};`,
+    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${join(prefix, t)};`),
+    `  include ${join(prefix, 'parley.conf')};`,
+    '}',
+    '',
+  ].join('\n');
+}
+
 export interface TestNginx {
   url: string;
   port: number;
@@ -49,21 +67,7 @@ export async function startNginx(upstreams: readonly number[], listenPort?: numb
   mkdirSync(join(prefix, 'logs'));
   const port = listenPort ?? (await freePort());
   writeFileSync(join(prefix, 'parley.conf'), renderConfig(readFileSync(SHIPPED_CONFIG, 'utf8'), port, upstreams));
-  // Debian's /etc/nginx/nginx.conf in small: the `http` block that includes conf.d, with every path in the prefix.
-  writeFileSync(
-    join(prefix, 'nginx.conf'),
-    [
-      'worker_processes 1;',
-      `error_log ${join(prefix, 'logs/error.log')} warn;`,
-      'events { worker_connections 1024; }',
-      'http {',
-      `  access_log ${join(prefix, 'logs/access.log')};`,
-      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${join(prefix, t)};`),
-      `  include ${join(prefix, 'parley.conf')};`,
-      '}',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(join(prefix, 'nginx.conf'), mainConfig(prefix));
   const child: ChildProcess = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', `daemon off; pid ${join(prefix, 'nginx.pid')};`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));

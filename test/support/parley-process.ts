@@ -87,8 +87,9 @@ export function parleyProcess(opts: { nodeId: number; port: number; env: Record<
             return false;
           }
         },
-        // Generous: on a busy CI machine a Node process can take many seconds to load.
-        90_000,
+        // Generous, only a guard against a hang: on a loaded machine (load
+        // average above 20 on 2 cores) a Node process took over 90 s to load.
+        240_000,
         `node ${opts.nodeId} to be ready`,
       );
     },

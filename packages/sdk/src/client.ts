@@ -78,6 +78,8 @@ export class ParleyClient {
     history: (of: Target, o: HistoryOptions = {}) => this.http.request<HistoryPage>('GET', `${targetPath(of)}/messages`, undefined, o as Query),
     get: (id: number) => this.http.request<Message>('GET', `/messages/${id}`),
     revoke: (id: number) => this.http.request<Message>('POST', `/messages/${id}/revoke`),
+    /** The sender replaces the text (and mentions) of a text message within the edit window. */
+    edit: (id: number, body: { text: string; mentions?: number[]; mentionAll?: boolean }) => this.http.request<Message>('PATCH', `/messages/${id}`, body),
     reads: (id: number) => this.http.request<{ messageId: number; readCount: number; unreadCount?: number; read?: boolean }>('GET', `/messages/${id}/reads`),
     markRead: (of: Target, seq: number) => this.http.request<ReadState>('PUT', `${targetPath(of)}/read`, { seq }),
     /** Makes the conversation unread again from `seq` on (default: its last message). */

@@ -6,7 +6,7 @@
 // are sent again with the same client id, which the server answers with the
 // original message instead of storing a second copy (docs/websocket.md).
 
-import type { Message, Target } from './types.ts';
+import type { Message, OutgoingMessage, Target } from './types.ts';
 
 export type SocketState = 'connecting' | 'online' | 'offline' | 'closed';
 
@@ -25,7 +25,7 @@ export interface SocketOptions {
   /** Last seq held per conversation, sent in hello so the server can resume. */
   positions?: () => Record<string, number>;
   onState?: (state: SocketState, detail?: string) => void;
-  /** A new or changed (revoked) message; `conversation` is its key when it came as a `message` frame. */
+  /** A new or changed (revoked, edited) message; `conversation` is its key when it came as a `message` frame. */
   onMessage?: (m: Message, conversation?: string) => void;
   /** Any other server event (membership, group changes, read positions, typing). */
   onEvent?: (event: Record<string, unknown>) => void;
@@ -125,7 +125,7 @@ export class ParleySocket {
    * added when missing, and the send survives reconnects: it is repeated with the same clientId
    * until the server acks it (once) or refuses it (SendError).
    */
-  send(target: Target, message: { type: string; body: Record<string, unknown>; ext?: Record<string, unknown> | null; clientId?: string }): Promise<Message> {
+  send(target: Target, message: OutgoingMessage): Promise<Message> {
     if (this.#stopped && this.state === 'closed') return Promise.reject(new SendError('closed', 'the socket is closed'));
     const ref = `s${++refCounter}`;
     const full = { ...message, clientId: message.clientId ?? newClientId() };
@@ -268,7 +268,7 @@ export class ParleySocket {
         const ev = f.event as Record<string, unknown> | undefined;
         if (!ev) break;
         // Message events carry the stored message: hand it over like a pushed one.
-        if ((ev.type === 'message.sent' || ev.type === 'message.revoked') && ev.message) this.#o.onMessage?.(ev.message as Message);
+        if ((ev.type === 'message.sent' || ev.type === 'message.revoked' || ev.type === 'message.edited') && ev.message) this.#o.onMessage?.(ev.message as Message);
         else this.#o.onEvent?.(ev);
         break;
       }

@@ -39,6 +39,13 @@ export interface Message {
   revokedAt: number | null;
   revokedBy: number | null;
   readCount?: number;
+  /** A reply: the quoted message's id, and the quote as it is now (docs/messages.md, Replies). */
+  replyToId?: number | null;
+  replyTo?: ReplySummary;
+  threadRootId?: number | null;
+  /** When the text was last edited (null: never), and how often. */
+  editedAt?: number | null;
+  editCount?: number;
   /** Per emoji, in order of first reaction; `me`: you reacted with it. */
   reactions?: Reaction[];
   /** Set while the message is pinned in its conversation. */
@@ -56,6 +63,17 @@ export interface PinnedItem {
   pinnedBy: number;
   pinnedAt: number;
   message: Message;
+}
+
+/** The quoted message of a reply. */
+export interface ReplySummary {
+  id: number;
+  senderId: number | null;
+  type: string;
+  /** The start of its text, or a type label such as `[image]`. */
+  excerpt: string;
+  revoked?: true;
+  hidden?: true;
 }
 
 export interface HistoryPage {
@@ -123,6 +141,8 @@ export interface OutgoingMessage {
   ext?: Record<string, unknown> | null;
   /** Makes a resend idempotent: the server answers a repeat with the original. */
   clientId?: string;
+  /** Quote this message of the same conversation. */
+  replyTo?: number;
 }
 
 export type GroupRole = 'owner' | 'admin' | 'member';

@@ -8,6 +8,7 @@ import { fail, type ErrorCode } from '../errors.ts';
 import type { Repositories } from '../ports.ts';
 import type { Emit } from './context.ts';
 import type { JoinVia } from './events.ts';
+import { membershipAudience } from './large-group.ts';
 import type { Group, Member, MemberResult } from './model.ts';
 
 export interface AdmitInput {
@@ -59,13 +60,15 @@ export async function admit(tx: Repositories, emit: Emit, input: AdmitInput): Pr
     group.memberCount += added.length;
     await tx.groups.groups.update(group.id, { memberCount: group.memberCount, updatedAt: now });
     const ids = added.map((m) => m.userId);
+    const { audience, quiet } = await membershipAudience(tx, group, ids);
     emit({
       type: 'group.members_joined',
       appId: group.appId,
       groupId: group.id,
       actorId: input.actorId,
       at: now,
-      audience: { groupId: group.id, users: ids },
+      audience,
+      ...(quiet ? { quiet } : {}),
       userIds: ids,
       via: input.via,
       inviterId: input.inviterId,

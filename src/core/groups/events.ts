@@ -35,10 +35,14 @@ export interface GroupMembersJoined extends Base<'group.members_joined'> {
   via: JoinVia;
   inviterId: number | null;
   memberCount: number;
+  /** Above the group's noticeMemberThreshold: no notice is recorded and only the newcomers and the staff hear of it (large-group.ts). */
+  quiet?: boolean;
 }
 export interface GroupMemberLeft extends Base<'group.member_left'> {
   userId: number;
   memberCount: number;
+  /** As for joins: no notice, and only the leaver and the staff hear of it. */
+  quiet?: boolean;
 }
 export interface GroupMembersRemoved extends Base<'group.members_removed'> {
   userIds: number[];

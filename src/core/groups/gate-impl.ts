@@ -4,9 +4,10 @@
 import { fail } from '../errors.ts';
 import type { Store } from '../ports.ts';
 import type { Clock } from '../clock.ts';
-import type { GroupGate, GroupReadAccess, GroupRole } from './gate.ts';
+import type { GroupGate, GroupReadAccess, GroupRole, SendStanding } from './gate.ts';
 import type { Group } from './model.ts';
 import { isMuted } from './mute.ts';
+import { assertCanPost, assertMayPost, assertMayReact, slowModeRefusal } from './post-rules.ts';
 
 export class StoreGroupGate implements GroupGate {
   readonly #store: Store;
@@ -22,7 +23,7 @@ export class StoreGroupGate implements GroupGate {
     return g;
   }
 
-  async assertCanSend(appId: number, groupId: number, userId: number): Promise<GroupRole> {
+  async standing(appId: number, groupId: number, userId: number): Promise<SendStanding> {
     const g = await this.#group(appId, groupId);
     if (g.status === 'dismissed') throw fail('group_dismissed', `group ${groupId} has been dismissed`, { groupId });
     if (g.status === 'suspended') throw fail('group_suspended', `group ${groupId} is suspended`, { groupId });
@@ -35,7 +36,28 @@ export class StoreGroupGate implements GroupGate {
     const now = this.#clock.now();
     if (isMuted(m.mutedUntil, now)) throw fail('member_muted', 'you are muted in this group', { groupId, mutedUntil: m.mutedUntil });
     if (m.role === 'member' && isMuted(g.muteAllUntil, now)) throw fail('group_muted', 'only the owner and admins may speak in this group now', { groupId, mutedUntil: g.muteAllUntil });
-    return m.role;
+    return { role: m.role, broadcast: g.broadcast, membersMayReact: g.membersMayReact, slowModeSeconds: g.slowModeSeconds };
+  }
+
+  async assertCanSend(appId: number, groupId: number, userId: number): Promise<GroupRole> {
+    return assertMayPost(await this.standing(appId, groupId, userId), groupId);
+  }
+
+  assertCanPost(appId: number, groupId: number, userId: number): Promise<GroupRole> {
+    return assertCanPost(this, appId, groupId, userId);
+  }
+
+  async assertCanReact(appId: number, groupId: number, userId: number): Promise<GroupRole> {
+    return assertMayReact(await this.standing(appId, groupId, userId), groupId);
+  }
+
+  async takeSlowModeTurn(_appId: number, groupId: number, userId: number, seconds: number): Promise<void> {
+    const now = this.#clock.now();
+    const intervalMs = seconds * 1000;
+    const r = await this.#store.groups.members.takePostTurn(groupId, userId, now, intervalMs);
+    if (r === 'taken') return;
+    if (r.lastPostedAt === null) throw fail('not_group_member', `you are not a member of group ${groupId}`, { groupId });
+    throw slowModeRefusal(groupId, r.lastPostedAt + intervalMs - now);
   }
 
   async readAccess(appId: number, groupId: number, userId: number): Promise<GroupReadAccess> {

@@ -3,7 +3,7 @@
 // applications, invitations, QR codes, announcements, files).
 
 import { GroupContext, type GroupDeps, type GroupLimits } from './context.ts';
-import type { GroupGate, GroupReadAccess, GroupRole } from './gate.ts';
+import type { GroupGate, GroupReadAccess, GroupRole, SendStanding } from './gate.ts';
 import { StoreGroupGate } from './gate-impl.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { Membership } from './membership.ts';
@@ -58,8 +58,20 @@ export class Groups implements GroupGate {
     this.#gate = new StoreGroupGate(deps.store, deps.clock);
   }
 
+  standing(appId: number, groupId: number, userId: number): Promise<SendStanding> {
+    return this.#gate.standing(appId, groupId, userId);
+  }
   assertCanSend(appId: number, groupId: number, userId: number): Promise<GroupRole> {
     return this.#gate.assertCanSend(appId, groupId, userId);
+  }
+  assertCanPost(appId: number, groupId: number, userId: number): Promise<GroupRole> {
+    return this.#gate.assertCanPost(appId, groupId, userId);
+  }
+  assertCanReact(appId: number, groupId: number, userId: number): Promise<GroupRole> {
+    return this.#gate.assertCanReact(appId, groupId, userId);
+  }
+  takeSlowModeTurn(appId: number, groupId: number, userId: number, seconds: number): Promise<void> {
+    return this.#gate.takeSlowModeTurn(appId, groupId, userId, seconds);
   }
   readAccess(appId: number, groupId: number, userId: number): Promise<GroupReadAccess> {
     return this.#gate.readAccess(appId, groupId, userId);

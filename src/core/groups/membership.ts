@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { fail, type ErrorCode } from '../errors.ts';
 import { admit, admitOne } from './admission.ts';
 import { GroupContext, assertUsable, batchIds, requireUserActor } from './context.ts';
+import { membershipAudience } from './large-group.ts';
 import type { Actor, Member, MemberResult, Paged } from './model.ts';
 import { GroupAction, can, mayActOn } from './permissions.ts';
 import type { MemberKey } from './ports.ts';
@@ -77,7 +78,8 @@ export class Membership {
       await tx.groups.members.delete(group.id, [userId]);
       group.memberCount -= 1;
       await tx.groups.groups.update(group.id, { memberCount: group.memberCount, updatedAt: now });
-      emit({ type: 'group.member_left', appId: group.appId, groupId: group.id, actorId: userId, at: now, audience: { groupId: group.id, users: [userId] }, userId, memberCount: group.memberCount });
+      const { audience, quiet } = await membershipAudience(tx, group, [userId]);
+      emit({ type: 'group.member_left', appId: group.appId, groupId: group.id, actorId: userId, at: now, audience, userId, memberCount: group.memberCount, ...(quiet ? { quiet } : {}) });
     });
   }
 

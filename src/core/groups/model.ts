@@ -77,6 +77,14 @@ export interface GroupSettings {
   adminsMayLeave: boolean;
   /** lanying hide_member_info (a later lanying setting): stored and shown; a display rule of lanying's web client, not a server rule (src/http/lanying/README.md). */
   hideMemberInfo: boolean;
+  /** Only the owner and admins may post; members read (docs/groups.md, "Broadcast and slow mode"). */
+  broadcast: boolean;
+  /** Under broadcast, members may still react and reply (GroupGate.assertCanReact). */
+  membersMayReact: boolean;
+  /** Minimum seconds between two messages of one ordinary member; 0 = off. Owners and admins are exempt. */
+  slowModeSeconds: number;
+  /** Above this many members, join and leave notices carry counts instead of listing people (see group-notices.ts). */
+  noticeMemberThreshold: number;
 }
 
 export interface Group extends GroupInfo, GroupSettings {

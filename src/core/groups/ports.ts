@@ -45,6 +45,13 @@ export interface MemberRepo {
   listMuted(groupId: number, now: number, afterId: number, limit: number): Promise<Member[]>;
   countMuted(groupId: number, now: number): Promise<number>;
   groupIdsOf(appId: number, userId: number): Promise<number[]>;
+  /**
+   * Slow mode: sets the member's last post time to `now` only if the last one
+   * is at least `intervalMs` old, in one conditional update (atomic across
+   * processes). Answers 'taken', or the last post time that refused it
+   * (null when there is no such member).
+   */
+  takePostTurn(groupId: number, userId: number, now: number, intervalMs: number): Promise<'taken' | { lastPostedAt: number | null }>;
 }
 
 export interface BlockRepo {

@@ -6,6 +6,10 @@ import { GroupKind, InvitePolicy, JoinPolicy, type GroupInfo, type GroupSettings
 
 const MAX = { name: 256, publicName: 256, avatar: 2048, description: 4096, notice: 4096, ext: 8192 } as const;
 const MAX_ATTRS_BYTES = 16 * 1024;
+/** A day: longer intervals are a mute, not a slow mode. */
+export const MAX_SLOW_MODE_SECONDS = 86_400;
+/** Large-group notices start above this many members unless the owner sets otherwise. */
+export const DEFAULT_NOTICE_MEMBER_THRESHOLD = 500;
 
 export function checkInfo(p: Partial<GroupInfo>): void {
   for (const [field, max] of Object.entries(MAX) as [keyof typeof MAX, number][]) {
@@ -35,6 +39,12 @@ export function checkSettings(p: Partial<GroupSettings>, limits: GroupLimits, me
   if (p.invitePolicy !== undefined && !Object.values(InvitePolicy).includes(p.invitePolicy)) {
     throw fail('invalid_argument', `invitePolicy must be one of ${Object.values(InvitePolicy).join(', ')}`);
   }
+  if (p.slowModeSeconds !== undefined && (!Number.isSafeInteger(p.slowModeSeconds) || p.slowModeSeconds < 0 || p.slowModeSeconds > MAX_SLOW_MODE_SECONDS)) {
+    throw fail('invalid_argument', `slowModeSeconds must be between 0 and ${MAX_SLOW_MODE_SECONDS}`);
+  }
+  if (p.noticeMemberThreshold !== undefined && (!Number.isSafeInteger(p.noticeMemberThreshold) || p.noticeMemberThreshold < 0 || p.noticeMemberThreshold > limits.maxCapacity)) {
+    throw fail('invalid_argument', `noticeMemberThreshold must be between 0 and ${limits.maxCapacity}`);
+  }
   // Defaults follow lanying's documented creation defaults (apply_approval 1,
   // member_invite true, read_ack/history_visible/member_modify false) and
   // dtalk's friendType 0.
@@ -49,5 +59,9 @@ export function checkSettings(p: Partial<GroupSettings>, limits: GroupLimits, me
     isPublic: p.isPublic ?? false,
     adminsMayLeave: p.adminsMayLeave ?? true,
     hideMemberInfo: p.hideMemberInfo ?? false,
+    broadcast: p.broadcast ?? false,
+    membersMayReact: p.membersMayReact ?? true,
+    slowModeSeconds: p.slowModeSeconds ?? 0,
+    noticeMemberThreshold: p.noticeMemberThreshold ?? DEFAULT_NOTICE_MEMBER_THRESHOLD,
   };
 }

@@ -8,6 +8,7 @@ import type { IdGenerator } from '../ids.ts';
 import type { Store } from '../ports.ts';
 import type { Conversations } from './conversations.ts';
 import type { GroupCommit } from './group-commit.ts';
+import type { ReadPositionWriter } from './read-writer.ts';
 import type { MessageLimits } from './validation.ts';
 import type { EventOutbox } from '../webhooks/outbox.ts';
 import type { BeforeSend } from '../webhooks/moderation.ts';
@@ -92,6 +93,8 @@ export interface MessagingContext {
   outbox: EventOutbox;
   /** The app's moderation hook, asked before a user's message is stored (absent: every message is accepted). */
   beforeSend?: BeforeSend;
+  /** Coalesces read-position writes (read-writer.ts). */
+  reads: ReadPositionWriter;
 }
 
 /** A conversation as named by a caller: a group, or the other user of a private chat. */

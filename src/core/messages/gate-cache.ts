@@ -18,12 +18,37 @@
 
 import type { Clock } from '../clock.ts';
 import type { DomainEvent, EventHub } from '../events.ts';
-import type { GroupGate, GroupReadAccess, GroupRole } from '../groups/gate.ts';
+import type { GroupGate, GroupReadAccess, GroupRole, SendStanding } from '../groups/gate.ts';
+import { assertCanPost, assertMayPost, assertMayReact } from '../groups/post-rules.ts';
 import { GroupAnswers } from './group-answers.ts';
 
 const MAX_ENTRIES = 100_000;
 /** Past this many groups invalidated while checks were in flight, every check in flight is discarded (bounded memory, failing closed). */
 const MAX_GROUP_MARKS = 10_000;
+/**
+ * Group events that change no cached answer: newcomers had no cached answer
+ * (refusals are not cached), and requests, announcements, files and a
+ * member's display settings are not part of a standing. Dropping a group's
+ * entries on every join would make each join in a 100,000-member group cost
+ * every active member a store read. Any other group event, including ones
+ * added later, drops the group (failing closed).
+ */
+const LEAVES_STANDING_ALONE = new Set([
+  'group.created',
+  'group.members_joined',
+  'group.member_updated',
+  'group.application_created',
+  'group.application_handled',
+  'group.invitation_created',
+  'group.invitation_handled',
+  'group.announcement_posted',
+  'group.announcement_updated',
+  'group.announcement_deleted',
+  'group.file_added',
+  'group.file_renamed',
+  'group.file_deleted',
+]);
+
 /**
  * Whose send and read rules an event may have changed: one group, every
  * group (a group event that names none), or nobody. Only the groups core
@@ -31,7 +56,7 @@ const MAX_GROUP_MARKS = 10_000;
  * messages, calls, users, tokens and devices leave them alone.
  */
 export function groupRulesChangedBy(e: DomainEvent): number | 'all' | undefined {
-  if (!e.type.startsWith('group.')) return undefined;
+  if (!e.type.startsWith('group.') || LEAVES_STANDING_ALONE.has(e.type)) return undefined;
   const groupId = (e as { groupId?: unknown }).groupId ?? (e as { audience?: { groupId?: unknown } }).audience?.groupId ?? (e as { group?: { id?: unknown } }).group?.id;
   return typeof groupId === 'number' ? groupId : 'all';
 }
@@ -40,7 +65,7 @@ export class CachedGroupGate implements GroupGate {
   readonly #gate: GroupGate;
   readonly #clock: Clock;
   readonly #ttlMs: number;
-  readonly #send = new GroupAnswers<GroupRole>(MAX_ENTRIES);
+  readonly #send = new GroupAnswers<SendStanding>(MAX_ENTRIES);
   readonly #read = new GroupAnswers<GroupReadAccess>(MAX_ENTRIES);
   /** Counts invalidations; a check in flight compares it with the marks below. */
   #invalidations = 0;
@@ -107,8 +132,25 @@ export class CachedGroupGate implements GroupGate {
     }
   }
 
-  assertCanSend(appId: number, groupId: number, userId: number): Promise<GroupRole> {
-    return this.#ask(this.#send, groupId, `${appId}:${groupId}:${userId}`, () => this.#gate.assertCanSend(appId, groupId, userId));
+  standing(appId: number, groupId: number, userId: number): Promise<SendStanding> {
+    return this.#ask(this.#send, groupId, `${appId}:${groupId}:${userId}`, () => this.#gate.standing(appId, groupId, userId));
+  }
+
+  async assertCanSend(appId: number, groupId: number, userId: number): Promise<GroupRole> {
+    return assertMayPost(await this.standing(appId, groupId, userId), groupId);
+  }
+
+  /** The standing comes from the cache; the slow-mode turn always from the store (it must hold across processes). */
+  assertCanPost(appId: number, groupId: number, userId: number): Promise<GroupRole> {
+    return assertCanPost(this, appId, groupId, userId);
+  }
+
+  async assertCanReact(appId: number, groupId: number, userId: number): Promise<GroupRole> {
+    return assertMayReact(await this.standing(appId, groupId, userId), groupId);
+  }
+
+  takeSlowModeTurn(appId: number, groupId: number, userId: number, seconds: number): Promise<void> {
+    return this.#gate.takeSlowModeTurn(appId, groupId, userId, seconds);
   }
 
   readAccess(appId: number, groupId: number, userId: number): Promise<GroupReadAccess> {

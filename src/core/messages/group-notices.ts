@@ -41,13 +41,26 @@ const NOTICED: Record<string, readonly string[]> = {
 // Group fields worth carrying when a group.updated names them.
 const GROUP_FIELDS = ['name', 'publicName', 'avatar', 'muteAllUntil', 'joinPolicy'];
 
-/** The notice for a group event, or undefined when the event is not recorded. */
+/**
+ * A notice names at most this many users; `count` is always the total and
+ * `more` the rest ("Ann, Bo … and 1,979 others"). A notice must never make a
+ * valid change fail: listing 2,000 ids would pass the message size limit.
+ */
+export const NOTICE_MAX_NAMED = 20;
+
+/** The notice for a group event, or undefined when the event is not recorded (quiet joins and leaves of large groups). */
 function noticeOf(event: DomainEvent): { appId: number; groupId: number; notice: NoticeInput } | undefined {
   const e = event as unknown as Record<string, unknown> & { type: string; appId: number };
   const keep = NOTICED[e.type];
-  if (!keep || typeof e.groupId !== 'number') return undefined;
+  if (!keep || typeof e.groupId !== 'number' || e.quiet === true) return undefined;
   const data: Record<string, unknown> = { actorId: e.actorId ?? null };
   for (const k of keep) if (e[k] !== undefined) data[k] = e[k];
+  if (Array.isArray(data.userIds)) {
+    const all = data.userIds as unknown[];
+    data.userIds = all.slice(0, NOTICE_MAX_NAMED);
+    data.count = all.length;
+    data.more = Math.max(0, all.length - NOTICE_MAX_NAMED);
+  }
   if (e.type === 'group.updated' && Array.isArray(e.changed) && typeof e.group === 'object' && e.group !== null) {
     const g = e.group as Record<string, unknown>;
     for (const f of GROUP_FIELDS) if ((e.changed as unknown[]).includes(f) && g[f] !== undefined) data[f] = g[f];
@@ -60,8 +73,10 @@ function noticeOf(event: DomainEvent): { appId: number; groupId: number; notice:
  * transaction; returns the message.sent events to emit after it commits.
  */
 export async function recordNotices(ctx: MessagingContext, tx: Repositories, events: readonly DomainEvent[]): Promise<DomainEvent[]> {
-  const notices: { item: Appendable; conversation: Conversation }[] = [];
+  const notices: { item: Appendable; conversation: Conversation; newcomers: readonly number[] }[] = [];
   for (const e of events) {
+    const newcomers = e.type === 'group.members_joined' ? e.userIds : [];
+    if (e.type === 'group.members_joined' && e.quiet) await startQuietNewcomers(ctx, tx, e.appId, e.groupId, newcomers);
     const n = noticeOf(e);
     if (!n) continue;
     const body: Record<string, unknown> = { kind: n.notice.kind };
@@ -72,11 +87,12 @@ export async function recordNotices(ctx: MessagingContext, tx: Repositories, eve
     notices.push({
       conversation,
       item: { id: ctx.ids.next(), appId: conversation.appId, conversationId: conversation.id, senderId: null, clientId: valid.clientId, type: valid.type, body: valid.body, ext: valid.ext, createdAt: ctx.clock.now() },
+      newcomers,
     });
   }
   if (notices.length === 0) return [];
   const outcomes = await tx.messages.append(notices.map((n) => n.item));
-  await startNewcomersAtTheirJoin(tx, outcomes.map((o) => o.stored));
+  await startNewcomersAtTheirJoin(tx, outcomes.map((o, i) => ({ stored: o.stored, newcomers: notices[i].newcomers })));
   return outcomes.map((o, i) => {
     const { conversation } = notices[i];
     return { type: 'message.sent', appId: conversation.appId, audience: audienceOf(conversation), message: toMessage(o.stored, conversation) };
@@ -86,13 +102,18 @@ export async function recordNotices(ctx: MessagingContext, tx: Repositories, eve
 /**
  * A member who joins has read everything before their join notice: earlier
  * history (visible or not) is never "unread" to them. One read-position row
- * per newcomer, written with the join itself.
+ * per newcomer, written with the join itself. The newcomers come from the
+ * event, not the notice, which names only the first few.
  */
-async function startNewcomersAtTheirJoin(tx: Repositories, stored: readonly MessageRecord[]): Promise<void> {
-  for (const record of stored) {
-    if (record.body.kind !== 'group.members_joined') continue;
-    const data = record.body.data as { userIds?: unknown } | undefined;
-    const userIds = Array.isArray(data?.userIds) ? (data.userIds as number[]) : [];
-    if (userIds.length > 0) await tx.readPositions.advanceMany(record.conversationId, [...new Set(userIds)], record.seq, record.createdAt);
+async function startNewcomersAtTheirJoin(tx: Repositories, joins: readonly { stored: MessageRecord; newcomers: readonly number[] }[]): Promise<void> {
+  for (const { stored, newcomers } of joins) {
+    if (newcomers.length > 0) await tx.readPositions.advanceMany(stored.conversationId, [...new Set(newcomers)], stored.seq, stored.createdAt);
   }
+}
+
+/** A quiet join has no notice: its newcomers start at the conversation's last message instead. */
+async function startQuietNewcomers(ctx: MessagingContext, tx: Repositories, appId: number, groupId: number, newcomers: readonly number[]): Promise<void> {
+  const conversation = await ctx.conversations.ofGroupIn(tx, appId, groupId);
+  const lastSeq = (await tx.conversations.get(conversation.id))?.lastSeq ?? 0;
+  if (lastSeq > 0 && newcomers.length > 0) await tx.readPositions.advanceMany(conversation.id, [...new Set(newcomers)], lastSeq, ctx.clock.now());
 }

@@ -17,7 +17,8 @@ import { GroupCommit, type GroupCommitStats } from './group-commit.ts';
 import { recordNotices } from './group-notices.ts';
 import { history, type HistoryPage, type HistoryQuery } from './history.ts';
 import type { Conversation, Message, MessageInput } from './model.ts';
-import { markRead, markUnread, messageReads, readState, type MessageReads, type ReadState } from './receipts.ts';
+import { ReadPositionWriter, type ReadWriterStats } from './read-writer.ts';
+import { markRead, markUnread, messageReaders, messageReads, readState, type MessageReaders, type MessageReads, type ReadState } from './receipts.ts';
 import { revoke } from './revoke.ts';
 import { edit, type EditInput } from './edit.ts';
 import { withReplies } from './replies.ts';
@@ -73,6 +74,7 @@ export class Messages {
       writer: new GroupCommit(deps.store, undefined, deps.outbox ?? noOutbox),
       outbox: deps.outbox ?? noOutbox,
       ...(deps.beforeSend ? { beforeSend: deps.beforeSend } : {}),
+      reads: new ReadPositionWriter(deps.store),
     };
   }
 
@@ -93,6 +95,11 @@ export class Messages {
   /** Batches and messages written so far (benchmarks, metrics). */
   get commitStats(): Readonly<GroupCommitStats> {
     return this.#ctx.writer.stats;
+  }
+
+  /** How read positions were coalesced (read-writer.ts): statements written, positions, largest batch. */
+  get readWriterStats(): Readonly<ReadWriterStats> {
+    return { ...this.#ctx.reads.stats };
   }
 
   /**
@@ -223,6 +230,11 @@ export class Messages {
 
   messageReads(appId: number, viewer: Viewer, messageId: number): Promise<MessageReads> {
     return messageReads(this.#ctx, appId, viewer, messageId);
+  }
+
+  /** Who read a message (groups with read receipts on, private chats), paged by cursor. */
+  messageReaders(appId: number, viewer: Viewer, messageId: number, opts: { cursor?: string; limit?: number } = {}): Promise<MessageReaders> {
+    return messageReaders(this.#ctx, appId, viewer, messageId, opts);
   }
 
   /** The user's conversations, most recently active first, with unread counts and the last message. */

@@ -189,8 +189,31 @@ export interface ReadPositionRepo {
   /** Mark-as-unread: moves the reader's position back to `seq` if it is beyond; returns the position now stored. */
   rewind(conversationId: number, userId: number, seq: number, at: number): Promise<number>;
   getForUser(userId: number, conversationIds: readonly number[]): Promise<Map<number, number>>;
-  /** Read positions of other readers at or beyond `minSeq` (read counts). */
-  positionsFrom(conversationId: number, minSeq: number): Promise<{ userId: number; seq: number }[]>;
+  /**
+   * `advance` for readers of any conversations in one statement (the
+   * coalesced writes of read-writer.ts); at most one item per (conversation,
+   * user). Answers per item the position now stored and whether it moved.
+   */
+  advanceBatch(items: readonly ReadAdvance[]): Promise<{ stored: number; moved: boolean }[]>;
+  /** The positions of some readers of one conversation (0 for none). */
+  getMany(conversationId: number, userIds: readonly number[]): Promise<Map<number, number>>;
+  /** How many readers sit at each position at or beyond `minSeq` (read counts, from the (conversation, seq) index). */
+  countsFrom(conversationId: number, minSeq: number): Promise<{ seq: number; readers: number }[]>;
+  /** Readers whose position is at or beyond `minSeq`, in (position, user) order after `after`: "who read this", paged. */
+  readersFrom(conversationId: number, minSeq: number, after: ReaderKey | null, limit: number): Promise<ReaderKey[]>;
+}
+
+export interface ReadAdvance {
+  conversationId: number;
+  userId: number;
+  seq: number;
+  at: number;
+}
+
+/** A reader and their position (also the "who read this" cursor). */
+export interface ReaderKey {
+  userId: number;
+  seq: number;
 }
 
 export interface FocusRepo {

@@ -3,10 +3,12 @@
 // receipts on) are derived from those rows, so a group of thousands costs one
 // write per reader, never a row per message per reader.
 
+import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { fail } from '../errors.ts';
 import type { Audience } from '../events.ts';
 import type { ConversationTarget, MessagingContext, Viewer } from './context.ts';
 import { audienceOf, type Conversation, type Message } from './model.ts';
+import type { ReaderKey } from './ports.ts';
 import { unreadCounts } from './unread.ts';
 
 export interface ReadState {
@@ -43,10 +45,10 @@ export async function markRead(ctx: MessagingContext, appId: number, userId: num
   const current = await ctx.conversations.get(conversation.id);
   const lastSeq = current?.lastSeq ?? conversation.lastSeq;
   if (seq > lastSeq) throw fail('invalid_argument', `seq ${seq} is beyond the conversation's last message (${lastSeq})`, { field: 'seq' });
-  const before = await ctx.store.readPositions.get(conversation.id, userId);
   const now = ctx.clock.now();
-  const stored = await ctx.store.readPositions.advance(conversation.id, userId, seq, now);
-  if (stored > before) {
+  // Coalesced with the other readers' reports of this moment (read-writer.ts); resolved once stored.
+  const { stored, moved } = await ctx.reads.advance({ conversationId: conversation.id, userId, seq, at: now });
+  if (moved) {
     // Private: the peer sees "read"; groups: members see counts only when receipts are on.
     const audience: Audience = conversation.kind === 'private' || scope.group?.readReceipts ? audienceOf(conversation) : { users: [userId] };
     ctx.events.emit({ type: 'conversation.read', appId, audience, conversationId: conversation.id, groupId: conversation.groupId, userId, seq: stored, at: now });
@@ -85,23 +87,67 @@ export async function readState(ctx: MessagingContext, appId: number, userId: nu
   return stateOf(ctx, c, userId, await ctx.store.readPositions.get(c.id, userId), scope.sinceMs);
 }
 
-/** Read counts of a page of messages of one conversation (excluding each message's sender). */
+/**
+ * Read counts of a page of messages of one conversation (excluding each
+ * message's sender), from the readers per position at or beyond the page's
+ * first message (one grouped query on the (conversation, seq) index) and the
+ * senders' own positions: never a row per reader.
+ */
 export async function readCounts(ctx: MessagingContext, c: Conversation, messages: readonly Pick<Message, 'seq' | 'senderId'>[]): Promise<number[]> {
   const minSeq = Math.min(...messages.map((m) => m.seq));
-  const positions = await ctx.store.readPositions.positionsFrom(c.id, minSeq);
-  return messages.map((m) => positions.filter((p) => p.seq >= m.seq && p.userId !== m.senderId).length);
+  const counts = await ctx.store.readPositions.countsFrom(c.id, minSeq);
+  const senders = messages.map((m) => m.senderId).filter((id): id is number => id !== null);
+  const senderSeq = await ctx.store.readPositions.getMany(c.id, senders);
+  return messages.map((m) => {
+    let readers = 0;
+    for (const { seq, readers: n } of counts) if (seq >= m.seq) readers += n;
+    const senderRead = m.senderId !== null && (senderSeq.get(m.senderId) ?? 0) >= m.seq;
+    return readers - (senderRead ? 1 : 0);
+  });
 }
 
-export async function messageReads(ctx: MessagingContext, appId: number, viewer: Viewer, messageId: number): Promise<MessageReads> {
+export interface MessageReaders {
+  messageId: number;
+  /** Readers other than the sender whose position covers the message, in (position, user) order. */
+  items: { userId: number; readSeq: number }[];
+  next?: string;
+}
+
+const isReaderKey = (v: unknown): v is ReaderKey =>
+  typeof v === 'object' && v !== null && Number.isSafeInteger((v as ReaderKey).seq) && Number.isSafeInteger((v as ReaderKey).userId);
+
+/** The message a reads question is about, once the viewer may see its receipts. */
+async function receiptsOf(ctx: MessagingContext, appId: number, viewer: Viewer, messageId: number) {
   const record = await ctx.store.messages.get(messageId);
   if (!record || record.appId !== appId) throw fail('message_not_found', `message ${messageId} does not exist`);
   const c = await ctx.conversations.get(record.conversationId);
   if (!c) throw fail('message_not_found', `message ${messageId} does not exist`);
   const scope = await ctx.conversations.scopeOfConversation(appId, viewer, c);
   if (record.createdAt < scope.sinceMs) throw fail('message_not_found', `message ${messageId} does not exist`);
+  if (c.kind !== 'private' && scope.group && !scope.group.readReceipts) throw fail('forbidden', 'this group does not show read receipts');
+  return { record, c };
+}
+
+/** "Who read this": pages through the readers of a message (an index range, whatever the group's size). */
+export async function messageReaders(ctx: MessagingContext, appId: number, viewer: Viewer, messageId: number, opts: { cursor?: string; limit?: number }): Promise<MessageReaders> {
+  const { record, c } = await receiptsOf(ctx, appId, viewer, messageId);
+  const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
+  const after = opts.cursor ? decodeCursor(opts.cursor, isReaderKey) : null;
+  const rows = await ctx.store.readPositions.readersFrom(c.id, record.seq, after, limit + 1);
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    messageId,
+    items: page.filter((r) => r.userId !== record.senderId).map((r) => ({ userId: r.userId, readSeq: r.seq })),
+    ...(more ? { next: encodeCursor({ seq: last.seq, userId: last.userId }) } : {}),
+  };
+}
+
+export async function messageReads(ctx: MessagingContext, appId: number, viewer: Viewer, messageId: number): Promise<MessageReads> {
+  const { record, c } = await receiptsOf(ctx, appId, viewer, messageId);
   const [readCount] = await readCounts(ctx, c, [record]);
   if (c.kind === 'private') return { messageId, readCount, read: readCount > 0 };
-  if (scope.group && !scope.group.readReceipts) throw fail('forbidden', 'this group does not show read receipts');
   const members = await ctx.gate.memberCount(appId, c.groupId as number);
   const others = Math.max(0, members - (record.senderId === null ? 0 : 1));
   return { messageId, readCount, unreadCount: Math.max(0, others - readCount) };

@@ -25,7 +25,7 @@ export async function send(ctx: MessagingContext, appId: number, senderId: numbe
     const valid = validateMessage(input, rulesOf(ctx.settings, rules), { serverWritten: false });
     let conversation: Conversation;
     if ('groupId' in target) {
-      await ctx.gate.assertCanSend(appId, target.groupId, senderId);
+      await ctx.gate.assertCanPost(appId, target.groupId, senderId);
       conversation = await ctx.conversations.ofGroup(appId, target.groupId);
     } else {
       conversation = await ctx.conversations.ofPair(appId, senderId, target.userId);

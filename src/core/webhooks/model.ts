@@ -45,6 +45,8 @@ export interface OutboxEntry {
 export interface LeasedDelivery extends OutboxEntry {
   position: number;
   attempts: number;
+  /** Who holds the lease (a settle by a worker whose lease lapsed must not undo another's). */
+  leaseOwner: string;
   url: string;
   secret: string;
 }

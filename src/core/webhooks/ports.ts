@@ -1,5 +1,5 @@
 // The ports webhooks need: the endpoint registry and the outbox (store), and
-// the HTTP transport (src/webhooks/fetch-transport.ts).
+// the HTTP transport (src/webhooks/http-transport.ts).
 
 import type { LeasedDelivery, ModerationHook, OutboxEntry, WebhookCategory, WebhookEndpoint } from './model.ts';
 

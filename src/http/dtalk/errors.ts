@@ -134,6 +134,8 @@ export const dtalkStatus: Record<ErrorCode, DtalkStatus> = {
   group_suspended: DtalkCode.groupBlocked,
   cannot_mute_staff: DtalkCode.cannotMuteAdmins,
   transfer_target_not_member: DtalkCode.inviterNotMember,
+  group_broadcast_only: DtalkCode.permissionDenied,
+  slow_mode: DtalkCode.unexpected,
 };
 
 /**

@@ -57,9 +57,9 @@ function formSchema(form: DtalkForm): JsonSchema {
 }
 
 /** The operation of one dtalk route: its body from `request` (JSON) or `form` (multipart). */
-export function dtalkOperation(route: RouteOptions): FastifySchema {
+export function dtalkOperation(route: RouteOptions, routeSchema: FastifySchema | undefined): FastifySchema {
   const r = route.config?.dtalkRoute;
-  const schema: FastifySchema = { ...route.schema, tags: ['dtalk'] };
+  const schema: FastifySchema = { ...routeSchema, tags: ['dtalk'] };
   if (!r) return schema;
   if (r.request) return { ...schema, body: { content: { 'application/json': { schema: structSchema(r.request) } } } };
   if (r.form) {

@@ -100,7 +100,7 @@ export function dtalkPlugin(core: Core, opts: DtalkOptions) {
     });
     const cors = { cors: false } as const;
     for (const prefix of OPTIONS_PREFIXES) app.options(prefix, { config: cors }, async (_req, reply) => reply.code(204).send());
-    app.get('/ping', { config: cors }, async (_req, reply) => reply.code(200).type('text/plain').send(''));
+    app.get('/ping', { config: cors, schema: { summary: 'The front answers (an empty 200)', security: [], produces: ['text/plain'], response: { 200: { type: 'string', description: 'Empty' } } } }, async (_req, reply) => reply.code(200).type('text/plain').send(''));
 
     const register = (scope: FastifyInstance, route: DtalkRoute) => {
       for (const path of [route.path, ...(route.aliases ?? [])]) {

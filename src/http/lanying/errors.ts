@@ -105,6 +105,8 @@ export const lanyingCode: Record<ErrorCode, number> = {
   group_suspended: C.groupNotFound,
   cannot_mute_staff: C.needsOwner,
   transfer_target_not_member: C.transferTargetNotMember,
+  group_broadcast_only: C.needsAdmin,
+  slow_mode: C.noPermission,
 };
 
 /** A refusal decided by the dialect itself (its headers), already in Lanying's terms. */

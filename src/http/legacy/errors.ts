@@ -70,6 +70,8 @@ export const legacyInfo: Record<ErrorCode, string> = {
   group_suspended: '群已被封禁',
   cannot_mute_staff: '群主或管理员不能被禁言',
   transfer_target_not_member: '被转让人不是群成员',
+  group_broadcast_only: '仅群主和管理员可发言',
+  slow_mode: '发言太频繁，请稍后再试',
 };
 
 /** not_group_member about someone else (core names the user in `details.userId`): the target is not a member, not the caller. */

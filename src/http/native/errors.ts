@@ -51,6 +51,8 @@ export const nativeStatus: Record<ErrorCode, number> = {
   group_suspended: 423,
   cannot_mute_staff: 403,
   transfer_target_not_member: 409,
+  group_broadcast_only: 403,
+  slow_mode: 429,
   message_not_found: 404,
   revoke_window_passed: 403,
   edit_window_passed: 403,

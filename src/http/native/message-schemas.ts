@@ -128,6 +128,12 @@ export const MessageReads = Type.Object({
   read: Type.Optional(Type.Boolean()),
 });
 
+export const MessageReaders = Type.Object({
+  messageId: Id,
+  items: Type.Array(Type.Object({ userId: Id, readSeq: Type.Integer({ description: "the reader's position (every message with seq <= readSeq is read)" }) })),
+  next: Type.Optional(Type.String({ description: 'cursor of the next page; absent on the last' })),
+});
+
 export const FocusState = Type.Object({ messageId: Id, count: Type.Integer(), added: Type.Boolean() });
 export const FocusList = Type.Object({ items: Type.Array(Type.Object({ userId: Id, at: Type.Integer() })) });
 

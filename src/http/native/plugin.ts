@@ -36,6 +36,8 @@ export function nativePlugin(core: Core, extra: readonly NativeRoutes[] = []) {
       }
       const body: { code: string; message: string; details?: Record<string, unknown> } = { code: pe.code, message: pe.message };
       if (pe.details) body.details = pe.details;
+      // A refusal that knows when to come back says so (RFC 9110 Retry-After): slow mode, rate limits.
+      if (typeof pe.details?.retryAfterSeconds === 'number') reply.header('retry-after', String(pe.details.retryAfterSeconds));
       return reply.code(nativeStatus[pe.code]).send({ error: body });
     });
     app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url}` } }));

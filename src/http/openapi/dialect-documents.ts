@@ -6,7 +6,7 @@
 import type { FastifySchema, RouteOptions } from 'fastify';
 import { dtalkOperation } from '../dtalk/openapi.ts';
 import { described } from './native-document.ts';
-import type { DocumentedDialect } from './dialect-mark.ts';
+import { isSocketRoute, type DocumentedDialect } from './dialect-mark.ts';
 
 type ApiKey = { type: 'apiKey'; in: 'header'; name: string; description: string };
 const header = (name: string, description: string): ApiKey => ({ type: 'apiKey', in: 'header', name, description });
@@ -83,7 +83,19 @@ export const dialectDocuments: Record<Exclude<DocumentedDialect, 'native'>, Dial
 /** The document's view of one dialect route: the route's own schemas, the envelope where it names no response. */
 export function dialectOperation(dialect: Exclude<DocumentedDialect, 'native'>, schema: FastifySchema | undefined, url: string, route: RouteOptions): { schema: FastifySchema; url: string } {
   const doc = dialectDocuments[dialect];
-  const s: FastifySchema = dialect === 'dtalk' ? dtalkOperation(route) : { ...schema };
+  const s: FastifySchema = dialect === 'dtalk' ? dtalkOperation(route, schema) : { ...schema };
+  const method = Array.isArray(route.method) ? String(route.method[0]) : String(route.method);
+  if (isSocketRoute(route)) {
+    s.summary ??= 'Open the WebSocket (an HTTP upgrade)';
+    s.response = { 101: { type: 'null', description: 'Switching Protocols: the WebSocket is open' } };
+    return { schema: s, url };
+  }
+  if (method === 'OPTIONS') {
+    s.summary ??= 'CORS preflight';
+    s.response = { 204: { type: 'null', description: 'No content, with the CORS headers (as the original\'s front answers every OPTIONS)' } };
+    s.security = [];
+    return { schema: s, url };
+  }
   const responses: Record<string, unknown> = { ...(s.response as Record<string, unknown> | undefined) };
   if (Object.keys(responses).length === 0) responses[200] = { ...doc.envelope.schema, description: doc.envelope.description };
   for (const [status, r] of Object.entries(responses)) responses[status] = described(r, status === '200' ? doc.envelope.description : `Status ${status}`);

@@ -24,6 +24,12 @@ declare module 'fastify' {
   }
 }
 
+/** A WebSocket route of @fastify/websocket (`websocket: true`, or a `wsHandler` beside an HTTP handler). */
+export function isSocketRoute(route: object): boolean {
+  const r = route as { websocket?: unknown; wsHandler?: unknown };
+  return r.websocket === true || typeof r.wsHandler === 'function';
+}
+
 /** Marks every route registered in this plugin (and its children) as the dialect's. */
 export function markDialect(app: FastifyInstance, dialect: DocumentedDialect): void {
   app.addHook('onRoute', (route) => {

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { dialectDocuments, dialectOperation } from './dialect-documents.ts';
-import { documentedDialects, type DocumentedDialect } from './dialect-mark.ts';
+import { documentedDialects, isSocketRoute, type DocumentedDialect } from './dialect-mark.ts';
 import { nativeOperation } from './native-document.ts';
 import { pruneUnusedSchemas } from './prune.ts';
 
@@ -30,7 +30,7 @@ const hidden = (schema: FastifySchema | undefined, url: string) => ({ schema: { 
 function transformFor(dialect: DocumentedDialect) {
   return ({ schema, url, route }: { schema: FastifySchema; url: string; route: RouteOptions }) => {
     // @fastify/websocket hides every socket route; the documents list them (as the upgrade they are).
-    const socket = (route as { websocket?: boolean }).websocket === true;
+    const socket = isSocketRoute(route);
     if (route.config?.dialect !== dialect || (schema?.hide && !socket)) return hidden(schema, url);
     const shown = { ...schema, hide: false };
     return dialect === 'native' ? nativeOperation(shown, url, route) : dialectOperation(dialect, shown, url, route);
@@ -50,8 +50,28 @@ function openapiOf(dialect: DocumentedDialect) {
   return { openapi: '3.1.0', info: { title: d.title, version: '1', description: d.description }, components: { securitySchemes: d.securitySchemes }, security: d.security };
 }
 
+export interface ServedRoute {
+  method: string;
+  url: string;
+  dialect: DocumentedDialect;
+}
+
+/** Every route of a server, as registered (the dialect's mark lands after the root's hook has seen it). */
+const registered = new WeakMap<FastifyInstance, RouteOptions[]>();
+
+/** Every route a dialect marked: what its document must list (test/http/openapi.test.ts walks it). */
+export function servedRoutes(app: FastifyInstance): ServedRoute[] {
+  return (registered.get(app) ?? []).flatMap((route) => {
+    const dialect = route.config?.dialect;
+    return dialect ? [route.method].flat().map((method) => ({ method: String(method), url: route.url, dialect })) : [];
+  });
+}
+
 /** Registers the five document builders (before any route, so each sees every route). */
 export async function registerDocuments(app: FastifyInstance, opts: { ui: boolean }): Promise<void> {
+  const routes: RouteOptions[] = [];
+  registered.set(app, routes);
+  app.addHook('onRoute', (route) => void routes.push(route));
   for (const dialect of documentedDialects) {
     await app.register(swagger, {
       decorator: decoratorOf(dialect),

@@ -6,7 +6,7 @@
 
 import type { FastifySchema, RouteOptions } from 'fastify';
 import { impliedErrors, withErrors } from '../native/error-responses.ts';
-import type { FileBodyDoc } from './dialect-mark.ts';
+import { isSocketRoute, type FileBodyDoc } from './dialect-mark.ts';
 
 type Transformed = { schema: FastifySchema; url: string };
 
@@ -45,9 +45,10 @@ export function nativeOperation(schema: FastifySchema | undefined, url: string, 
   for (const [status, r] of Object.entries(responses)) {
     if (status.startsWith('2')) responses[status] = described(r, `${SUCCESS[status] ?? 'Success'}: ${s.summary ?? 'the result'}`);
   }
-  // A WebSocket route answers the upgrade, not a body.
-  if ((route as { websocket?: boolean }).websocket) responses[101] = { description: 'Switching Protocols: the WebSocket is open' };
   s.response = responses;
+  // A WebSocket route answers the upgrade; a refusal comes after it, as a close code.
+  // A plain GET (no upgrade) is a bad request.
+  if (isSocketRoute(route)) s.response = withErrors({ 101: { type: 'null', description: 'Switching Protocols: the WebSocket is open' } }, ['invalid_argument']);
   const file = route.config?.fileBody;
   if (file) s.body = fileBody(file);
   return { schema: s, url };

@@ -84,6 +84,8 @@ export const ximCode: Record<ErrorCode, number> = {
   group_suspended: C.refused,
   cannot_mute_staff: C.forbidden,
   transfer_target_not_member: C.refused,
+  group_broadcast_only: C.forbidden,
+  slow_mode: C.refused,
 };
 
 /** The message of each code, as the registry names it (sent in `message` and `errmsg` when core gives none). */

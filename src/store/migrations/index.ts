@@ -15,6 +15,7 @@ import * as reactionsPins from './0013-reactions-pins.ts';
 import * as lastSeen from './0014-last-seen.ts';
 import * as streamWriters from './0016-stream-writers.ts';
 import * as webhooksOutbox from './0017-webhooks-outbox.ts';
+import * as largeGroups from './0015-large-groups.ts';
 
 // Every migration, in order. Names sort; each domain adds its own file.
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0014-last-seen': lastSeen,
   '0016-stream-writers': streamWriters,
   '0017-webhooks-outbox': webhooksOutbox,
+  '0015-large-groups': largeGroups,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import { fail } from '../../core/errors.ts';
 import type { Group, GroupKind, GroupRole, GroupStatus, InvitePolicy, JoinPolicy, Member, MessageMuteMode, PushMode } from '../../core/groups/model.ts';
 import type { GroupRepo, GroupRepos, MemberRepo } from '../../core/groups/ports.ts';
@@ -41,6 +41,10 @@ export const toGroup = (r: Selectable<GroupsTable>): Group => ({
   isPublic: b(r.is_public),
   adminsMayLeave: b(r.admins_may_leave),
   hideMemberInfo: b(r.hide_member_info),
+  broadcast: b(r.broadcast),
+  membersMayReact: b(r.members_may_react),
+  slowModeSeconds: r.slow_mode_seconds,
+  noticeMemberThreshold: r.notice_member_threshold,
   muteAllUntil: r.mute_all_until,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -73,6 +77,10 @@ function groupColumns(g: Partial<Group>): Updateable<GroupsTable> {
   if (g.isPublic !== undefined) c.is_public = n(g.isPublic);
   if (g.adminsMayLeave !== undefined) c.admins_may_leave = n(g.adminsMayLeave);
   if (g.hideMemberInfo !== undefined) c.hide_member_info = n(g.hideMemberInfo);
+  if (g.broadcast !== undefined) c.broadcast = n(g.broadcast);
+  if (g.membersMayReact !== undefined) c.members_may_react = n(g.membersMayReact);
+  if (g.slowModeSeconds !== undefined) c.slow_mode_seconds = g.slowModeSeconds;
+  if (g.noticeMemberThreshold !== undefined) c.notice_member_threshold = g.noticeMemberThreshold;
   if (g.muteAllUntil !== undefined) c.mute_all_until = g.muteAllUntil;
   if (g.updatedAt !== undefined) c.updated_at = g.updatedAt;
   if (g.dismissedAt !== undefined) c.dismissed_at = g.dismissedAt;
@@ -248,8 +256,11 @@ export function memberRepo(db: Kysely<Database>): MemberRepo {
     },
     async listByRole(groupId, roles) {
       if (roles.length === 0) return [];
-      const rows = await db.selectFrom('group_members').selectAll().where('group_id', '=', groupId).where('role', 'in', [...roles]).orderBy('joined_at').orderBy('user_id').execute();
-      return rows.map(toMember);
+      // Sorted here, not in SQL: an ORDER BY joined_at lets the planner walk the
+      // whole group in join order and filter by role; the (group_id, role)
+      // index reaches the few staff rows directly (bounded by the admin cap).
+      const rows = await db.selectFrom('group_members').selectAll().where('group_id', '=', groupId).where('role', 'in', [...roles]).execute();
+      return rows.map(toMember).sort((a, b) => a.joinedAt - b.joinedAt || a.userId - b.userId);
     },
     async countByRole(groupId, role) {
       const r = await db.selectFrom('group_members').select((eb) => eb.fn.countAll<number>().as('n')).where('group_id', '=', groupId).where('role', '=', role).executeTakeFirstOrThrow();
@@ -261,8 +272,11 @@ export function memberRepo(db: Kysely<Database>): MemberRepo {
         .selectAll()
         .where('group_id', '=', groupId)
         .where('muted_until', '>', now)
-        .where('user_id', '>', afterId)
-        .orderBy('user_id')
+        // `+user_id` (unary plus, both engines) keeps the planner off the
+        // primary key: walking a 100,000-member group in user order to find
+        // the few muted is what the (group_id, muted_until) index avoids.
+        .where(sql<number>`+user_id`, '>', afterId)
+        .orderBy(sql`+user_id`)
         .limit(limit)
         .execute();
       return rows.map(toMember);
@@ -270,6 +284,18 @@ export function memberRepo(db: Kysely<Database>): MemberRepo {
     async countMuted(groupId, now) {
       const r = await db.selectFrom('group_members').select((eb) => eb.fn.countAll<number>().as('n')).where('group_id', '=', groupId).where('muted_until', '>', now).executeTakeFirstOrThrow();
       return Number(r.n);
+    },
+    async takePostTurn(groupId, userId, now, intervalMs) {
+      const r = await db
+        .updateTable('group_members')
+        .set({ last_posted_at: now })
+        .where('group_id', '=', groupId)
+        .where('user_id', '=', userId)
+        .where((eb) => eb.or([eb('last_posted_at', 'is', null), eb('last_posted_at', '<=', now - intervalMs)]))
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) > 0) return 'taken';
+      const m = await db.selectFrom('group_members').select('last_posted_at').where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
+      return { lastPostedAt: m ? m.last_posted_at : null };
     },
     async groupIdsOf(appId, userId) {
       const rows = await db

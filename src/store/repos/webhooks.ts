@@ -122,7 +122,7 @@ export function webhookRepos(db: Kysely<Database>, engine: Pick<Engine, 'support
             .orderBy('o.position')
             .execute();
           return rows.map(
-            (r): LeasedDelivery => ({ position: r.position, eventId: r.event_id, appId: r.app_id, endpointId: r.endpoint_id, orderingKey: r.ordering_key, type: r.type, payload: r.payload, createdAt: r.created_at, attempts: r.attempts, url: r.url, secret: r.secret }),
+            (r): LeasedDelivery => ({ position: r.position, eventId: r.event_id, appId: r.app_id, endpointId: r.endpoint_id, orderingKey: r.ordering_key, type: r.type, payload: r.payload, createdAt: r.created_at, attempts: r.attempts, leaseOwner: owner, url: r.url, secret: r.secret }),
           );
         });
       },
@@ -135,6 +135,8 @@ export function webhookRepos(db: Kysely<Database>, engine: Pick<Engine, 'support
           .updateTable('webhook_outbox')
           .set((eb) => ({ attempts: eb('attempts', '+', 1), next_at: nextAt, lease_until: 0, lease_owner: null, last_error: error.slice(0, ERROR_CHARS) }))
           .where('position', '=', d.position)
+          // A worker whose lease lapsed (stuck past it) leaves the row to whoever leased it since.
+          .where('lease_owner', '=', d.leaseOwner)
           .execute();
         await failure(d.endpointId, at, error);
       },

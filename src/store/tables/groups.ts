@@ -32,6 +32,10 @@ export interface GroupsTable {
   is_public: number;
   admins_may_leave: number;
   hide_member_info: number;
+  broadcast: number;
+  members_may_react: number;
+  slow_mode_seconds: number;
+  notice_member_threshold: number;
   mute_all_until: number | null;
   created_at: number;
   updated_at: number;
@@ -49,6 +53,8 @@ export interface GroupMembersTable {
   message_mute_mode: number;
   push_mode: number;
   updated_at: number;
+  /** When slow mode last let the member post (ms); null = never. */
+  last_posted_at: number | null;
 }
 
 export interface GroupBlocksTable {

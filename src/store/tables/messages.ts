@@ -1,7 +1,7 @@
-import type { Generated } from 'kysely';
-
 // Row shapes of the messaging tables (see migrations/0003-messages.ts).
 // A message is stored once per conversation; a reader's position is one row.
+
+import type { Generated } from 'kysely';
 
 export interface ConversationsTable {
   id: number;

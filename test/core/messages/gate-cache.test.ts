@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { ManualClock } from '../../../src/core/clock.ts';
 import { fail } from '../../../src/core/errors.ts';
 import { EventHub } from '../../../src/core/events.ts';
-import type { GroupGate, GroupReadAccess, GroupRole } from '../../../src/core/groups/gate.ts';
+import type { GroupGate, GroupReadAccess, GroupRole, SendStanding } from '../../../src/core/groups/gate.ts';
 import { CachedGroupGate } from '../../../src/core/messages/gate-cache.ts';
 import { GroupAnswers } from '../../../src/core/messages/group-answers.ts';
 
@@ -29,6 +29,18 @@ class HeldGate implements GroupGate {
     const next = this.answers.shift();
     if (!next) throw new Error('the test gave no answer');
     return next();
+  }
+  standing(): Promise<SendStanding> {
+    return this.assertCanSend().then((role) => ({ role, broadcast: false, membersMayReact: true, slowModeSeconds: 0 }));
+  }
+  assertCanPost(): Promise<GroupRole> {
+    return this.assertCanSend();
+  }
+  assertCanReact(): Promise<GroupRole> {
+    return this.assertCanSend();
+  }
+  takeSlowModeTurn(): Promise<void> {
+    return Promise.resolve();
   }
   readAccess(): Promise<GroupReadAccess> {
     return this.assertCanSend().then((role) => ({ role, visibleSinceMs: 0, readReceipts: false }));

@@ -13,8 +13,18 @@ const ev = (e: Record<string, unknown>) => e as unknown as DomainEvent;
 test('group events name their group; other events change no group rule', () => {
   assert.equal(groupRulesChangedBy(ev({ type: 'group.members_muted', appId: 1, groupId: 42, userIds: [7] })), 42);
   assert.equal(groupRulesChangedBy(ev({ type: 'group.updated', appId: 1, group: { id: 43 } })), 43);
-  assert.equal(groupRulesChangedBy(ev({ type: 'group.created', appId: 1 })), 'all');
+  assert.equal(groupRulesChangedBy(ev({ type: 'group.dismissed', appId: 1 })), 'all', 'a rule-changing event that names no group drops every group');
+  assert.equal(groupRulesChangedBy(ev({ type: 'group.something_new', appId: 1, groupId: 44 })), 44, 'an event this list does not know drops its group (failing closed)');
   for (const type of ['call.started', 'call.stopped', 'message.sent', 'message.delivered', 'user.updated', 'token.revoked', 'device.signed_in', 'conversation.read']) {
     assert.equal(groupRulesChangedBy(ev({ type, appId: 1, groupId: null })), undefined, type);
+  }
+});
+
+test("joins and other events that leave every member's standing alone keep a large group's cached answers", () => {
+  for (const type of ['group.created', 'group.members_joined', 'group.member_updated', 'group.application_created', 'group.announcement_posted', 'group.file_added']) {
+    assert.equal(groupRulesChangedBy(ev({ type, appId: 1, groupId: 42, userIds: [7] })), undefined, type);
+  }
+  for (const type of ['group.member_left', 'group.members_removed', 'group.roles_changed', 'group.members_unmuted', 'group.owner_transferred', 'group.members_blocked']) {
+    assert.equal(groupRulesChangedBy(ev({ type, appId: 1, groupId: 42, userIds: [7] })), 42, type);
   }
 });

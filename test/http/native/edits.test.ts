@@ -6,6 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../../support/server.ts';
 import { cast, people } from './groups-helpers.ts';
+import { client } from '../../support/http.ts';
+import { legacy } from '../../support/legacy.ts';
+import { makeUser } from '../../support/fixtures.ts';
 
 const text = (t: string, body: Record<string, unknown> = {}) => ({ type: 'text', body: { text: t, ...body } });
 const WINDOW = 60;
@@ -126,5 +129,16 @@ describe('edits', () => {
     assert.equal((await mentions()).mentions, 0);
     assert.equal((await c.admin.api.patch(`/v1/messages/${sent.id}`, { text: 'everyone!', mentionAll: true })).status, 200);
     assert.equal((await mentions()).mentions, 1);
+  });
+
+  test('another dialect reading history sees the latest text (legacy loadChatRecords)', async () => {
+    const a = await makeUser(s);
+    const b = await makeUser(s);
+    const t0 = s.clock!.now();
+    const sent = (await client(s.url, a.token).post(`/v1/users/${b.id}/messages`, text('old words'))).body;
+    assert.equal((await client(s.url, a.token).patch(`/v1/messages/${sent.id}`, { text: 'new words' })).status, 200);
+    const r = await legacy(s.url, { uid: b.id, accessToken: b.token }).form('chat!loadChatRecords', { chatUserId: a.id, lastTime: String(t0 - 1) });
+    assert.equal(r.body.success, true, r.text);
+    assert.deepEqual(r.body.recordList.map((x: { msg: string }) => x.msg), ['new words']);
   });
 });

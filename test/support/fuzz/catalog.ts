@@ -26,6 +26,8 @@ export interface Route {
   fields: Field[];
   /** How a well-formed request sends its body. */
   body: 'json' | 'form' | 'multipart' | 'raw' | 'none';
+  /** Needs no credentials (the document says `security: []`): the operator endpoints, sign-in. */
+  open?: boolean;
 }
 
 export const kindOf = (docType: string): Kind => {
@@ -91,6 +93,7 @@ interface OpenApiSchema {
   properties?: Record<string, OpenApiSchema>;
 }
 interface OpenApiOperation {
+  security?: unknown[];
   parameters?: { in: string; name: string; schema?: OpenApiSchema }[];
   requestBody?: { content?: Record<string, { schema?: OpenApiSchema }> };
 }
@@ -118,7 +121,8 @@ export function nativeRoutes(doc: { paths: Record<string, Record<string, OpenApi
       for (const [name, s] of Object.entries(json?.properties ?? {})) fields.push({ name, where: 'body', ...schemaKind(s) });
       // Upload routes document no JSON body: their body is the file itself.
       const raw = !json && /\/files$|\/parts\/|\/uploads\/direct$/.test(path) && method !== 'get';
-      out.push({ dialect: 'native', method: method.toUpperCase(), path, fields, body: json ? 'json' : raw ? 'raw' : 'none' });
+      const open = Array.isArray(op.security) && op.security.length === 0;
+      out.push({ dialect: 'native', method: method.toUpperCase(), path, fields, body: json ? 'json' : raw ? 'raw' : 'none', ...(open ? { open } : {}) });
     }
   }
   return out;

@@ -3,6 +3,7 @@ import { ParleyError, type User } from '@parley/sdk';
 import { sizeOf } from './format.ts';
 import { errorText, useStore } from './hooks.ts';
 import type { ConvKey } from './keys.ts';
+import { ReplyingTo } from './ReplyQuote.tsx';
 
 /** Reads an image's pixel size so the message can reserve its space. */
 function imageSize(file: File): Promise<{ width: number; height: number } | undefined> {
@@ -119,6 +120,7 @@ export function Composer(props: { conv: ConvKey; members: User[]; disabled?: str
         </div>
       )}
       {error && <p class="error" role="alert">{error}</p>}
+      <ReplyingTo conv={props.conv} />
       {suggestions.length > 0 && (
         <ul class="mentions" role="listbox" aria-label="Mention a member">
           {suggestions.map((u, i) => (

@@ -6,6 +6,9 @@ import { linkParts } from './links.ts';
 import { noticeText } from './notices.ts';
 import { useStore } from './hooks.ts';
 import { Reactions } from './Reactions.tsx';
+import { EditedMark, EditMessage, MessageTools } from './EditMessage.tsx';
+import { keyOfMessage } from './keys.ts';
+import { ReplyQuote } from './ReplyQuote.tsx';
 
 /** How long after sending the sender may still revoke (the server's default window). */
 const REVOKE_WINDOW_MS = 2 * 60_000;
@@ -77,8 +80,10 @@ export function MessageItem(props: { m: Message; readMark: boolean; showSender: 
   return (
     <li class={`msg${mine ? ' mine' : ''}${props.showMeta ? ' run-end' : ''}${s.highlight === m.id ? ' hit' : ''}`} data-seq={m.seq} data-id={m.id} aria-current={s.highlight === m.id ? 'true' : undefined}>
       {props.showSender && !mine && <span class="sender">{who}</span>}
+      {m.replyTo && s.me && keyOfMessage(m, s.me.id) && <ReplyQuote quote={m.replyTo} conv={keyOfMessage(m, s.me.id)!} />}
       <div class="bubble-row">
-        <div class={`bubble${media ? ' media' : ''}`}>{content}</div>
+        <div class={`bubble${media ? ' media' : ''}`}>{s.editing === m.id ? <EditMessage m={m} /> : <>{content}<EditedMark m={m} /></>}</div>
+        <MessageTools m={m} />
         {/* Beside the bubble, out of the flow: nothing moves when the revoke window closes. */}
         {canRevoke && (
           <button type="button" class="link revoke" onClick={() => void s.revoke(m)} aria-label="Revoke this message">

@@ -5,8 +5,10 @@ import type { Message } from '@parley/sdk';
 
 type NameOf = (userId: number) => string;
 
-const list = (ids: unknown, nameOf: NameOf): string => {
+// A notice names at most a few users; `more` counts the rest (large batches).
+const list = (ids: unknown, nameOf: NameOf, more: unknown = 0): string => {
   const names = Array.isArray(ids) ? ids.filter((x): x is number => typeof x === 'number').map(nameOf) : [];
+  if (typeof more === 'number' && more > 0) return `${names.join(', ')} and ${more.toLocaleString('en')} ${more === 1 ? 'other' : 'others'}`;
   return names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 };
 
@@ -30,17 +32,17 @@ export function noticeText(m: Message, nameOf: NameOf): string {
     case 'group.owner_transferred':
       return `${typeof d.fromUserId === 'number' ? nameOf(d.fromUserId) : actor} made ${typeof d.toUserId === 'number' ? nameOf(d.toUserId) : 'someone'} the owner`;
     case 'group.members_joined':
-      return `${list(d.userIds, nameOf)} joined`;
+      return `${list(d.userIds, nameOf, d.more)} joined`;
     case 'group.member_left':
       return `${typeof d.userId === 'number' ? nameOf(d.userId) : 'Someone'} left`;
     case 'group.members_removed':
-      return `${actor} removed ${list(d.userIds, nameOf)}`;
+      return `${actor} removed ${list(d.userIds, nameOf, d.more)}`;
     case 'group.roles_changed':
-      return d.role === 'admin' ? `${actor} made ${list(d.userIds, nameOf)} admin` : `${list(d.userIds, nameOf)} is no longer an admin`;
+      return d.role === 'admin' ? `${actor} made ${list(d.userIds, nameOf, d.more)} admin` : `${list(d.userIds, nameOf, d.more)} is no longer an admin`;
     case 'group.members_muted':
-      return `${actor} muted ${list(d.userIds, nameOf)}`;
+      return `${actor} muted ${list(d.userIds, nameOf, d.more)}`;
     case 'group.members_unmuted':
-      return `${actor} unmuted ${list(d.userIds, nameOf)}`;
+      return `${actor} unmuted ${list(d.userIds, nameOf, d.more)}`;
     case 'message.pinned':
       return `${actor} pinned a message`;
     case 'message.unpinned':

@@ -52,6 +52,10 @@ export class Store {
   active: ConvKey | undefined;
   /** The message a search jumped to: shown highlighted and scrolled into view. */
   highlight: number | undefined;
+  /** Per conversation: the message the composer's next send replies to. */
+  replyingTo = new Map<ConvKey, Message>();
+  /** The message being edited in place, if any. */
+  editing: number | undefined;
   version = 0;
 
   #listeners = new Set<() => void>();
@@ -444,8 +448,29 @@ export class Store {
 
   async send(key: ConvKey, type: string, body: Record<string, unknown>): Promise<void> {
     const clientId = `web-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-    const m = await this.api.messages.send(targetOf(key), { type, body, clientId });
+    const quoted = this.replyingTo.get(key);
+    const m = await this.api.messages.send(targetOf(key), { type, body, clientId, ...(quoted ? { replyTo: quoted.id } : {}) });
+    if (quoted) this.replyingTo.delete(key);
     this.ingest(m, true);
+  }
+
+  /** The composer of `key` quotes `m` in its next send (undefined: no longer). */
+  replyTo(key: ConvKey, m: Message | undefined): void {
+    if (m) this.replyingTo.set(key, m);
+    else this.replyingTo.delete(key);
+    this.changed();
+  }
+
+  /** Starts or ends editing a message in place. */
+  setEditing(id: number | undefined): void {
+    this.editing = id;
+    this.changed();
+  }
+
+  async edit(m: Message, body: { text: string; mentions?: number[]; mentionAll?: boolean }): Promise<void> {
+    this.ingest(await this.api.messages.edit(m.id, body), true);
+    this.editing = undefined;
+    this.changed();
   }
 
   async revoke(m: Message): Promise<void> {

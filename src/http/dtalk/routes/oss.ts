@@ -136,8 +136,11 @@ export function ossRoutes(core: Core, location: OssLocation): DtalkRoute[] {
  * its content (no signature: dtalk media URLs are fetched by any client, and
  * only public files are found).
  */
+// For the dtalk document; the wildcard is the object's key (the `uri` an upload answered, without the prefix).
+const OBJECT_DOC = { summary: 'Download an uploaded object (public; `url` of an upload is this address)', security: [] };
+
 export function objectPage(app: FastifyInstance, { core, location, auth }: DtalkContext): void {
-  app.get(`${OBJECT_PATH}/*`, async (req, reply) => {
+  app.get(`${OBJECT_PATH}/*`, { schema: OBJECT_DOC }, async (req, reply) => {
     const key = location.keyOf((req.params as { '*': string })['*']);
     if (key !== undefined) {
       try {

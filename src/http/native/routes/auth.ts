@@ -7,7 +7,7 @@ import type { FastifyReply } from 'fastify';
 import type { Config } from '../../../config.ts';
 import { fail, isParleyError } from '../../../core/errors.ts';
 import type { NativeApp } from '../plugin.ts';
-import { User } from '../schemas.ts';
+import { User, errorsOf } from '../schemas.ts';
 
 const Handle = Type.String({ minLength: 1, maxLength: 64, description: 'Username: letters, digits and _ . @ + -' });
 const Password = Type.String({ minLength: 8, maxLength: 256 });
@@ -23,7 +23,6 @@ const Session = Type.Object({
   expiresAt: Type.Union([Type.Integer(), Type.Null()]),
   user: UserShape,
 });
-const authErrors = { 400: Type.Ref('Error'), 401: Type.Ref('Error'), 403: Type.Ref('Error'), 409: Type.Ref('Error'), 429: Type.Ref('Error') };
 
 export function authRoutes(config: Config) {
   return (app: NativeApp): void => {
@@ -36,13 +35,13 @@ export function authRoutes(config: Config) {
       return app.id;
     };
 
-    app.post('/auth/signup', { schema: { tags: ['auth'], summary: 'Create a password account and sign in', security: [], body: SignUp, response: { 201: Session, ...authErrors } } }, async (req, reply) => {
+    app.post('/auth/signup', { schema: { tags: ['auth'], summary: 'Create a password account and sign in', security: [], body: SignUp, response: { 201: Session, ...errorsOf('app_not_found', 'forbidden', 'handle_taken', 'rate_limited') } } }, async (req, reply) => {
       const session = await withRetryAfter(reply, accounts.signUp(await appId(), req.body, req.ip));
       reply.code(201);
       return session;
     });
 
-    app.post('/auth/login', { schema: { tags: ['auth'], summary: 'Sign in with a username and password', security: [], body: LogIn, response: { 200: Session, ...authErrors } } }, async (req, reply) => {
+    app.post('/auth/login', { schema: { tags: ['auth'], summary: 'Sign in with a username and password', security: [], body: LogIn, response: { 200: Session, ...errorsOf('app_not_found', 'invalid_credentials', 'rate_limited') } } }, async (req, reply) => {
       return withRetryAfter(reply, accounts.logIn(await appId(), { handle: req.body.handle }, req.body.password, req.ip));
     });
   };

@@ -5,7 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import type { NativeApp } from '../plugin.ts';
 import { authenticate, requireUser } from '../auth.ts';
-import { Id, IdParam, errors } from '../schemas.ts';
+import { Id, IdParam, errorsOf } from '../schemas.ts';
 
 const Party = Type.Object({
   userId: Id,
@@ -64,19 +64,21 @@ export function callRoutes(app: NativeApp): void {
   const { core } = app;
   app.addSchema(CallBody);
   app.addSchema(TicketBody);
-  const withCall = { 200: Type.Ref('Call'), ...errors, 410: Type.Ref('Error') };
+  // A party acting on a call: it may be gone, over, expired, or changing under another request.
+  const acting = errorsOf('forbidden', 'call_not_found', 'not_call_party', 'call_expired', 'call_finished', 'conflict');
+  const withCall = { 200: Type.Ref('Call'), ...acting };
   const me = async (req: Parameters<typeof authenticate>[1]) => {
     const p = await authenticate(core, req);
     return { appId: p.appId, userId: requireUser(p) };
   };
 
-  app.post('/calls', { schema: { tags: ['calls'], summary: 'Start a call (rings the invitees)', body: StartCall, response: { 201: Type.Ref('Call'), ...errors } } }, async (req, reply) => {
+  app.post('/calls', { schema: { tags: ['calls'], summary: 'Start a call (rings the invitees)', body: StartCall, response: { 201: Type.Ref('Call'), ...errorsOf('forbidden', 'cannot_act_on_self', 'user_not_found', 'conflict', 'group_not_found', 'group_dismissed', 'group_suspended', 'blocked_from_group', 'not_group_member', 'member_muted', 'group_muted') } } }, async (req, reply) => {
     const { appId, userId } = await me(req);
     reply.code(201);
     return core.calls.start(appId, userId, { invitees: req.body.invitees, groupId: req.body.groupId ?? null, media: req.body.media });
   });
 
-  app.get('/calls/:id', { schema: { tags: ['calls'], summary: 'A call (parties only)', params: IdParam, response: withCall } }, async (req) => {
+  app.get('/calls/:id', { schema: { tags: ['calls'], summary: 'A call (parties only)', params: IdParam, response: { 200: Type.Ref('Call'), ...errorsOf('forbidden', 'call_not_found', 'not_call_party') } } }, async (req) => {
     const { appId, userId } = await me(req);
     return core.calls.get(appId, userId, Number(req.params.id));
   });
@@ -89,7 +91,7 @@ export function callRoutes(app: NativeApp): void {
         summary: 'Answer a ringing call',
         description: 'Returns the answering user\'s TRTC ticket; the caller receives theirs in the call.accepted event. Without TRTC configuration the call still connects and ticket is null with mediaConfigured false.',
         params: IdParam,
-        response: { 200: Answer, ...errors, 410: Type.Ref('Error') },
+        response: { 200: Answer, ...acting },
       },
     },
     async (req) => {
@@ -113,7 +115,7 @@ export function callRoutes(app: NativeApp): void {
     return core.calls.hangup(appId, userId, Number(req.params.id));
   });
 
-  app.post('/calls/:id/ticket', { schema: { tags: ['calls'], summary: 'A fresh TRTC ticket for a party in the call', params: IdParam, response: { 200: Type.Ref('CallTicket'), ...errors, 503: Type.Ref('Error') } } }, async (req) => {
+  app.post('/calls/:id/ticket', { schema: { tags: ['calls'], summary: 'A fresh TRTC ticket for a party in the call', params: IdParam, response: { 200: Type.Ref('CallTicket'), ...errorsOf('forbidden', 'call_not_found', 'not_call_party', 'call_finished', 'media_not_configured') } } }, async (req) => {
     const { appId, userId } = await me(req);
     return core.calls.ticket(appId, userId, Number(req.params.id));
   });

@@ -12,7 +12,7 @@ import type { DownloadGrant } from '../../../core/files/files.ts';
 import type { FileView } from '../../../core/files/model.ts';
 import type { NativeApp } from '../plugin.ts';
 import { authenticate, bearer } from '../auth.ts';
-import { IdParam, errors } from '../schemas.ts';
+import { IdParam, errorsOf } from '../schemas.ts';
 import { FileBody, SignedUrl, Visibility } from './files-schemas.ts';
 import { incomingFile, rawBodyScope } from './raw-body.ts';
 
@@ -82,7 +82,7 @@ export function fileRoutes(app: NativeApp): void {
           description:
             'The body is the file: raw bytes (Content-Type = the file type) or multipart/form-data with one file part (fields key, visibility before it). Streamed to storage, never buffered. Keys are write-once.',
           querystring: UploadQuery,
-          response: { 201: Type.Ref('File'), ...errors, 413: Type.Ref('Error') },
+          response: { 201: Type.Ref('File'), ...errorsOf('invalid_key', 'object_too_large', 'empty_file', 'conflict') },
         },
         config: { fileBody: { fields: { key: 'Object key (when the query names none)', visibility: 'private, app or public (when the query names none)' } } },
       },
@@ -111,12 +111,12 @@ export function fileRoutes(app: NativeApp): void {
     );
   });
 
-  app.get('/files', { schema: { tags: ['files'], summary: 'Find a file by key', querystring: Type.Object({ key: Type.String({ minLength: 1, maxLength: 1024 }) }), response: { 200: Type.Ref('File'), ...errors } } }, async (req) => {
+  app.get('/files', { schema: { tags: ['files'], summary: 'Find a file by key', querystring: Type.Object({ key: Type.String({ minLength: 1, maxLength: 1024 }) }), response: { 200: Type.Ref('File'), ...errorsOf('invalid_key', 'object_not_found', 'forbidden') } } }, async (req) => {
     const p = await authenticate(core, req);
     return core.files.getByKey(p, req.query.key);
   });
 
-  app.get('/files/:id', { schema: { tags: ['files'], summary: "A file's metadata", params: IdParam, response: { 200: Type.Ref('File'), ...errors } } }, async (req) => {
+  app.get('/files/:id', { schema: { tags: ['files'], summary: "A file's metadata", params: IdParam, response: { 200: Type.Ref('File'), ...errorsOf('object_not_found', 'forbidden') } } }, async (req) => {
     const p = bearer(req) ? await authenticate(core, req) : null;
     return core.files.get(p, Number(req.params.id));
   });
@@ -131,7 +131,14 @@ export function fileRoutes(app: NativeApp): void {
           'Authorised by a bearer token, by a signed URL (expires + signature from POST /v1/files/{id}/url), or by nothing for public files. Supports one Range (206/416, If-Range), If-None-Match (weak comparison) and If-Modified-Since (304), If-Match and If-Unmodified-Since (412), as RFC 9110 says.',
         params: IdParam,
         querystring: ContentQuery,
-        response: { 200: Type.Any({ description: 'the bytes' }), 206: Type.Any({ description: 'the requested range' }), ...errors },
+        response: {
+          200: Type.Any({ description: 'The bytes (Content-Type is the file\'s)' }),
+          206: Type.Any({ description: 'The requested range (Content-Range says which)' }),
+          304: Type.Null({ description: 'Not modified (If-None-Match / If-Modified-Since)' }),
+          ...errorsOf('object_not_found', 'forbidden'),
+          412: Type.Ref('Error', { description: 'Precondition failed (If-Match / If-Unmodified-Since): `error.code` is `precondition_failed`' }),
+          416: Type.Ref('Error', { description: 'Range not satisfiable: `error.code` is `invalid_argument`' }),
+        },
       },
     },
     async (req, reply) => {
@@ -151,7 +158,7 @@ export function fileRoutes(app: NativeApp): void {
         summary: 'A signed, expiring download URL',
         params: IdParam,
         body: Type.Optional(Type.Object({ ttlSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 86400 })) }, { additionalProperties: false })),
-        response: { 200: SignedUrl, ...errors },
+        response: { 200: SignedUrl, ...errorsOf('object_not_found', 'forbidden') },
       },
     },
     async (req) => {
@@ -161,7 +168,7 @@ export function fileRoutes(app: NativeApp): void {
     },
   );
 
-  app.delete('/files/:id', { schema: { tags: ['files'], summary: 'Delete a file (owner or admin)', params: IdParam, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
+  app.delete('/files/:id', { schema: { tags: ['files'], summary: 'Delete a file (owner or admin)', params: IdParam, response: { 204: Type.Null(), ...errorsOf('object_not_found', 'forbidden') } } }, async (req, reply) => {
     const p = await authenticate(core, req);
     await core.files.delete(p, Number(req.params.id));
     reply.code(204);

@@ -50,6 +50,10 @@ export const SettingsFields = {
   isPublic: Type.Optional(Type.Boolean()),
   adminsMayLeave: Type.Optional(Type.Boolean()),
   hideMemberInfo: Type.Optional(Type.Boolean()),
+  broadcast: Type.Optional(Type.Boolean({ description: 'only the owner and admins may post' })),
+  membersMayReact: Type.Optional(Type.Boolean({ description: 'under broadcast, members may still react and reply' })),
+  slowModeSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400, description: "minimum seconds between one member's messages; 0 = off; owners and admins exempt" })),
+  noticeMemberThreshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'above this many members, join/leave notices carry counts, not names' })),
 };
 
 export const UserIds = Type.Object({ userIds: Type.Array(Id, { minItems: 1, maxItems: 500 }) }, { additionalProperties: false });
@@ -94,6 +98,10 @@ const groupProps = {
   isPublic: Type.Boolean(),
   adminsMayLeave: Type.Boolean(),
   hideMemberInfo: Type.Boolean(),
+  broadcast: Type.Boolean(),
+  membersMayReact: Type.Boolean(),
+  slowModeSeconds: Type.Integer(),
+  noticeMemberThreshold: Type.Integer(),
   muteAllUntil: Type.Union([Type.Integer(), Type.Null()]),
   muteAllForever: Type.Boolean(),
   createdAt: Type.Integer(),

@@ -5,13 +5,13 @@ import { fail } from '../../../core/errors.ts';
 import type { ConversationTarget } from '../../../core/messages/context.ts';
 import type { MessageTypeName } from '../../../core/messages/model.ts';
 import type { NativeApp } from '../plugin.ts';
-import { errors } from '../schemas.ts';
+import { errorsOf } from '../schemas.ts';
 import { authenticate } from '../auth.ts';
 import { SearchPage, SearchQuery } from './search-schemas.ts';
 
 export function searchRoutes(app: NativeApp): void {
   const { core } = app;
-  app.get('/search', { schema: { tags: ['messages'], summary: 'Search the messages you may read (newest first; page with `next`)', querystring: SearchQuery, response: { 200: SearchPage, ...errors } } }, async (req) => {
+  app.get('/search', { schema: { tags: ['messages'], summary: 'Search the messages you may read (newest first; page with `next`)', querystring: SearchQuery, response: { 200: SearchPage, ...errorsOf('group_not_found', 'not_group_member', 'user_not_found') } } }, async (req) => {
     const p = await authenticate(core, req);
     const viewer = p.userId ?? (p.isAdmin ? null : undefined);
     if (viewer === undefined) throw fail('unauthenticated', 'this route needs a user or app-admin token');

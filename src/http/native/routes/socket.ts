@@ -11,6 +11,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayNode } from '../../../gateway/node.ts';
 import type { NativeApp } from '../plugin.ts';
 import { bearer } from '../auth.ts';
+import { fail } from '../../../core/errors.ts';
 
 export const WS_PATH = '/ws';
 
@@ -33,17 +34,27 @@ export function gatewayRoutes(node: GatewayNode) {
       if (node.draining) return reply.code(503).header('retry-after', '1').send({ error: { code: 'server_draining', message: 'this server is stopping: connect again, another server takes the session' } });
       upgrades.set(req.raw, reply.raw);
     };
-    app.get(WS_PATH, { websocket: true, schema: SOCKET, onRequest: keepResponse }, (socket, req) => {
-      const raw = req.raw.socket;
-      // Let the HTTP request go: the upgrade's response object (and through
-      // it the request) would otherwise live as long as the socket, a few KiB
-      // per idle connection. detachSocket is ServerResponse's own method (not
-      // the private _httpMessage field). The plugin's error listener holds
-      // them too; the node installs its own.
-      upgrades.get(req.raw)?.detachSocket(raw);
-      upgrades.delete(req.raw);
-      socket.removeAllListeners('error');
-      node.accept(socket, tokenOf(req), raw);
+    app.route({
+      method: 'GET',
+      url: WS_PATH,
+      schema: SOCKET,
+      onRequest: keepResponse,
+      // A plain GET (no upgrade) is told what this address is, in the native envelope.
+      handler: async () => {
+        throw fail('invalid_argument', `${WS_PATH} takes a WebSocket upgrade (Connection: Upgrade, Upgrade: websocket)`);
+      },
+      wsHandler: (socket, req) => {
+        const raw = req.raw.socket;
+        // Let the HTTP request go: the upgrade's response object (and through
+        // it the request) would otherwise live as long as the socket, a few KiB
+        // per idle connection. detachSocket is ServerResponse's own method (not
+        // the private _httpMessage field). The plugin's error listener holds
+        // them too; the node installs its own.
+        upgrades.get(req.raw)?.detachSocket(raw);
+        upgrades.delete(req.raw);
+        socket.removeAllListeners('error');
+        node.accept(socket, tokenOf(req), raw);
+      },
     });
   };
 }

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { NativeApp } from '../plugin.ts';
 import { authenticate } from '../auth.ts';
-import { Id, IdParam, errors } from '../schemas.ts';
+import { Id, IdParam, errorsOf } from '../schemas.ts';
 
 const IssueBody = Type.Object(
   {
@@ -23,7 +23,7 @@ const RevokeBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 5
 export function tokenRoutes(app: NativeApp): void {
   const { core } = app;
 
-  app.post('/tokens', { schema: { tags: ['tokens'], summary: 'Issue a token (admin)', body: IssueBody, response: { 201: Issued, ...errors } } }, async (req, reply) => {
+  app.post('/tokens', { schema: { tags: ['tokens'], summary: 'Issue a token (admin)', body: IssueBody, response: { 201: Issued, ...errorsOf('admin_required', 'forbidden', 'user_not_found') } } }, async (req, reply) => {
     const p = await authenticate(core, req);
     const kind = req.body.kind ?? 'user';
     const { token, record } = await core.tokens.issueBy(p, {
@@ -35,19 +35,19 @@ export function tokenRoutes(app: NativeApp): void {
     return { id: record.id, token, kind: record.kind, userId: record.userId, expiresAt: record.expiresAt };
   });
 
-  app.post('/tokens/revoke', { schema: { tags: ['tokens'], summary: 'Revoke a token by its value (admin)', body: RevokeBody, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
+  app.post('/tokens/revoke', { schema: { tags: ['tokens'], summary: 'Revoke a token by its value (admin)', body: RevokeBody, response: { 204: Type.Null(), ...errorsOf('admin_required', 'forbidden', 'not_found', 'conflict') } } }, async (req, reply) => {
     await core.tokens.revokeBy(await authenticate(core, req), { token: req.body.token });
     reply.code(204);
     return null;
   });
 
-  app.delete('/tokens/:id', { schema: { tags: ['tokens'], summary: 'Revoke a token by id (admin)', params: IdParam, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
+  app.delete('/tokens/:id', { schema: { tags: ['tokens'], summary: 'Revoke a token by id (admin)', params: IdParam, response: { 204: Type.Null(), ...errorsOf('admin_required', 'forbidden', 'not_found', 'conflict') } } }, async (req, reply) => {
     await core.tokens.revokeBy(await authenticate(core, req), { id: Number(req.params.id) });
     reply.code(204);
     return null;
   });
 
-  app.post('/tokens/self/revoke', { schema: { tags: ['tokens'], summary: 'Revoke the calling token (sign out)', response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
+  app.post('/tokens/self/revoke', { schema: { tags: ['tokens'], summary: 'Revoke the calling token (sign out)', response: { 204: Type.Null() } } }, async (req, reply) => {
     await core.tokens.revokeBy(await authenticate(core, req), 'self');
     reply.code(204);
     return null;

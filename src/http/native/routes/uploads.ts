@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import { UPLOAD_CREDENTIAL_HEADER } from '../../../core/files/uploads.ts';
 import type { NativeApp } from '../plugin.ts';
 import { authenticate } from '../auth.ts';
-import { IdParam, errors } from '../schemas.ts';
+import { IdParam, errorsOf } from '../schemas.ts';
 import { Credential, NewObjectFields, PartBody, UploadBody } from './files-schemas.ts';
 import { incomingFile, rawBodyScope } from './raw-body.ts';
 
@@ -21,15 +21,14 @@ const Complete = Type.Object(
 
 export function uploadRoutes(app: NativeApp): void {
   const { core } = app;
-  const limit413 = { 413: Type.Ref('Error') };
 
-  app.post('/uploads', { schema: { tags: ['uploads'], summary: 'Start a multipart upload', body: Type.Object(NewObjectFields, { additionalProperties: false }), response: { 201: UploadBody, ...errors } } }, async (req, reply) => {
+  app.post('/uploads', { schema: { tags: ['uploads'], summary: 'Start a multipart upload', body: Type.Object(NewObjectFields, { additionalProperties: false }), response: { 201: UploadBody, ...errorsOf('invalid_key', 'conflict') } } }, async (req, reply) => {
     const p = await authenticate(core, req);
     reply.code(201);
     return core.uploads.init(p, req.body);
   });
 
-  app.get('/uploads/:id', { schema: { tags: ['uploads'], summary: 'A multipart upload and its parts so far', params: IdParam, response: { 200: Type.Intersect([UploadBody, Type.Object({ parts: Type.Array(PartBody) })]), ...errors } } }, async (req) => {
+  app.get('/uploads/:id', { schema: { tags: ['uploads'], summary: 'A multipart upload and its parts so far', params: IdParam, response: { 200: Type.Intersect([UploadBody, Type.Object({ parts: Type.Array(PartBody) })]), ...errorsOf('upload_not_found', 'forbidden') } } }, async (req) => {
     const p = await authenticate(core, req);
     return core.uploads.get(p, Number(req.params.id));
   });
@@ -45,7 +44,7 @@ export function uploadRoutes(app: NativeApp): void {
           description: 'The body is the part: raw bytes, or multipart/form-data with one file part. Sending a part number again replaces it. Returns the ETag to list on completion.',
           params: PartParams,
           querystring: KeyCheck,
-          response: { 200: PartBody, ...errors, ...limit413 },
+          response: { 200: PartBody, ...errorsOf('upload_not_found', 'forbidden', 'object_too_large', 'invalid_key') },
         },
       },
       async (req) => {
@@ -67,7 +66,7 @@ export function uploadRoutes(app: NativeApp): void {
           description: `The credential from POST /v1/uploads/credentials (kind parley) goes in the ${UPLOAD_CREDENTIAL_HEADER} header or the credential query parameter. Single use.`,
           querystring: Type.Object({ credential: Type.Optional(Type.String({ maxLength: 8192 })) }),
           security: [],
-          response: { 201: Type.Ref('File'), ...errors, ...limit413 },
+          response: { 201: Type.Ref('File'), ...errorsOf('unauthenticated', 'token_expired', 'upload_not_found', 'conflict', 'object_too_large') },
         },
       },
       async (req, reply) => {
@@ -90,7 +89,7 @@ export function uploadRoutes(app: NativeApp): void {
             'multipart/form-data whose fields come before the file part: the credential in field `credential`, or as `policy` (the OSS-style form that lanying\'s /file/upload/avatar/group hands out), or in the header / query parameter as for PUT. Single use.',
           querystring: Type.Object({ credential: Type.Optional(Type.String({ maxLength: 8192 })) }),
           security: [],
-          response: { 201: Type.Ref('File'), ...errors, ...limit413 },
+          response: { 201: Type.Ref('File'), ...errorsOf('unauthenticated', 'token_expired', 'upload_not_found', 'conflict', 'object_too_large') },
         },
         config: { fileBody: { formOnly: true, fields: { credential: 'The credential (from POST /v1/uploads/credentials)', policy: "The credential, as the OSS-style form names it (lanying's avatar upload)" } } },
       },
@@ -105,12 +104,12 @@ export function uploadRoutes(app: NativeApp): void {
     );
   });
 
-  app.post('/uploads/:id/complete', { schema: { tags: ['uploads'], summary: 'Complete a multipart upload with its ETag list', params: IdParam, body: Complete, response: { 200: Type.Ref('File'), ...errors, ...limit413 } } }, async (req) => {
+  app.post('/uploads/:id/complete', { schema: { tags: ['uploads'], summary: 'Complete a multipart upload with its ETag list', params: IdParam, body: Complete, response: { 200: Type.Ref('File'), ...errorsOf('upload_not_found', 'forbidden', 'part_too_small', 'object_too_large', 'invalid_key') } } }, async (req) => {
     const p = await authenticate(core, req);
     return core.uploads.complete(p, Number(req.params.id), req.body.parts, req.body.key);
   });
 
-  app.delete('/uploads/:id', { schema: { tags: ['uploads'], summary: 'Abort a multipart upload', params: IdParam, querystring: KeyCheck, response: { 204: Type.Null(), ...errors } } }, async (req, reply) => {
+  app.delete('/uploads/:id', { schema: { tags: ['uploads'], summary: 'Abort a multipart upload', params: IdParam, querystring: KeyCheck, response: { 204: Type.Null(), ...errorsOf('upload_not_found', 'forbidden', 'invalid_key') } } }, async (req, reply) => {
     const p = await authenticate(core, req);
     await core.uploads.abort(p, Number(req.params.id), req.query.key);
     reply.code(204);
@@ -125,7 +124,7 @@ export function uploadRoutes(app: NativeApp): void {
         summary: 'A temporary credential to upload one file straight to storage',
         description: 'kind presigned-post (S3 store): POST the fields and then the file to url, then POST confirmUrl. kind parley: send the bytes with PUT to url with the given headers.',
         body: Type.Object({ ...NewObjectFields, maxBytes: Type.Optional(Type.Integer({ minimum: 1 })), via: Type.Optional(Type.Union([Type.Literal('store'), Type.Literal('parley')])) }, { additionalProperties: false }),
-        response: { 201: Credential, ...errors },
+        response: { 201: Credential, ...errorsOf('app_not_found', 'invalid_key', 'unsupported') },
       },
     },
     async (req, reply) => {
@@ -136,7 +135,7 @@ export function uploadRoutes(app: NativeApp): void {
     },
   );
 
-  app.post('/uploads/direct/:id/confirm', { schema: { tags: ['uploads'], summary: 'Confirm a presigned upload to the store', params: IdParam, response: { 200: Type.Ref('File'), ...errors } } }, async (req) => {
+  app.post('/uploads/direct/:id/confirm', { schema: { tags: ['uploads'], summary: 'Confirm a presigned upload to the store', params: IdParam, response: { 200: Type.Ref('File'), ...errorsOf('upload_not_found', 'forbidden', 'object_not_found', 'object_too_large') } } }, async (req) => {
     const p = await authenticate(core, req);
     return core.uploads.confirmDirect(p, Number(req.params.id));
   });

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { NativeApp } from '../plugin.ts';
 import { authenticate, requireUser } from '../auth.ts';
-import { IdParam, PageQuery, User, errors, paged } from '../schemas.ts';
+import { IdParam, PageQuery, User, errorsOf, paged } from '../schemas.ts';
 
 const Profile = Type.Record(Type.String(), Type.Unknown());
 const NewUser = Type.Object(
@@ -44,13 +44,13 @@ const MeUpdated = Type.Object({
 export function userRoutes(app: NativeApp): void {
   const { core } = app;
 
-  app.post('/users', { schema: { tags: ['users'], summary: 'Create a user (admin)', body: NewUser, response: { 201: User, ...errors } } }, async (req, reply) => {
+  app.post('/users', { schema: { tags: ['users'], summary: 'Create a user (admin)', body: NewUser, response: { 201: User, ...errorsOf('admin_required', 'forbidden', 'app_not_found', 'handle_taken') } } }, async (req, reply) => {
     const user = await core.users.createBy(await authenticate(core, req), req.body);
     reply.code(201);
     return user;
   });
 
-  app.get('/users', { schema: { tags: ['users'], summary: 'List users, or find one by handle', querystring: Type.Intersect([PageQuery, Type.Object({ handle: Type.Optional(Type.String({ maxLength: 64 })) })]), response: { 200: paged(User), ...errors } } }, async (req) => {
+  app.get('/users', { schema: { tags: ['users'], summary: 'List users, or find one by handle', querystring: Type.Intersect([PageQuery, Type.Object({ handle: Type.Optional(Type.String({ maxLength: 64 })) })]), response: { 200: paged(User), ...errorsOf('admin_required', 'forbidden', 'user_not_found') } } }, async (req) => {
     const p = await authenticate(core, req);
     if (req.query.handle !== undefined) {
       // Any member of the app may look a user up by name (to start a chat).
@@ -60,21 +60,21 @@ export function userRoutes(app: NativeApp): void {
     return core.users.listBy(p, { limit: req.query.limit ?? 50, ...(req.query.cursor ? { cursor: req.query.cursor } : {}) });
   });
 
-  app.get('/users/:id', { schema: { tags: ['users'], summary: 'Get a user', params: IdParam, response: { 200: User, ...errors } } }, async (req) => {
+  app.get('/users/:id', { schema: { tags: ['users'], summary: 'Get a user', params: IdParam, response: { 200: User, ...errorsOf('user_not_found') } } }, async (req) => {
     const p = await authenticate(core, req);
     return core.users.get(p.appId, Number(req.params.id));
   });
 
-  app.patch('/users/:id', { schema: { tags: ['users'], summary: 'Update a user (admin)', params: IdParam, body: UserPatch, response: { 200: User, ...errors } } }, async (req) => {
+  app.patch('/users/:id', { schema: { tags: ['users'], summary: 'Update a user (admin)', params: IdParam, body: UserPatch, response: { 200: User, ...errorsOf('admin_required', 'forbidden', 'user_not_found') } } }, async (req) => {
     return core.users.updateBy(await authenticate(core, req), Number(req.params.id), req.body);
   });
 
-  app.get('/me', { schema: { tags: ['users'], summary: 'The calling user', response: { 200: User, ...errors } } }, async (req) => {
+  app.get('/me', { schema: { tags: ['users'], summary: 'The calling user', response: { 200: User, ...errorsOf('forbidden', 'user_not_found') } } }, async (req) => {
     const p = await authenticate(core, req);
     return core.users.get(p.appId, requireUser(p));
   });
 
-  app.patch('/me', { schema: { tags: ['users'], summary: 'Update the calling user (a new password needs the current one)', body: MePatch, response: { 200: MeUpdated, ...errors } } }, async (req) => {
+  app.patch('/me', { schema: { tags: ['users'], summary: 'Update the calling user (a new password needs the current one)', body: MePatch, response: { 200: MeUpdated, ...errorsOf('forbidden', 'rate_limited', 'user_not_found') } } }, async (req) => {
     const p = await authenticate(core, req);
     requireUser(p);
     const { user, revokedTokens } = await core.accounts.updateSelf(p, req.body, req.ip);
