@@ -17,6 +17,7 @@ import { GroupCommit, type GroupCommitStats } from './group-commit.ts';
 import { recordNotices } from './group-notices.ts';
 import { history, type HistoryPage, type HistoryQuery } from './history.ts';
 import type { Conversation, Message, MessageInput } from './model.ts';
+import { conversationList, type ConversationSummary } from './conversation-list.ts';
 import { ReadPositionWriter, type ReadWriterStats } from './read-writer.ts';
 import { markRead, markUnread, messageReaders, messageReads, readState, type MessageReaders, type MessageReads, type ReadState } from './receipts.ts';
 import { revoke } from './revoke.ts';
@@ -26,7 +27,6 @@ import { annotate, react, reactors, unreact, type ReactionResult, type ReactorPa
 import { pin, pinsOf, unpin, type PinPage } from './pins.ts';
 import type { SendLane } from './send-lane.ts';
 import { recordCall, send, type FinishedCall, type SendResult } from './send.ts';
-import { unreadCounts } from './unread.ts';
 import { search, type SearchPage, type SearchQuery } from '../search/search.ts';
 import { noOutbox, type EventOutbox } from '../webhooks/outbox.ts';
 import type { BeforeSend } from '../webhooks/moderation.ts';
@@ -44,16 +44,7 @@ export interface MessagesDeps {
   beforeSend?: BeforeSend;
 }
 
-export interface ConversationSummary {
-  conversation: Conversation;
-  /** Private conversations: the other user. */
-  peerId: number | null;
-  readSeq: number;
-  /** Unread messages that count for the user, and those mentioning them (see unread.ts). */
-  unread: number;
-  mentions: number;
-  lastMessage: Message | null;
-}
+export type { ConversationSummary } from './conversation-list.ts';
 
 export class Messages {
   readonly #ctx: MessagingContext;
@@ -237,20 +228,11 @@ export class Messages {
     return messageReaders(this.#ctx, appId, viewer, messageId, opts);
   }
 
-  /** The user's conversations, most recently active first, with unread counts and the last message. */
-  async conversationsOf(appId: number, userId: number, limit = 50): Promise<ConversationSummary[]> {
-    const { store, gate } = this.#ctx;
-    const groupIds = await gate.groupIdsOf(appId, userId);
-    const list = (await store.conversations.listForUser(appId, userId, groupIds, Math.min(Math.max(limit, 1), this.#ctx.settings.maxPage))).filter((c) => c.lastSeq > 0);
-    const reads = await store.readPositions.getForUser(userId, list.map((c) => c.id));
-    const out: ConversationSummary[] = [];
-    for (const c of list) {
-      const readSeq = reads.get(c.id) ?? 0;
-      const last = await store.messages.getBySeq(c.id, c.lastSeq);
-      const sinceMs = c.kind === 'group' && readSeq < c.lastSeq ? (await gate.readAccess(appId, c.groupId as number, userId)).visibleSinceMs : 0;
-      const counts = await unreadCounts(this.#ctx, c, userId, readSeq, sinceMs);
-      out.push({ conversation: c, peerId: c.kind === 'private' ? (c.userA === userId ? c.userB : c.userA) : null, readSeq, ...counts, lastMessage: last ? toMessage(last, c) : null });
-    }
-    return out;
+  /**
+   * The user's conversations, most recent first, with names, unread counts and
+   * the last message; `beforePos` (the last item's lastPos) continues a list.
+   */
+  conversationsOf(appId: number, userId: number, limit = 50, beforePos?: number): Promise<ConversationSummary[]> {
+    return conversationList(this.#ctx, appId, userId, Math.min(Math.max(limit, 1), this.#ctx.settings.maxPage), beforePos);
   }
 }

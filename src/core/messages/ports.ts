@@ -43,8 +43,12 @@ export interface ConversationRepo {
   findPrivate(appId: number, userA: number, userB: number): Promise<Conversation | undefined>;
   /** The user's private conversations and the given groups' conversations with last_pos > pos. */
   changedSince(appId: number, userId: number, groupIds: readonly number[], pos: number): Promise<Conversation[]>;
-  /** Every conversation the user is in (private ones, and the given groups'), newest activity first. */
-  listForUser(appId: number, userId: number, groupIds: readonly number[], limit: number): Promise<Conversation[]>;
+  /**
+   * The conversations the user is in that have messages (private ones, and
+   * the given groups'), newest activity first; `beforePos` continues a list
+   * after the conversation whose lastPos it is.
+   */
+  listForUser(appId: number, userId: number, groupIds: readonly number[], limit: number, beforePos?: number): Promise<Conversation[]>;
 }
 
 export interface HistoryRange {
@@ -72,6 +76,12 @@ export interface UnreadTailQuery {
   sinceMs: number;
   /** Count at most this many (and return at most this many candidates). */
   limit: number;
+}
+
+/** What `unreadTail` answers. */
+export interface UnreadTail {
+  count: number;
+  mentionCandidates: MessageBody[];
 }
 
 export interface MessageRepo {
@@ -104,7 +114,11 @@ export interface MessageRepo {
    * `limit`. `mentionCandidates` are the bodies of those that may mention
    * someone (text with mentions); core decides whom they mention.
    */
-  unreadTail(q: UnreadTailQuery): Promise<{ count: number; mentionCandidates: MessageBody[] }>;
+  unreadTail(q: UnreadTailQuery): Promise<UnreadTail>;
+  /** `unreadTail` for many conversations (one query each) in a few statements, by conversation id. */
+  unreadTails(queries: readonly UnreadTailQuery[]): Promise<Map<number, UnreadTail>>;
+  /** The message at `seq` of each conversation (their last ones: the conversation list), in a few statements. */
+  lastOf(conversations: readonly { conversationId: number; seq: number }[]): Promise<MessageRecord[]>;
   /**
    * Replaces the message by a revoke marker and moves it to a new stream
    * position, atomically; must run inside `Store.transaction`. Returns the

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type { Conversation, ConversationKind } from '../../core/messages/model.ts';
 import type { ConversationRepo } from '../../core/messages/ports.ts';
 import type { Database } from '../schema.ts';
@@ -80,15 +80,29 @@ export function conversationRepo(db: Kysely<Database>): ConversationRepo {
         .execute();
       return rows.map(toConversation);
     },
-    async listForUser(appId, userId, groupIds, limit) {
-      const rows = await db
-        .selectFrom('conversations')
-        .selectAll()
-        .where('app_id', '=', appId)
-        .where((eb) => eb.or([eb('user_a', '=', userId), eb('user_b', '=', userId), ...(groupIds.length ? [eb('group_id', 'in', [...groupIds])] : [])]))
-        .orderBy('last_pos', 'desc')
-        .limit(limit)
-        .execute();
+    // One index range per way of being in a conversation (as user_a, as
+    // user_b, through each group), each cut at `limit`, then merged: an OR of
+    // the three would make the engine walk every conversation of the app.
+    async listForUser(appId, userId, groupIds, limit, beforePos) {
+      const part = (where: (qb: SelectQueryBuilder<Database, 'conversations', object>) => SelectQueryBuilder<Database, 'conversations', object>) =>
+        db
+          .selectFrom((eb) =>
+            where(eb.selectFrom('conversations'))
+              .selectAll()
+              .where('app_id', '=', appId)
+              .where('last_seq', '>', 0)
+              .$if(beforePos !== undefined, (qb) => qb.where('last_pos', '<', beforePos as number))
+              .orderBy('last_pos', 'desc')
+              .limit(limit)
+              .as('c'),
+          )
+          .selectAll();
+      let query = part((qb) => qb.where('user_a', '=', userId)).unionAll(part((qb) => qb.where('user_b', '=', userId)));
+      for (let i = 0; i < groupIds.length; i += 500) {
+        const ids = groupIds.slice(i, i + 500);
+        query = query.unionAll(part((qb) => qb.where('group_id', 'in', ids)));
+      }
+      const rows = await db.selectFrom(query.as('u')).selectAll().orderBy('last_pos', 'desc').limit(limit).execute();
       return rows.map(toConversation);
     },
   };

@@ -17,16 +17,26 @@ export function messageSyncRoutes(app: NativeApp): void {
     return core.messages.sync(c.appId, c.userId, { since: req.query.since ?? 0, limit: req.query.limit ?? 100 });
   });
 
-  app.get('/conversations', { schema: { tags, summary: 'Your conversations, most recent first, with unread counts', querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }), response: { 200: ConversationList, ...errorsOf('forbidden') } } }, async (req) => {
+  const ConversationQuery = Type.Object({
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    before: Type.Optional(Type.Integer({ minimum: 1, description: 'The `next` of the previous page: conversations whose last change came before it' })),
+  });
+  app.get('/conversations', { schema: { tags, summary: 'Your conversations, most recent first, with names, unread counts and last messages, paged', querystring: ConversationQuery, response: { 200: ConversationList, ...errorsOf('forbidden') } } }, async (req) => {
     const c = await callerOf(core, req);
-    const list = await core.messages.conversationsOf(c.appId, c.userId, req.query.limit ?? 50);
+    const limit = req.query.limit ?? 50;
+    const list = await core.messages.conversationsOf(c.appId, c.userId, limit, req.query.before);
+    const last = list[list.length - 1];
     return {
+      ...(list.length === limit && last ? { next: last.conversation.lastPos } : {}),
       items: list.map((s) => ({
         id: s.conversation.id,
         kind: s.conversation.kind,
         groupId: s.conversation.groupId,
         peerId: s.peerId,
+        name: s.name,
+        avatar: s.avatar,
         lastSeq: s.conversation.lastSeq,
+        lastPos: s.conversation.lastPos,
         readSeq: s.readSeq,
         unread: s.unread,
         mentions: s.mentions,
