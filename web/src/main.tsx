@@ -1,4 +1,4 @@
-// The Parley web client: Preact components over the SDK in ./sdk.
+// The Parley web client: Preact components over the SDK in packages/sdk (@parley/sdk).
 import { render } from 'preact';
 import { App } from './app/App.tsx';
 import { store } from './app/store.ts';

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import { ParleyError, type User } from '../sdk/index.ts';
+import { ParleyError, type User } from '@parley/sdk';
 import { sizeOf } from './format.ts';
 import { errorText, useStore } from './hooks.ts';
 import type { ConvKey } from './keys.ts';

@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { User } from '../sdk/index.ts';
+import type { User } from '@parley/sdk';
 import { Avatar } from './Avatar.tsx';
 import { dayOf, plural, sameRun } from './format.ts';
 import { Composer } from './Composer.tsx';

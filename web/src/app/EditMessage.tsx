@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ParleyError, type Message } from '../sdk/index.ts';
+import { ParleyError, type Message } from '@parley/sdk';
 import { errorText, useStore } from './hooks.ts';
 import { keyOfMessage } from './keys.ts';
 

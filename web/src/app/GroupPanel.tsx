@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Application, GroupRole, JoinPolicy, Member } from '../sdk/index.ts';
+import type { Application, GroupRole, JoinPolicy, Member } from '@parley/sdk';
 import { Avatar } from './Avatar.tsx';
 import { errorText, useStore } from './hooks.ts';
 import { idsOf } from './Sidebar.tsx';

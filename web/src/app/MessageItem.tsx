@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Message } from '../sdk/index.ts';
+import type { Message } from '@parley/sdk';
 import { FileAttachment, ImageAttachment } from './Attachment.tsx';
 import { timeOf } from './format.ts';
 import { linkParts } from './links.ts';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { Message } from '../sdk/index.ts';
+import type { Message } from '@parley/sdk';
 import { canPin, setPinned, toggleReaction } from './annotations.ts';
 import { errorText, useStore } from './hooks.ts';
 

@@ -1,4 +1,4 @@
-import type { Message, ReplySummary } from '../sdk/index.ts';
+import type { Message, ReplySummary } from '@parley/sdk';
 import { useStore } from './hooks.ts';
 import type { ConvKey } from './keys.ts';
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { SearchHit } from '../sdk/index.ts';
+import type { SearchHit } from '@parley/sdk';
 import { timeOf } from './format.ts';
 import { errorText, useStore } from './hooks.ts';
 import { groupKey, userKey, type ConvKey } from './keys.ts';

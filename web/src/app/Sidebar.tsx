@@ -8,7 +8,7 @@ import { plural } from './format.ts';
 import { groupKey, userKey, type ConvKey } from './keys.ts';
 import { store } from './store.ts';
 import { Search } from './Search.tsx';
-import { ParleyError } from '../sdk/index.ts';
+import { ParleyError } from '@parley/sdk';
 
 const go = (key: ConvKey) => {
   location.hash = `#/${key}`;

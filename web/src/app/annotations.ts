@@ -5,7 +5,7 @@
 // Events are the same for every reader, so `me` is kept from what we had,
 // except when the reactor is us: then `mine` says exactly which are ours.
 
-import type { Message, PinnedItem } from '../sdk/index.ts';
+import type { Message, PinnedItem } from '@parley/sdk';
 import { groupKey, keyOfMessage, targetOf, type ConvKey } from './keys.ts';
 import type { Store } from './store.ts';
 

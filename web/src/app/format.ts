@@ -1,4 +1,4 @@
-import type { Message } from '../sdk/index.ts';
+import type { Message } from '@parley/sdk';
 import { noticeText } from './notices.ts';
 
 export function timeOf(ms: number): string {

@@ -1,7 +1,7 @@
 // Conversation keys the UI uses in its state and its address bar:
 // `g<groupId>` for a group, `u<userId>` for a private chat with a user.
 
-import type { Message, Target } from '../sdk/index.ts';
+import type { Message, Target } from '@parley/sdk';
 
 export type ConvKey = `g${number}` | `u${number}`;
 

@@ -4,7 +4,7 @@
 // expire by themselves and presence is re-read over HTTP when a conversation
 // opens and after every reconnect.
 
-import type { Presence, TypingFrame } from '../sdk/index.ts';
+import type { Presence, TypingFrame } from '@parley/sdk';
 import { groupKey, userKey, type ConvKey } from './keys.ts';
 
 /** What Live needs of the store. */

@@ -1,7 +1,7 @@
 // Group notices (messages of type `notice` that the server writes for group
 // events: body {kind, data}) in words.
 
-import type { Message } from '../sdk/index.ts';
+import type { Message } from '@parley/sdk';
 
 type NameOf = (userId: number) => string;
 

@@ -3,7 +3,7 @@
 // runs after every (re)connect. Components read it through useStore() and
 // call its methods; they never talk to the server themselves.
 
-import { ParleyClient, ParleyError, type ConversationSummary, type Group, type Invitation, type Member, type Message, type ParleySocket, type Session, type SocketState, type User } from '../sdk/index.ts';
+import { ParleyClient, ParleyError, type ConversationSummary, type Group, type Invitation, type Member, type Message, type ParleySocket, type Session, type SocketState, type User } from '@parley/sdk';
 import { keyOfMessage, groupKey, targetOf, userKey, type ConvKey } from './keys.ts';
 import { annotationEvent } from './annotations.ts';
 import { Live } from './live.ts';
