@@ -53,6 +53,11 @@ try {
   };
   t = performance.now();
   const sockets: RawSession[] = [];
+  // Alive as the protocol asks (a ping every 20 s; heartbeatMs 25 s), or the
+  // server closes the sessions opened first while the rest connect.
+  const heartbeat = setInterval(() => {
+    for (const s of sockets) s.send('{"type":"ping"}');
+  }, 20_000);
   const BATCH = 200;
   for (let i = 0; i < online.length; i += BATCH) sockets.push(...(await Promise.all(online.slice(i, i + BATCH).map((m) => openRawSession(server.url, m.token, onFrame({}))))));
   console.log(`${sockets.length} members online in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -115,6 +120,7 @@ try {
       1,
     ),
   );
+  clearInterval(heartbeat);
   sender.close();
   for (const s of sockets) s.close();
   if (lost !== 0 || disorder !== 0 || refused !== 0) process.exitCode = 1;
