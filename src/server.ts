@@ -128,7 +128,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const store = kyselyStore(engine);
   ids = new SnowflakeIds(clock, config.nodeId, lease.floorId);
   const messaging = { revokeWindowSeconds: config.revokeWindow, editWindowSeconds: config.editWindow, maxBytes: config.messageMaxBytes, maxTextChars: config.messageMaxText, gateCacheMs: config.groupRuleCacheMs, maxReactionEmoji: config.reactionMaxEmoji, maxReactionsPerUser: config.reactionMaxPerUser, maxPins: config.pinMax, dtalk: { ...defaultMessagingSettings.dtalk, revokeWindowSeconds: config.dtalkRevokeWindow } };
-  const blobs = openBlobs(config);
+  const blobs = await openBlobs(config);
   const groups = { defaultCapacity: config.groupDefaultCapacity, maxCapacity: config.groupMaxCapacity, maxAdmins: config.groupMaxAdmins, applicationTtlMs: config.groupRequestTtl * 1000, invitationTtlMs: config.groupRequestTtl * 1000, qrCodeTtlMs: config.groupQrCodeTtl * 1000 };
   // Made before core so that core's background failures can be counted.
   const metrics = opts.metrics ?? createMetrics();

@@ -16,10 +16,18 @@ export interface BenchServer {
 
 export async function forkServer(env: Record<string, string> = {}): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
-  const child = fork(new URL('./server-process.ts', import.meta.url), [], {
+  // BENCH_SERVER=relay forks the bare relay (relay-process.ts) instead of Parley.
+  const script = process.env.BENCH_SERVER === 'relay' ? './relay-process.ts' : './server-process.ts';
+  const child = fork(new URL(script, import.meta.url), [], {
     env: { ...process.env, PARLEY_DATA_DIR: dataDir, ...env },
     // BENCH_CPU_PROF=<dir> writes the server's CPU profile there (--cpu-prof).
-    execArgv: ['--disable-warning=ExperimentalWarning', '--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    // BENCH_NODE_FLAGS adds V8/Node flags to the server's (e.g. --max-semi-space-size=16).
+    execArgv: [
+      '--disable-warning=ExperimentalWarning',
+      '--expose-gc',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let next = 0;

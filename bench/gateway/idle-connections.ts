@@ -38,6 +38,8 @@ try {
   console.log(`opened ${sockets.length} sessions in ${opened.toFixed(1)} s (${Math.round(N / opened)}/s); gateway: ${JSON.stringify(after.gateway)}`);
   console.log(`server memory per connection: rss ${per('rss')} KiB, heap ${per('heapUsed')} KiB, external ${per('external')} KiB`);
   console.log(`server totals: rss ${kib(before.rss)} → ${kib(after.rss)} KiB, heap ${kib(before.heapUsed)} → ${kib(after.heapUsed)} KiB`);
+  // One line for drivers (versus-relay.ts).
+  console.log(JSON.stringify({ connections: open, rssPerConnectionKiB: per('rss'), heapPerConnectionKiB: per('heapUsed'), externalPerConnectionKiB: per('external'), rssBeforeKiB: kib(before.rss) }));
   for (const ws of sockets) ws.terminate();
 } finally {
   await server.stop();

@@ -9,8 +9,15 @@
 import { loadConfig } from '../../src/config.ts';
 import { startServer } from '../../src/server.ts';
 import { spyOnStore, type StoreSpy } from '../../test/support/store-spy.ts';
+import { openEngine } from '../../src/store/open.ts';
 
-type Request = { id: number; cmd: 'users'; n: number; prefix: string } | { id: number; cmd: 'mem' } | { id: number; cmd: 'stop' } | { id: number; cmd: 'stats' } | { id: number; cmd: 'count-store' };
+type Request =
+  | { id: number; cmd: 'users'; n: number; prefix: string }
+  | { id: number; cmd: 'members'; groupId: number; n: number; tokens: number }
+  | { id: number; cmd: 'mem' }
+  | { id: number; cmd: 'stop' }
+  | { id: number; cmd: 'stats' }
+  | { id: number; cmd: 'count-store' };
 
 const config = loadConfig({ env: process.env, overrides: { port: 0, logLevel: 'warn', docs: false } });
 const server = await startServer(config);
@@ -29,6 +36,44 @@ process.on('message', (req: Request) => {
           const user = await server.core.users.create(app.id, { handle: `${req.prefix}${i}` });
           const { token } = await server.core.tokens.issue({ appId: app.id, kind: 'user', userId: user.id });
           out.push({ id: user.id, token });
+        }
+        return reply(req.id, out);
+      }
+      case 'members': {
+        // large-group.ts: n users made members of a group by rows written
+        // straight into the store over a second connection (the API makes
+        // 100,000 members in minutes, not seconds); tokens for the first
+        // `tokens` of them are issued through core.
+        const engine = openEngine({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, sqliteSync: 'normal' });
+        const now = Date.now();
+        let base = 0;
+        const BATCH = 500;
+        try {
+          // Above every id made so far; the bench makes no users after this.
+          const top = await engine.db.selectFrom('users').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow();
+          base = Number(top.id) + 1;
+          for (let i = 0; i < req.n; i += BATCH) {
+            const ids = Array.from({ length: Math.min(BATCH, req.n - i) }, (_, k) => base + i + k);
+            await engine.db.transaction().execute(async (tx) => {
+              await tx.insertInto('users').values(ids.map((id) => ({ id, app_id: app.id, handle: `big${id}`, display_name: '', avatar: '', profile: '{}', password_hash: null, created_at: now, updated_at: now }))).execute();
+              await tx
+                .insertInto('group_members')
+                .values(ids.map((id) => ({ group_id: req.groupId, user_id: id, role: 'member', display_name: '', joined_at: now, inviter_id: null, muted_until: null, message_mute_mode: 0, push_mode: 0, updated_at: now })))
+                .execute();
+            });
+          }
+          await engine.db
+            .updateTable('groups')
+            .set((eb) => ({ member_count: eb('member_count', '+', req.n), capacity: req.n + 10 }))
+            .where('id', '=', req.groupId)
+            .execute();
+        } finally {
+          await engine.close();
+        }
+        const out: { id: number; token: string }[] = [];
+        for (let i = 0; i < req.tokens; i++) {
+          const { token } = await server.core.tokens.issue({ appId: app.id, kind: 'user', userId: base + i });
+          out.push({ id: base + i, token });
         }
         return reply(req.id, out);
       }

@@ -6,14 +6,18 @@ import type { Config } from '../config.ts';
 import type { BlobStore } from '../core/blobs.ts';
 import type { CoreSettings } from '../core/core.ts';
 import { localBlobs } from './local/local-blobs.ts';
-import { s3Blobs } from './s3/s3-blobs.ts';
 
-export function openBlobs(config: Config): BlobStore {
+/**
+ * The S3 adapter is imported only when configured: the AWS SDK it pulls in
+ * costs an idle process about 38 MiB resident (bench/idle-footprint.ts).
+ */
+export async function openBlobs(config: Config): Promise<BlobStore> {
   switch (config.blobStore) {
     case 'local':
       return localBlobs(config.blobDir || join(config.dataDir, 'blobs'));
-    case 's3':
+    case 's3': {
       if (!config.s3Bucket) throw new Error('PARLEY_BLOB_STORE=s3 needs PARLEY_S3_BUCKET');
+      const { s3Blobs } = await import('./s3/s3-blobs.ts');
       return s3Blobs({
         bucket: config.s3Bucket,
         endpoint: config.s3Endpoint,
@@ -23,6 +27,7 @@ export function openBlobs(config: Config): BlobStore {
         forcePathStyle: config.s3PathStyle,
         prefix: config.s3Prefix,
       });
+    }
   }
 }
 

@@ -20,7 +20,13 @@ export interface Checkpointer {
 
 export function startCheckpointer(path: string, main: DatabaseSync): Checkpointer {
   main.exec(`PRAGMA wal_autocheckpoint = ${SAFETY_PAGES}`);
-  const worker = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), { workerData: { path, everyMs: CHECKPOINT_EVERY_MS } });
+  // The worker holds one prepared statement: a small heap is plenty, and
+  // V8's defaults would let its isolate grow a young generation of its own
+  // as large as the main thread's (bench/idle-footprint.ts).
+  const worker = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), {
+    workerData: { path, everyMs: CHECKPOINT_EVERY_MS },
+    resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
+  });
   // It must not keep the process alive, nor take it down.
   worker.unref();
   let failed = false;
