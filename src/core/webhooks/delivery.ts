@@ -87,6 +87,8 @@ export class WebhookDelivery {
         const free = settings.concurrency - this.#inFlight.size;
         if (free <= 0) break;
         const now = clock.now();
+        // Most polls find nothing: ask with a read (the due index) before leasing in a transaction.
+        if (!(await outbox.hasDue(now))) break;
         // The lease outlasts the POST's timeout, so it lapses only when this process is gone or stuck.
         const leased = await outbox.lease(owner, now, now + settings.timeoutMs + LEASE_MARGIN_MS, free);
         for (const d of leased) {

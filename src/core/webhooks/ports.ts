@@ -27,6 +27,8 @@ export interface WebhookRepo {
  */
 export interface OutboxRepo {
   enqueue(entries: readonly OutboxEntry[]): Promise<void>;
+  /** Whether any delivery is due and not leased: a read, so an idle poll writes nothing. */
+  hasDue(now: number): Promise<boolean>;
   lease(owner: string, now: number, leaseUntil: number, limit: number): Promise<LeasedDelivery[]>;
   /** Delivered: the row goes, and the endpoint's failure run ends. */
   delivered(d: LeasedDelivery, at: number): Promise<void>;

@@ -97,6 +97,10 @@ export function webhookRepos(db: Kysely<Database>, engine: Pick<Engine, 'support
           .values(entries.map((e) => ({ event_id: e.eventId, app_id: e.appId, endpoint_id: e.endpointId, ordering_key: e.orderingKey, type: e.type, payload: e.payload, created_at: e.createdAt, next_at: e.createdAt, lease_owner: null, last_error: null })))
           .execute();
       },
+      async hasDue(now) {
+        const row = await db.selectFrom('webhook_outbox').select('position').where('next_at', '<=', now).where('lease_until', '<=', now).limit(1).executeTakeFirst();
+        return row !== undefined;
+      },
       async lease(owner, now, leaseUntil, limit) {
         return db.transaction().execute(async (trx) => {
           let pick = trx
