@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Avatar } from './Avatar.tsx';
-import { PresenceDot } from './PresenceDot.tsx';
+import { PresenceDot, PresenceText } from './PresenceDot.tsx';
 import { Dialog } from './Dialog.tsx';
 import { preview, timeOf } from './format.ts';
 import { errorText, useHashRoute, useStore } from './hooks.ts';
@@ -77,11 +77,12 @@ export function Sidebar() {
               <a href={`#/${c.key}`} class={`conv${c.key === s.active ? ' active' : ''}`} aria-current={c.key === s.active ? 'page' : undefined}>
                 <span class="avatar-wrap">
                   <Avatar name={title} group={c.key[0] === 'g'} />
-                  {c.key[0] === 'u' && <PresenceDot userId={Number(c.key.slice(1))} />}
+                  {c.key[0] === 'u' && <PresenceDot userId={Number(c.key.slice(1))} decorative />}
                 </span>
                 <span class="conv-main">
                   <span class="conv-top">
                     <span class="conv-title">{title}</span>
+                    {c.key[0] === 'u' && <PresenceText userId={Number(c.key.slice(1))} />}
                     {last && <time class="conv-time">{timeOf(last.createdAt)}</time>}
                   </span>
                   <span class="conv-bottom">
