@@ -7,7 +7,10 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 export const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -71,4 +74,36 @@ export async function shot(page: Page, name: string): Promise<void> {
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: `${dir}/${name}.png` });
+}
+
+export interface TwoPeople {
+  browsers: Browsers;
+  db: TestDatabase;
+  s: TestServer;
+  ann: Person;
+  bob: Person;
+}
+
+/**
+ * Ann Lee (ann) and Bob Stone (bob), each signed up in a browser of their own
+ * against a fresh server: the setup most browser tests share. Registers its
+ * hooks in the calling `describe`; the fields are set once `before` has run.
+ */
+export function annAndBob(viewports: { ann?: { width: number; height: number }; bob?: { width: number; height: number } } = {}): TwoPeople {
+  const world = { browsers: new Browsers() } as TwoPeople;
+  before(async () => {
+    world.db = await createTestDatabase();
+    world.s = await startTestServer({ db: world.db });
+    await world.browsers.start();
+    world.ann = await world.browsers.person(world.s.url, viewports.ann);
+    world.bob = await world.browsers.person(world.s.url, viewports.bob);
+    await signUp(world.ann, 'ann', 'ann-password-1', 'Ann Lee');
+    await signUp(world.bob, 'bob', 'bob-password-1', 'Bob Stone');
+  });
+  after(async () => {
+    await world.browsers.stop();
+    await world.s.stop();
+    await world.db.drop();
+  });
+  return world;
 }

@@ -5,9 +5,9 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { Browsers, shot, signUp, type Person } from './browser.ts';
+import type { TestDatabase } from '../support/database.ts';
+import type { TestServer } from '../support/server.ts';
+import { annAndBob, shot, signUp, type Person } from './browser.ts';
 import { conversation, messages, png, send, sidebar } from './page.ts';
 
 async function startChat(p: Person, handle: string, name: string) {
@@ -28,26 +28,13 @@ async function newGroup(p: Person, name: string): Promise<number> {
 }
 
 describe('web client details', () => {
+  const world = annAndBob();
+  const browsers = world.browsers;
   let s: TestServer;
-  const browsers = new Browsers();
   let db: TestDatabase;
   let ann: Person;
   let bob: Person;
-
-  before(async () => {
-    db = await createTestDatabase();
-    s = await startTestServer({ db });
-    await browsers.start();
-    ann = await browsers.person(s.url);
-    bob = await browsers.person(s.url);
-    await signUp(ann, 'ann', 'ann-password-1', 'Ann Lee');
-    await signUp(bob, 'bob', 'bob-password-1', 'Bob Stone');
-  });
-  after(async () => {
-    await browsers.stop();
-    await s.stop();
-    await db.drop();
-  });
+  before(() => ({ s, db, ann, bob } = world));
 
   test('a private chat keeps its name after a reload when my message is the last; my own preview says "You:"; my handle shows', async () => {
     await startChat(ann, 'bob', 'Bob Stone');

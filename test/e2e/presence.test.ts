@@ -2,34 +2,21 @@
 // chat, a green dot on his avatar while he is online, and "last seen" in the
 // chat header once he has gone.
 
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { Browsers, signUp, type Person } from './browser.ts';
+import type { TestDatabase } from '../support/database.ts';
+import type { TestServer } from '../support/server.ts';
+import { annAndBob, type Person } from './browser.ts';
 import { conversation, messages, send } from './page.ts';
 
 describe('web client: typing and presence', () => {
+  const world = annAndBob();
+  const browsers = world.browsers;
   let s: TestServer;
-  const browsers = new Browsers();
   let db: TestDatabase;
   let ann: Person;
   let bob: Person;
-
-  before(async () => {
-    db = await createTestDatabase();
-    s = await startTestServer({ db });
-    await browsers.start();
-    ann = await browsers.person(s.url);
-    bob = await browsers.person(s.url);
-    await signUp(ann, 'ann', 'ann-password-1', 'Ann Lee');
-    await signUp(bob, 'bob', 'bob-password-1', 'Bob Stone');
-  });
-  after(async () => {
-    await browsers.stop();
-    await s.stop();
-    await db.drop();
-  });
+  before(() => ({ s, db, ann, bob } = world));
 
   test('typing line, presence dot and last seen in a private chat', async () => {
     // Ann starts a chat with Bob; Bob opens it.

@@ -3,12 +3,12 @@
 // updates on the other side, the pinned bar that scrolls to its message,
 // pinning only where allowed, and a 390 px phone that never scrolls sideways.
 
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import type { TestDatabase } from '../support/database.ts';
+import type { TestServer } from '../support/server.ts';
 import { client } from '../support/http.ts';
-import { Browsers, shot, signUp, type Person } from './browser.ts';
+import { annAndBob, shot, signUp, type Person } from './browser.ts';
 import { conversation, messages, send } from './page.ts';
 
 const bubble = (p: Person, text: string) => messages(p).locator('li.msg', { hasText: text });
@@ -30,26 +30,13 @@ async function react(p: Person, text: string, emoji: string) {
 }
 
 describe('web client: reactions and pins', () => {
+  const world = annAndBob();
+  const browsers = world.browsers;
   let s: TestServer;
-  const browsers = new Browsers();
   let db: TestDatabase;
   let ann: Person;
   let bob: Person;
-
-  before(async () => {
-    db = await createTestDatabase();
-    s = await startTestServer({ db });
-    await browsers.start();
-    ann = await browsers.person(s.url);
-    bob = await browsers.person(s.url);
-    await signUp(ann, 'ann', 'ann-password-1', 'Ann Lee');
-    await signUp(bob, 'bob', 'bob-password-1', 'Bob Stone');
-  });
-  after(async () => {
-    await browsers.stop();
-    await s.stop();
-    await db.drop();
-  });
+  before(() => ({ s, db, ann, bob } = world));
 
   test('a reaction from the picker shows under the bubble on both sides; mine is highlighted; who reacted is in the title', async () => {
     await startChat(ann, 'bob', 'Bob Stone');

@@ -4,11 +4,11 @@
 // place with an "edited" mark seen live by the other side; a quoted message
 // revoked later shows as revoked in the reply; and all of it at 390 px.
 
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { Browsers, shot, signUp, type Person } from './browser.ts';
+import type { TestDatabase } from '../support/database.ts';
+import type { TestServer } from '../support/server.ts';
+import { annAndBob, shot, type Person } from './browser.ts';
 import { conversation, messages, send } from './page.ts';
 
 async function startChat(p: Person, handle: string, name: string) {
@@ -29,27 +29,14 @@ async function tool(p: Person, text: string, name: string) {
 }
 
 describe('web client: replies and edits', () => {
+  // Short, so the quoted message ends up out of view above the reply.
+  const world = annAndBob({ ann: { width: 1280, height: 560 }, bob: { width: 390, height: 780 } });
+  const browsers = world.browsers;
   let s: TestServer;
-  const browsers = new Browsers();
   let db: TestDatabase;
   let ann: Person;
   let bob: Person;
-
-  before(async () => {
-    db = await createTestDatabase();
-    s = await startTestServer({ db });
-    await browsers.start();
-    // Short, so the quoted message ends up out of view above the reply.
-    ann = await browsers.person(s.url, { width: 1280, height: 560 });
-    bob = await browsers.person(s.url, { width: 390, height: 780 });
-    await signUp(ann, 'ann', 'ann-password-1', 'Ann Lee');
-    await signUp(bob, 'bob', 'bob-password-1', 'Bob Stone');
-  });
-  after(async () => {
-    await browsers.stop();
-    await s.stop();
-    await db.drop();
-  });
+  before(() => ({ s, db, ann, bob } = world));
 
   test('reply: the quote above the composer, in the bubble on both sides, and a click scrolls to the original', async () => {
     await startChat(ann, 'bob', 'Bob Stone');
