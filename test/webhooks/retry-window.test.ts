@@ -42,6 +42,9 @@ describe('the retry window', () => {
 
     // Tried (and retried while the clock stands still), never past the first: order holds.
     await receiver.until(() => receiver.received.length >= 1);
+    // Settled before the clock moves: a failure recorded after the move would
+    // schedule its retry past the (again frozen) clock, and it would never come.
+    await until(async () => (await deliveryCounts(server)).includes('outcome="failed"} 1'));
     server.clock!.advance(10 * 60_000);
     await receiver.until(() => receiver.received.length >= 2);
     // Settled (a moved clock would otherwise lapse the lease of a delivery still in flight).
