@@ -43,9 +43,12 @@ export function bridgeEvents(events: EventHub, bus: Bus, topics: Topics, transla
       // Nobody connected to hear it (one process, recipients offline): no need to encode it.
       if (heard.length > 0) {
         const message = translation.message(event);
-        const header: Header = message ? { i: id, c: message.conversation, s: message.seq } : { i: id };
-        // Encoded once, whatever the number of topics and recipients.
-        const payload = encodeEnvelope(header, message ? frame.message(message.conversation, message.seq, message.message) : frame.event(publicEvent(event)));
+        const later = message?.forLaterMembers;
+        const header: Header = message ? { i: id, c: message.conversation, s: message.seq, ...(later ? { l: later.joinedAfter } : {}) } : { i: id };
+        // Encoded once, whatever the number of topics and recipients (twice for a reply some members may not read the quote of).
+        const payload = message
+          ? encodeEnvelope(header, frame.message(message.conversation, message.seq, message.message), later ? frame.message(message.conversation, message.seq, later.message) : undefined)
+          : encodeEnvelope(header, frame.event(publicEvent(event)));
         for (const t of heard) bus.publish(t, payload);
       }
     }

@@ -26,14 +26,19 @@ export interface GatewayMessage {
   at: number;
   /** The stored message exactly as clients see it (acked and pushed as is). */
   message: unknown;
+  /**
+   * What group members who joined after `joinedAfter` get instead: a reply
+   * whose quoted message is history hidden from them (the quote is hidden).
+   */
+  forLaterMembers?: { joinedAfter: number; message: unknown };
 }
 
 export interface GatewayCore {
   readonly clock: Clock;
   /** Resolves a bearer token, or throws unauthenticated / token_expired / token_revoked. */
   authenticate(token: string | undefined): Promise<Principal>;
-  /** The groups whose traffic a session of this user receives. */
-  groupIdsOf(appId: number, userId: number): Promise<number[]>;
+  /** The groups whose traffic a session of this user receives, with when the user joined each. */
+  membershipsOf(appId: number, userId: number): Promise<{ groupId: number; joinedAt: number }[]>;
   /**
    * Stores a message (the native send body); resolves after commit, a resend
    * of a clientMsgId with the original. Sends made in one lane are stored in

@@ -3,7 +3,10 @@
 // decodes the header once per arrival and hands the same frame bytes to each
 // of its interested sessions, so a fan-out never re-encodes per recipient.
 //
-//   <header JSON>\n<frame JSON, or nothing for control-only envelopes>
+//   <header JSON>\n<frame JSON, or nothing for control-only envelopes>[\n<variant frame JSON>]
+//
+// The variant (header `l`) is the frame for group members who joined after
+// `l`: a reply whose quote they may not read. JSON text holds no raw newline.
 
 import { textFrame } from './wire.ts';
 
@@ -28,6 +31,8 @@ export interface Header {
   e?: 1;
   /** The user an ephemeral signal is about: their own sessions do not get it. */
   f?: number;
+  /** Members who joined after this time get the variant frame (see above). */
+  l?: number;
 }
 
 export interface Delivery {
@@ -43,10 +48,12 @@ export interface Delivery {
   data?: Buffer;
   /** The same frame as WebSocket wire bytes (header + data), framed once for every socket. */
   wire?: Buffer;
+  /** The frame for group members who joined after `joinedAfter` (a quote hidden from them). */
+  forLaterMembers?: { joinedAfter: number; data: Buffer; wire: Buffer };
 }
 
-export function encodeEnvelope(header: Header, frame: string): string {
-  return `${JSON.stringify(header)}\n${frame}`;
+export function encodeEnvelope(header: Header, frame: string, laterMembersFrame?: string): string {
+  return laterMembersFrame === undefined || header.l === undefined ? `${JSON.stringify(header)}\n${frame}` : `${JSON.stringify(header)}\n${frame}\n${laterMembersFrame}`;
 }
 
 /** Undefined for a payload that is not an envelope (another cluster sharing the broker, a bug). */
@@ -71,9 +78,14 @@ export function decodeEnvelope(payload: string): Delivery | undefined {
     if (typeof h.f === 'number') d.from = h.f;
   }
   if (nl + 1 < payload.length) {
-    const { wire, payload: data } = textFrame(payload.slice(nl + 1));
+    const second = typeof h.l === 'number' ? payload.indexOf('\n', nl + 1) : -1;
+    const { wire, payload: data } = textFrame(payload.slice(nl + 1, second < 0 ? undefined : second));
     d.wire = wire;
     d.data = data;
+    if (second >= 0) {
+      const later = textFrame(payload.slice(second + 1));
+      d.forLaterMembers = { joinedAfter: h.l as number, data: later.payload, wire: later.wire };
+    }
   }
   return d;
 }

@@ -10,6 +10,7 @@ import type { DomainEvent } from '../core/events.ts';
 import { parseId } from '../core/ids.ts';
 import type { ConversationTarget } from '../core/messages/context.ts';
 import type { Message, MessageInput } from '../core/messages/model.ts';
+import { hiddenQuote } from '../core/messages/replies.ts';
 import type { EventTranslation, GatewayCore, GatewayMessage, GatewayPresence } from './contract.ts';
 
 export function gatewayCore(core: Core, presence?: GatewayPresence): GatewayCore {
@@ -17,7 +18,7 @@ export function gatewayCore(core: Core, presence?: GatewayPresence): GatewayCore
     clock: core.clock,
     ...(presence ? { presence } : {}),
     authenticate: (token) => core.tokens.authenticate(token),
-    groupIdsOf: (appId, userId) => core.groupGate.groupIdsOf(appId, userId),
+    membershipsOf: (appId, userId) => core.groupGate.membershipsOf(appId, userId),
     async send(p, input, lane) {
       const { target, message } = sendInput(input);
       const result = await core.messages.send(p.appId, p.userId, target, message, lane);
@@ -35,7 +36,14 @@ export function gatewayCore(core: Core, presence?: GatewayPresence): GatewayCore
 }
 
 export const eventTranslation: EventTranslation = {
-  message: (event: DomainEvent) => (event.type === 'message.sent' ? toGatewayMessage(event.message) : undefined),
+  message(event: DomainEvent) {
+    if (event.type !== 'message.sent') return undefined;
+    const m = toGatewayMessage(event.message);
+    const quote = event.message.replyTo;
+    // Core named the quoted message's time: later members get the quote as history and sync show it to them.
+    if (event.quotedAt === undefined || !quote) return m;
+    return { ...m, forLaterMembers: { joinedAfter: event.quotedAt, message: { ...event.message, replyTo: hiddenQuote(quote) } } };
+  },
   membership(event: DomainEvent) {
     // Only these change who is in a group; every other event leaves subscriptions alone.
     if (event.type === 'group.created') return { userIds: [event.group.ownerId], groupId: event.groupId, joined: true, at: event.at };

@@ -9,6 +9,7 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { isParleyError } from '../core/errors.ts';
+import { quoteHiddenFrom } from '../core/messages/replies.ts';
 import type { GatewayMessage, UserPrincipal } from './contract.ts';
 import type { Delivery } from './envelope.ts';
 import { Outbound } from './outbound.ts';
@@ -42,6 +43,8 @@ export class Session {
   readonly #topics = new Set<string>();
   /** Last seq delivered per conversation. */
   readonly #positions = new Map<string, number>();
+  /** When the user joined each group conversation (`g:<id>`): quotes of earlier hidden history are hidden. */
+  readonly #joinedAt = new Map<string, number>();
   // Allocated only when needed: most sessions are idle most of the time.
   #pending: Delivery[] | undefined;
   #pendingBytes = 0;
@@ -143,9 +146,10 @@ export class Session {
     // Live traffic first, so nothing committed from here on can slip between
     // the store read below and the first live delivery.
     const p = this.principal;
-    const groups = await this.#node.core.groupIdsOf(p.appId, p.userId);
+    const groups = await this.#node.core.membershipsOf(p.appId, p.userId);
     if (this.closed) return;
-    await Promise.all([this.#node.topics.user(p.userId), ...groups.map((g) => this.#node.topics.group(g))].map((t) => this.attach(t)));
+    for (const g of groups) this.#joinedAt.set(`g:${g.groupId}`, g.joinedAt);
+    await Promise.all([this.#node.topics.user(p.userId), ...groups.map((g) => this.#node.topics.group(g.groupId))].map((t) => this.attach(t)));
     for (const [c, s] of Object.entries(f.positions ?? {})) this.#positions.set(c, s);
     await this.#catchUp([...this.#positions.keys()]);
     if (this.closed) return;
@@ -173,8 +177,10 @@ export class Session {
    */
   async joinGroup(groupId: number, at: number | undefined): Promise<void> {
     const topic = this.#node.topics.group(groupId);
-    if (this.closed || this.#topics.has(topic)) return;
     const c = `g:${groupId}`;
+    // A rejoin starts the member's history anew, even while the topic is still held.
+    if (at !== undefined) this.#joinedAt.set(c, at);
+    if (this.closed || this.#topics.has(topic)) return;
     this.#joining ??= new Map();
     this.#joining.set(c, []);
     try {
@@ -237,7 +243,16 @@ export class Session {
 
   #deliver(d: Delivery): void {
     this.#node.stats.deliveries++;
-    this.#out.deliver(d);
+    this.#out.deliver(this.#variantFor(d));
+  }
+
+  /** The frame this user may see: a reply quoting group history from before their join gets its quote hidden. */
+  #variantFor(d: Delivery): Delivery {
+    const later = d.forLaterMembers;
+    if (!later || d.conversation === undefined) return d;
+    // A join time not known here counts as later: hiding a quote is the safe mistake.
+    const joinedAt = this.#joinedAt.get(d.conversation) ?? Number.POSITIVE_INFINITY;
+    return quoteHiddenFrom(later.joinedAfter, joinedAt) ? { ...d, data: later.data, wire: later.wire } : d;
   }
 
   #accept(d: Delivery): void {

@@ -4,7 +4,7 @@
 import { fail } from '../errors.ts';
 import type { Store } from '../ports.ts';
 import type { Clock } from '../clock.ts';
-import type { GroupGate, GroupReadAccess, GroupRole, SendStanding } from './gate.ts';
+import type { GroupGate, GroupMembership, GroupReadAccess, GroupRole, SendStanding } from './gate.ts';
 import type { Group } from './model.ts';
 import { isMuted } from './mute.ts';
 import { assertCanPost, assertMayPost, assertMayReact, slowModeRefusal } from './post-rules.ts';
@@ -65,12 +65,16 @@ export class StoreGroupGate implements GroupGate {
     // Member rows outlive a dismissal, so former members keep reading history.
     const m = await this.#store.groups.members.get(groupId, userId);
     if (!m) throw fail('not_group_member', `you are not a member of group ${groupId}`, { groupId });
-    return { role: m.role, visibleSinceMs: g.historyVisible ? 0 : m.joinedAt, readReceipts: g.readReceipts };
+    return { role: m.role, visibleSinceMs: g.historyVisible ? 0 : m.joinedAt, historyVisible: g.historyVisible, readReceipts: g.readReceipts };
   }
 
   /** Groups the user is a member of, excluding dismissed ones (nothing more arrives there). */
   groupIdsOf(appId: number, userId: number): Promise<number[]> {
     return this.#store.groups.members.groupIdsOf(appId, userId);
+  }
+
+  membershipsOf(appId: number, userId: number): Promise<GroupMembership[]> {
+    return this.#store.groups.members.listJoinedGroups(appId, userId);
   }
 
   async memberCount(appId: number, groupId: number): Promise<number> {

@@ -12,8 +12,16 @@ export interface GroupReadAccess {
    * earlier history to new members, else the member's join time.
    */
   visibleSinceMs: number;
+  /** Whether the group shows earlier history to new members (else each member's history starts at their join). */
+  historyVisible: boolean;
   /** Whether the group has read receipts on (per-message read counts). */
   readReceipts: boolean;
+}
+
+/** A current membership: the group and when the member joined it. */
+export interface GroupMembership {
+  groupId: number;
+  joinedAt: number;
 }
 
 /** What decides whether a member may post or react now (post-rules.ts applies it). */
@@ -72,6 +80,9 @@ export interface GroupGate {
 
   /** The ids of the groups `userId` is a current member of (sync, gateway subscriptions). */
   groupIdsOf(appId: number, userId: number): Promise<number[]>;
+
+  /** The same groups with when `userId` joined each (the gateway hides quotes of history from before a join). */
+  membershipsOf(appId: number, userId: number): Promise<GroupMembership[]>;
 
   /** The number of current members (read counts of group receipts). */
   memberCount(appId: number, groupId: number): Promise<number>;

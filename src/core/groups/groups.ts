@@ -3,7 +3,7 @@
 // applications, invitations, QR codes, announcements, files).
 
 import { GroupContext, type GroupDeps, type GroupLimits } from './context.ts';
-import type { GroupGate, GroupReadAccess, GroupRole, SendStanding } from './gate.ts';
+import type { GroupGate, GroupMembership, GroupReadAccess, GroupRole, SendStanding } from './gate.ts';
 import { StoreGroupGate } from './gate-impl.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { Membership } from './membership.ts';
@@ -78,6 +78,10 @@ export class Groups implements GroupGate {
   }
   groupIdsOf(appId: number, userId: number): Promise<number[]> {
     return this.#gate.groupIdsOf(appId, userId);
+  }
+
+  membershipsOf(appId: number, userId: number): Promise<GroupMembership[]> {
+    return this.#gate.membershipsOf(appId, userId);
   }
   memberCount(appId: number, groupId: number): Promise<number> {
     return this.#gate.memberCount(appId, groupId);

@@ -45,6 +45,8 @@ export interface MemberRepo {
   listMuted(groupId: number, now: number, afterId: number, limit: number): Promise<Member[]>;
   countMuted(groupId: number, now: number): Promise<number>;
   groupIdsOf(appId: number, userId: number): Promise<number[]>;
+  /** The same groups with the member's join time. */
+  listJoinedGroups(appId: number, userId: number): Promise<{ groupId: number; joinedAt: number }[]>;
   /**
    * Slow mode: sets the member's last post time to `now` only if the last one
    * is at least `intervalMs` old, in one conditional update (atomic across

@@ -10,6 +10,13 @@ export interface MessageSent {
   appId: number;
   audience: Audience;
   message: Message;
+  /**
+   * A reply in a group that hides history from new members: the quoted
+   * message's time. Members who joined after it may not read the quoted
+   * message, so the live push shows them the quote hidden (replies.ts
+   * `hiddenQuote`), as history and sync do.
+   */
+  quotedAt?: number;
 }
 
 /** The message now is its revoke marker (type `revoked`), at a new stream position. */

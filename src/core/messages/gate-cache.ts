@@ -18,7 +18,7 @@
 
 import type { Clock } from '../clock.ts';
 import type { DomainEvent, EventHub } from '../events.ts';
-import type { GroupGate, GroupReadAccess, GroupRole, SendStanding } from '../groups/gate.ts';
+import type { GroupGate, GroupMembership, GroupReadAccess, GroupRole, SendStanding } from '../groups/gate.ts';
 import { assertCanPost, assertMayPost, assertMayReact } from '../groups/post-rules.ts';
 import { GroupAnswers } from './group-answers.ts';
 
@@ -159,6 +159,10 @@ export class CachedGroupGate implements GroupGate {
 
   groupIdsOf(appId: number, userId: number): Promise<number[]> {
     return this.#gate.groupIdsOf(appId, userId);
+  }
+
+  membershipsOf(appId: number, userId: number): Promise<GroupMembership[]> {
+    return this.#gate.membershipsOf(appId, userId);
   }
 
   memberCount(appId: number, groupId: number): Promise<number> {

@@ -16,8 +16,18 @@ export const EXCERPT_CHARS = 100;
 /** The quote of `quoted` as a reader sees it; `visibleSinceMs`: the reader's history starts there. */
 export function summaryOf(quoted: MessageRecord, visibleSinceMs = 0): ReplySummary {
   if (quoted.revokedAt !== null) return { id: quoted.id, senderId: quoted.senderId, type: MessageType.revoked, excerpt: '', revoked: true };
-  if (quoted.createdAt < visibleSinceMs) return { id: quoted.id, senderId: null, type: quoted.type, excerpt: '', hidden: true };
-  return { id: quoted.id, senderId: quoted.senderId, type: quoted.type, excerpt: excerptOf(quoted) };
+  const shown: ReplySummary = { id: quoted.id, senderId: quoted.senderId, type: quoted.type, excerpt: excerptOf(quoted) };
+  return quoteHiddenFrom(quoted.createdAt, visibleSinceMs) ? hiddenQuote(shown) : shown;
+}
+
+/** Whether a reader whose history starts at `visibleSinceMs` may not see a quote of a message from `quotedAt`. */
+export function quoteHiddenFrom(quotedAt: number, visibleSinceMs: number): boolean {
+  return quotedAt < visibleSinceMs;
+}
+
+/** The quote as a reader who may not read the quoted message sees it: which message, nothing of it. */
+export function hiddenQuote(q: ReplySummary): ReplySummary {
+  return { id: q.id, senderId: null, type: q.type, excerpt: '', hidden: true };
 }
 
 function excerptOf(m: MessageRecord): string {
@@ -51,18 +61,20 @@ export interface ReplyTarget {
   threadRootId: number | null;
   /** The quoted message, for the quote of the live push. */
   quoted: MessageRecord | undefined;
+  /** The conversation hides history from new members: those who joined after the quoted message get its quote hidden. */
+  historyHidden: boolean;
 }
 
 /**
  * Checks that the quoted message and the thread root are messages of this
- * conversation that the sender may read (`visibleSinceMs`: their history
- * starts there), so a quote can never reveal another conversation or hidden
+ * conversation that the sender may read (`access.visibleSinceMs`: their
+ * history starts there), so a quote can never reveal another conversation or hidden
  * history.
  */
-export async function replyTargetOf(ctx: MessagingContext, c: Conversation, replyTo: unknown, threadRootId: unknown, visibleSinceMs: number, mustResolve: boolean): Promise<ReplyTarget> {
-  const quoted = await referenced(ctx, c, replyTo, 'replyTo', visibleSinceMs, mustResolve);
-  const root = await referenced(ctx, c, threadRootId, 'threadRootId', visibleSinceMs, mustResolve);
-  return { replyToId: quoted?.id ?? null, threadRootId: root?.id ?? null, quoted };
+export async function replyTargetOf(ctx: MessagingContext, c: Conversation, replyTo: unknown, threadRootId: unknown, access: { visibleSinceMs: number; historyVisible: boolean }, mustResolve: boolean): Promise<ReplyTarget> {
+  const quoted = await referenced(ctx, c, replyTo, 'replyTo', access.visibleSinceMs, mustResolve);
+  const root = await referenced(ctx, c, threadRootId, 'threadRootId', access.visibleSinceMs, mustResolve);
+  return { replyToId: quoted?.id ?? null, threadRootId: root?.id ?? null, quoted, historyHidden: !access.historyVisible };
 }
 
 async function referenced(ctx: MessagingContext, c: Conversation, id: unknown, field: string, visibleSinceMs: number, mustResolve: boolean): Promise<MessageRecord | undefined> {

@@ -95,8 +95,8 @@ export async function recordCall(ctx: MessagingContext, call: FinishedCall): Pro
 /** A send's quote and thread root, checked against what the sender may read (replies.ts). */
 async function replyOf(ctx: MessagingContext, c: Conversation, senderId: number, input: MessageInput, mustResolve: boolean): Promise<ReplyTarget | undefined> {
   if ((input.replyTo === undefined || input.replyTo === null) && (input.threadRootId === undefined || input.threadRootId === null)) return undefined;
-  const visibleSinceMs = c.kind === 'group' ? (await ctx.gate.readAccess(c.appId, c.groupId as number, senderId)).visibleSinceMs : 0;
-  return replyTargetOf(ctx, c, input.replyTo, input.threadRootId, visibleSinceMs, mustResolve);
+  const access = c.kind === 'group' ? await ctx.gate.readAccess(c.appId, c.groupId as number, senderId) : { visibleSinceMs: 0, historyVisible: true };
+  return replyTargetOf(ctx, c, input.replyTo, input.threadRootId, access, mustResolve);
 }
 
 async function append(ctx: MessagingContext, conversation: Conversation, senderId: number | null, valid: ReturnType<typeof validateMessage>, turn?: Turn, reply?: ReplyTarget): Promise<SendResult> {
@@ -116,8 +116,13 @@ async function append(ctx: MessagingContext, conversation: Conversation, senderI
   turn?.release();
   const outcome = await queued;
   let message = toMessage(outcome.stored, conversation);
-  if (outcome.duplicate) [message] = await withReplies(ctx, [message]);
-  else if (reply?.quoted && message.replyToId === reply.quoted.id) message = { ...message, replyTo: summaryOf(reply.quoted) };
-  if (!outcome.duplicate) ctx.events.emit({ type: 'message.sent', appId: conversation.appId, audience: audienceOf(conversation), message });
-  return { message, duplicate: outcome.duplicate };
+  if (outcome.duplicate) {
+    [message] = await withReplies(ctx, [message]);
+    return { message, duplicate: true };
+  }
+  if (reply?.quoted && message.replyToId === reply.quoted.id) message = { ...message, replyTo: summaryOf(reply.quoted) };
+  // Members who joined after the quoted message may not read it: the push tells the gateway from when (events.ts).
+  const quotedAt = reply?.historyHidden && reply.quoted && message.replyTo && !message.replyTo.revoked ? reply.quoted.createdAt : undefined;
+  ctx.events.emit({ type: 'message.sent', appId: conversation.appId, audience: audienceOf(conversation), message, ...(quotedAt !== undefined ? { quotedAt } : {}) });
+  return { message, duplicate: false };
 }

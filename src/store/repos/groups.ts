@@ -309,6 +309,18 @@ export function memberRepo(db: Kysely<Database>): MemberRepo {
         .execute();
       return rows.map((r) => r.id);
     },
+    async listJoinedGroups(appId, userId) {
+      const rows = await db
+        .selectFrom('group_members as m')
+        .innerJoin('groups as g', 'g.id', 'm.group_id')
+        .select(['g.id', 'm.joined_at'])
+        .where('m.user_id', '=', userId)
+        .where('g.app_id', '=', appId)
+        .where('g.status', '!=', 'dismissed')
+        .orderBy('g.id')
+        .execute();
+      return rows.map((r) => ({ groupId: r.id, joinedAt: r.joined_at }));
+    },
   };
 }
 

@@ -43,9 +43,12 @@ class HeldGate implements GroupGate {
     return Promise.resolve();
   }
   readAccess(): Promise<GroupReadAccess> {
-    return this.assertCanSend().then((role) => ({ role, visibleSinceMs: 0, readReceipts: false }));
+    return this.assertCanSend().then((role) => ({ role, visibleSinceMs: 0, historyVisible: true, readReceipts: false }));
   }
   groupIdsOf(): Promise<number[]> {
+    return Promise.resolve([]);
+  }
+  membershipsOf(): Promise<{ groupId: number; joinedAt: number }[]> {
     return Promise.resolve([]);
   }
   memberCount(): Promise<number> {

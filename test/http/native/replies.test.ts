@@ -160,4 +160,57 @@ describe('replies', () => {
     const r = await cl.post(`/v1/groups/${g.id}/messages`, text('what?', { replyTo: old.id }));
     assert.equal(r.status, 400, r.text);
   });
+
+  test('the live push of a reply hides the quote from newcomers who may not read it, and shows it to older members', async () => {
+    const owner = await makeUser(s);
+    const elder = await makeUser(s);
+    const co = client(s.url, owner.token);
+    const g = (await co.post('/v1/groups', { name: 'hidden past, live', memberIds: [elder.id], settings: { historyVisible: false } })).body.group;
+    const old = (await co.post(`/v1/groups/${g.id}/messages`, text('the plan nobody new may see'))).body;
+    await new Promise((r) => setTimeout(r, 5));
+    // One newcomer connects after joining (its session learns the join time at hello), one is connected when added.
+    const [joinedFirst, connectedFirst] = [await makeUser(s), await makeUser(s)];
+    assert.equal((await co.post(`/v1/groups/${g.id}/members`, { userIds: [joinedFirst.id] })).status, 200);
+    const elderPhone = await online(s.url, elder.token);
+    const firstPhone = await online(s.url, joinedFirst.token);
+    const secondPhone = await online(s.url, connectedFirst.token);
+    try {
+      assert.equal((await co.post(`/v1/groups/${g.id}/members`, { userIds: [connectedFirst.id] })).status, 200);
+      // The join notice reaches the connected newcomer once its session has subscribed the group.
+      const joined = async (phone: typeof secondPhone) => {
+        for (let f = await phone.next('message'); ; f = await phone.next('message')) if (f.message.type === 'notice' && f.message.body?.data?.userIds?.includes(connectedFirst.id)) return;
+      };
+      await joined(secondPhone);
+      await new Promise((r) => setTimeout(r, 5));
+      const fresh = (await co.post(`/v1/groups/${g.id}/messages`, text('said after everyone joined'))).body;
+      const toOld = (await co.post(`/v1/groups/${g.id}/messages`, text('remember the plan?', { replyTo: old.id }))).body;
+      const toFresh = (await co.post(`/v1/groups/${g.id}/messages`, text('and this one', { replyTo: fresh.id }))).body;
+      const pushed = async (phone: typeof secondPhone) => {
+        const got = new Map<number, any>();
+        while (!got.has(toFresh.id)) {
+          const f = await phone.next('message');
+          got.set(f.message.id, f.message);
+        }
+        return got;
+      };
+      const shown = { id: old.id, senderId: owner.id, type: 'text', excerpt: 'the plan nobody new may see' };
+      const hidden = { id: old.id, senderId: null, type: 'text', excerpt: '', hidden: true };
+      const freshQuote = { id: fresh.id, senderId: owner.id, type: 'text', excerpt: 'said after everyone joined' };
+      const seenByElder = await pushed(elderPhone);
+      assert.deepEqual(seenByElder.get(toOld.id).replyTo, shown);
+      assert.deepEqual(seenByElder.get(toFresh.id).replyTo, freshQuote);
+      for (const phone of [firstPhone, secondPhone]) {
+        const seen = await pushed(phone);
+        assert.deepEqual(seen.get(toOld.id).replyTo, hidden);
+        assert.ok(!JSON.stringify([...seen.values()]).includes('the plan nobody'), 'the quoted text never reaches a newcomer');
+        // A quote of a message they may read is shown as usual.
+        assert.deepEqual(seen.get(toFresh.id).replyTo, freshQuote);
+      }
+      // History agrees with the push.
+      const history = (await client(s.url, connectedFirst.token).get(`/v1/groups/${g.id}/messages`)).body.items;
+      assert.deepEqual(history.find((m: any) => m.id === toOld.id).replyTo, hidden);
+    } finally {
+      await Promise.all([elderPhone.close(), firstPhone.close(), secondPhone.close()]);
+    }
+  });
 });
