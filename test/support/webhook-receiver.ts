@@ -1,17 +1,42 @@
 // A real HTTP receiver for webhook tests: records every request it gets (body,
-// headers, whether its signature verifies) and answers as the test says: at
+// headers, whether its signature verifies: with the Standard Webhooks
+// reference library, as a receiver would, and the deprecated Parley-Signature
+// with our own verifier) and answers as the test says: at
 // once, with a 500, or only after a delay (longer than the sender's timeout
 // makes a timeout). It also notes when one event is in two requests at once.
 
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifySignature } from '../../src/core/webhooks/signature.ts';
+import { Webhook } from 'standardwebhooks';
+import { verifyLegacySignature } from '../../src/core/webhooks/signature.ts';
 
 export interface Received {
   raw: string;
   body: any;
   headers: IncomingHttpHeaders;
+  /** The `standardwebhooks` package accepts its webhook-id / webhook-timestamp / webhook-signature. */
   signed: boolean;
+  /** The deprecated Parley-Signature verifies. */
+  legacySigned: boolean;
+}
+
+/**
+ * What docs/webhooks.md tells a receiver: a `whsec_` secret followed by
+ * standard, padded base64 is given to the library as is; any other in the
+ * library's raw format (the whole secret's bytes are the key).
+ */
+export function standardVerifier(secret: string): Webhook {
+  return /^whsec_(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(secret) && secret !== 'whsec_' ? new Webhook(secret) : new Webhook(secret, { format: 'raw' });
+}
+
+function standardSigned(secret: string, raw: string, headers: IncomingHttpHeaders): boolean {
+  if (secret === '') return false;
+  try {
+    standardVerifier(secret).verify(raw, headers as Record<string, string>);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export type Behaviour = { status: number; delayMs?: number; body?: string };
@@ -39,7 +64,13 @@ export class WebhookReceiver {
           body = undefined;
         }
         const sig = String(req.headers['parley-signature'] ?? '');
-        const r: Received = { raw, body, headers: req.headers, signed: this.secret !== '' && verifySignature(this.secret, sig, raw, Math.floor(Date.now() / 1000)) };
+        const r: Received = {
+          raw,
+          body,
+          headers: req.headers,
+          signed: standardSigned(this.secret, raw, req.headers),
+          legacySigned: this.secret !== '' && verifyLegacySignature(this.secret, sig, raw, Math.floor(Date.now() / 1000)),
+        };
         const id = String((body as { id?: unknown })?.id);
         const n = this.#inFlight.get(id) ?? 0;
         if (n > 0) this.overlaps.push(id);

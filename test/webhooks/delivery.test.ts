@@ -134,7 +134,10 @@ describe('webhook delivery through failures', () => {
     await waitFor(async () => (await admin.get('/v1/webhooks')).body.waiting === 0);
 
     for (const r of [flaky, healthy]) {
-      assert.ok(r.received.every((x) => x.signed), 'every request is signed with the endpoint secret');
+      // Checked by the `standardwebhooks` package as a receiver would, and the deprecated header by our verifier.
+      assert.ok(r.received.every((x) => x.signed), 'every request passes the Standard Webhooks reference library');
+      assert.ok(r.received.every((x) => x.legacySigned), 'every request still carries a valid Parley-Signature');
+      for (const x of r.received) assert.equal(x.headers['webhook-id'], String(x.body.id), 'webhook-id is the event id, on every retry');
       for (const [key, seqs] of seqsByConversation(r)) assert.deepEqual(seqs, range(seqs.length), `${key} arrived in order, without gaps`);
     }
     // Duplicates (retries after a timeout) are the same event: same id, same body.
@@ -153,6 +156,40 @@ describe('webhook delivery through failures', () => {
     const healed = (await admin.get(`/v1/webhooks/${a.body.id}`)).body;
     assert.equal(healed.failing, false);
     assert.equal(healed.consecutiveFailures, 0);
+  });
+});
+
+describe('webhook signatures with secrets of every form', () => {
+  let server: TestServer;
+  const receivers = [new WebhookReceiver(), new WebhookReceiver(), new WebhookReceiver()];
+  before(async () => {
+    server = await startTestServer({ config: fast });
+  });
+  after(async () => {
+    await server.stop();
+    for (const r of receivers) await r.stop();
+  });
+
+  test('a generated secret, an admin-chosen one and a URL-safe one from before all verify with the reference library; a reply carries its ids, not the quote', async () => {
+    const admin = client(server.url, server.adminToken);
+    const secrets = [undefined, 'our-own-chosen-secret-123', 'whsec_Ab-_cdEFghIJklMNopQRstUVwxYZ01'];
+    for (const [i, r] of receivers.entries()) {
+      const made = await admin.post('/v1/webhooks', { url: await r.start(), events: ['messages'], ...(secrets[i] ? { secret: secrets[i] } : {}) });
+      assert.equal(made.status, 201, made.text);
+      r.secret = made.body.secret;
+    }
+    assert.match(receivers[0].secret, /^whsec_[A-Za-z0-9+/]{32}$/);
+    const [alice, bob] = [await makeUser(server), await makeUser(server)];
+    const first = (await client(server.url, alice.token).post(`/v1/users/${bob.id}/messages`, { type: 'text', body: { text: 'quoted text' } })).body;
+    const reply = (await client(server.url, bob.token).post(`/v1/users/${alice.id}/messages`, { type: 'text', body: { text: 'a reply' }, replyTo: first.id })).body;
+    for (const r of receivers) {
+      await r.until(() => r.received.some((x) => x.body.event.message.id === reply.id));
+      assert.ok(r.received.every((x) => x.signed && x.legacySigned), `${r.secret}: every request verifies`);
+      // The app's backend is trusted with every message: the reply names the quoted one, the quote is not copied in.
+      const delivered = r.received.find((x) => x.body.event.message.id === reply.id)!.body.event.message;
+      assert.equal(delivered.replyToId, first.id);
+      assert.equal(delivered.replyTo, undefined);
+    }
   });
 });
 

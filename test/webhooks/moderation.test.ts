@@ -62,7 +62,8 @@ describe('moderation hook (failure: accept)', () => {
 
     // What the hook was shown, signed with its secret.
     const asked = hook.received.find((r) => r.body.event.message.body.text === 'buy spam');
-    assert.ok(asked?.signed);
+    assert.ok(asked?.signed && asked.legacySigned, 'signed as Standard Webhooks (checked by the reference library) and with the deprecated header');
+    assert.equal(asked.headers['webhook-id'], String(asked.body.id));
     assert.equal(asked.body.type, 'message.before_send');
     assert.equal(asked.body.event.senderId, alice.id);
     assert.equal(asked.body.event.conversation.recipientId, bob.id);

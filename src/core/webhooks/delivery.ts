@@ -13,7 +13,7 @@ import type { ReportBackgroundFailure } from '../background.ts';
 import type { Clock } from '../clock.ts';
 import type { LeasedDelivery } from './model.ts';
 import type { OutboxRepo, WebhookTransport } from './ports.ts';
-import { SIGNATURE_HEADER, signatureHeader } from './signature.ts';
+import { signedHeaders } from './signature.ts';
 
 export interface DeliverySettings {
   /** How long one POST may take before it counts as failed. */
@@ -112,7 +112,8 @@ export class WebhookDelivery {
     const headers = {
       'content-type': 'application/json',
       'user-agent': 'Parley-Webhooks/1',
-      [SIGNATURE_HEADER]: signatureHeader(d.secret, Math.floor(clock.now() / 1000), d.payload),
+      // The event's id: the same on every retry and for every endpoint, as the body's `id` (receivers de-duplicate by it).
+      ...signedHeaders(d.secret, String(d.eventId), Math.floor(clock.now() / 1000), d.payload),
       'Parley-Event-Id': String(d.eventId),
       'Parley-Event-Type': d.type,
     };

@@ -10,7 +10,7 @@ export interface WebhookEndpoint {
   id: number;
   appId: number;
   url: string;
-  /** Signs every delivery (Parley-Signature). */
+  /** Signs every delivery (signature.ts: Standard Webhooks, and the deprecated Parley-Signature). */
   secret: string;
   categories: WebhookCategory[];
   createdAt: number;

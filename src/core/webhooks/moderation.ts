@@ -12,7 +12,7 @@ import type { Store } from '../ports.ts';
 import type { Conversation, MessageInput } from '../messages/model.ts';
 import type { WebhookDirectory } from './directory.ts';
 import type { WebhookTransport } from './ports.ts';
-import { SIGNATURE_HEADER, signatureHeader } from './signature.ts';
+import { signedHeaders } from './signature.ts';
 
 export interface ModerationSettings {
   timeoutMs: number;
@@ -42,8 +42,9 @@ export function moderationCheck(d: ModerationDeps): BeforeSend {
   return async (appId, senderId, conversation, message) => {
     const hook = (await d.directory.of(d.store, appId)).moderation;
     if (!hook) return message;
+    const id = d.ids.next();
     const body = JSON.stringify({
-      id: d.ids.next(),
+      id,
       type: 'message.before_send',
       time: d.clock.now(),
       appId,
@@ -53,7 +54,7 @@ export function moderationCheck(d: ModerationDeps): BeforeSend {
         message,
       },
     });
-    const verdict = await ask(d, hook.url, hook.secret, body);
+    const verdict = await ask(d, hook.url, hook.secret, String(id), body);
     if (verdict.action === 'accept') {
       d.onVerdict?.(appId, 'accept');
       return message;
@@ -78,9 +79,9 @@ export function moderationCheck(d: ModerationDeps): BeforeSend {
 
 type Answer = { action: 'accept' } | { action: 'refuse'; reason: string | undefined } | { action: 'replace'; text: string } | { action: 'failed'; problem: string };
 
-async function ask(d: ModerationDeps, url: string, secret: string, body: string): Promise<Answer> {
+async function ask(d: ModerationDeps, url: string, secret: string, id: string, body: string): Promise<Answer> {
   if (!d.transport) return { action: 'failed', problem: 'cannot be called from this process' };
-  const headers = { 'content-type': 'application/json', 'user-agent': 'Parley-Webhooks/1', [SIGNATURE_HEADER]: signatureHeader(secret, Math.floor(d.clock.now() / 1000), body) };
+  const headers = { 'content-type': 'application/json', 'user-agent': 'Parley-Webhooks/1', ...signedHeaders(secret, id, Math.floor(d.clock.now() / 1000), body) };
   let status: number;
   let text: string;
   try {

@@ -9,8 +9,8 @@ import { fail } from '../errors.ts';
 import type { IdGenerator } from '../ids.ts';
 import type { Principal } from '../model.ts';
 import type { Store } from '../ports.ts';
-import { randomToken } from '../secrets.ts';
 import type { WebhookDirectory } from './directory.ts';
+import { newWebhookSecret } from './signature.ts';
 import { WebhookCategories, type ModerationHook, type WebhookCategory, type WebhookEndpoint } from './model.ts';
 
 export interface WebhooksDeps {
@@ -69,7 +69,7 @@ export class Webhooks {
       id: this.#d.ids.next(),
       appId,
       url: hookUrl(input.url),
-      secret: input.secret === undefined ? randomToken('whsec_', 24) : hookSecret(input.secret),
+      secret: input.secret === undefined ? newWebhookSecret() : hookSecret(input.secret),
       categories: categoriesOf(input.categories),
       createdAt: this.#d.clock.now(),
       consecutiveFailures: 0,
@@ -132,7 +132,7 @@ export class Webhooks {
 
   async setModerationBy(p: Principal, input: { url: string; secret?: string }): Promise<ModerationHook> {
     authorize(p, 'webhooks.manage');
-    const hook: ModerationHook = { appId: p.appId, url: hookUrl(input.url), secret: input.secret === undefined ? randomToken('whsec_', 24) : hookSecret(input.secret), createdAt: this.#d.clock.now() };
+    const hook: ModerationHook = { appId: p.appId, url: hookUrl(input.url), secret: input.secret === undefined ? newWebhookSecret() : hookSecret(input.secret), createdAt: this.#d.clock.now() };
     await this.#d.store.webhooks.registry.putModeration(hook);
     this.#changed(p.appId);
     return hook;
