@@ -1,5 +1,6 @@
 // Wires webhooks into a running server: the outbox worker (woken by this
-// process's own committed events, polling for the rest) and the metrics
+// process's own committed events, polling for the rest while some endpoint
+// exists, told of endpoint changes) and the metrics
 // operators watch: deliveries and moderation verdicts by outcome, and the
 // endpoints failing right now.
 
@@ -16,6 +17,7 @@ export function startWebhookDelivery(core: Core, config: Config, transport: Webh
   const deliveries = new Counter({ name: 'parley_webhook_deliveries_total', help: 'Webhook delivery attempts by app and outcome (delivered; failed: retried later; dropped: retry time over)', labelNames: ['app', 'outcome'], registers: [metrics.registry] });
   const delivery = new WebhookDelivery({
     outbox: core.store.webhooks.outbox,
+    registry: core.store.webhooks.registry,
     transport,
     clock: core.clock,
     owner,
@@ -27,6 +29,8 @@ export function startWebhookDelivery(core: Core, config: Config, transport: Webh
       retryCapMs: 3_600_000,
       concurrency: config.webhookConcurrency,
       pollMs: config.webhookPollMs,
+      // As long as a process trusts its cache of an app's endpoints: a lost bus notice costs the same wait for both.
+      recheckMs: Math.max(config.webhookPollMs, config.groupRuleCacheMs),
     },
     onOutcome: (appId, outcome) => deliveries.inc({ app: String(appId), outcome }),
   });
@@ -34,10 +38,13 @@ export function startWebhookDelivery(core: Core, config: Config, transport: Webh
   const off = core.events.on((e) => {
     if (routeOf(e)) delivery.wake();
   });
+  // An endpoint added or removed, here or in another process (the bus relay): the worker wakes or goes idle.
+  const offHooks = core.webhooks.onChangeAnywhere(() => void delivery.endpointsChanged());
   delivery.start();
   return {
     async stop() {
       off();
+      offHooks();
       await delivery.stop();
     },
   };

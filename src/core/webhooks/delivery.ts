@@ -7,12 +7,16 @@
 // back only that key of that endpoint, never other keys, endpoints or apps.
 // A worker that dies mid-delivery leaves a lease that lapses; another worker
 // then delivers again (at least once: receivers de-duplicate by event id).
+// While no app has an endpoint the outbox is empty (removing an endpoint
+// removes its deliveries), so the worker does not look at it at all: it
+// learns of a new endpoint from the change (this process, or another one over
+// the bus) and, should that notice be lost, from a slow re-read.
 
 import { backoffDelay } from '../backoff.ts';
 import type { ReportBackgroundFailure } from '../background.ts';
 import type { Clock } from '../clock.ts';
 import type { LeasedDelivery } from './model.ts';
-import type { OutboxRepo, WebhookTransport } from './ports.ts';
+import type { OutboxRepo, WebhookRepo, WebhookTransport } from './ports.ts';
 import { signedHeaders } from './signature.ts';
 
 export interface DeliverySettings {
@@ -27,12 +31,15 @@ export interface DeliverySettings {
   concurrency: number;
   /** How often the outbox is looked at when nothing woke the worker (other processes' events, due retries). */
   pollMs: number;
+  /** How often whether any endpoint exists is read again, whatever the notices said (bounds a lost one). */
+  recheckMs: number;
 }
 
 export type DeliveryOutcome = 'delivered' | 'failed' | 'dropped';
 
 export interface DeliveryDeps {
   outbox: OutboxRepo;
+  registry: Pick<WebhookRepo, 'hasEndpoints'>;
   transport: WebhookTransport;
   clock: Clock;
   settings: DeliverySettings;
@@ -50,6 +57,11 @@ export class WebhookDelivery {
   #again = false;
   #stopped = false;
   #timer: NodeJS.Timeout | undefined;
+  #recheckTimer: NodeJS.Timeout | undefined;
+  /** Whether some app has an endpoint, as last read: without one, nothing is ever due. */
+  #endpoints = false;
+  #checking: Promise<void> | undefined;
+  #checkAgain = false;
 
   constructor(deps: DeliveryDeps) {
     this.#d = deps;
@@ -58,12 +70,43 @@ export class WebhookDelivery {
   start(): void {
     this.#timer = setInterval(() => this.wake(), this.#d.settings.pollMs);
     this.#timer.unref();
-    this.wake();
+    this.#recheckTimer = setInterval(() => void this.endpointsChanged(), this.#d.settings.recheckMs);
+    this.#recheckTimer.unref();
+    void this.endpointsChanged();
+  }
+
+  /**
+   * Endpoints may have been added or removed (here, or in another process):
+   * reads whether any exists, then looks for work if so. Checks asked for
+   * while one runs make one more read after it, so no change is missed.
+   */
+  endpointsChanged(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    if (this.#checking) {
+      this.#checkAgain = true;
+      return this.#checking;
+    }
+    this.#checking = (async () => {
+      try {
+        do {
+          this.#checkAgain = false;
+          this.#endpoints = await this.#d.registry.hasEndpoints();
+        } while (this.#checkAgain && !this.#stopped);
+      } catch (error) {
+        // Not knowing, look at the outbox as if there were endpoints: polls cost reads, a missed delivery costs more.
+        this.#endpoints = true;
+        this.#d.report({ task: 'webhook_delivery', subject: { step: 'endpoints' }, error });
+      } finally {
+        this.#checking = undefined;
+      }
+      this.wake();
+    })();
+    return this.#checking;
   }
 
   /** Something may be due (a local commit, a finished delivery): lease now rather than at the next poll. */
   wake(): void {
-    if (this.#stopped) return;
+    if (this.#stopped || !this.#endpoints) return;
     if (this.#leasing) {
       this.#again = true;
       return;
@@ -75,6 +118,8 @@ export class WebhookDelivery {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
+    clearInterval(this.#recheckTimer);
+    await this.#checking;
     await Promise.allSettled([...this.#inFlight]);
   }
 

@@ -7,6 +7,8 @@ export interface WebhookRepo {
   insertEndpoint(e: WebhookEndpoint): Promise<void>;
   endpoint(appId: number, id: number): Promise<WebhookEndpoint | undefined>;
   endpoints(appId: number): Promise<WebhookEndpoint[]>;
+  /** Whether any app has an endpoint (the outbox worker sleeps while none has). */
+  hasEndpoints(): Promise<boolean>;
   updateEndpoint(appId: number, id: number, patch: { url?: string; secret?: string; categories?: WebhookCategory[] }): Promise<boolean>;
   /** Deletes the endpoint and its waiting deliveries; false when it did not exist. */
   deleteEndpoint(appId: number, id: number): Promise<boolean>;

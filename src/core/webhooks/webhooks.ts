@@ -39,6 +39,7 @@ const MAX_ENDPOINTS_PER_APP = 20;
 export class Webhooks {
   readonly #d: WebhooksDeps;
   readonly #listeners = new Set<(appId: number) => void>();
+  readonly #anywhere = new Set<() => void>();
 
   constructor(deps: WebhooksDeps) {
     this.#d = deps;
@@ -50,9 +51,16 @@ export class Webhooks {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Hears every change to hooks, made through this process or told of by another (the outbox worker wakes). */
+  onChangeAnywhere(listener: () => void): () => void {
+    this.#anywhere.add(listener);
+    return () => this.#anywhere.delete(listener);
+  }
+
   /** Another process changed an app's hooks (without an app: any may have changed). */
   changedElsewhere(appId?: number): void {
     this.#d.directory.forget(appId);
+    for (const l of this.#anywhere) l();
   }
 
   get failingAfter(): number {
@@ -156,6 +164,7 @@ export class Webhooks {
   #changed(appId: number): void {
     this.#d.directory.forget(appId);
     for (const l of this.#listeners) l(appId);
+    for (const l of this.#anywhere) l();
   }
 }
 

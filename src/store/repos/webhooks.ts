@@ -48,6 +48,9 @@ export function webhookRepos(db: Kysely<Database>, engine: Pick<Engine, 'support
         const rows = await db.selectFrom('webhook_endpoints').selectAll().where('app_id', '=', appId).orderBy('id').execute();
         return rows.map(toEndpoint);
       },
+      async hasEndpoints() {
+        return (await db.selectFrom('webhook_endpoints').select('id').limit(1).executeTakeFirst()) !== undefined;
+      },
       async updateEndpoint(appId, id, patch) {
         const set: Partial<Record<'url' | 'secret' | 'categories', string>> = {};
         if (patch.url !== undefined) set.url = patch.url;
