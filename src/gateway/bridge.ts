@@ -43,12 +43,14 @@ export function bridgeEvents(events: EventHub, bus: Bus, topics: Topics, transla
       // Nobody connected to hear it (one process, recipients offline): no need to encode it.
       if (heard.length > 0) {
         const message = translation.message(event);
-        const later = message?.forLaterMembers;
-        const header: Header = message ? { i: id, c: message.conversation, s: message.seq, ...(later ? { l: later.joinedAfter } : {}) } : { i: id };
+        const later = translation.forLaterMembers(event);
+        const header: Header = { i: id, ...(message ? { c: message.conversation, s: message.seq } : {}), ...(later ? { l: [later.conversation, later.joinedAfter] as [string, number] } : {}) };
+        const frameOf = (e: DomainEvent) => {
+          const m = e === event ? message : translation.message(e);
+          return m ? frame.message(m.conversation, m.seq, m.message) : frame.event(publicEvent(e));
+        };
         // Encoded once, whatever the number of topics and recipients (twice for a reply some members may not read the quote of).
-        const payload = message
-          ? encodeEnvelope(header, frame.message(message.conversation, message.seq, message.message), later ? frame.message(message.conversation, message.seq, later.message) : undefined)
-          : encodeEnvelope(header, frame.event(publicEvent(event)));
+        const payload = encodeEnvelope(header, frameOf(event), later ? frameOf(later.event) : undefined);
         for (const t of heard) bus.publish(t, payload);
       }
     }
@@ -68,9 +70,9 @@ function audienceOf(event: DomainEvent): Audience | undefined {
   return undefined;
 }
 
-/** The event as clients see it: without the routing field. */
+/** The event as clients see it: without the routing fields (who hears it, and from when a quote is hidden). */
 function publicEvent(event: DomainEvent): unknown {
-  if (!('audience' in event)) return event;
-  const { audience: _audience, ...rest } = event as DomainEvent & { audience?: unknown };
+  if (!('audience' in event) && !('quotedAt' in event)) return event;
+  const { audience: _audience, quotedAt: _quotedAt, ...rest } = event as DomainEvent & { audience?: unknown; quotedAt?: unknown };
   return rest;
 }

@@ -26,11 +26,6 @@ export interface GatewayMessage {
   at: number;
   /** The stored message exactly as clients see it (acked and pushed as is). */
   message: unknown;
-  /**
-   * What group members who joined after `joinedAfter` get instead: a reply
-   * whose quoted message is history hidden from them (the quote is hidden).
-   */
-  forLaterMembers?: { joinedAfter: number; message: unknown };
 }
 
 export interface GatewayCore {
@@ -78,4 +73,10 @@ export interface EventTranslation {
    * a join took effect: messages from then on reach the new member.
    */
   membership(event: DomainEvent): { userIds: readonly number[] | 'everyone'; groupId: number; joined: boolean; at?: number } | undefined;
+  /**
+   * The event as members of `conversation` who joined after `joinedAfter`
+   * see it, when that differs (a reply whose quote is history hidden from
+   * them); it is delivered the way the event is.
+   */
+  forLaterMembers(event: DomainEvent): { conversation: string; joinedAfter: number; event: DomainEvent } | undefined;
 }

@@ -5,8 +5,9 @@
 //
 //   <header JSON>\n<frame JSON, or nothing for control-only envelopes>[\n<variant frame JSON>]
 //
-// The variant (header `l`) is the frame for group members who joined after
-// `l`: a reply whose quote they may not read. JSON text holds no raw newline.
+// The variant (header `l`: [conversation, time]) is the frame for members of
+// that group conversation who joined after that time: a reply whose quote
+// they may not read. JSON text holds no raw newline.
 
 import { textFrame } from './wire.ts';
 
@@ -31,8 +32,8 @@ export interface Header {
   e?: 1;
   /** The user an ephemeral signal is about: their own sessions do not get it. */
   f?: number;
-  /** Members who joined after this time get the variant frame (see above). */
-  l?: number;
+  /** Members of this conversation who joined after this time get the variant frame (see above). */
+  l?: [string, number];
 }
 
 export interface Delivery {
@@ -48,8 +49,8 @@ export interface Delivery {
   data?: Buffer;
   /** The same frame as WebSocket wire bytes (header + data), framed once for every socket. */
   wire?: Buffer;
-  /** The frame for group members who joined after `joinedAfter` (a quote hidden from them). */
-  forLaterMembers?: { joinedAfter: number; data: Buffer; wire: Buffer };
+  /** The frame for members of `conversation` who joined after `joinedAfter` (a quote hidden from them). */
+  forLaterMembers?: { conversation: string; joinedAfter: number; data: Buffer; wire: Buffer };
 }
 
 export function encodeEnvelope(header: Header, frame: string, laterMembersFrame?: string): string {
@@ -78,13 +79,14 @@ export function decodeEnvelope(payload: string): Delivery | undefined {
     if (typeof h.f === 'number') d.from = h.f;
   }
   if (nl + 1 < payload.length) {
-    const second = typeof h.l === 'number' ? payload.indexOf('\n', nl + 1) : -1;
+    const later = Array.isArray(h.l) && typeof h.l[0] === 'string' && typeof h.l[1] === 'number' ? h.l : undefined;
+    const second = later ? payload.indexOf('\n', nl + 1) : -1;
     const { wire, payload: data } = textFrame(payload.slice(nl + 1, second < 0 ? undefined : second));
     d.wire = wire;
     d.data = data;
-    if (second >= 0) {
-      const later = textFrame(payload.slice(second + 1));
-      d.forLaterMembers = { joinedAfter: h.l as number, data: later.payload, wire: later.wire };
+    if (later && second >= 0) {
+      const variant = textFrame(payload.slice(second + 1));
+      d.forLaterMembers = { conversation: later[0], joinedAfter: later[1], data: variant.payload, wire: variant.wire };
     }
   }
   return d;

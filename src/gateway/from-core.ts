@@ -36,13 +36,13 @@ export function gatewayCore(core: Core, presence?: GatewayPresence): GatewayCore
 }
 
 export const eventTranslation: EventTranslation = {
-  message(event: DomainEvent) {
-    if (event.type !== 'message.sent') return undefined;
-    const m = toGatewayMessage(event.message);
+  message: (event: DomainEvent) => (event.type === 'message.sent' ? toGatewayMessage(event.message) : undefined),
+  forLaterMembers(event: DomainEvent) {
+    if (event.type !== 'message.sent' && event.type !== 'message.edited') return undefined;
     const quote = event.message.replyTo;
     // Core named the quoted message's time: later members get the quote as history and sync show it to them.
-    if (event.quotedAt === undefined || !quote) return m;
-    return { ...m, forLaterMembers: { joinedAfter: event.quotedAt, message: { ...event.message, replyTo: hiddenQuote(quote) } } };
+    if (event.quotedAt === undefined || !quote) return undefined;
+    return { conversation: conversationKey(event.message), joinedAfter: event.quotedAt, event: { ...event, message: { ...event.message, replyTo: hiddenQuote(quote) } } };
   },
   membership(event: DomainEvent) {
     // Only these change who is in a group; every other event leaves subscriptions alone.

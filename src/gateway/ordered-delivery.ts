@@ -167,9 +167,9 @@ export class OrderedDelivery {
   /** The frame this user may see: a reply quoting group history from before their join gets its quote hidden. */
   #variantFor(d: Delivery): Delivery {
     const later = d.forLaterMembers;
-    if (!later || d.conversation === undefined) return d;
+    if (!later) return d;
     // A join time not known here counts as later: hiding a quote is the safe mistake.
-    const joinedAt = this.#joinedAt.get(d.conversation) ?? Number.POSITIVE_INFINITY;
+    const joinedAt = this.#joinedAt.get(later.conversation) ?? Number.POSITIVE_INFINITY;
     return quoteHiddenFrom(later.joinedAfter, joinedAt) ? { ...d, data: later.data, wire: later.wire } : d;
   }
 

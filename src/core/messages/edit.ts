@@ -12,7 +12,7 @@ import { searchableText } from '../search/searchable.ts';
 import type { MessagingContext } from './context.ts';
 import { toMessage } from './conversations.ts';
 import { audienceOf, MessageType, type Message, type MessageBody } from './model.ts';
-import { withReplies } from './replies.ts';
+import { quotedAtForPush, withReplies } from './replies.ts';
 import { validateMessage } from './validation.ts';
 
 /** The new content of a text message (the fields of a text body). */
@@ -53,8 +53,11 @@ export async function edit(ctx: MessagingContext, appId: number, operatorId: num
     return r;
   });
   if (!updated) throw fail('conflict', `message ${messageId} is revoked and can no longer be edited`);
-  const [message] = await withReplies(ctx, [toMessage(updated, c)]);
-  ctx.events.emit({ type: 'message.edited', appId, audience: audienceOf(c), message, operatorId, ...mentionsAdded(record.body, body) });
+  const [message] = await withReplies(ctx, [toMessage(updated, c)], () => scope.sinceMs);
+  // A reply's quote of history hidden from newer members stays hidden from them in the live edit too (replies.ts).
+  const hidesHistory = scope.group !== undefined && !scope.group.historyVisible && message.replyTo !== undefined;
+  const quotedAt = hidesHistory ? quotedAtForPush(message, await ctx.store.messages.get(message.replyToId as number), false) : undefined;
+  ctx.events.emit({ type: 'message.edited', appId, audience: audienceOf(c), message, operatorId, ...mentionsAdded(record.body, body), ...(quotedAt !== undefined ? { quotedAt } : {}) });
   return message;
 }
 

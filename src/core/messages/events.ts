@@ -43,6 +43,8 @@ export interface MessageEdited {
   operatorId: number;
   mentionsAdded: number[];
   mentionAllAdded: boolean;
+  /** As on MessageSent: the live push hides the quote from members who joined after this. */
+  quotedAt?: number;
 }
 
 /** A user marked a message (dtalk "关注"); `count` is how many users have. */

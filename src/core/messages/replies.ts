@@ -25,6 +25,16 @@ export function quoteHiddenFrom(quotedAt: number, visibleSinceMs: number): boole
   return quotedAt < visibleSinceMs;
 }
 
+/**
+ * The quoted message's time when some members may not read it: `message`
+ * shows the quote of `quoted` in a group that hides history from new members.
+ * Its live push then hides the quote from those who joined later (events.ts).
+ */
+export function quotedAtForPush(message: Message, quoted: MessageRecord | undefined, historyVisible: boolean): number | undefined {
+  const q = message.replyTo;
+  return !historyVisible && quoted && q && q.id === quoted.id && !q.revoked && !q.hidden ? quoted.createdAt : undefined;
+}
+
 /** The quote as a reader who may not read the quoted message sees it: which message, nothing of it. */
 export function hiddenQuote(q: ReplySummary): ReplySummary {
   return { id: q.id, senderId: null, type: q.type, excerpt: '', hidden: true };

@@ -6,7 +6,7 @@ import { rulesOf, RuleSet, type MessagingContext, type ConversationTarget } from
 import { toMessage } from './conversations.ts';
 import { audienceOf, type Conversation, type Message, type MessageInput } from './model.ts';
 import type { SendLane, Turn } from './send-lane.ts';
-import { replyTargetOf, summaryOf, withReplies, type ReplyTarget } from './replies.ts';
+import { quotedAtForPush, replyTargetOf, summaryOf, withReplies, type ReplyTarget } from './replies.ts';
 import { validateMessage } from './validation.ts';
 
 export interface SendResult {
@@ -122,7 +122,7 @@ async function append(ctx: MessagingContext, conversation: Conversation, senderI
   }
   if (reply?.quoted && message.replyToId === reply.quoted.id) message = { ...message, replyTo: summaryOf(reply.quoted) };
   // Members who joined after the quoted message may not read it: the push tells the gateway from when (events.ts).
-  const quotedAt = reply?.historyHidden && reply.quoted && message.replyTo && !message.replyTo.revoked ? reply.quoted.createdAt : undefined;
+  const quotedAt = reply ? quotedAtForPush(message, reply.quoted, !reply.historyHidden) : undefined;
   ctx.events.emit({ type: 'message.sent', appId: conversation.appId, audience: audienceOf(conversation), message, ...(quotedAt !== undefined ? { quotedAt } : {}) });
   return { message, duplicate: false };
 }

@@ -69,7 +69,8 @@ export function routeOf(e: DomainEvent): { category: WebhookCategory; key: strin
  * eyes (a call's media ticket).
  */
 export function webhookEvent(e: DomainEvent): Record<string, unknown> {
-  const { audience: _audience, ...rest } = e as DomainEvent & { audience?: unknown };
+  // Routing for the gateway (who hears it, from when a quote is hidden), not part of the event.
+  const { audience: _audience, quotedAt: _quotedAt, ...rest } = e as DomainEvent & { audience?: unknown; quotedAt?: unknown };
   if (e.type === 'call.accepted') delete (rest as { ticket?: unknown }).ticket;
   return rest;
 }

@@ -161,7 +161,7 @@ describe('replies', () => {
     assert.equal(r.status, 400, r.text);
   });
 
-  test('the live push of a reply hides the quote from newcomers who may not read it, and shows it to older members', async () => {
+  test('the live push of a reply, and of its edit, hides the quote from newcomers who may not read it, and shows it to older members', async () => {
     const owner = await makeUser(s);
     const elder = await makeUser(s);
     const co = client(s.url, owner.token);
@@ -209,6 +209,19 @@ describe('replies', () => {
       // History agrees with the push.
       const history = (await client(s.url, connectedFirst.token).get(`/v1/groups/${g.id}/messages`)).body.items;
       assert.deepEqual(history.find((m: any) => m.id === toOld.id).replyTo, hidden);
+
+      // The live edit of that reply follows the same rule.
+      assert.equal((await co.patch(`/v1/messages/${toOld.id}`, { text: 'remember the plan? (edited)' })).status, 200);
+      const edited = async (phone: typeof secondPhone) => {
+        for (let f = await phone.next('event'); ; f = await phone.next('event')) if (f.event.type === 'message.edited' && f.event.message.id === toOld.id) return f.event.message;
+      };
+      assert.deepEqual((await edited(elderPhone)).replyTo, shown);
+      for (const phone of [firstPhone, secondPhone]) {
+        const m = await edited(phone);
+        assert.equal(m.body.text, 'remember the plan? (edited)');
+        assert.deepEqual(m.replyTo, hidden);
+      }
+      for (const phone of [elderPhone, firstPhone, secondPhone]) assert.ok(!phone.frames.some((f) => f.type === 'event' && 'quotedAt' in f.event), 'the routing field stays on the server');
     } finally {
       await Promise.all([elderPhone.close(), firstPhone.close(), secondPhone.close()]);
     }
