@@ -145,7 +145,7 @@ try {
   sender.close();
   for (const s of sockets) s.close();
   if (lost !== 0 || disorder !== 0 || refused !== 0 || memberStatements > sent) process.exitCode = 1;
-  // Every member leaving at once (each close is a presence change with a few reads): the server answers once it is through them.
+  // Every member leaving at once (each close is a presence change with a few reads): polled until the server holds no session.
   t = performance.now();
   while ((await server.ask<{ gateway: { connections: number } }>({ cmd: 'stats' })).gateway.connections > 0) await new Promise((r) => setTimeout(r, 100));
   console.log(`${sockets.length} sessions closed at once: all gone on the server after ${((performance.now() - t) / 1000).toFixed(1)} s`);
