@@ -9,6 +9,7 @@
 import { loadConfig } from '../../src/config.ts';
 import { startServer } from '../../src/server.ts';
 import { spyOnStore, type StoreSpy } from '../../test/support/store-spy.ts';
+import { countStatements, type StatementCounter } from '../../test/support/statement-counter.ts';
 import { openEngine } from '../../src/store/open.ts';
 
 type Request =
@@ -17,7 +18,8 @@ type Request =
   | { id: number; cmd: 'mem' }
   | { id: number; cmd: 'stop' }
   | { id: number; cmd: 'stats' }
-  | { id: number; cmd: 'count-store' };
+  | { id: number; cmd: 'count-store' }
+  | { id: number; cmd: 'count-statements' };
 
 const config = loadConfig({ env: process.env, overrides: { port: 0, logLevel: 'warn', docs: false } });
 const server = await startServer(config);
@@ -26,6 +28,8 @@ const app = (await server.core.apps.defaultApp())!;
 const reply = (id: number, body: unknown) => process.send!({ id, body });
 /** Store calls counted from `count-store` on (the presence benchmark's "store writes"). */
 let spy: StoreSpy | undefined;
+/** SQL statements counted from `count-statements` on, by kind and table (large-group.ts: none may be per member). */
+let statements: StatementCounter | undefined;
 
 process.on('message', (req: Request) => {
   void (async () => {
@@ -90,10 +94,15 @@ process.on('message', (req: Request) => {
           cpu: process.cpuUsage(),
           presence: { ...server.presence.stats, lastSeen: server.presence.lastSeen.stats },
           ...(spy ? { store: { calls: spy.total(), writes: spy.writes(), byMethod: Object.fromEntries(spy.calls) } } : {}),
+          ...(statements ? { statements: { total: statements.total(), reads: statements.reads(), byTable: Object.fromEntries(statements.byTable) } } : {}),
         });
       case 'count-store':
         spy ??= spyOnStore(server.core.store);
         spy.reset();
+        return reply(req.id, 'counting');
+      case 'count-statements':
+        statements ??= countStatements();
+        statements.reset();
         return reply(req.id, 'counting');
       case 'stop':
         await server.close();
