@@ -11,6 +11,7 @@ import type { Database } from '../schema.ts';
 import type { MessagesTable } from '../tables/messages.ts';
 import { toMessageRecord } from '../repos/messages.ts';
 import { filters, scopeJoin, scopeTable } from './query.ts';
+import { andClauses, hasPhrase, phrasePage } from './postgres-phrase.ts';
 
 /** Rows per insert statement. */
 const CHUNK = 256;
@@ -52,6 +53,8 @@ export function postgresSearch(db: Kysely<Database>): SearchIndex {
     },
     async query(q: IndexQuery) {
       const tsq = sql`CAST(${queryLiteral(q.clauses)} AS tsquery)`;
+      // Newest first, a phrase reads its AND's candidates and checks positions on them only (postgres-phrase.ts).
+      if (q.order === 'newest' && hasPhrase(q.clauses)) return phrasePage(db, q, tsq, sql`CAST(${queryLiteral(andClauses(q.clauses))} AS tsquery)`, inScope(q));
       const order = q.order === 'relevance' ? sql`ORDER BY ts_rank(s.terms, ${tsq}) DESC, s.message_id DESC LIMIT ${q.limit} OFFSET ${q.offset ?? 0}` : sql`ORDER BY s.message_id DESC LIMIT ${q.limit}`;
       const r = await sql<Selectable<MessagesTable>>`
         ${scopeTable(q)}
