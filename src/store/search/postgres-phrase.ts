@@ -1,11 +1,17 @@
-// A phrase on PostgreSQL, newest first. GIN keeps no positions, so `a <-> b`
-// is answered by fetching every row holding both words and rechecking the
-// positions in each tsvector, then sorting: for a common phrase at 1M messages
-// that was ~36,000 heap rows for a page of 20 (bench/search/README.md). A
-// phrase matches only where its AND (`a & b`) matches, so this walks the AND
-// instead, newest first, in growing pages of candidates (scope checked on the
-// index row), and checks the phrase on those candidates only — the same hits,
-// in the same order, found after reading about as many rows as the page needs.
+// A phrase on PostgreSQL, newest first. GIN keeps no positions, so the plan
+// PostgreSQL picks for `a <-> b` fetches every row holding both words,
+// rechecks the positions in each tsvector and sorts: for a common phrase at
+// 1M messages, ~36,000 heap rows for a page of 20 (bench/search/README.md).
+// Asking for the AND (`a & b`) first does not help: its estimate is as low
+// (546 rows for 3,620 at 100k), so it takes the same bitmap.
+//
+// So a phrase first walks the index rows newest first (the primary key
+// backwards) and checks scope and positions on each, stopping when the page
+// is full: a common phrase fills a page within a few thousand rows. A rare one
+// would make that walk read the whole table, so the walk stops after WALK
+// rows and the GIN index answers for the rows below it (its cost is then the
+// number of matches, few for a rare phrase). Same hits in the same order as
+// one query: the walk sees every row in its range, the index every row below.
 
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { IndexQuery } from '../../core/search/ports.ts';
@@ -14,54 +20,47 @@ import type { MessageRecord } from '../../core/messages/ports.ts';
 import type { Database } from '../schema.ts';
 import type { MessagesTable } from '../tables/messages.ts';
 import { toMessageRecord } from '../repos/messages.ts';
-import { filters, scopeJoin, scopeRows } from './query.ts';
+import { filters, scopeJoin, scopeRows, scopeTable } from './query.ts';
 
-/** Candidates in the first round; each further round reads GROWTH times more. */
-const FIRST_ROUND = 64;
-const GROWTH = 4;
+/** Index rows the walk reads at most (~0.3 µs each warm) before the GIN index takes over. */
+export const WALK = 32_768;
 
 /** Whether any clause is a phrase (more than one term): only those need positions. */
 export const hasPhrase = (clauses: readonly Clause[]): boolean => clauses.some((c) => c.terms.length > 1);
 
-/** Every clause's terms, ANDed: a row matching the phrase query matches this. */
-export function andClauses(clauses: readonly Clause[]): Clause[] {
-  return clauses.flatMap((c) => c.terms.map((t, i) => ({ terms: [t], prefix: c.prefix && i === c.terms.length - 1 })));
-}
-
-type Row = Selectable<MessagesTable> & { candidates: string | number; lowest: string | number | null };
-
 /**
- * The newest `q.limit` messages below `q.beforeId` matching `phrase`, reading
- * candidates that match `all` (its AND) round by round. `inScope` is the scope
- * test on the index row `s`.
+ * The newest `q.limit` messages below `q.beforeId` matching `tsq`. `inScope`
+ * is the scope's test on the index row `s`.
  */
-export async function phrasePage(db: Kysely<Database>, q: IndexQuery, phrase: RawBuilder<unknown>, all: RawBuilder<unknown>, inScope: RawBuilder<unknown>): Promise<MessageRecord[]> {
-  const found: MessageRecord[] = [];
-  let below = q.beforeId;
-  for (let k = FIRST_ROUND; ; k *= GROWTH) {
-    const bound = below === undefined ? sql`TRUE` : sql`s.message_id < ${below}`;
-    const scope = scopeRows(q);
-    // MATERIALIZED: the candidates are read first, on their own plan (newest first, stop at k);
-    // the phrase, the scope's times and the filters are then checked on those rows only.
-    const r = await sql<Row>`
-      WITH ${scope ? sql`${scope},` : sql``}
-      candidate AS MATERIALIZED (
-        SELECT s.message_id, s.terms FROM message_search s
-        WHERE s.terms @@ ${all} AND ${inScope} AND ${bound}
-        ORDER BY s.message_id DESC LIMIT ${k}
-      ),
-      round AS (SELECT count(*) AS candidates, min(message_id) AS lowest FROM candidate)
-      SELECT hit.*, round.candidates, round.lowest FROM round
-      LEFT JOIN LATERAL (
-        SELECT m.* FROM candidate s
-        JOIN messages m ON m.id = s.message_id
-        ${scopeJoin(q)}
-        WHERE s.terms @@ ${phrase} AND ${filters(q, sql`s.message_id`)}
-        ORDER BY s.message_id DESC LIMIT ${q.limit - found.length}
-      ) hit ON TRUE`.execute(db);
-    for (const row of r.rows) if (row.id !== null) found.push(toMessageRecord(row));
-    const { candidates, lowest } = r.rows[0];
-    if (found.length >= q.limit || Number(candidates) < k || lowest === null) return found;
-    below = Number(lowest);
-  }
+export async function phrasePage(db: Kysely<Database>, q: IndexQuery, tsq: RawBuilder<unknown>, inScope: RawBuilder<unknown>, walk = WALK): Promise<MessageRecord[]> {
+  const below = q.beforeId === undefined ? sql`TRUE` : sql`s.message_id < ${q.beforeId}`;
+  const scope = scopeRows(q);
+  // A per-row subquery rather than a join to `scope`: a join would end the plan in a sort, which
+  // reads the whole walk; this keeps it a pipeline that stops at the page's last hit.
+  const since = scope ? sql`m.created_at >= (SELECT min(scope.since) FROM scope WHERE scope.cid = m.conversation_id)` : sql`TRUE`;
+  // ts_match_vq is `@@` as a function: the same test, which the planner cannot send to the GIN index.
+  const walked = await sql<Selectable<MessagesTable>>`
+    ${scope ? sql`WITH ${scope}` : sql``}
+    SELECT m.* FROM (
+      SELECT s.message_id, s.conversation_id, s.terms FROM message_search s
+      WHERE ${below} ORDER BY s.message_id DESC LIMIT ${walk}
+    ) s
+    JOIN messages m ON m.id = s.message_id
+    WHERE ${inScope} AND ts_match_vq(s.terms, ${tsq}) AND ${since} AND ${filters(q, sql`s.message_id`)}
+    ORDER BY s.message_id DESC LIMIT ${q.limit}`.execute(db);
+  const found = walked.rows.map(toMessageRecord);
+  if (found.length >= q.limit) return found;
+
+  // The walk saw every match in its range. Below it: its lowest row, or below its lowest hit if
+  // messages arrived since (the range then starts higher; the walk already has the hits in it).
+  const walkedRange = sql`(SELECT min(w.message_id) FROM (SELECT s.message_id FROM message_search s WHERE ${below} ORDER BY s.message_id DESC LIMIT ${walk}) w)`;
+  const end = found.length > 0 ? sql`LEAST(${walkedRange}, ${found[found.length - 1].id})` : walkedRange;
+  const rest = await sql<Selectable<MessagesTable>>`
+    ${scopeTable(q)}
+    SELECT m.* FROM message_search s
+    JOIN messages m ON m.id = s.message_id
+    ${scopeJoin(q)}
+    WHERE s.terms @@ ${tsq} AND ${inScope} AND s.message_id < ${end} AND ${filters(q, sql`s.message_id`)}
+    ORDER BY s.message_id DESC LIMIT ${q.limit - found.length}`.execute(db);
+  return [...found, ...rest.rows.map(toMessageRecord)];
 }
