@@ -11,7 +11,7 @@ import type { Database } from '../schema.ts';
 import type { MessagesTable } from '../tables/messages.ts';
 import { toMessageRecord } from '../repos/messages.ts';
 import { filters, scopeJoin, scopeTable } from './query.ts';
-import { hasPhrase, phrasePage, WALK } from './postgres-phrase.ts';
+import { FIRST_WALK, hasPhrase, MAX_WALK, phrasePage } from './postgres-phrase.ts';
 
 /** Rows per insert statement. */
 const CHUNK = 256;
@@ -36,8 +36,8 @@ function inScope(q: IndexQuery) {
   return q.scope === 'all' ? sql`TRUE` : sql`s.conversation_id IN (${sql.join(q.scope.map((c) => sql`CAST(${c.conversationId} AS bigint)`))})`;
 }
 
-/** `walk`: index rows a phrase walks before the GIN index answers (postgres-phrase.ts); smaller only in tests. */
-export function postgresSearch(db: Kysely<Database>, walk = WALK): SearchIndex {
+/** `walks`: index rows a phrase walks before the GIN index answers (postgres-phrase.ts); shorter only in tests. */
+export function postgresSearch(db: Kysely<Database>, walks = { first: FIRST_WALK, max: MAX_WALK }): SearchIndex {
   return {
     async put(docs) {
       for (let i = 0; i < docs.length; i += CHUNK) {
@@ -55,7 +55,7 @@ export function postgresSearch(db: Kysely<Database>, walk = WALK): SearchIndex {
     async query(q: IndexQuery) {
       const tsq = sql`CAST(${queryLiteral(q.clauses)} AS tsquery)`;
       // Newest first, a phrase walks the newest index rows before asking GIN (postgres-phrase.ts).
-      if (q.order === 'newest' && hasPhrase(q.clauses)) return phrasePage(db, q, tsq, inScope(q), walk);
+      if (q.order === 'newest' && hasPhrase(q.clauses)) return phrasePage(db, q, tsq, inScope(q), walks);
       const order = q.order === 'relevance' ? sql`ORDER BY ts_rank(s.terms, ${tsq}) DESC, s.message_id DESC LIMIT ${q.limit} OFFSET ${q.offset ?? 0}` : sql`ORDER BY s.message_id DESC LIMIT ${q.limit}`;
       const r = await sql<Selectable<MessagesTable>>`
         ${scopeTable(q)}
