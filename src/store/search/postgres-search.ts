@@ -11,7 +11,7 @@ import type { Database } from '../schema.ts';
 import type { MessagesTable } from '../tables/messages.ts';
 import { toMessageRecord } from '../repos/messages.ts';
 import { filters, scopeJoin, scopeTable } from './query.ts';
-import { FIRST_WALK, hasPhrase, MAX_WALK, phrasePage } from './postgres-phrase.ts';
+import { FIRST_WALK, MAX_WALK, newestPage } from './postgres-newest.ts';
 
 /** Rows per insert statement. */
 const CHUNK = 256;
@@ -36,7 +36,7 @@ function inScope(q: IndexQuery) {
   return q.scope === 'all' ? sql`TRUE` : sql`s.conversation_id IN (${sql.join(q.scope.map((c) => sql`CAST(${c.conversationId} AS bigint)`))})`;
 }
 
-/** `walks`: index rows a phrase walks before the GIN index answers (postgres-phrase.ts); shorter only in tests. */
+/** `walks`: index rows a newest-first search walks before its one query (postgres-newest.ts); shorter only in tests. */
 export function postgresSearch(db: Kysely<Database>, walks = { first: FIRST_WALK, max: MAX_WALK }): SearchIndex {
   return {
     async put(docs) {
@@ -54,16 +54,16 @@ export function postgresSearch(db: Kysely<Database>, walks = { first: FIRST_WALK
     },
     async query(q: IndexQuery) {
       const tsq = sql`CAST(${queryLiteral(q.clauses)} AS tsquery)`;
-      // Newest first, a phrase walks the newest index rows before asking GIN (postgres-phrase.ts).
-      if (q.order === 'newest' && hasPhrase(q.clauses)) return phrasePage(db, q, tsq, inScope(q), walks);
-      const order = q.order === 'relevance' ? sql`ORDER BY ts_rank(s.terms, ${tsq}) DESC, s.message_id DESC LIMIT ${q.limit} OFFSET ${q.offset ?? 0}` : sql`ORDER BY s.message_id DESC LIMIT ${q.limit}`;
+      // Newest first: a walk of the newest index rows, then this query below it (postgres-newest.ts).
+      if (q.order === 'newest') return newestPage(db, q, tsq, inScope(q), walks);
+      // By relevance every match is ranked anyway: one query, the GIN index.
       const r = await sql<Selectable<MessagesTable>>`
         ${scopeTable(q)}
         SELECT m.* FROM message_search s
         JOIN messages m ON m.id = s.message_id
         ${scopeJoin(q)}
         WHERE s.terms @@ ${tsq} AND ${inScope(q)} AND ${filters(q, sql`s.message_id`)}
-        ${order}`.execute(db);
+        ORDER BY ts_rank(s.terms, ${tsq}) DESC, s.message_id DESC LIMIT ${q.limit} OFFSET ${q.offset ?? 0}`.execute(db);
       return r.rows.map(toMessageRecord);
     },
   };

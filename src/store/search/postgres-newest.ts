@@ -1,42 +1,42 @@
-// A phrase on PostgreSQL, newest first. GIN keeps no positions, so the plan
-// PostgreSQL picks for `a <-> b` fetches every row holding both words,
-// rechecks the positions in each tsvector and sorts: for a common phrase at
-// 1M messages, ~36,000 heap rows for a page of 20 (bench/search/README.md).
-// Asking for the AND (`a & b`) first does not help: its estimate is as low
-// (546 rows for 3,620 at 100k), so it takes the same bitmap.
+// Newest first on PostgreSQL: a walk of the newest index rows, then the one
+// query. The one query (`s.terms @@ q … ORDER BY message_id DESC LIMIT n`)
+// leaves the plan to PostgreSQL, and its choices measured badly at the
+// benchmark's sizes (bench/search/README.md): a phrase took the GIN bitmap
+// (GIN keeps no positions: every row holding both words fetched, rechecked
+// and sorted, ~36,000 heap rows at 1M for a page of 20, 300-500 ms); a word
+// at 100k was driven from a scan of `messages` (60 ms); at 1M a parallel
+// walk waited ~20 ms for its workers. Asking for a phrase's AND (`a & b`)
+// first took the same GIN bitmap at 100k.
 //
-// So a phrase first walks the index rows newest first (the primary key
-// backwards) and checks scope and positions on each, stopping when the page
-// is full: a common phrase fills a page within a few thousand rows. A rare one
-// would make that walk read the whole table, so the first FIRST_WALK rows
-// decide: if their hits say the page fills within MAX_WALK rows, the walk goes
-// on that far; otherwise (and if it still falls short) the GIN index answers
-// for the rows below the walk, at the cost of the phrase's matches, which are
-// then few. The same hits in the same order as one query: the walk sees every
-// row in its range, the index every row below it.
+// So a search first walks the index rows newest first (the primary key
+// backwards) and checks scope and terms on each, stopping when the page is
+// full: a common word or phrase fills a page within a few thousand rows. A
+// rare one would make that walk read the whole table, so the first FIRST_WALK
+// rows decide: if their hits say the page fills within MAX_WALK rows, the walk
+// goes on that far; otherwise (and if it still falls short) the one query
+// answers for the rows below the walk, with whatever plan PostgreSQL picks
+// (for a rare term, the GIN index: its cost is the term's few matches). The
+// same hits in the same order as the one query: the walk sees every row in its
+// range, the one query every row below it.
 
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { IndexQuery } from '../../core/search/ports.ts';
-import type { Clause } from '../../core/search/tokenize.ts';
 import type { MessageRecord } from '../../core/messages/ports.ts';
 import type { Database } from '../schema.ts';
 import type { MessagesTable } from '../tables/messages.ts';
 import { toMessageRecord } from '../repos/messages.ts';
 import { filters, scopeJoin, scopeRows, scopeTable } from './query.ts';
 
-/** Index rows every phrase walks (~0.3 µs each, warm): its hits decide the rest. */
+/** Index rows every newest-first search walks (~0.3 µs each, warm): their hits decide the rest. */
 export const FIRST_WALK = 2_048;
-/** Index rows a phrase walks at most before the GIN index answers for the rest. */
+/** Index rows a search walks at most before the one query answers for the rest. */
 export const MAX_WALK = 32_768;
-
-/** Whether any clause is a phrase (more than one term): only those need positions. */
-export const hasPhrase = (clauses: readonly Clause[]): boolean => clauses.some((c) => c.terms.length > 1);
 
 /**
  * The newest `q.limit` messages below `q.beforeId` matching `tsq`. `inScope`
  * is the scope's test on the index row `s`; `walks` the two walk lengths.
  */
-export async function phrasePage(db: Kysely<Database>, q: IndexQuery, tsq: RawBuilder<unknown>, inScope: RawBuilder<unknown>, walks = { first: FIRST_WALK, max: MAX_WALK }): Promise<MessageRecord[]> {
+export async function newestPage(db: Kysely<Database>, q: IndexQuery, tsq: RawBuilder<unknown>, inScope: RawBuilder<unknown>, walks = { first: FIRST_WALK, max: MAX_WALK }): Promise<MessageRecord[]> {
   const below = q.beforeId === undefined ? sql`TRUE` : sql`s.message_id < ${q.beforeId}`;
   const scope = scopeRows(q);
   // A per-row subquery rather than a join to `scope`: a join would end the plan in a sort, which
@@ -67,7 +67,7 @@ export async function phrasePage(db: Kysely<Database>, q: IndexQuery, tsq: RawBu
     if (found.length >= q.limit) return found;
   }
 
-  // The walk saw every match in its range. Below it: its lowest row, or below its lowest hit if
+  // The one query, below the walk. The walk saw every match in its range: below its lowest row, or its lowest hit if
   // messages arrived since (the range then starts higher; the walk already has the hits in it).
   const walkedRange = sql`(SELECT min(w.message_id) FROM (SELECT s.message_id FROM message_search s WHERE ${below} ORDER BY s.message_id DESC LIMIT ${walked}) w)`;
   const end = found.length > 0 ? sql`LEAST(${walkedRange}, ${found[found.length - 1].id})` : walkedRange;
