@@ -1,12 +1,12 @@
-// Phrase queries on PostgreSQL, SQL time only (issue 16): the adapter's
-// phrase path (a walk of the newest index rows, then GIN: postgres-phrase.ts)
-// against the one query it replaced (GIN bitmap, recheck, sort), alternated,
+// Newest-first search on PostgreSQL, SQL time only (issue 16): the adapter's
+// path (a walk of the newest index rows, then the one query below it:
+// postgres-newest.ts) against the one query it replaced, alternated,
 // on a store kept by search.ts (BENCH_KEEP). Every round checks that both
 // return the same messages in the same order. The searcher's scope is its 100
 // groups from time 0 (it joined them before any message was sent).
 //
 //   BENCH_KEEP=bsk STORE=1000000 DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \
-//     node --disable-warning=ExperimentalWarning bench/search/phrase-sql.ts
+//     node --disable-warning=ExperimentalWarning bench/search/newest-sql.ts
 
 import { sql, type Selectable } from 'kysely';
 import { openEngine } from '../../src/store/open.ts';
@@ -21,8 +21,8 @@ const STORE = Number(process.env.STORE ?? 1_000_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 40);
 const keep = process.env.BENCH_KEEP ?? 'bsk';
 if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL must point at PostgreSQL');
-/** A common set phrase, a rarer one, words that meet by chance, a CJK run (a phrase of bigrams), none at all. */
-const PHRASES = (process.env.PHRASES ?? '"next week"|"as soon as possible"|"coffee office"|周末去|"budget zebra"').split('|');
+/** search.ts's four, then a rarer set phrase, words that meet by chance, a CJK run (a phrase of bigrams), no match at all. */
+const QUERIES = (process.env.QUERIES ?? '周末|meeting|prob|"next week"|"as soon as possible"|"coffee office"|周末去|"budget zebra"').split('|');
 
 const url = new URL(process.env.DATABASE_URL);
 url.searchParams.set('options', `-c search_path=${keep}_${STORE}`);
@@ -50,8 +50,8 @@ const summary = (xs: number[]) => ({ p50: pct(xs, 50), p95: pct(xs, 95), p99: pc
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
 const rows = [];
-for (const phrase of PHRASES) {
-  const q: IndexQuery = { appId, clauses: parseQuery(phrase), scope: conversations.map((c) => ({ conversationId: Number(c.id), sinceMs: 0 })), order: 'newest', limit: 21 };
+for (const query of QUERIES) {
+  const q: IndexQuery = { appId, clauses: parseQuery(query), scope: conversations.map((c) => ({ conversationId: Number(c.id), sinceMs: 0 })), order: 'newest', limit: 21 };
   const before: number[] = [];
   const after: number[] = [];
   let hits = 0;
@@ -62,13 +62,13 @@ for (const phrase of PHRASES) {
     t0 = process.hrtime.bigint();
     const now = (await index.query(q)).map((m) => Number(m.id));
     const tNew = ms(t0);
-    if (JSON.stringify(old) !== JSON.stringify(now)) throw new Error(`${phrase}: the phrase path found ${JSON.stringify(now)}, one query ${JSON.stringify(old)}`);
+    if (JSON.stringify(old) !== JSON.stringify(now)) throw new Error(`${query}: the walk found ${JSON.stringify(now)}, one query ${JSON.stringify(old)}`);
     hits = now.length;
     if (i < 3) continue; // warm-up
     before.push(tOld);
     after.push(tNew);
   }
-  const row = { phrase, hits, oneQuery: summary(before), phrasePath: summary(after), loadAverage: loadAverage() };
+  const row = { query, hits, oneQuery: summary(before), walkThenQuery: summary(after), loadAverage: loadAverage() };
   console.error(JSON.stringify(row));
   rows.push(row);
 }
