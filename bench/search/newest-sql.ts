@@ -33,7 +33,7 @@ const conversations = (await sql<{ id: number }>`SELECT id FROM conversations WH
 const appId = (await sql<{ app_id: number }>`SELECT app_id FROM messages LIMIT 1`.execute(db)).rows[0].app_id;
 const index = postgresSearch(db);
 
-/** The query every phrase ran as before: one statement, GIN bitmap, recheck, sort. */
+/** The query every newest-first search ran as before: one statement, its plan left to PostgreSQL. */
 async function oneQuery(q: IndexQuery): Promise<number[]> {
   const tsq = sql`CAST(${queryLiteral(q.clauses)} AS tsquery)`;
   const inScope = q.scope === 'all' ? sql`TRUE` : sql`s.conversation_id IN (${sql.join(q.scope.map((c) => sql`CAST(${c.conversationId} AS bigint)`))})`;
