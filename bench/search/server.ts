@@ -119,7 +119,9 @@ async function seedAndServe(): Promise<void> {
   if (databaseUrl) {
     const c = new pg.Client({ connectionString: databaseUrl });
     await c.connect();
-    await c.query('ANALYZE');
+    // This schema's tables only: a bare ANALYZE would walk every schema in the database, other runs' kept stores too.
+    const tables = (await c.query("SELECT string_agg(quote_ident(tablename), ', ') AS t FROM pg_tables WHERE schemaname = current_schema()")).rows[0].t as string;
+    await c.query(`ANALYZE ${tables}`);
     indexBytes = Number((await c.query(`SELECT pg_total_relation_size('message_search') AS n`)).rows[0].n);
     messageBytes = Number((await c.query(`SELECT pg_total_relation_size('messages') AS n`)).rows[0].n);
     await c.end();
