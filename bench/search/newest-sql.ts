@@ -3,7 +3,8 @@
 // postgres-newest.ts) against the one query it replaced, alternated,
 // on a store kept by search.ts (BENCH_KEEP). Every round checks that both
 // return the same messages in the same order. The searcher's scope is its 100
-// groups from time 0 (it joined them before any message was sent).
+// groups from time 0 (it joined them before any message was sent), or the
+// first CONVERSATIONS of them (CONVERSATIONS=1: a search in one group).
 //
 //   BENCH_KEEP=bsk STORE=1000000 DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \
 //     node --disable-warning=ExperimentalWarning bench/search/newest-sql.ts
@@ -29,7 +30,7 @@ url.searchParams.set('options', `-c search_path=${keep}_${STORE}`);
 const engine = openEngine({ databaseUrl: url.toString(), dataDir: '', poolSize: 1 });
 const db = engine.db;
 const record = (await sql<{ record: { groupIds: number[] } }>`SELECT record FROM bench_seed`.execute(db)).rows[0].record;
-const conversations = (await sql<{ id: number }>`SELECT id FROM conversations WHERE group_id IN (${sql.join(record.groupIds)})`.execute(db)).rows;
+const conversations = (await sql<{ id: number }>`SELECT id FROM conversations WHERE group_id IN (${sql.join(record.groupIds)}) ORDER BY id`.execute(db)).rows.slice(0, Number(process.env.CONVERSATIONS ?? 100));
 const appId = (await sql<{ app_id: number }>`SELECT app_id FROM messages LIMIT 1`.execute(db)).rows[0].app_id;
 const index = postgresSearch(db);
 
@@ -73,4 +74,4 @@ for (const query of QUERIES) {
   rows.push(row);
 }
 await engine.close();
-console.log(JSON.stringify({ store: STORE, rounds: ROUNDS, at: new Date().toISOString(), rows }, null, 2));
+console.log(JSON.stringify({ store: STORE, conversations: conversations.length, rounds: ROUNDS, at: new Date().toISOString(), rows }, null, 2));
