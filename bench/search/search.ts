@@ -7,6 +7,10 @@
 //
 //   node --disable-warning=ExperimentalWarning bench/search/search.ts
 //   STORE=100000 DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node … bench/search/search.ts
+//
+// BENCH_KEEP=<name> keeps each seeded store for the next run (server.ts); with
+// SEED_ONLY=1 the run seeds (or finds) the stores and measures nothing, so the
+// slow seeding can run at low priority and the measurement later on its own.
 
 import http from 'node:http';
 import { spawn } from 'node:child_process';
@@ -17,6 +21,7 @@ const STORES = (process.env.STORE ?? '100000,1000000').split(',').map(Number);
 const REQUESTS = Number(process.env.REQUESTS ?? 500);
 const WARMUP = Number(process.env.WARMUP ?? 50);
 const QUERIES: Record<string, string> = { chinese2: '周末', englishWord: 'meeting', englishPrefix: 'prob', phrase: '"next week"' };
+const SEED_ONLY = process.env.SEED_ONLY === '1';
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 interface Seeded {
@@ -25,6 +30,7 @@ interface Seeded {
   groupIds: number[];
   seed: number;
   seedSeconds: number;
+  kept?: boolean;
   indexBytes: number;
   messageBytes: number;
 }
@@ -56,7 +62,11 @@ const results = [];
 for (const store of STORES) {
   const { info, stop } = await startSeeded(store);
   try {
-    const row: Record<string, unknown> = { engine: process.env.DATABASE_URL ? 'postgres' : 'sqlite', store, seedSeconds: info.seedSeconds, indexBytesPerMessage: +(info.indexBytes / store).toFixed(1), messageBytesPerMessage: +(info.messageBytes / store).toFixed(1) };
+    if (SEED_ONLY) {
+      console.error(`store of ${store}: ${info.kept ? 'kept from an earlier seed' : 'seeded'} (${info.seedSeconds} s)`);
+      continue;
+    }
+    const row: Record<string, unknown> = { engine: process.env.DATABASE_URL ? 'postgres' : 'sqlite', store, seedSeconds: info.seedSeconds, keptSeed: info.kept ?? false, indexBytesPerMessage: +(info.indexBytes / store).toFixed(1), messageBytesPerMessage: +(info.messageBytes / store).toFixed(1) };
     for (const [name, q] of Object.entries(QUERIES)) {
       const times: number[] = [];
       for (let i = 0; i < WARMUP + REQUESTS; i++) {

@@ -11,6 +11,7 @@ import type { Database } from '../schema.ts';
 import type { MessagesTable } from '../tables/messages.ts';
 import { toMessageRecord } from '../repos/messages.ts';
 import { filters, scopeJoin, scopeTable } from './query.ts';
+import { FIRST_WALK, MAX_WALK, newestPage } from './postgres-newest.ts';
 
 /** Rows per insert statement. */
 const CHUNK = 256;
@@ -35,7 +36,8 @@ function inScope(q: IndexQuery) {
   return q.scope === 'all' ? sql`TRUE` : sql`s.conversation_id IN (${sql.join(q.scope.map((c) => sql`CAST(${c.conversationId} AS bigint)`))})`;
 }
 
-export function postgresSearch(db: Kysely<Database>): SearchIndex {
+/** `walks`: index rows a newest-first search walks before its one query (postgres-newest.ts); shorter only in tests. */
+export function postgresSearch(db: Kysely<Database>, walks = { first: FIRST_WALK, max: MAX_WALK }): SearchIndex {
   return {
     async put(docs) {
       for (let i = 0; i < docs.length; i += CHUNK) {
@@ -52,14 +54,16 @@ export function postgresSearch(db: Kysely<Database>): SearchIndex {
     },
     async query(q: IndexQuery) {
       const tsq = sql`CAST(${queryLiteral(q.clauses)} AS tsquery)`;
-      const order = q.order === 'relevance' ? sql`ORDER BY ts_rank(s.terms, ${tsq}) DESC, s.message_id DESC LIMIT ${q.limit} OFFSET ${q.offset ?? 0}` : sql`ORDER BY s.message_id DESC LIMIT ${q.limit}`;
+      // Newest first: a walk of the newest index rows, then this query below it (postgres-newest.ts).
+      if (q.order === 'newest') return newestPage(db, q, tsq, inScope(q), walks);
+      // By relevance every match is ranked anyway: one query, the GIN index.
       const r = await sql<Selectable<MessagesTable>>`
         ${scopeTable(q)}
         SELECT m.* FROM message_search s
         JOIN messages m ON m.id = s.message_id
         ${scopeJoin(q)}
         WHERE s.terms @@ ${tsq} AND ${inScope(q)} AND ${filters(q, sql`s.message_id`)}
-        ${order}`.execute(db);
+        ORDER BY ts_rank(s.terms, ${tsq}) DESC, s.message_id DESC LIMIT ${q.limit} OFFSET ${q.offset ?? 0}`.execute(db);
       return r.rows.map(toMessageRecord);
     },
   };

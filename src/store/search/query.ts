@@ -4,11 +4,17 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { IndexQuery } from '../../core/search/ports.ts';
 
-/** `WITH scope(cid, since)`: the searcher's conversations, each from its visible time; empty for `all`. */
-export function scopeTable(q: IndexQuery): RawBuilder<unknown> {
-  if (q.scope === 'all') return sql``;
+/** `scope(cid, since) AS (…)`: the searcher's conversations, each from its visible time; undefined for `all`. */
+export function scopeRows(q: IndexQuery): RawBuilder<unknown> | undefined {
+  if (q.scope === 'all') return undefined;
   const rows = q.scope.map((s) => sql`(CAST(${s.conversationId} AS bigint), CAST(${s.sinceMs} AS bigint))`);
-  return sql`WITH scope(cid, since) AS (VALUES ${sql.join(rows)})`;
+  return sql`scope(cid, since) AS (VALUES ${sql.join(rows)})`;
+}
+
+/** `WITH scope(cid, since)`: the scope table alone; empty for `all`. */
+export function scopeTable(q: IndexQuery): RawBuilder<unknown> {
+  const rows = scopeRows(q);
+  return rows ? sql`WITH ${rows}` : sql``;
 }
 
 /** Joins `m` (messages) to the scope table. */

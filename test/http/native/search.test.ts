@@ -248,6 +248,47 @@ describe('native search', () => {
     assert.deepEqual([...rel].sort(), [...ids].sort());
   });
 
+  test('a phrase pages newest first past many messages holding its words apart; edited, revoked, CJK and mixed phrases', async () => {
+    const [a, b] = await people(s, 2);
+    const g = await group(a, [b]);
+    const phrase: number[] = [];
+    phrase.push(await sendTo(a, g, 'the dugong fluke is long'));
+    const cjk = await sendTo(a, g, 'dugong flukes 海象牙齿'); // the phrase's last word is a prefix
+    phrase.push(cjk);
+    const mixed = await sendTo(a, g, '海象dugong fluke');
+    phrase.push(mixed);
+    // Every word of each phrase below, never adjacent in order: PostgreSQL reads these as candidates, round after round.
+    for (let i = 0; i < 150; i++) await sendTo(a, g, `fluke of dugong ${i} 象牙海象`);
+    const revoked = await sendTo(a, g, 'dugong fluke revoked');
+    const editedAway = await sendTo(a, g, 'dugong fluke before the edit');
+    const editedIn = await sendTo(a, g, 'dugong and fluke');
+    phrase.push(editedIn);
+    phrase.push(await sendTo(a, g, 'dugong fluke again'));
+    assert.equal((await a.api.post(`/v1/messages/${revoked}/revoke`)).status, 200);
+    assert.equal((await a.api.patch(`/v1/messages/${editedAway}`, { text: 'fluke then dugong' })).status, 200);
+    assert.equal((await a.api.patch(`/v1/messages/${editedIn}`, { text: 'now dugong fluke' })).status, 200);
+    const newestFirst = [...phrase].sort((x, y) => y - x);
+
+    for (const limit of [1, 2, 50]) {
+      const seen: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const body = await find(b, '"dugong fluke"', { limit, ...(cursor ? { cursor } : {}) });
+        seen.push(...body.items.map((h: any) => h.message.id));
+        cursor = body.next;
+      } while (cursor);
+      assert.deepEqual(seen, newestFirst, `limit ${limit}`);
+    }
+    const admin = await s.core.messages.search(s.appId, null, { q: '"dugong fluke"', limit: 50 });
+    assert.deepEqual(admin.items.map((h) => h.message.id), newestFirst);
+    const relevance = await find(b, '"dugong fluke"', { order: 'relevance', limit: 50 });
+    assert.deepEqual(relevance.items.map((h: any) => h.message.id).sort(), [...phrase].sort());
+    assert.deepEqual((await find(b, '海象牙', { limit: 50 })).items.map((h: any) => h.message.id), [cjk]);
+    assert.deepEqual((await find(b, '"海象dugong"', { limit: 50 })).items.map((h: any) => h.message.id), [mixed]);
+    assert.deepEqual((await find(b, '"dugong fluke" 海象', { limit: 50 })).items.map((h: any) => h.message.id), [mixed, cjk]);
+    assert.equal((await find(b, '"fluke of dugong"', { limit: 200 })).items.length, 150);
+  });
+
   test('bad input gets 400 in the native envelope', async () => {
     const p = await person(s);
     for (const query of [{}, { q: '' }, { q: '🎉 !!' }, { q: 'x', limit: 0 }, { q: 'x', cursor: 'garbage' }, { q: 'x', order: 'best' }, { q: 'x', groupId: 1, userId: 2 }, { q: 'x'.repeat(300) }, { q: 'x', from: -1 }]) {
