@@ -6,11 +6,10 @@
 // resolves, the commit survives a power cut exactly as under FULL.
 //
 // The flush opens the log itself (fsync is per inode on Linux: another file
-// descriptor flushes the same data), keeps it open, and checks the path
-// still names that file on each flush: SQLite deletes the log when the last
-// connection closes after a checkpoint (its content is then in the database
-// file, checkpointed and synced), and the next connection makes a new one.
-// A checkpoint that restarts or truncates the log keeps the same file. Like
+// descriptor flushes the same data) once it exists, and keeps it open. It
+// stays the same file while the engine's connection is open: SQLite removes
+// the log only when the last connection to the database closes, and a
+// checkpoint that restarts or truncates it rewrites the same file. Like
 // SQLite's own first sync of a new log, the directory is synced too, so the
 // file's name survives.
 //
@@ -19,7 +18,7 @@
 // every later flush fails as well, and the process must be restarted (SQLite
 // then recovers what reached the disk). PostgreSQL stops for the same reason.
 
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export interface LogFlush {
@@ -35,37 +34,26 @@ export type FlushWrapper = (flush: () => Promise<void>) => Promise<void>;
 
 export function walFlush(databasePath: string, wrap?: FlushWrapper): LogFlush {
   const walPath = `${databasePath}-wal`;
-  let log: { handle: FileHandle; ino: number } | undefined;
+  let log: FileHandle | undefined;
   let failed: Error | undefined;
   let closed = false;
 
-  const openLog = async (): Promise<{ handle: FileHandle; ino: number } | undefined> => {
+  const openLog = async (): Promise<FileHandle | undefined> => {
     let handle: FileHandle;
     try {
       handle = await open(walPath, 'r');
     } catch (e) {
-      // No log: nothing was written since it was checkpointed and removed.
+      // No log yet: nothing was committed to one.
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;
     }
-    const { ino } = await handle.stat();
     await syncDirectory(dirname(walPath));
-    return { handle, ino };
+    return handle;
   };
 
   const flushOnce = async (): Promise<void> => {
     log ??= await openLog();
-    if (!log) return;
-    // In parallel (the pool has four threads): is the path still our file, and its flush.
-    const [current] = await Promise.all([statIno(walPath), log.handle.datasync()]);
-    if (current === log.ino) return;
-    // Replaced (or removed) since we opened it: what we flushed was checkpointed before
-    // the old file went; commits since are in the new one.
-    await log.handle.close();
-    log = undefined;
-    if (current === undefined) return;
-    log = await openLog();
-    await log?.handle.datasync();
+    await log?.datasync();
   };
 
   const guarded = async (): Promise<void> => {
@@ -110,20 +98,11 @@ export function walFlush(databasePath: string, wrap?: FlushWrapper): LogFlush {
     async close() {
       closed = true;
       await running?.catch(() => {});
-      const h = log?.handle;
+      const h = log;
       log = undefined;
       await h?.close();
     },
   };
-}
-
-async function statIno(path: string): Promise<number | undefined> {
-  try {
-    return (await stat(path)).ino;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
 }
 
 async function syncDirectory(dir: string): Promise<void> {
