@@ -17,7 +17,7 @@ import { openSqlite } from '../src/store/sqlite/sqlite-database.ts';
 const sizes = process.argv.slice(2).map(Number);
 
 async function run(name: string, dialectOf: (database: ReturnType<typeof openSqlite>['database']) => Dialect, n: number) {
-  const { database } = openSqlite(':memory:', { busyTimeoutMs: 5000, synchronous: 'normal', cacheMiB: 8 });
+  const { database } = openSqlite(':memory:', { busyTimeoutMs: 5000, cacheMiB: 8 });
   const db = new Kysely<any>({ dialect: dialectOf(database) });
   await sql`CREATE TABLE t (n INTEGER PRIMARY KEY)`.execute(db);
   await sql`INSERT INTO t (n) VALUES (1)`.execute(db);

@@ -35,6 +35,7 @@ import { listeningUrl } from './http/public-url.ts';
 import { kyselyStore } from './store/kysely-store.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { openEngine } from './store/open.ts';
+import type { FlushWrapper } from './store/sqlite/log-flush.ts';
 import type { Bus } from './core/bus.ts';
 import { openBus } from './bus/open.ts';
 import { memoryAttemptCounters, redisAttemptCounters } from './limits/attempt-counters.ts';
@@ -87,6 +88,8 @@ export interface StartOptions {
    * collide. main ends the process (src/process-faults.ts); without it, logged.
    */
   onFatal?: (error: Error) => void;
+  /** Tests: wraps each flush of the embedded SQLite's log to disk (to hold a commit and watch what waits). */
+  sqliteWrapFlush?: FlushWrapper;
 }
 
 /** The server could not bind its address; the message names the setting to change. */
@@ -95,7 +98,14 @@ export class ListenError extends Error {}
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config);
   const clock = opts.clock ?? systemClock;
-  const engine = openEngine({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, sqliteSync: config.sqliteSync, sqliteCacheMiB: config.sqliteCacheMiB });
+  const engine = openEngine({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+    sqliteSync: config.sqliteSync,
+    sqliteCacheMiB: config.sqliteCacheMiB,
+    ...(opts.sqliteWrapFlush ? { sqliteWrapFlush: opts.sqliteWrapFlush } : {}),
+  });
   try {
     const { applied } = await migrateToLatest(engine);
     if (applied.length > 0) logger.info({ applied, engine: engine.name }, 'database migrated');

@@ -81,7 +81,7 @@ try {
   // Senders: S members per group, R messages/s each.
   const senders = groups.flatMap((g) => g.members.slice(0, S).map((m) => ({ group: g.id, ws: sockets.get(m.id)! })));
   const t0 = performance.now();
-  const cpu0 = await server.ask<{ cpu: NodeJS.CpuUsage }>({ cmd: 'stats' });
+  const cpu0 = await server.ask<{ cpu: NodeJS.CpuUsage; commits?: { batches: number; messages: number } }>({ cmd: 'stats' });
   const genCpu0 = process.cpuUsage();
   // Independent users do not send in lockstep: sender j's k-th message is due
   // at (k + j/N)/R s, so the N×R sends of a second are spread evenly over it
@@ -110,7 +110,7 @@ try {
   const deadline = performance.now() + 10_000;
   while ((delivered < expected() || acked + refused < sent) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   const total = (performance.now() - t0) / 1000;
-  const cpu1 = await server.ask<{ cpu: NodeJS.CpuUsage; gateway: unknown }>({ cmd: 'stats' });
+  const cpu1 = await server.ask<{ cpu: NodeJS.CpuUsage; gateway: unknown; commits?: { batches: number; messages: number }; logFlushes?: unknown }>({ cmd: 'stats' });
   latencies.sort((a, b) => a - b);
   const genCpu = process.cpuUsage(genCpu0);
   const cpu = (cpu1.cpu.user + cpu1.cpu.system - cpu0.cpu.user - cpu0.cpu.system) / 1e6;
@@ -133,6 +133,9 @@ try {
         serverCpuSeconds: +cpu.toFixed(2),
         loadGeneratorCpuSeconds: +((genCpu.user + genCpu.system) / 1e6).toFixed(2),
         gateway: cpu1.gateway,
+        // Parley only: message transactions during the run, and its flushes of the SQLite log to disk (none with PARLEY_SQLITE_SYNC=normal).
+        ...(cpu1.commits && cpu0.commits ? { commits: { batches: cpu1.commits.batches - cpu0.commits.batches, messages: cpu1.commits.messages - cpu0.commits.messages } } : {}),
+        ...(cpu1.logFlushes ? { logFlushes: cpu1.logFlushes } : {}),
       },
       null,
       1,

@@ -22,7 +22,18 @@ type Request =
   | { id: number; cmd: 'count-statements' };
 
 const config = loadConfig({ env: process.env, overrides: { port: 0, logLevel: 'warn', docs: false } });
-const server = await startServer(config);
+// How long each flush of the SQLite log to disk took (PARLEY_SQLITE_SYNC=full), since the last `stats`.
+let flushMs: number[] = [];
+const server = await startServer(config, {
+  sqliteWrapFlush: async (flush) => {
+    const t = performance.now();
+    try {
+      await flush();
+    } finally {
+      flushMs.push(performance.now() - t);
+    }
+  },
+});
 const app = (await server.core.apps.defaultApp())!;
 
 const reply = (id: number, body: unknown) => process.send!({ id, body });
@@ -88,14 +99,20 @@ process.on('message', (req: Request) => {
         }
         return reply(req.id, { ...process.memoryUsage(), gateway: server.gateway.snapshot() });
       }
-      case 'stats':
+      case 'stats': {
+        const flushes = flushMs.sort((a, b) => a - b);
+        flushMs = [];
+        const at = (q: number) => +(flushes[Math.min(flushes.length - 1, Math.floor(q * flushes.length))] ?? 0).toFixed(2);
         return reply(req.id, {
           gateway: server.gateway.snapshot(),
+          commits: { ...server.core.messages.commitStats },
+          logFlushes: { count: flushes.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: +(flushes.at(-1) ?? 0).toFixed(2) },
           cpu: process.cpuUsage(),
           presence: { ...server.presence.stats, lastSeen: server.presence.lastSeen.stats },
           ...(spy ? { store: { calls: spy.total(), writes: spy.writes(), byMethod: Object.fromEntries(spy.calls) } } : {}),
           ...(statements ? { statements: { total: statements.total(), reads: statements.reads(), byTable: Object.fromEntries(statements.byTable) } } : {}),
         });
+      }
       case 'count-store':
         spy ??= spyOnStore(server.core.store);
         spy.reset();

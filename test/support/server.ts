@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
+import type { FlushWrapper } from '../../src/store/sqlite/log-flush.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export interface TestServer extends RunningServer {
@@ -23,6 +24,8 @@ export interface TestServerOptions {
   db?: TestDatabase;
   /** The server's logger (tests that read what it logs); silent by default. */
   logger?: Logger;
+  /** Embedded SQLite: wraps each flush of its log to disk (hold a commit). */
+  sqliteWrapFlush?: FlushWrapper;
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -32,7 +35,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     overrides: { host: '127.0.0.1', port: 0, logLevel: 'silent', databaseUrl: db.url, dataDir: db.dataDir, docs: true, ...opts.config },
   });
   const clock = opts.manualClock === true ? new ManualClock(Date.now()) : opts.manualClock || undefined;
-  const server = await startServer(config, { ...(clock ? { clock } : {}), ...(opts.logger ? { logger: opts.logger } : {}) });
+  const server = await startServer(config, { ...(clock ? { clock } : {}), ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.sqliteWrapFlush ? { sqliteWrapFlush: opts.sqliteWrapFlush } : {}) });
   let adminToken = server.bootstrap?.adminToken;
   let appId = server.bootstrap?.appId;
   if (!adminToken || !appId) {

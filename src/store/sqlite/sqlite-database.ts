@@ -4,6 +4,7 @@
 
 import { DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import type { CommitProbe } from './durable-driver.ts';
 
 const STATEMENT_CACHE = 500;
 
@@ -18,20 +19,17 @@ function bind(params: ReadonlyArray<unknown>): SQLInputValue[] {
 export interface SqliteOptions {
   /** Milliseconds a writer waits for another process's lock before failing. */
   busyTimeoutMs: number;
-  /**
-   * full: a commit returns once the log is on disk (fsync), so it survives
-   * a power cut. normal: once the log is written to the OS, so it survives
-   * the process crashing but not the machine; no fsync per commit.
-   */
-  synchronous: 'full' | 'normal';
   /** Pages SQLite keeps in memory, in MiB: hot conversations are read without a system call. */
   cacheMiB: number;
 }
 
-export function openSqlite(path: string, options: SqliteOptions): { database: SqliteDatabase; raw: DatabaseSync } {
+export function openSqlite(path: string, options: SqliteOptions): { database: SqliteDatabase; raw: DatabaseSync; probe: CommitProbe } {
   const raw = new DatabaseSync(path);
   raw.exec('PRAGMA journal_mode = WAL');
-  raw.exec(`PRAGMA synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  // A commit writes the log to the OS and returns: SQLite syncs only at
+  // checkpoints. Where commits must survive a power cut, the driver flushes
+  // the log off the event loop before a commit returns (durable-driver.ts).
+  raw.exec('PRAGMA synchronous = NORMAL');
   raw.exec('PRAGMA foreign_keys = ON');
   // Negative: a size in KiB rather than a page count.
   raw.exec(`PRAGMA cache_size = ${-Math.trunc(options.cacheMiB * 1024)}`);
@@ -69,5 +67,10 @@ export function openSqlite(path: string, options: SqliteOptions): { database: Sq
       };
     },
   };
-  return { database, raw };
+  const changes = raw.prepare('SELECT total_changes() AS n');
+  const probe: CommitProbe = {
+    inTransaction: () => raw.isTransaction,
+    totalChanges: () => Number((changes.get() as { n: number | bigint }).n),
+  };
+  return { database, raw, probe };
 }

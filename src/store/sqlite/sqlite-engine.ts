@@ -5,16 +5,34 @@ import type { Database } from '../schema.ts';
 import type { Engine } from '../engine.ts';
 import { startCheckpointer } from './checkpointer.ts';
 import { FifoSqliteDialect } from './fifo-dialect.ts';
+import { DurableSqliteDialect } from './durable-driver.ts';
+import { walFlush, type FlushWrapper } from './log-flush.ts';
 import { openSqlite } from './sqlite-database.ts';
 
+export interface SqliteEngineOptions {
+  /**
+   * full: a commit returns once its log is on disk, so it survives a power
+   * cut (the flush runs on the thread pool, not in COMMIT on the event loop).
+   * normal: once the log is written to the OS: it survives the process
+   * crashing, not the machine; no flush per commit.
+   */
+  synchronous?: 'full' | 'normal';
+  cacheMiB?: number;
+  /** Tests: wraps each flush of the log (to hold a commit and watch what waits for it). */
+  wrapFlush?: FlushWrapper;
+}
+
 /** The embedded engine: one SQLite file in WAL mode, one writer connection. */
-export function sqliteEngine(path: string, opts: { synchronous?: 'full' | 'normal'; cacheMiB?: number } = {}): Engine {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const { database, raw } = openSqlite(path, { busyTimeoutMs: 5000, synchronous: opts.synchronous ?? 'full', cacheMiB: opts.cacheMiB ?? 64 });
+export function sqliteEngine(path: string, opts: SqliteEngineOptions = {}): Engine {
+  const inMemory = path === ':memory:';
+  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  const { database, raw, probe } = openSqlite(path, { busyTimeoutMs: 5000, cacheMiB: opts.cacheMiB ?? 64 });
+  // An in-memory database has no log to flush, nor to copy.
+  const durable = !inMemory && (opts.synchronous ?? 'full') === 'full';
   // Queries queue for the one connection in arrival order, at O(1) each (fifo-dialect.ts).
-  const db = new Kysely<Database>({ dialect: new FifoSqliteDialect({ database }) });
-  // An in-memory database has no log to copy.
-  const checkpointer = path === ':memory:' ? undefined : startCheckpointer(path, raw);
+  const dialect = durable ? new DurableSqliteDialect({ database }, probe, walFlush(path, opts.wrapFlush)) : new FifoSqliteDialect({ database });
+  const db = new Kysely<Database>({ dialect });
+  const checkpointer = inMemory ? undefined : startCheckpointer(path, raw);
   return {
     name: 'sqlite',
     db,
