@@ -89,8 +89,8 @@ export function conversationRepo(db: Kysely<Database>): ConversationRepo {
     },
     // Both reads below take one index range per way of being in a
     // conversation (as user_a, as user_b, through each group) and merge
-    // them: an OR of the three would make the engine walk every
-    // conversation of the app, whoever is in it.
+    // them: for an OR of the three SQLite walks every conversation of the
+    // app, whoever is in it (PostgreSQL with statistics ORs the indexes).
     async changedSince(appId, userId, groupIds, pos) {
       const rows = await eachWayIn(userId, groupIds, (where) => where(db.selectFrom('conversations')).selectAll().where('app_id', '=', appId).where('last_pos', '>', pos)).execute();
       return rows.map(toConversation);
