@@ -16,6 +16,23 @@ const toConversation = (r: Selectable<ConversationsTable>): Conversation => ({
   createdAt: r.created_at,
 });
 
+type Conversations = SelectQueryBuilder<Database, 'conversations', object>;
+type Range = (where: (qb: Conversations) => Conversations) => SelectQueryBuilder<Database, any, Selectable<ConversationsTable>>;
+
+/**
+ * `range` once per way a user is in a conversation (as user_a, as user_b,
+ * through one of `groupIds`, 500 at a time), merged with UNION ALL. A private
+ * conversation has two different users, so no row comes twice.
+ */
+function eachWayIn(userId: number, groupIds: readonly number[], range: Range) {
+  let query = range((qb) => qb.where('user_a', '=', userId)).unionAll(range((qb) => qb.where('user_b', '=', userId)));
+  for (let i = 0; i < groupIds.length; i += 500) {
+    const ids = groupIds.slice(i, i + 500);
+    query = query.unionAll(range((qb) => qb.where('group_id', 'in', ids)));
+  }
+  return query;
+}
+
 export function conversationRepo(db: Kysely<Database>): ConversationRepo {
   const findGroup = async (appId: number, groupId: number) => {
     const r = await db.selectFrom('conversations').selectAll().where('app_id', '=', appId).where('group_id', '=', groupId).executeTakeFirst();
@@ -70,21 +87,17 @@ export function conversationRepo(db: Kysely<Database>): ConversationRepo {
       const rows = await db.selectFrom('conversations').selectAll().where('id', 'in', [...new Set(ids)]).execute();
       return rows.map(toConversation);
     },
+    // Both reads below take one index range per way of being in a
+    // conversation (as user_a, as user_b, through each group) and merge
+    // them: for an OR of the three SQLite walks every conversation of the
+    // app, whoever is in it (PostgreSQL with statistics ORs the indexes).
     async changedSince(appId, userId, groupIds, pos) {
-      const rows = await db
-        .selectFrom('conversations')
-        .selectAll()
-        .where('app_id', '=', appId)
-        .where('last_pos', '>', pos)
-        .where((eb) => eb.or([eb('user_a', '=', userId), eb('user_b', '=', userId), ...(groupIds.length ? [eb('group_id', 'in', [...groupIds])] : [])]))
-        .execute();
+      const rows = await eachWayIn(userId, groupIds, (where) => where(db.selectFrom('conversations')).selectAll().where('app_id', '=', appId).where('last_pos', '>', pos)).execute();
       return rows.map(toConversation);
     },
-    // One index range per way of being in a conversation (as user_a, as
-    // user_b, through each group), each cut at `limit`, then merged: an OR of
-    // the three would make the engine walk every conversation of the app.
+    // Each range is cut at `limit` before the merge.
     async listForUser(appId, userId, groupIds, limit, beforePos) {
-      const part = (where: (qb: SelectQueryBuilder<Database, 'conversations', object>) => SelectQueryBuilder<Database, 'conversations', object>) =>
+      const ranges = eachWayIn(userId, groupIds, (where) =>
         db
           .selectFrom((eb) =>
             where(eb.selectFrom('conversations'))
@@ -96,13 +109,9 @@ export function conversationRepo(db: Kysely<Database>): ConversationRepo {
               .limit(limit)
               .as('c'),
           )
-          .selectAll();
-      let query = part((qb) => qb.where('user_a', '=', userId)).unionAll(part((qb) => qb.where('user_b', '=', userId)));
-      for (let i = 0; i < groupIds.length; i += 500) {
-        const ids = groupIds.slice(i, i + 500);
-        query = query.unionAll(part((qb) => qb.where('group_id', 'in', ids)));
-      }
-      const rows = await db.selectFrom(query.as('u')).selectAll().orderBy('last_pos', 'desc').limit(limit).execute();
+          .selectAll(),
+      );
+      const rows = await db.selectFrom(ranges.as('u')).selectAll().orderBy('last_pos', 'desc').limit(limit).execute();
       return rows.map(toConversation);
     },
   };

@@ -1,11 +1,12 @@
 import { CompiledQuery, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { MessageTypeName } from '../../core/messages/model.ts';
-import type { AppendOutcome, Appendable, MessageRecord, MessageRepo, UnreadTail, UnreadTailQuery } from '../../core/messages/ports.ts';
+import type { AppendOutcome, Appendable, MessageRecord, MessageRepo } from '../../core/messages/ports.ts';
 import type { Database } from '../schema.ts';
 import type { MessagesTable } from '../tables/messages.ts';
 import type { Engine } from '../engine.ts';
 import { runPrepared } from '../prepared.ts';
 import { streamPositions, type ClaimLedger } from './message-stream.ts';
+import { unreadTailReader } from './unread-tails.ts';
 
 export const toMessageRecord = (r: Selectable<MessagesTable>): MessageRecord => ({
   id: r.id,
@@ -59,10 +60,7 @@ async function insertRows(db: Kysely<Database>, rows: Insertable<MessagesTable>[
   }
 }
 
-/**
- * Conversations per statement of the batched reads (the conversation list):
- * each is one term of a UNION ALL (SQLite allows 500) with a few parameters.
- */
+/** Conversations per statement of the batched reads (the conversation list's last messages). */
 const BATCH = 100;
 
 const chunks = <T>(all: readonly T[]): T[][] => Array.from({ length: Math.ceil(all.length / BATCH) }, (_, i) => all.slice(i * BATCH, (i + 1) * BATCH));
@@ -112,42 +110,7 @@ export function messageRepo(db: Kysely<Database>, engine: Engine, claims?: Claim
     return toMessageRecord(r);
   };
 
-  /**
-   * Many conversations' unread tails in a few statements: per conversation
-   * a term of a UNION ALL that reads at most `limit` rows of its tail, so a
-   * long tail costs no more than the cap. The text is written here rather
-   * than built by Kysely: building and compiling a hundred-term query cost
-   * more than running it.
-   */
-  const placeholder = engine.name === 'postgres' ? (i: number) => `$${i}` : () => '?';
-  const tailSql = (terms: number, select: string, extra: string) => {
-    let n = 0;
-    const p = () => placeholder(++n);
-    return Array.from(
-      { length: terms },
-      () =>
-        `select ${select.replace('?', () => p())} from (select conversation_id, seq, body from messages where conversation_id = ${p()} and seq > ${p()} and revoked_at is null and type <> 'notice' and (sender_id is null or sender_id <> ${p()}) and created_at >= ${p()}${extra} order by seq limit ${p()}) t`,
-    ).join(' union all ');
-  };
-  const tailArgs = (q: UnreadTailQuery) => [q.conversationId, q.afterSeq, q.readerId, q.sinceMs, q.limit];
-
-  async function unreadTails(queries: readonly UnreadTailQuery[]): Promise<Map<number, UnreadTail>> {
-    const out = new Map<number, UnreadTail>();
-    for (const part of chunks(queries)) {
-      const counts = await db.executeQuery<{ conversation_id: number | string; n: number | string }>(
-        CompiledQuery.raw(tailSql(part.length, 'cast(? as bigint) as conversation_id, count(*) as n', ''), part.flatMap((q) => [q.conversationId, ...tailArgs(q)])),
-      );
-      for (const r of counts.rows) out.set(Number(r.conversation_id), { count: Number(r.n), mentionCandidates: [] });
-      // Only text can mention; the JSON text is filtered coarsely here and exactly in core.
-      const withUnread = part.filter((q) => (out.get(q.conversationId)?.count ?? 0) > 0);
-      if (withUnread.length === 0) continue;
-      const candidates = await db.executeQuery<{ conversation_id: number | string; body: string }>(
-        CompiledQuery.raw(tailSql(withUnread.length, 't.conversation_id, t.body', ` and type = 'text' and body like '%"mention%'`), withUnread.flatMap(tailArgs)),
-      );
-      for (const r of candidates.rows) out.get(Number(r.conversation_id))?.mentionCandidates.push(JSON.parse(r.body) as Record<string, unknown>);
-    }
-    return out;
-  }
+  const unreadTails = unreadTailReader(db, engine);
 
   return {
     async append(items) {
