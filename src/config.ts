@@ -4,8 +4,9 @@
 // the README's table is checked against it by a test.
 
 import { isIP } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { COMMAND_NODE_IDS, SERVER_NODE_IDS } from './core/ids.ts';
+import { projectRoot } from './project-root.ts';
 
 type Parser<T> = (raw: string) => T;
 
@@ -195,11 +196,10 @@ export function loadConfig(opts: { env?: NodeJS.ProcessEnv; argv?: readonly stri
 }
 
 /**
- * The default data directory: data/ in the project root (this file is
- * src/config.ts), not under the working directory, so that `npx parley` run
- * from a subfolder finds the server's database instead of making an empty one.
+ * The default data directory: data/ in the project root, not under the
+ * working directory, so that `npx parley` run from a subfolder finds the server's database instead of making an empty one.
  */
-export const PROJECT_DATA_DIR = fileURLToPath(new URL('../data', import.meta.url));
+export const PROJECT_DATA_DIR = join(projectRoot, 'data');
 
 const MASK = '***';
 

@@ -7,12 +7,20 @@
 // checkpoints by itself past SAFETY_PAGES, so the log stays bounded should
 // the worker fall behind or die.
 
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DatabaseSync } from 'node:sqlite';
 
 const CHECKPOINT_EVERY_MS = 200;
 /** About 40 MB of log at 4 KiB pages. */
 const SAFETY_PAGES = 10_000;
+/**
+ * The worker's file sits beside this code: checkpoint-worker.ts next to this
+ * file, or checkpoint-worker.mjs in the built server's folder (dist/server/,
+ * bin/server-build.mjs), which runs without TypeScript.
+ */
+const workerFile = new URL(`./checkpoint-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
 export interface Checkpointer {
   stop(): Promise<void>;
@@ -23,7 +31,7 @@ export function startCheckpointer(path: string, main: DatabaseSync): Checkpointe
   // The worker holds one prepared statement: a small heap is plenty, and
   // V8's defaults would let its isolate grow a young generation of its own
   // as large as the main thread's (bench/idle-footprint.ts).
-  const worker = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), {
+  const worker = new Worker(workerFile, {
     workerData: { path, everyMs: CHECKPOINT_EVERY_MS },
     resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
   });
