@@ -12,15 +12,15 @@
 // `prepare`) builds it; `node bin/server-build.mjs` too.
 
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MANIFEST = 'build.json';
 
-/** dist/server/, or PARLEY_BUILD_DIR (the tests build elsewhere so as not to race the project's own build). */
+/** dist/server/, or PARLEY_BUILD_DIR (relative to the project; it must stay inside it, where node_modules and web/dist are found). The tests build elsewhere. */
 export function buildDir(root = projectRoot, env = process.env) {
-  return env.PARLEY_BUILD_DIR ? join(root, env.PARLEY_BUILD_DIR) : join(root, 'dist', 'server');
+  return env.PARLEY_BUILD_DIR ? resolve(root, env.PARLEY_BUILD_DIR) : join(root, 'dist', 'server');
 }
 
 /** Why the bundle in `dir` cannot be run as it is (missing, or a source changed), or undefined when it can. */
