@@ -3,10 +3,11 @@
 // (bin/parley.mjs) reads the setting, not src/config.ts.
 //
 // - `small` (the default): the young generation's semi-spaces capped at
-//   SMALL_SEMI_SPACE_MIB. V8 otherwise grows them to 32 MiB each and keeps
-//   them, ~50 MiB of an idle process's resident memory; short-lived garbage
-//   is then collected more often, in shorter pauses. Measured on the
-//   fan-out benchmarks without a loss (bench/README.md, idle footprint).
+//   SMALL_SEMI_SPACE_MIB. V8 otherwise grows them to 32 MiB each once the
+//   process has been busy and keeps them (up to ~50 MiB more resident when
+//   idle); short-lived garbage is then collected more often, in shorter
+//   pauses. Measured on the fan-out benchmarks without a loss (~3 % more
+//   CPU on 200 × 10; bench/README.md, idle footprint).
 // - `large`: V8's own sizing, for a process that allocates faster than the
 //   benchmarks do and has memory to spare.
 //
