@@ -1,6 +1,7 @@
-// PARLEY_MEMORY: the Node (V8) flags a Parley process starts with. They must
-// be given when the process starts (V8 sizes its heap then), so the launcher
-// (bin/parley.mjs) reads the setting, not src/config.ts.
+// PARLEY_MEMORY (or --memory): the Node (V8) flags a Parley process starts
+// with. They must be given when the process starts (V8 sizes its heap then),
+// so the launcher (bin/parley.mjs) reads the setting; src/config.ts only
+// declares it (README, `parley config`) and checks its value.
 //
 // - `small` (the default): the young generation's semi-spaces capped at
 //   SMALL_SEMI_SPACE_MIB. V8 otherwise grows them to 32 MiB each once the
@@ -21,9 +22,14 @@ export const profiles = {
   large: [],
 };
 
-export function memoryFlags(env) {
-  const name = (env.PARLEY_MEMORY ?? '').trim() || 'small';
-  const flags = profiles[name];
-  if (!Object.hasOwn(profiles, name)) throw new Error(`PARLEY_MEMORY must be one of ${Object.keys(profiles).join(', ')} (got "${env.PARLEY_MEMORY}")`);
-  return flags;
+/** The profile's flags: `--memory <name>` among the arguments wins over PARLEY_MEMORY, as every setting's flag does. */
+export function memoryFlags(env, argv = []) {
+  let given = env.PARLEY_MEMORY ?? '';
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--memory') given = argv[i + 1] ?? '';
+    else if (argv[i].startsWith('--memory=')) given = argv[i].slice('--memory='.length);
+  }
+  const name = given.trim() || 'small';
+  if (!Object.hasOwn(profiles, name)) throw new Error(`PARLEY_MEMORY (--memory) must be one of ${Object.keys(profiles).join(', ')} (got "${given}")`);
+  return profiles[name];
 }

@@ -36,7 +36,7 @@ async function entry() {
 
 let flags;
 try {
-  flags = memoryFlags(process.env);
+  flags = memoryFlags(process.env, process.argv.slice(2));
 } catch (e) {
   process.stderr.write(`parley: ${e.message}\n`);
   process.exit(2);

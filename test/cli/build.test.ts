@@ -80,7 +80,7 @@ test('a build whose sources changed since is rebuilt before it runs, and says so
   assert.equal(fresh.stderr, '', 'the rebuilt server is used as it is');
 });
 
-test('PARLEY_MEMORY takes small or large; anything else stops with a message', async () => {
+test('PARLEY_MEMORY and --memory take small or large; anything else stops with a message', async () => {
   const large = spawn(process.execPath, [bin, 'serve'], { env: env({ PARLEY_MEMORY: 'large' }), stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -95,5 +95,17 @@ test('PARLEY_MEMORY takes small or large; anything else stops with a message', a
   }
   const bad = await run(process.execPath, [bin, 'serve'], { env: env({ PARLEY_MEMORY: 'huge' }) }).catch((e: { code: number; stderr: string }) => e);
   assert.equal((bad as { code: number }).code, 2);
-  assert.match((bad as { stderr: string }).stderr, /PARLEY_MEMORY must be one of small, large \(got "huge"\)/);
+  assert.match((bad as { stderr: string }).stderr, /PARLEY_MEMORY \(--memory\) must be one of small, large \(got "huge"\)/);
+  // The flag wins over the environment, as every setting's does.
+  const flagged = spawn(process.execPath, [bin, 'serve', '--memory', 'large'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      createInterface({ input: flagged.stdout }).on('line', (line) => line.includes('parley listening') && resolve());
+      flagged.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+    });
+    assert.doesNotMatch(readFileSync(`/proc/${flagged.pid}/cmdline`, 'utf8'), /semi-space/);
+  } finally {
+    flagged.kill('SIGTERM');
+    await new Promise((r) => flagged.once('exit', r));
+  }
 });
