@@ -4,8 +4,10 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
 
-const out = process.env.FOOTPRINT_OUT;
+// Through NODE_OPTIONS it is also loaded into the checkpoint worker, whose heap is not the one to report.
+const out = isMainThread ? process.env.FOOTPRINT_OUT : undefined;
 if (out) {
   setTimeout(() => {
     const mib = (n: number) => Math.round((n / 1048576) * 10) / 10;

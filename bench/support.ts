@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { memoryFlags } from '../bin/memory-profile.mjs';
 
 export interface BenchServer {
   url: string;
@@ -15,7 +16,8 @@ export interface BenchServer {
 }
 
 export async function startBenchServer(env: Record<string, string> = {}): Promise<BenchServer> {
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), new URL('./server.ts', import.meta.url).pathname], {
+  // With the Node flags `parley serve` gets (PARLEY_MEMORY), then BENCH_NODE_FLAGS.
+  const child = spawn(process.execPath, [...memoryFlags(process.env), '--disable-warning=ExperimentalWarning', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), new URL('./server.ts', import.meta.url).pathname], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

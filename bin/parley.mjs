@@ -1,18 +1,49 @@
 #!/usr/bin/env node
-// `npx parley …`: runs src/main.ts on the project's pinned Node 24 (the `node`
-// npm package), whatever Node the shell has, since the server relies on
-// Node 24's TypeScript type stripping.
+// `npx parley …` and `npm start`: runs Parley on the project's pinned Node 24
+// (the `node` npm package) whatever Node the shell has, from the server built
+// as JavaScript (dist/server/, bin/server-build.mjs), rebuilt first when a
+// source changed since it was built. Should that build be impossible (esbuild
+// missing, a read-only install), it runs src/main.ts through Node's type
+// stripping instead, and says so. The process then becomes the server
+// (execve: one process, the launcher's own memory given back), with the Node
+// flags of the memory profile (bin/memory-profile.mjs, PARLEY_MEMORY).
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildDir, buildServer, projectRoot, staleness } from './server-build.mjs';
+import { memoryFlags } from './memory-profile.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const major = Number(process.versions.node.split('.')[0]);
 let nodeBin = process.execPath;
 if (major < 24) {
   const require = createRequire(import.meta.url);
   nodeBin = join(dirname(require.resolve('node/package.json')), 'bin', 'node');
 }
-const r = spawnSync(nodeBin, ['--disable-warning=ExperimentalWarning', join(root, 'src', 'main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+
+async function entry() {
+  const dir = buildDir();
+  const stale = staleness(dir);
+  if (stale === undefined) return join(dir, 'parley.mjs');
+  try {
+    await buildServer(dir);
+    if (stale !== 'not built') process.stderr.write(`parley: rebuilt the server (${stale})\n`);
+    return join(dir, 'parley.mjs');
+  } catch (e) {
+    process.stderr.write(`parley: could not build the server (${e.message.split('\n')[0]}); running the TypeScript sources instead\n`);
+    return join(projectRoot, 'src', 'main.ts');
+  }
+}
+
+let flags;
+try {
+  flags = memoryFlags(process.env, process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`parley: ${e.message}\n`);
+  process.exit(2);
+}
+const args = [...flags, '--disable-warning=ExperimentalWarning', await entry(), ...process.argv.slice(2)];
+if (typeof process.execve === 'function' && process.platform !== 'win32') {
+  process.execve(nodeBin, [nodeBin, ...args], process.env);
+}
+const r = spawnSync(nodeBin, args, { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -4,8 +4,9 @@
 // the README's table is checked against it by a test.
 
 import { isIP } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { COMMAND_NODE_IDS, SERVER_NODE_IDS } from './core/ids.ts';
+import { projectRoot } from './project-root.ts';
 
 type Parser<T> = (raw: string) => T;
 
@@ -89,6 +90,7 @@ export const settings = {
   dataDir: setting({ env: 'PARLEY_DATA_DIR', flag: '--data-dir', default: '', description: 'Directory for the embedded database and local files; empty uses data/ in the project root (beside package.json), wherever the command runs from. A relative path is taken from the working directory.', parse: str }),
   databaseUrl: setting({ env: 'DATABASE_URL', flag: '--database-url', default: '', description: 'postgres://… to use PostgreSQL; empty uses SQLite at <dataDir>/parley.db; sqlite:<path> names another file.', parse: str }),
   sqliteSync: setting({ env: 'PARLEY_SQLITE_SYNC', flag: '--sqlite-sync', default: 'full' as 'full' | 'normal', description: 'Embedded SQLite: full acknowledges a commit once its log is flushed to disk (fdatasync, on the thread pool, not the event loop), so nothing acknowledged is lost even to a power cut; normal once it is written to the OS: it survives a crash of the process but not of the machine, and costs no flush per commit.', parse: oneOf('full', 'normal') }),
+  memory: setting({ env: 'PARLEY_MEMORY', flag: '--memory', default: 'small' as 'small' | 'large', description: "How V8 sizes the heap, read by the launcher (npm start, npx parley: bin/memory-profile.mjs) before the process starts. small caps the young generation at 8 MiB semi-spaces; large leaves V8's default, which grows to 64 MiB once the process has been busy and stays (up to ~50 MiB more resident), for a process that allocates much faster than the fan-out benchmarks (bench/README.md, idle footprint).", parse: oneOf('small', 'large') }),
   sqliteCacheMiB: setting({ env: 'PARLEY_SQLITE_CACHE_MB', flag: '--sqlite-cache-mb', default: 64, description: "Embedded SQLite: memory for its page cache, in MiB (history reads of busy conversations stay in memory).", parse: int(1, 65_536) }),
   databasePoolSize: setting({ env: 'PARLEY_DB_POOL', flag: '--db-pool', default: 10, description: 'PostgreSQL connections per process.', parse: int(1, 200) }),
   nodeId: setting({ env: 'PARLEY_NODE_ID', flag: '--node-id', default: 0, description: `This server's id in a cluster (${SERVER_NODE_IDS.first}..${SERVER_NODE_IDS.last}); part of every id it makes, so unique per server: a server refuses to start while another live process holds it. Admin commands lease one of ${COMMAND_NODE_IDS.first}..${COMMAND_NODE_IDS.last} by themselves.`, parse: int(SERVER_NODE_IDS.first, SERVER_NODE_IDS.last) }),
@@ -195,11 +197,10 @@ export function loadConfig(opts: { env?: NodeJS.ProcessEnv; argv?: readonly stri
 }
 
 /**
- * The default data directory: data/ in the project root (this file is
- * src/config.ts), not under the working directory, so that `npx parley` run
- * from a subfolder finds the server's database instead of making an empty one.
+ * The default data directory: data/ in the project root, not under the
+ * working directory, so that `npx parley` run from a subfolder finds the server's database instead of making an empty one.
  */
-export const PROJECT_DATA_DIR = fileURLToPath(new URL('../data', import.meta.url));
+export const PROJECT_DATA_DIR = join(projectRoot, 'data');
 
 const MASK = '***';
 

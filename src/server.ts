@@ -144,7 +144,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const metrics = opts.metrics ?? createMetrics();
   const onBackgroundError = backgroundFailureReporter(logger, metrics);
   // Sign-in limits hold cluster-wide when the processes share Redis; otherwise each counts its own.
-  const attempts = config.bus.startsWith('redis://') || config.bus.startsWith('rediss://') ? redisAttemptCounters(config.bus, config.busPrefix) : memoryAttemptCounters();
+  const attempts = config.bus.startsWith('redis://') || config.bus.startsWith('rediss://') ? await redisAttemptCounters(config.bus, config.busPrefix) : memoryAttemptCounters();
   const accounts = { signup: config.signup, perAddress: config.authRatePerIp, perAddressAndUser: config.authRatePerHandle, perUser: config.authRatePerUser };
   const webhooks = { failingAfter: config.webhookFailingAfter, cacheMs: config.groupRuleCacheMs, moderation: { timeoutMs: config.moderationTimeoutMs, onFailure: config.moderationOnFailure } };
   const core = createCore({ store, clock, ids, blobs, onBackgroundError, attempts: attempts.counters, webhookTransport: httpTransport, settings: { userTokenTtlSeconds: config.userTokenTtl, messaging, groups, accounts, webhooks, ...storageAndCallSettings(config) } });

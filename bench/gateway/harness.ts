@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { memoryFlags } from '../../bin/memory-profile.mjs';
 
 export interface BenchServer {
   url: string;
@@ -21,8 +22,10 @@ export async function forkServer(env: Record<string, string> = {}): Promise<Benc
   const child = fork(new URL(script, import.meta.url), [], {
     env: { ...process.env, PARLEY_DATA_DIR: dataDir, ...env },
     // BENCH_CPU_PROF=<dir> writes the server's CPU profile there (--cpu-prof).
-    // BENCH_NODE_FLAGS adds V8/Node flags to the server's (e.g. --max-semi-space-size=16).
+    // Parley starts with the Node flags `parley serve` gives it (PARLEY_MEMORY, bin/memory-profile.mjs);
+    // the relay with Node's defaults. BENCH_NODE_FLAGS adds V8/Node flags to either (e.g. --max-semi-space-size=16).
     execArgv: [
+      ...(process.env.BENCH_SERVER === 'relay' ? [] : memoryFlags(process.env)),
       '--disable-warning=ExperimentalWarning',
       '--expose-gc',
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),

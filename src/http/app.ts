@@ -22,6 +22,7 @@ import { toParleyError } from './framework-errors.ts';
 import { reportInternalError } from './internal-errors.ts';
 import { answerRouterError } from './router-errors.ts';
 import { registerDocuments } from './openapi/documents.ts';
+import { lazySerializerFactory } from './lazy-schemas.ts';
 
 export interface HttpOptions {
   config: Config;
@@ -59,6 +60,8 @@ export async function buildHttp(opts: HttpOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
     frameworkErrors: answerRouterError,
     forceCloseConnections: 'idle',
+    // Response serializers compiled on a route's first answer (lazy-schemas.ts).
+    schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory } },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false } },
   });
   trackRequestLines(app.server);

@@ -5,6 +5,7 @@
 import { Ajv, type Options } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { lazyValidators } from './lazy-schemas.ts';
 
 const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv;
 
@@ -17,5 +18,6 @@ function makeAjv(opts: Options): Ajv {
 export function validatorCompiler(): FastifySchemaCompiler<unknown> {
   const coercing = makeAjv({ coerceTypes: 'array' });
   const strict = makeAjv({ coerceTypes: false });
-  return ({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema as object);
+  // Compiled on the route's first request (lazy-schemas.ts).
+  return lazyValidators(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema as object));
 }

@@ -4,12 +4,13 @@
 // under the API's and the dialects' prefixes, where a miss stays a 404.
 
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fp from 'fastify-plugin';
+import { projectRoot } from '../project-root.ts';
 
-export const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+export const webDist = join(projectRoot, 'web', 'dist') + '/';
 
 /** Paths that belong to the server (native API, ops, docs, dialects): never the client's. */
 const serverPrefixes = [

@@ -4,7 +4,6 @@
 // reached, each process falls back to counting in its own memory (the
 // library's insurance limiter) rather than letting every attempt through.
 
-import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AttemptCounter, AttemptCounters, RateLimit } from '../core/rate-limit.ts';
 
@@ -18,8 +17,9 @@ export function memoryAttemptCounters(): AttemptCountersHandle {
   return { counters: (rule) => counterOf(new RateLimiterMemory(options(rule))), close: async () => {} };
 }
 
-/** Counters shared through Redis at `url`, under `prefix` (the cluster's bus prefix). */
-export function redisAttemptCounters(url: string, prefix: string): AttemptCountersHandle {
+/** Counters shared through Redis at `url`, under `prefix` (the cluster's bus prefix). ioredis is loaded only then. */
+export async function redisAttemptCounters(url: string, prefix: string): Promise<AttemptCountersHandle> {
+  const { Redis } = await import('ioredis');
   // No offline queue: while Redis is away the insurance limiter answers at once.
   const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   client.on('error', () => {}); // ioredis reconnects by itself; the insurance limiter covers the gap

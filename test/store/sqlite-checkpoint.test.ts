@@ -1,6 +1,7 @@
 // The embedded engine copies its write-ahead log into the database file from
 // a worker thread (src/store/sqlite/checkpointer.ts): commits below the
 // main connection's own (safety) threshold are checkpointed all the same.
+// The worker runs only while writes come fast (an idle server does not hold it).
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -8,18 +9,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
+import { DatabaseSync } from 'node:sqlite';
 import { sqliteEngine } from '../../src/store/sqlite/sqlite-engine.ts';
+import { startCheckpointer } from '../../src/store/sqlite/checkpointer.ts';
 
 test('the checkpoint worker copies committed pages into the database file without the committing thread', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-ckpt-'));
   const path = join(dir, 'parley.db');
   const engine = sqliteEngine(path);
   try {
-    // The committing connection leaves checkpoints to the worker below 10,000 pages.
-    const threshold = await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(engine.db);
-    assert.equal(threshold.rows[0].wal_autocheckpoint, 10_000);
+    // Alone, the committing connection checkpoints at SQLite's 1,000 pages.
+    const threshold = async () => (await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(engine.db)).rows[0].wal_autocheckpoint;
+    assert.equal(await threshold(), 1000);
     await sql`CREATE TABLE filler (body TEXT NOT NULL)`.execute(engine.db);
     const page = 'x'.repeat(4000);
+    // Fast writes start the worker, and the committing connection leaves checkpoints to it below 10,000 pages.
+    for (let c = 0; c < 40; c++) await sql`INSERT INTO filler (body) VALUES (${page})`.execute(engine.db);
+    const started = Date.now() + 3000;
+    while ((await threshold()) !== 10_000 && Date.now() < started) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await threshold(), 10_000);
     // About 2,000 pages in 100 commits: far below the main connection's 10,000-page threshold.
     for (let c = 0; c < 100; c++) {
       await engine.db.transaction().execute(async (tx) => {
@@ -31,6 +39,44 @@ test('the checkpoint worker copies committed pages into the database file withou
     assert.ok(statSync(path).size >= 2000 * 4000, `database file is ${statSync(path).size} bytes: the log was not checkpointed`);
   } finally {
     await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the worker starts with fast writes and stops after a quiet spell, with the log copied', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-ckpt-'));
+  const path = join(dir, 'parley.db');
+  const db = new DatabaseSync(path);
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('CREATE TABLE filler (body TEXT NOT NULL)');
+  const checkpointer = startCheckpointer(path, db, { watchEveryMs: 250, idleStopMs: 500 });
+  const waitFor = async (what: () => boolean, ms: number) => {
+    const deadline = Date.now() + ms;
+    while (!what() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return what();
+  };
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(checkpointer.running, false, 'nothing written: no worker');
+    // A write now and then (the node lease's renewals) does not start it.
+    for (let i = 0; i < 3; i++) {
+      db.prepare('INSERT INTO filler (body) VALUES (?)').run('slow');
+      await new Promise((r) => setTimeout(r, 120));
+    }
+    assert.equal(checkpointer.running, false, 'slow writes: no worker');
+    const page = 'x'.repeat(4000);
+    const insert = db.prepare('INSERT INTO filler (body) VALUES (?)');
+    for (let i = 0; i < 500; i++) insert.run(page);
+    assert.equal(await waitFor(() => checkpointer.running, 2000), true, 'commits started the worker');
+    assert.equal(await waitFor(() => !checkpointer.running, 5000), true, 'a quiet spell stopped it');
+    // Its last checkpoint copied the 500 pages in.
+    assert.equal(await waitFor(() => statSync(path).size >= 500 * 4000, 3000), true, `database file is ${statSync(path).size} bytes`);
+    // And fast writes start it again.
+    for (let i = 0; i < 50; i++) insert.run(page);
+    assert.equal(await waitFor(() => checkpointer.running, 2000), true);
+  } finally {
+    await checkpointer.stop();
+    db.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

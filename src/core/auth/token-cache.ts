@@ -6,7 +6,8 @@
 // through the cache relay (src/bus/cache-sync.ts) or the revocation watch
 // (./revocation-watch.ts), whichever comes first.
 
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { lruCache } from '../lru.ts';
 import type { Clock } from '../clock.ts';
 import type { Principal } from '../model.ts';
 
@@ -32,8 +33,7 @@ export class TokenCache {
   constructor(clock: Clock, opts: { ttlMs: number; maxEntries: number }) {
     this.#clock = clock;
     this.#ttlMs = opts.ttlMs;
-    this.#byToken = new LRUCache<string, Entry>({
-      max: opts.maxEntries,
+    this.#byToken = lruCache<string, Entry>(opts.maxEntries, {
       dispose: (entry, token) => {
         if (this.#tokenOfId.get(entry.principal.tokenId) === token) this.#tokenOfId.delete(entry.principal.tokenId);
       },

@@ -4,7 +4,7 @@
 // cached (the least recently used go first when the cache is full); counters
 // (lastSeq) are always read from the store.
 
-import { LRUCache } from 'lru-cache';
+import { lruCache } from '../lru.ts';
 import { fail } from '../errors.ts';
 import type { GroupGate, GroupReadAccess } from '../groups/gate.ts';
 import type { IdGenerator } from '../ids.ts';
@@ -30,7 +30,7 @@ export class Conversations {
   readonly #gate: GroupGate;
   readonly #ids: IdGenerator;
   readonly #clock: Clock;
-  readonly #cache = new LRUCache<string, Conversation>({ max: CACHE_LIMIT });
+  readonly #cache = lruCache<string, Conversation>(CACHE_LIMIT);
 
   constructor(deps: { store: Store; gate: GroupGate; ids: IdGenerator; clock: Clock }) {
     this.#store = deps.store;

@@ -4,7 +4,8 @@
 // emptying itself; an index of keys per group lets a group change drop that
 // group's entries without scanning every key.
 
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { lruCache } from '../lru.ts';
 
 interface Entry<T> {
   value: T;
@@ -18,8 +19,7 @@ export class GroupAnswers<T extends object | string> {
   readonly #byGroup = new Map<number, Set<string>>();
 
   constructor(max: number) {
-    this.#entries = new LRUCache<string, Entry<T>>({
-      max,
+    this.#entries = lruCache<string, Entry<T>>(max, {
       // Evicted or deleted: out of the index too (an overwrite keeps its key, and its group).
       dispose: (e, key, reason) => {
         if (reason !== 'set') this.#unindex(e.groupId, key);

@@ -3,7 +3,7 @@
 // used yet is a message to a future user). Handles never change, so the
 // id → address direction is cached (the least recently used go first when full).
 
-import { LRUCache } from 'lru-cache';
+import { lruCache } from '../../core/lru.ts';
 import type { Core } from '../../core/core.ts';
 import type { Names } from './records/translate.ts';
 
@@ -11,7 +11,7 @@ const CACHE_LIMIT = 50_000;
 
 export class DtalkNames {
   readonly #core: Core;
-  readonly #addresses = new LRUCache<number, string>({ max: CACHE_LIMIT });
+  readonly #addresses = lruCache<number, string>(CACHE_LIMIT);
 
   constructor(core: Core) {
     this.#core = core;

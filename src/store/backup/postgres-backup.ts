@@ -5,7 +5,7 @@
 // names the one schema Parley uses; only that schema is dumped.
 
 import { spawn } from 'node:child_process';
-import pg from 'pg';
+import { pg } from '../postgres/pg.ts';
 
 /** The schema a URL's `options` parameter selects, if any. */
 export function schemaOf(url: string): string | undefined {
@@ -40,7 +40,7 @@ export async function dumpPostgres(url: string, file: string): Promise<void> {
 
 /** Tables already in the schema the URL uses: a restore goes into an empty one. */
 export async function postgresTables(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new (pg().Client)({ connectionString: url });
   await client.connect();
   try {
     const r = await client.query<{ n: string }>("SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = coalesce($1, current_schema())", [schemaOf(url) ?? null]);
@@ -52,7 +52,7 @@ export async function postgresTables(url: string): Promise<number> {
 
 export async function restorePostgres(url: string, file: string, opts: { clean: boolean }): Promise<void> {
   await run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', ...(opts.clean ? ['--clean', '--if-exists'] : []), `--dbname=${libpqUrl(url)}`, file]);
-  const client = new pg.Client({ connectionString: url });
+  const client = new (pg().Client)({ connectionString: url });
   await client.connect();
   try {
     // The processes that held node ids at backup time are gone (floors kept).
@@ -64,7 +64,7 @@ export async function restorePostgres(url: string, file: string, opts: { clean: 
 
 /** Servers whose node-id lease is still live on this database. */
 export async function livePostgresServers(url: string, now: number): Promise<{ nodeId: number; host: string; pid: number }[]> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new (pg().Client)({ connectionString: url });
   await client.connect();
   try {
     const exists = await client.query("SELECT 1 FROM information_schema.tables WHERE table_schema = coalesce($1, current_schema()) AND table_name = 'node_leases'", [schemaOf(url) ?? null]);

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { pg } from './pg.ts';
 import { Kysely, PostgresDialect, sql, type DatabaseIntrospector } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { Engine } from '../engine.ts';
@@ -13,7 +13,7 @@ const NUMERIC_OID = 1700;
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8_OID || oid === NUMERIC_OID) return (v: string) => Number(v);
-    return pg.types.getTypeParser(oid, format);
+    return pg().types.getTypeParser(oid, format);
   },
 };
 
@@ -29,7 +29,7 @@ const SIDE_POOL_SIZE = 2;
 
 export function postgresEngine(options: PostgresOptions): Engine {
   const open = (max: number) => {
-    const pool = new pg.Pool({
+    const pool = new (pg().Pool)({
       connectionString: options.url,
       max,
       types,

@@ -5,25 +5,115 @@
 // socket of the process. A worker thread with a connection of its own does
 // the copying instead, every CHECKPOINT_EVERY_MS. The main connection still
 // checkpoints by itself past SAFETY_PAGES, so the log stays bounded should
-// the worker fall behind or die.
+// the worker fall behind, die, or not be running yet.
+//
+// The worker runs only while writes come fast: a Node worker is ~18 MiB
+// resident (its own isolate and Node environment), a fifth of an idle
+// server's memory (bench/README.md, idle footprint). The main connection
+// counts its changes every WATCH_EVERY_MS (SQLite's total_changes()); at
+// BUSY_CHANGES_PER_S or more the worker starts, and after IDLE_STOP_MS below
+// that it stops, after a last checkpoint. Without it the main connection
+// checkpoints at SQLite's usual 1,000 pages: at a quiet server's rate (the
+// node lease's renewal every 5 s, a few messages) that is a short pause every
+// many minutes, not the stall every few hundred commits of a busy one.
 
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DatabaseSync } from 'node:sqlite';
 
 const CHECKPOINT_EVERY_MS = 200;
-/** About 40 MB of log at 4 KiB pages. */
+const WATCH_EVERY_MS = 1000;
+const IDLE_STOP_MS = 60_000;
+const BUSY_CHANGES_PER_S = 20;
+/** About 40 MB of log at 4 KiB pages: the main connection's own threshold while the worker runs. */
 const SAFETY_PAGES = 10_000;
+/** SQLite's default: the main connection's threshold while no worker runs. */
+const ALONE_PAGES = 1000;
+/**
+ * The worker's file sits beside this code: checkpoint-worker.ts next to this
+ * file, or checkpoint-worker.mjs in the built server's folder (dist/server/,
+ * bin/server-build.mjs), which runs without TypeScript.
+ */
+const workerFile = new URL(`./checkpoint-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
 export interface Checkpointer {
+  /** Whether the worker runs now (tests). */
+  readonly running: boolean;
   stop(): Promise<void>;
 }
 
-export function startCheckpointer(path: string, main: DatabaseSync): Checkpointer {
-  main.exec(`PRAGMA wal_autocheckpoint = ${SAFETY_PAGES}`);
+interface Running {
+  stop(): Promise<void>;
+}
+
+export function startCheckpointer(path: string, main: DatabaseSync, timing: { watchEveryMs?: number; idleStopMs?: number } = {}): Checkpointer {
+  const threshold = (pages: number) => {
+    try {
+      main.exec(`PRAGMA wal_autocheckpoint = ${pages}`);
+    } catch {
+      // the database is closed already
+    }
+  };
+  threshold(ALONE_PAGES);
+  const idleStopMs = timing.idleStopMs ?? IDLE_STOP_MS;
+  const watchEveryMs = timing.watchEveryMs ?? WATCH_EVERY_MS;
+  const busy = Math.max(1, Math.round((BUSY_CHANGES_PER_S * watchEveryMs) / 1000));
+  const changes = main.prepare('SELECT total_changes() AS n');
+  const count = () => Number((changes.get() as { n: number }).n);
+  let seen = count();
+  let lastBusyAt = 0;
+  let failed = false;
+  let worker: Running | undefined;
+  const onFailure = () => {
+    failed = true;
+    worker = undefined;
+    // Back to checkpointing on commit: slower, but the log stays small.
+    threshold(ALONE_PAGES);
+  };
+  const watch = setInterval(() => {
+    let n: number;
+    try {
+      n = count();
+    } catch {
+      return; // the database is closing
+    }
+    const fast = n - seen >= busy;
+    seen = n;
+    if (fast) {
+      lastBusyAt = Date.now();
+      if (!worker && !failed) {
+        worker = startWorker(path, onFailure);
+        threshold(SAFETY_PAGES);
+      }
+    } else if (worker && Date.now() - lastBusyAt >= idleStopMs) {
+      const idle = worker;
+      worker = undefined;
+      threshold(ALONE_PAGES);
+      void idle.stop();
+    }
+  }, watchEveryMs);
+  // It must not keep the process alive.
+  watch.unref();
+  return {
+    get running() {
+      return worker !== undefined;
+    },
+    async stop() {
+      clearInterval(watch);
+      const last = worker;
+      worker = undefined;
+      await last?.stop();
+      threshold(ALONE_PAGES);
+    },
+  };
+}
+
+function startWorker(path: string, onFailure: () => void): Running {
   // The worker holds one prepared statement: a small heap is plenty, and
   // V8's defaults would let its isolate grow a young generation of its own
   // as large as the main thread's (bench/idle-footprint.ts).
-  const worker = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), {
+  const worker = new Worker(workerFile, {
     workerData: { path, everyMs: CHECKPOINT_EVERY_MS },
     resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
   });
@@ -32,12 +122,7 @@ export function startCheckpointer(path: string, main: DatabaseSync): Checkpointe
   let failed = false;
   worker.on('error', () => {
     failed = true;
-    // Back to checkpointing on commit: slower, but the log stays small.
-    try {
-      main.exec('PRAGMA wal_autocheckpoint = 1000');
-    } catch {
-      // the database is closed already
-    }
+    onFailure();
   });
   return {
     async stop() {
@@ -48,6 +133,7 @@ export function startCheckpointer(path: string, main: DatabaseSync): Checkpointe
       // exit code with it.
       worker.ref();
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      // It checkpoints once more before it closes its connection.
       worker.postMessage('stop');
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([exited, new Promise<void>((r) => (timer = setTimeout(r, 2000)))]);

@@ -2,9 +2,14 @@
 // the original's source ("Messages: protobuf layers"): txchat/im v0.1.0
 // `api/protocol/protocol.proto`, `api/comet/comet.proto` and txchat/imparse
 // v0.1.0 `proto/{common,msg,signal,auth}.proto`. Kept as proto3 text and
-// parsed by protobufjs at start (reflection), so there is no build step.
+// parsed by protobufjs (reflection), so there is no build step: on the first
+// dtalk message, not at start, since a server whose clients never speak
+// dtalk need not hold protobufjs and the parsed types (~1.5 MiB of heap,
+// bench/README.md, idle footprint). protobufjs is CommonJS: loaded
+// synchronously when first needed.
 
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type protobufModule from 'protobufjs';
 
 const PROTOCOL = `
 syntax = "proto3";
@@ -148,14 +153,17 @@ message Login {
 }
 `;
 
-function load(): protobuf.Root {
+type Protobuf = typeof protobufModule;
+
+function load(): protobufModule.Root {
+  const protobuf = createRequire(import.meta.url)('protobufjs') as Protobuf;
   const root = new protobuf.Root();
   for (const text of [PROTOCOL, COMET, IMPARSE]) protobuf.parse(text, root, { keepCase: true });
   root.resolveAll();
   return root;
 }
 
-/** Every dtalk message type, resolved once. */
-export const dtalkRoot = load();
+let root: protobufModule.Root | undefined;
 
-export const type = (name: string): protobuf.Type => dtalkRoot.lookupType(name);
+/** A dtalk message type; every type is parsed and resolved once, on the first call. */
+export const type = (name: string): protobufModule.Type => (root ??= load()).lookupType(name);
