@@ -106,7 +106,7 @@ export interface Repositories extends MessagingRepositories {
  */
 export interface Store extends Repositories {
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
-  /** Resolves when the database answers. */
+  /** Resolves when the database answers and takes writes. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -16,6 +16,8 @@ export interface Engine {
    * wait for a main-pool slot that a waiting transaction holds. PostgreSQL only.
    */
   readonly sideDb?: Kysely<Database>;
+  /** Throws when the engine refuses writes (SQLite after a failed log flush): the store is then not ready. */
+  assertWritable?(): void;
   /** The schema the migration bookkeeping tables live in, when the engine has schemas. */
   currentSchema(): Promise<string | undefined>;
   close(): Promise<void>;

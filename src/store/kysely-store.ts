@@ -60,6 +60,7 @@ export function kyselyStore(engine: Engine): Store {
       }
     },
     async ping() {
+      engine.assertWritable?.();
       await sql`select 1`.execute(engine.db);
     },
     close: () => engine.close(),

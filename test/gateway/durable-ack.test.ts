@@ -76,3 +76,42 @@ describe('acknowledgement after the disk flush (SQLite)', { skip: testPostgresUr
     await Promise.all([sender.close(), reader.close()]);
   });
 });
+
+describe('a failed disk flush (SQLite)', { skip: testPostgresUrl ? 'the flush hook is the embedded engine’s' : false }, () => {
+  let server: TestServer;
+  let failing = false;
+  before(async () => {
+    server = await startTestServer({
+      sqliteWrapFlush: async (flush) => {
+        if (failing) throw new Error('EIO: the disk said no');
+        await flush();
+      },
+    });
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  test('the send is not acknowledged, later writes are refused and /readyz says not ready; reads and /healthz go on', async () => {
+    const [alice, bob] = await Promise.all([makeUser(server), makeUser(server)]);
+    const api = client(server.url, alice.token);
+    assert.equal((await api.post(`/v1/users/${bob.id}/messages`, { type: 'text', body: { text: 'before' } })).status, 201);
+    assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+
+    failing = true;
+    const refused = await api.post(`/v1/users/${bob.id}/messages`, { type: 'text', body: { text: 'unsure' } });
+    assert.ok(refused.status >= 500, `a send whose commit is not on disk answered ${refused.status}`);
+    failing = false;
+    // Linux may report a later fsync as fine after losing pages: nothing more is written until restart.
+    const later = await api.post(`/v1/users/${bob.id}/messages`, { type: 'text', body: { text: 'later' } });
+    assert.ok(later.status >= 500, `a write after the failure answered ${later.status}`);
+    const ready = await fetch(`${server.url}/readyz`);
+    assert.equal(ready.status, 503);
+    assert.deepEqual(await ready.json(), { status: 'not ready' });
+    assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+    const history = await client(server.url, bob.token).get(`/v1/users/${alice.id}/messages`);
+    assert.equal(history.status, 200);
+    assert.ok(history.body.items.some((m: { body: { text?: string } }) => m.body.text === 'before'));
+    assert.ok(!history.body.items.some((m: { body: { text?: string } }) => m.body.text === 'later'));
+  });
+});

@@ -30,7 +30,8 @@ export function sqliteEngine(path: string, opts: SqliteEngineOptions = {}): Engi
   // An in-memory database has no log to flush, nor to copy.
   const durable = !inMemory && (opts.synchronous ?? 'full') === 'full';
   // Queries queue for the one connection in arrival order, at O(1) each (fifo-dialect.ts).
-  const dialect = durable ? new DurableSqliteDialect({ database }, probe, walFlush(path, opts.wrapFlush)) : new FifoSqliteDialect({ database });
+  const log = durable ? walFlush(path, opts.wrapFlush) : undefined;
+  const dialect = log ? new DurableSqliteDialect({ database }, probe, log) : new FifoSqliteDialect({ database });
   const db = new Kysely<Database>({ dialect });
   const checkpointer = inMemory ? undefined : startCheckpointer(path, raw);
   return {
@@ -39,6 +40,8 @@ export function sqliteEngine(path: string, opts: SqliteEngineOptions = {}): Engi
     // SQLite serialises writers itself; a row lock clause would be a syntax error.
     supportsRowLocks: false,
     currentSchema: async () => undefined,
+    // After a failed flush every write is refused until restart: the store is not ready.
+    assertWritable: () => log?.assertWritable(),
     async close() {
       await checkpointer?.stop();
       await db.destroy();
