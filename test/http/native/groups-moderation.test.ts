@@ -133,7 +133,7 @@ describe('native groups: moderation and the gate (manual clock)', () => {
     const joinedAt = clock().now();
     await o.api.post(`/v1/groups/${g}/members`, { userIds: [late.id] });
     const gate = s.core.groupGate;
-    assert.deepEqual(await gate.readAccess(s.appId, g, late.id), { role: 'member', visibleSinceMs: joinedAt, readReceipts: true });
+    assert.deepEqual(await gate.readAccess(s.appId, g, late.id), { role: 'member', visibleSinceMs: joinedAt, historyVisible: false, readReceipts: true });
     assert.equal(await gate.memberCount(s.appId, g), 2);
     assert.deepEqual(await gate.groupIdsOf(s.appId, late.id), [g]);
     await assert.rejects(gate.readAccess(s.appId, g + 1, late.id), { code: 'group_not_found' });
