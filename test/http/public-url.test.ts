@@ -106,7 +106,9 @@ describe('trusted proxies', () => {
         done();
       },
     });
-    const s = await startTestServer({ logger: pino({ level: 'info' }, sink), config: { trustedProxies, authRatePerIp: 3, authRatePerHandle: 1000 } });
+    // A standing clock: the limits count in windows of a minute, and a run that
+    // straddled a minute's turn would start a new window mid-test.
+    const s = await startTestServer({ manualClock: true, logger: pino({ level: 'info' }, sink), config: { trustedProxies, authRatePerIp: 3, authRatePerHandle: 1000 } });
     return { s, lines };
   }
   const login = (s: TestServer, n: number, xff: string) => send(s.url, 'POST', '/v1/auth/login', { 'x-forwarded-for': xff }, { handle: `nobody${n}`, password: 'wrong password' });
