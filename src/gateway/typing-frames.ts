@@ -1,7 +1,8 @@
 // One session's typing frames: checked one after the other (a stop must not
 // overtake its start while the first membership check reads the store), a
-// few at a time (more are dropped: coalesced), under the session's own rate
-// limit. Refusals answer with an error frame; a signal that goes out gets no
+// few at a time (more starts are dropped: coalesced; stops have room of
+// their own, so a burst of starts read in one chunk cannot crowd out the stop
+// behind it), under the session's own rate limit. Refusals answer with an error frame; a signal that goes out gets no
 // answer (ephemeral).
 
 import { isParleyError } from '../core/errors.ts';
@@ -9,7 +10,7 @@ import type { TypingLimiter } from '../core/presence/typing-limiter.ts';
 import type { GatewayPresence, UserPrincipal } from './contract.ts';
 import { frame, type TypingFrame } from './protocol.ts';
 
-/** Typing frames waiting for their check; more are dropped (coalesced). */
+/** Starts, and apart from them stops, waiting for their check; more are dropped (coalesced). */
 const MAX_QUEUED = 16;
 
 export interface TypingHost {
@@ -23,7 +24,7 @@ export class TypingFrames {
   readonly #presence: GatewayPresence;
   readonly #limiter: TypingLimiter;
   #chain: Promise<void> = Promise.resolve();
-  #queued = 0;
+  readonly #queued = { starts: 0, stops: 0 };
 
   constructor(host: TypingHost, presence: GatewayPresence) {
     this.#host = host;
@@ -32,9 +33,10 @@ export class TypingFrames {
   }
 
   submit(f: TypingFrame): void {
-    if (this.#queued >= MAX_QUEUED) return;
+    const kind = f.active === false ? 'stops' : 'starts';
+    if (this.#queued[kind] >= MAX_QUEUED) return;
     const target = f.groupId !== undefined ? { groupId: f.groupId } : { userId: f.userId! };
-    this.#queued++;
+    this.#queued[kind]++;
     this.#chain = this.#chain
       .then(() => this.#presence.typing(this.#host.principal, target, f.active, this.#limiter))
       .then(
@@ -47,6 +49,6 @@ export class TypingFrames {
           }
         },
       )
-      .finally(() => this.#queued--);
+      .finally(() => this.#queued[kind]--);
   }
 }

@@ -120,16 +120,23 @@ describe('typing', () => {
     await b.next('typing');
     const spy = spyOnStore(server.core.store);
     const before = { ...server.presence.stats };
-    // Coalesced starts, then a stop per conversation that goes out.
+    // Coalesced starts, then a stop per conversation that goes out: written as
+    // one TCP segment (corked), so the server reads the burst in one chunk and
+    // the stops queue behind more starts than a session checks at once.
+    const tcp = (a.ws as unknown as { _socket: import('node:net').Socket })._socket;
+    tcp.cork();
     for (let i = 0; i < 10; i++) {
       a.send({ type: 'typing', groupId: g });
       a.send({ type: 'typing', userId: bob.id });
     }
     a.send({ type: 'typing', groupId: g, active: false });
     a.send({ type: 'typing', userId: bob.id, active: false });
+    tcp.uncork();
     assert.equal((await b.next('typing')).active, false);
     assert.equal((await b.next('typing')).active, false);
-    assert.equal(server.presence.stats.typingCoalesced - before.typingCoalesced, 20);
+    // Starts past the session's queue are dropped before the limiter counts them.
+    const coalesced = server.presence.stats.typingCoalesced - before.typingCoalesced;
+    assert.ok(coalesced >= 16 && coalesced <= 20, `coalesced ${coalesced}`);
     assert.equal(server.presence.stats.typingSent - before.typingSent, 2);
     assert.equal(spy.total(), 0, `store calls: ${JSON.stringify([...spy.calls])}`);
     await Promise.all([a.close(), b.close()]);
