@@ -48,6 +48,8 @@ test('parley serve runs the built server as one process: /healthz answers and th
     const cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
     assert.ok(cmdline.includes(join(root, buildDir, 'parley.mjs')), cmdline.join(' '));
     assert.ok(cmdline.includes('--max-semi-space-size=8'), cmdline.join(' '));
+    // And its environment: glibc's malloc kept to two arenas.
+    assert.ok(readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0').includes('MALLOC_ARENA_MAX=2'));
     const health = await fetch(`${url}/healthz`);
     assert.equal(health.status, 200);
     const page = await fetch(`${url}/`);
@@ -97,6 +99,7 @@ test('PARLEY_MEMORY and --memory take small or large; anything else stops with a
     });
     const cmdline = readFileSync(`/proc/${large.pid}/cmdline`, 'utf8');
     assert.doesNotMatch(cmdline, /semi-space/);
+    assert.ok(!readFileSync(`/proc/${large.pid}/environ`, 'utf8').split('\0').some((v) => v.startsWith('MALLOC_ARENA_MAX=')), 'large keeps glibc\'s arenas');
   } finally {
     large.kill('SIGTERM');
     await new Promise((r) => large.once('exit', r));
