@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { memoryFlags } from '../bin/memory-profile.mjs';
+import { memoryProfile } from '../bin/memory-profile.mjs';
 
 export interface BenchServer {
   url: string;
@@ -16,9 +16,10 @@ export interface BenchServer {
 }
 
 export async function startBenchServer(env: Record<string, string> = {}): Promise<BenchServer> {
-  // With the Node flags `parley serve` gets (PARLEY_MEMORY), then BENCH_NODE_FLAGS.
-  const child = spawn(process.execPath, [...memoryFlags(process.env), '--disable-warning=ExperimentalWarning', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), new URL('./server.ts', import.meta.url).pathname], {
-    env: { ...process.env, ...env },
+  // With the Node flags and environment `parley serve` gets (PARLEY_MEMORY), then BENCH_NODE_FLAGS.
+  const profile = memoryProfile(process.env);
+  const child = spawn(process.execPath, [...profile.flags, '--disable-warning=ExperimentalWarning', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), new URL('./server.ts', import.meta.url).pathname], {
+    env: { ...profile.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {

@@ -9,7 +9,12 @@
 //   idle); short-lived garbage is then collected more often, in shorter
 //   pauses. Measured on the fan-out benchmarks without a loss (~3 % more
 //   CPU on 200 × 10; bench/README.md, idle footprint).
-// - `large`: V8's own sizing, for a process that allocates faster than the
+//   And glibc's malloc kept to MALLOC_ARENA_MAX=2 arenas (unless the
+//   environment sets it): by default each thread that allocates (libuv's
+//   pool flushing SQLite's log, V8's helpers) may get an arena of its own,
+//   and the pages an idle arena keeps are 5-7 MiB of an idle server's
+//   resident memory. Ignored where the C library is not glibc.
+// - `large`: V8's own sizing and glibc's arenas, for a process that allocates faster than the
 //   benchmarks do and has memory to spare.
 //
 // Flags in NODE_OPTIONS apply too, but these come after them on the command
@@ -18,12 +23,16 @@
 export const SMALL_SEMI_SPACE_MIB = 8;
 
 export const profiles = {
-  small: [`--max-semi-space-size=${SMALL_SEMI_SPACE_MIB}`],
-  large: [],
+  small: { flags: [`--max-semi-space-size=${SMALL_SEMI_SPACE_MIB}`], env: { MALLOC_ARENA_MAX: '2' } },
+  large: { flags: [], env: {} },
 };
 
-/** The profile's flags: `--memory <name>` among the arguments wins over PARLEY_MEMORY, as every setting's flag does. */
-export function memoryFlags(env, argv = []) {
+/**
+ * The profile named by `--memory <name>` among the arguments, or else by
+ * PARLEY_MEMORY (a setting's flag wins over its variable): its Node flags,
+ * and the environment the process must start with (what `env` sets wins).
+ */
+export function memoryProfile(env, argv = []) {
   let given = env.PARLEY_MEMORY ?? '';
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--memory') given = argv[i + 1] ?? '';
@@ -31,5 +40,8 @@ export function memoryFlags(env, argv = []) {
   }
   const name = given.trim() || 'small';
   if (!Object.hasOwn(profiles, name)) throw new Error(`PARLEY_MEMORY (--memory) must be one of ${Object.keys(profiles).join(', ')} (got "${given}")`);
-  return profiles[name];
+  return { flags: profiles[name].flags, env: { ...profiles[name].env, ...env } };
 }
+
+/** The profile's Node flags alone. */
+export const memoryFlags = (env, argv = []) => memoryProfile(env, argv).flags;

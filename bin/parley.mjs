@@ -6,12 +6,13 @@
 // missing, a read-only install), it runs src/main.ts through Node's type
 // stripping instead, and says so. The process then becomes the server
 // (execve: one process, the launcher's own memory given back), with the Node
-// flags of the memory profile (bin/memory-profile.mjs, PARLEY_MEMORY).
+// flags and environment of the memory profile (bin/memory-profile.mjs,
+// PARLEY_MEMORY).
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { buildDir, buildServer, projectRoot, staleness } from './server-build.mjs';
-import { memoryFlags } from './memory-profile.mjs';
+import { memoryProfile } from './memory-profile.mjs';
 
 const major = Number(process.versions.node.split('.')[0]);
 let nodeBin = process.execPath;
@@ -34,16 +35,16 @@ async function entry() {
   }
 }
 
-let flags;
+let profile;
 try {
-  flags = memoryFlags(process.env, process.argv.slice(2));
+  profile = memoryProfile(process.env, process.argv.slice(2));
 } catch (e) {
   process.stderr.write(`parley: ${e.message}\n`);
   process.exit(2);
 }
-const args = [...flags, '--disable-warning=ExperimentalWarning', await entry(), ...process.argv.slice(2)];
+const args = [...profile.flags, '--disable-warning=ExperimentalWarning', await entry(), ...process.argv.slice(2)];
 if (typeof process.execve === 'function' && process.platform !== 'win32') {
-  process.execve(nodeBin, [nodeBin, ...args], process.env);
+  process.execve(nodeBin, [nodeBin, ...args], profile.env);
 }
-const r = spawnSync(nodeBin, args, { stdio: 'inherit' });
+const r = spawnSync(nodeBin, args, { stdio: 'inherit', env: profile.env });
 process.exit(r.status ?? 1);

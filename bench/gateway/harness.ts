@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { memoryFlags } from '../../bin/memory-profile.mjs';
+import { memoryProfile } from '../../bin/memory-profile.mjs';
 
 export interface BenchServer {
   url: string;
@@ -19,13 +19,14 @@ export async function forkServer(env: Record<string, string> = {}): Promise<Benc
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
   // BENCH_SERVER=relay forks the bare relay (relay-process.ts) instead of Parley.
   const script = process.env.BENCH_SERVER === 'relay' ? './relay-process.ts' : './server-process.ts';
+  const relay = process.env.BENCH_SERVER === 'relay';
   const child = fork(new URL(script, import.meta.url), [], {
-    env: { ...process.env, PARLEY_DATA_DIR: dataDir, ...env },
+    env: { ...(relay ? process.env : memoryProfile(process.env).env), PARLEY_DATA_DIR: dataDir, ...env },
     // BENCH_CPU_PROF=<dir> writes the server's CPU profile there (--cpu-prof).
-    // Parley starts with the Node flags `parley serve` gives it (PARLEY_MEMORY, bin/memory-profile.mjs);
+    // Parley starts with the Node flags and environment `parley serve` gives it (PARLEY_MEMORY, bin/memory-profile.mjs);
     // the relay with Node's defaults. BENCH_NODE_FLAGS adds V8/Node flags to either (e.g. --max-semi-space-size=16).
     execArgv: [
-      ...(process.env.BENCH_SERVER === 'relay' ? [] : memoryFlags(process.env)),
+      ...(relay ? [] : memoryProfile(process.env).flags),
       '--disable-warning=ExperimentalWarning',
       '--expose-gc',
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),

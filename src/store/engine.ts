@@ -20,5 +20,11 @@ export interface Engine {
   assertWritable?(): void;
   /** The schema the migration bookkeeping tables live in, when the engine has schemas. */
   currentSchema(): Promise<string | undefined>;
+  /**
+   * Runs a one-off burst of writes (the migrations) that is not the server's
+   * traffic: the engine must not size itself for it (SQLite: the checkpoint
+   * worker stays stopped, and the log is checkpointed once after).
+   */
+  bulkWrite<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

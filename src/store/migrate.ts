@@ -12,7 +12,7 @@ export async function migrateToLatest(engine: Engine): Promise<MigrationReport> 
   // databases with several schemas (one per test run) never share them.
   const schema = await engine.currentSchema();
   const migrator = new Migrator({ db: engine.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await engine.bulkWrite(() => migrator.migrateToLatest());
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message ?? String(error)}`);

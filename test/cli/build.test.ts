@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -48,6 +48,8 @@ test('parley serve runs the built server as one process: /healthz answers and th
     const cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
     assert.ok(cmdline.includes(join(root, buildDir, 'parley.mjs')), cmdline.join(' '));
     assert.ok(cmdline.includes('--max-semi-space-size=8'), cmdline.join(' '));
+    // And its environment: glibc's malloc kept to two arenas.
+    assert.ok(readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0').includes('MALLOC_ARENA_MAX=2'));
     const health = await fetch(`${url}/healthz`);
     assert.equal(health.status, 200);
     const page = await fetch(`${url}/`);
@@ -63,6 +65,14 @@ test('parley serve runs the built server as one process: /healthz answers and th
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
   }
+});
+
+test('the built files are ASCII, so V8 holds their sources at one byte a character', () => {
+  // The sources' comments have arrows, ellipses and Chinese error names: one of them made the whole bundle two-byte.
+  assert.match(readFileSync(join(root, 'src/http/xim/errors.ts'), 'utf8'), /[^\x00-\x7f]/);
+  const files = readdirSync(join(root, buildDir)).filter((f) => f.endsWith('.mjs'));
+  assert.ok(files.includes('parley.mjs'));
+  for (const file of files) assert.doesNotMatch(readFileSync(join(root, buildDir, file), 'utf8'), /[^\x00-\x7f]/, file);
 });
 
 test('a build whose sources changed since is rebuilt before it runs, and says so', async () => {
@@ -89,6 +99,7 @@ test('PARLEY_MEMORY and --memory take small or large; anything else stops with a
     });
     const cmdline = readFileSync(`/proc/${large.pid}/cmdline`, 'utf8');
     assert.doesNotMatch(cmdline, /semi-space/);
+    assert.ok(!readFileSync(`/proc/${large.pid}/environ`, 'utf8').split('\0').some((v) => v.startsWith('MALLOC_ARENA_MAX=')), 'large keeps glibc\'s arenas');
   } finally {
     large.kill('SIGTERM');
     await new Promise((r) => large.once('exit', r));

@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import { DatabaseSync } from 'node:sqlite';
 import { sqliteEngine } from '../../src/store/sqlite/sqlite-engine.ts';
 import { startCheckpointer } from '../../src/store/sqlite/checkpointer.ts';
+import { migrateToLatest } from '../../src/store/migrate.ts';
 
 test('the checkpoint worker copies committed pages into the database file without the committing thread', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-ckpt-'));
@@ -74,6 +75,62 @@ test('the worker starts with fast writes and stops after a quiet spell, with the
     // And fast writes start it again.
     for (let i = 0; i < 50; i++) insert.run(page);
     assert.equal(await waitFor(() => checkpointer.running, 2000), true);
+  } finally {
+    await checkpointer.stop();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a fresh store's migrations do not start the worker: the main connection checkpoints them once", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-ckpt-'));
+  const path = join(dir, 'parley.db');
+  const engine = sqliteEngine(path);
+  const threshold = async () => (await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(engine.db)).rows[0].wal_autocheckpoint;
+  try {
+    const { applied } = await migrateToLatest(engine);
+    assert.ok(applied.length > 10, 'a fresh store runs every migration');
+    // Past two of the watcher's one-second looks: the worker would have raised the threshold to 10,000 pages.
+    await new Promise((r) => setTimeout(r, 2300));
+    assert.equal(await threshold(), 1000, 'the migrations started the checkpoint worker');
+    // Their pages are in the database file, and the log was emptied.
+    assert.equal(statSync(`${path}-wal`).size, 0);
+    assert.ok(statSync(path).size > 100 * 1024);
+    // Traffic still starts it.
+    await sql`CREATE TABLE filler (body TEXT NOT NULL)`.execute(engine.db);
+    for (let c = 0; c < 40; c++) await sql`INSERT INTO filler (body) VALUES (${'x'.repeat(100)})`.execute(engine.db);
+    const started = Date.now() + 3000;
+    while ((await threshold()) !== 10_000 && Date.now() < started) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await threshold(), 10_000);
+  } finally {
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('writes made under a hold do not count as fast, and the ones after it do', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-ckpt-'));
+  const path = join(dir, 'parley.db');
+  const db = new DatabaseSync(path);
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('CREATE TABLE filler (body TEXT NOT NULL)');
+  const checkpointer = startCheckpointer(path, db, { watchEveryMs: 100, idleStopMs: 500 });
+  const insert = db.prepare('INSERT INTO filler (body) VALUES (?)');
+  try {
+    const release = checkpointer.hold();
+    // Across several looks of the watcher, and one burst right before the release.
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 200; i++) insert.run('held');
+      await new Promise((r) => setTimeout(r, 120));
+    }
+    for (let i = 0; i < 200; i++) insert.run('held');
+    release();
+    await new Promise((r) => setTimeout(r, 350));
+    assert.equal(checkpointer.running, false, 'writes under the hold started the worker');
+    for (let i = 0; i < 200; i++) insert.run('traffic');
+    const deadline = Date.now() + 2000;
+    while (!checkpointer.running && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(checkpointer.running, true);
   } finally {
     await checkpointer.stop();
     db.close();

@@ -5,7 +5,13 @@
 
 import type { Core } from '../../core/core.ts';
 import { fail } from '../../core/errors.ts';
-import { checkSignature } from './signature.ts';
+import type { checkSignature } from './signature.ts';
+
+// The secp256k1 code (@noble/curves, ~1 MiB of heap with its tables) is
+// loaded by the first signature to check: a server nobody reaches through
+// dtalk never holds it (bench/README.md, idle footprint).
+let loaded: Promise<typeof checkSignature> | undefined;
+const signatureChecker = () => (loaded ??= import('./signature.ts').then((m) => m.checkSignature));
 
 export interface DtalkCaller {
   appId: number;
@@ -49,16 +55,17 @@ export class DtalkAuth {
   }
 
   /** The address an FZM-SIGNATURE value names, or the -1010/-1011 failure. */
-  addressOf(token: string | undefined): string {
+  async addressOf(token: string | undefined): Promise<string> {
     if (!token) throw fail('unauthenticated', 'FZM-SIGNATURE header is missing');
     if (this.#opts.mockTokens && Object.hasOwn(MOCK_TOKENS, token)) return MOCK_TOKENS[token];
+    const checkSignature = await signatureChecker();
     const checked = checkSignature(token, this.#core.clock.now());
     if (!checked.ok) throw fail(checked.reason === 'expired' ? 'token_expired' : 'unauthenticated', checked.detail);
     return checked.address;
   }
 
   async authenticate(token: string | undefined): Promise<DtalkCaller> {
-    const address = this.addressOf(token);
+    const address = await this.addressOf(token);
     const appId = await this.appId();
     const user = await this.#core.users.ensure(appId, address);
     return { appId, userId: user.id, address };

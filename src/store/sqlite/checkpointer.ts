@@ -16,6 +16,8 @@
 // checkpoints at SQLite's usual 1,000 pages: at a quiet server's rate (the
 // node lease's renewal every 5 s, a few messages) that is a short pause every
 // many minutes, not the stall every few hundred commits of a busy one.
+// Migrations run under hold() (Engine.bulkWrite): a fresh store's thousands
+// of changes are not traffic, and its main connection checkpoints them once.
 
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +42,12 @@ const workerFile = new URL(`./checkpoint-worker${extname(fileURLToPath(import.me
 export interface Checkpointer {
   /** Whether the worker runs now (tests). */
   readonly running: boolean;
+  /**
+   * Until the returned release is called, changes do not count as fast
+   * writes (a burst that is not traffic: the migrations); the writes made
+   * meanwhile are forgotten at release.
+   */
+  hold(): () => void;
   stop(): Promise<void>;
 }
 
@@ -65,6 +73,7 @@ export function startCheckpointer(path: string, main: DatabaseSync, timing: { wa
   let lastBusyAt = 0;
   let failed = false;
   let worker: Running | undefined;
+  let holds = 0;
   const onFailure = () => {
     failed = true;
     worker = undefined;
@@ -78,7 +87,7 @@ export function startCheckpointer(path: string, main: DatabaseSync, timing: { wa
     } catch {
       return; // the database is closing
     }
-    const fast = n - seen >= busy;
+    const fast = holds === 0 && n - seen >= busy;
     seen = n;
     if (fast) {
       lastBusyAt = Date.now();
@@ -98,6 +107,20 @@ export function startCheckpointer(path: string, main: DatabaseSync, timing: { wa
   return {
     get running() {
       return worker !== undefined;
+    },
+    hold() {
+      holds++;
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        holds--;
+        try {
+          seen = count();
+        } catch {
+          // the database is closing
+        }
+      };
     },
     async stop() {
       clearInterval(watch);

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { Engine } from '../engine.ts';
 import { startCheckpointer } from './checkpointer.ts';
@@ -42,6 +42,23 @@ export function sqliteEngine(path: string, opts: SqliteEngineOptions = {}): Engi
     currentSchema: async () => undefined,
     // After a failed flush every write is refused until restart: the store is not ready.
     assertWritable: () => log?.assertWritable(),
+    async bulkWrite(work) {
+      // A fresh store's migrations are thousands of changes in a second: not
+      // a reason to run the worker (~18 MiB) for the minute after. The main
+      // connection checkpoints what they wrote once, when they are done.
+      if (!checkpointer) return work();
+      const release = checkpointer.hold();
+      try {
+        return await work();
+      } finally {
+        try {
+          await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+        } catch {
+          // A reader in the way: the main connection's own threshold (1,000 pages) still bounds the log.
+        }
+        release();
+      }
+    },
     async close() {
       await checkpointer?.stop();
       await db.destroy();
