@@ -5,6 +5,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ManualClock } from '../../../src/core/clock.ts';
 import { startTestServer, type TestServer } from '../../support/server.ts';
 import { client } from '../../support/http.ts';
 import { lanying } from '../../support/lanying.ts';
@@ -149,8 +150,11 @@ describe('with the Redis bus, sign-in limits hold across servers', () => {
   before(async () => {
     db = await createTestDatabase();
     const config = { bus: process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', busPrefix, authRatePerIp: 1000, authRatePerHandle: 4 };
-    one = await startTestServer({ db, config: { ...config, nodeId: 1 } });
-    two = await startTestServer({ db, config: { ...config, nodeId: 2 } });
+    // One standing clock for both: the limits count in windows of a minute, and
+    // a run that straddled a minute's turn would start a new window mid-test.
+    const clock = new ManualClock(Date.now());
+    one = await startTestServer({ db, manualClock: clock, config: { ...config, nodeId: 1 } });
+    two = await startTestServer({ db, manualClock: clock, config: { ...config, nodeId: 2 } });
     await one.core.users.create(one.appId, { handle: 'ursula', password: 'ursulas password' });
   });
   after(async () => {
