@@ -6,6 +6,7 @@ import type { MessagesTable } from '../tables/messages.ts';
 import type { Engine } from '../engine.ts';
 import { runPrepared } from '../prepared.ts';
 import { streamPositions, type ClaimLedger } from './message-stream.ts';
+import { streamPageReader } from './stream-pages.ts';
 import { unreadTailReader } from './unread-tails.ts';
 
 export const toMessageRecord = (r: Selectable<MessagesTable>): MessageRecord => ({
@@ -73,6 +74,7 @@ const dedupeKey = (conversationId: number, senderId: number | null, clientId: st
  */
 export function messageRepo(db: Kysely<Database>, engine: Engine, claims?: ClaimLedger): MessageRepo {
   const stream = streamPositions(db, engine, claims);
+  const streamPage = streamPageReader(db, engine);
   // A conversation's last_pos only moves forward: two writers of one
   // conversation may commit out of position order (see message-stream.ts).
   const later = engine.name === 'postgres' ? 'greatest' : 'max';
@@ -256,16 +258,7 @@ export function messageRepo(db: Kysely<Database>, engine: Engine, claims?: Claim
 
     async changedSince(conversationIds, pos, upTo, limit, order = 'asc') {
       if (conversationIds.length === 0 || upTo <= pos) return [];
-      const rows = await db
-        .selectFrom('messages')
-        .selectAll()
-        .where('conversation_id', 'in', [...conversationIds])
-        .where('pos', '>', pos)
-        .where('pos', '<=', upTo)
-        .orderBy('pos', order)
-        .limit(limit)
-        .execute();
-      return rows.map(toMessageRecord);
+      return (await streamPage(conversationIds, pos, upTo, limit, order)).map(toMessageRecord);
     },
 
     async revoke(id, marker) {

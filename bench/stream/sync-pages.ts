@@ -1,0 +1,153 @@
+// Sync of a long history: a device that pages everything from position 0
+// (GET /v1/sync, `limit` LIMIT) through a user's 200 conversations (100
+// private, 100 groups; 500 messages each, interleaved: 100,000 changes),
+// ROUNDS times, wall time each; then single pages at three depths (from 0,
+// from the middle, near the end, PAGES times each), whose times should not
+// depend on how much history lies after the position. Seeded by
+// conversations-server.ts (the app also holds 2,000 other people's chats).
+//
+//   BENCH_LOCK=/work/bench.lock node --disable-warning=ExperimentalWarning bench/stream/sync-pages.ts
+//   BENCH_LOCK=… BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node … bench/stream/sync-pages.ts
+//
+// Env: ROUNDS (3), PAGES (50), LIMIT (100), BENCH_PER (500), BENCH_PRIVATE
+// and BENCH_GROUPS (100 each). BENCH_LOCK=<file>: the server seeds at the
+// lowest CPU priority, then the driver takes an flock on the file and puts
+// the server back to normal priority before measuring.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { api, cpuSeconds, loadAverage } from '../support.ts';
+
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const PAGES = Number(process.env.PAGES ?? 50);
+const LIMIT = Number(process.env.LIMIT ?? 100);
+const pgUrl = process.env.BENCH_DATABASE_URL;
+
+let schema: string | undefined;
+let databaseUrl = '';
+if (pgUrl) {
+  schema = `bench_sync_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const u = new URL(pgUrl);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  databaseUrl = u.toString();
+}
+
+const lockFile = process.env.BENCH_LOCK;
+const serverArgs = [process.execPath, '--disable-warning=ExperimentalWarning', new URL('./conversations-server.ts', import.meta.url).pathname];
+const child = spawn(lockFile ? 'nice' : serverArgs[0], lockFile ? ['-n', '19', ...serverArgs] : serverArgs.slice(1), {
+  env: {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    BENCH_PRIVATE: process.env.BENCH_PRIVATE ?? '100',
+    BENCH_GROUPS: process.env.BENCH_GROUPS ?? '100',
+    BENCH_PER: process.env.BENCH_PER ?? '500',
+    BENCH_OTHERS: process.env.BENCH_OTHERS ?? '2000',
+    BENCH_OTHER_USERS: process.env.BENCH_OTHER_USERS ?? '200',
+  },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const info = await new Promise<{ url: string; token: string; engine: string }>((resolve, reject) => {
+  createInterface({ input: child.stdout! }).once('line', (l) => resolve(JSON.parse(l)));
+  child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+});
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return +s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))].toFixed(2);
+};
+
+/** Holds an flock on `file` (through flock(1)) until the returned function is called. */
+const takeLock = async (file: string): Promise<() => void> => {
+  const holder = spawn('flock', [file, 'sh', '-c', 'echo locked; exec cat'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: holder.stdout! }).once('line', () => resolve());
+    holder.once('exit', (code) => reject(new Error(`flock exited with ${code}`)));
+  });
+  return () => holder.stdin!.end();
+};
+
+let release: (() => void) | undefined;
+try {
+  if (pgUrl && schema) {
+    // This host's PostgreSQL runs without autovacuum; a live database has statistics.
+    const admin = new pg.Client({ connectionString: pgUrl });
+    await admin.connect();
+    const tables = await admin.query<{ tablename: string }>('select tablename from pg_tables where schemaname = $1', [schema]);
+    for (const t of tables.rows) await admin.query(`analyze ${schema}."${t.tablename}"`);
+    await admin.end();
+  }
+  if (lockFile) {
+    release = await takeLock(lockFile);
+    const threads = readdirSync(`/proc/${child.pid}/task`);
+    const r = spawnSync('renice', ['-n', '0', '-p', ...threads]);
+    if (r.status !== 0) throw new Error(`renice failed: ${r.stderr}`);
+  }
+  const get = (path: string) => api<any>(info.url, info.token, 'GET', path);
+  for (let i = 0; i < 5; i++) await get(`/v1/sync?since=0&limit=${LIMIT}`);
+  const cpuBefore = cpuSeconds(child.pid);
+  const loadBefore = loadAverage();
+
+  const fullMs: number[] = [];
+  let items = 0;
+  let pages = 0;
+  const positions: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const t0 = performance.now();
+    let position = 0;
+    items = 0;
+    pages = 0;
+    for (;;) {
+      const page = await get(`/v1/sync?since=${position}&limit=${LIMIT}`);
+      items += page.items.length;
+      pages++;
+      if (round === 0) positions.push(position);
+      position = page.position;
+      if (!page.more) break;
+    }
+    fullMs.push(performance.now() - t0);
+  }
+  const depth: Record<string, { since: number; p50Ms: number; p99Ms: number }> = {};
+  for (const [name, since] of [
+    ['from0', positions[0]],
+    ['middle', positions[Math.floor(positions.length / 2)]],
+    ['nearEnd', positions[positions.length - 2] ?? positions[0]],
+  ] as const) {
+    const ms: number[] = [];
+    for (let i = 0; i < PAGES; i++) {
+      const t0 = performance.now();
+      await get(`/v1/sync?since=${since}&limit=${LIMIT}`);
+      ms.push(performance.now() - t0);
+    }
+    depth[name] = { since, p50Ms: pct(ms, 50), p99Ms: pct(ms, 99) };
+  }
+  console.log(
+    JSON.stringify({
+      engine: info.engine,
+      limit: LIMIT,
+      fullSync: { items, pages, p50Ms: pct(fullMs, 50), maxMs: pct(fullMs, 100), msPerPage: +(pct(fullMs, 50) / pages).toFixed(2), rounds: ROUNDS },
+      pageAtDepth: depth,
+      serverCpuSeconds: +((cpuSeconds(child.pid) ?? NaN) - (cpuBefore ?? NaN)).toFixed(2),
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: loadAverage(),
+    }),
+  );
+} finally {
+  release?.();
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+  if (pgUrl && schema) {
+    const admin = new pg.Client({ connectionString: pgUrl });
+    await admin.connect();
+    await admin.query(`drop schema ${schema} cascade`);
+    await admin.end();
+  }
+}
