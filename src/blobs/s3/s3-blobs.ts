@@ -15,7 +15,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { BlobInfo, BlobStore, DirectUploads } from '../../core/blobs.ts';
 import { fail } from '../../core/errors.ts';
 
@@ -32,8 +37,6 @@ export interface S3Options {
   prefix?: string;
 }
 
-/** A part whose length the client did not declare is held in memory up to this size. */
-const MAX_UNSIZED_PART = 32 * 1024 * 1024;
 
 const statusOf = (e: unknown) => (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 const nameOf = (e: unknown) => (e as { name?: string }).name ?? '';
@@ -47,15 +50,33 @@ function mapMultipartError(e: unknown): never {
   throw e;
 }
 
-async function collect(body: Readable, max: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
+/**
+ * A part whose length the client did not declare (a form's file part):
+ * S3's UploadPart needs the length before the first byte, so the part goes
+ * to a temporary file first (core's limit on the stream bounds it), never
+ * into memory. Removed by `done`.
+ */
+async function spooled(body: Readable): Promise<{ path: string; size: number; done: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'parley-s3-part-'));
+  const done = () => rm(dir, { recursive: true, force: true });
+  const path = join(dir, 'part');
   let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw fail('payload_too_large', `a part without Content-Length may be at most ${max} bytes`);
-    chunks.push(chunk);
+  try {
+    await pipeline(
+      body,
+      async function* (chunks: AsyncIterable<Buffer>) {
+        for await (const chunk of chunks) {
+          size += chunk.length;
+          yield chunk;
+        }
+      },
+      createWriteStream(path),
+    );
+  } catch (e) {
+    await done();
+    throw e;
   }
-  return Buffer.concat(chunks);
+  return { path, size, done };
 }
 
 /** Counts the bytes that pass, so the reported size is what was stored. */
@@ -151,9 +172,13 @@ export function s3Blobs(o: S3Options): BlobStore {
           const r = await client.send(new UploadPartCommand({ Bucket, Key: k(key), UploadId: uploadId, PartNumber: partNumber, Body: c.stream, ContentLength: size }));
           return { size: c.size(), etag: (r.ETag ?? '').replaceAll('"', '') };
         }
-        const bytes = await collect(body, MAX_UNSIZED_PART);
-        const r = await client.send(new UploadPartCommand({ Bucket, Key: k(key), UploadId: uploadId, PartNumber: partNumber, Body: bytes }));
-        return { size: bytes.length, etag: (r.ETag ?? '').replaceAll('"', '') };
+        const part = await spooled(body);
+        try {
+          const r = await client.send(new UploadPartCommand({ Bucket, Key: k(key), UploadId: uploadId, PartNumber: partNumber, Body: createReadStream(part.path), ContentLength: part.size }));
+          return { size: part.size, etag: (r.ETag ?? '').replaceAll('"', '') };
+        } finally {
+          await part.done();
+        }
       } catch (e) {
         return mapMultipartError(e);
       }

@@ -4,7 +4,6 @@
 // fetched by any client; `uri` has the configured engine's shape and
 // url = get-host's host + uri (see ../oss-location.ts).
 
-import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Core } from '../../../core/core.ts';
 import type { Principal } from '../../../core/model.ts';
@@ -13,6 +12,7 @@ import { fail, isParleyError } from '../../../core/errors.ts';
 import type { DtalkCaller } from '../auth.ts';
 import { bind, type Fields } from '../bind.ts';
 import { DtalkCode, DtalkFailure } from '../errors.ts';
+import { storeFileForm } from '../oss-form.ts';
 import { withBody, type DtalkContext, type DtalkRoute } from '../route.ts';
 import { OBJECT_PATH, type OssLocation } from '../oss-location.ts';
 
@@ -40,27 +40,10 @@ function uploadIdOf(text: string): number {
   return n;
 }
 
-/** A multipart form: its text fields and the bytes of the file part `file`. */
-async function readForm(req: FastifyRequest): Promise<{ fields: Record<string, string>; file: Buffer | undefined }> {
-  if (!req.isMultipart()) return { fields: {}, file: undefined };
-  const fields: Record<string, string> = {};
-  let file: Buffer | undefined;
-  try {
-    for await (const part of req.parts({ limits: { fileSize: OSS_BODY_LIMIT, fieldSize: 64 * 1024, fields: 16, files: 2 } })) {
-      if (part.type === 'file') {
-        const bytes = await part.toBuffer();
-        if (part.fieldname === 'file' && file === undefined) file = bytes;
-      } else if (typeof part.value === 'string') {
-        fields[part.fieldname] = part.value;
-      }
-    }
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw new DtalkFailure(DtalkCode.fileTooLarge);
-    if (code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') throw fail('invalid_argument', 'the form has too many parts');
-    throw fail('invalid_argument', `the form could not be read: ${(e as Error).message}`);
-  }
-  return { fields, file };
+/** A form without its file: its fields' errors first (as the original binds them), then the missing part. */
+function missingFile(form: Fields, fields: Record<string, string>): never {
+  bind(form, fields);
+  throw fail('invalid_argument', 'the file part `file` is missing');
 }
 
 export function ossRoutes(core: Core, location: OssLocation): DtalkRoute[] {
@@ -79,11 +62,11 @@ export function ossRoutes(core: Core, location: OssLocation): DtalkRoute[] {
       form: { fields: Keyed, files: { file: { description: 'The file' } } },
       bodyLimit: OSS_BODY_LIMIT,
       async handler(req) {
-        const { fields, file } = await readForm(req.raw);
-        const f = bind(Keyed, fields);
-        if (!file) throw fail('invalid_argument', 'the file part `file` is missing');
         // Core's rule refuses the empty file (empty_file, -1009), as native's allowEmpty=false does.
-        const stored = await core.files.upload(principalOf(req.caller), { key: f.key, visibility: 'public', size: file.length, allowEmpty: false }, Readable.from([file]));
+        const { fields, stored } = await storeFileForm(req.raw, OSS_BODY_LIMIT, ['key'], (fields, file, size) =>
+          core.files.upload(principalOf(req.caller), { key: bind(Keyed, fields).key, visibility: 'public', allowEmpty: false, ...(size !== undefined ? { size } : {}) }, file),
+        );
+        if (!stored) return missingFile(Keyed, fields);
         return fileUrls(req.raw, stored);
       },
     },
@@ -100,11 +83,12 @@ export function ossRoutes(core: Core, location: OssLocation): DtalkRoute[] {
       form: { fields: PartForm, files: { file: { description: 'The part' } } },
       bodyLimit: OSS_BODY_LIMIT,
       async handler(req) {
-        const { fields, file } = await readForm(req.raw);
-        const f = bind(PartForm, fields);
-        if (!file) throw fail('invalid_argument', 'the file part `file` is missing');
-        const part = await core.uploads.uploadPart(principalOf(req.caller), uploadIdOf(f.uploadId), Number(f.partNumber), Readable.from([file]), { size: file.length, key: f.key });
-        return { ETag: part.etag, partNumber: part.partNumber, uploadId: f.uploadId, key: part.key };
+        const { fields, stored } = await storeFileForm(req.raw, OSS_BODY_LIMIT, ['key', 'uploadId', 'partNumber'], (fields, file, size) => {
+          const f = bind(PartForm, fields);
+          return core.uploads.uploadPart(principalOf(req.caller), uploadIdOf(f.uploadId), Number(f.partNumber), file, { key: f.key, ...(size !== undefined ? { size } : {}) });
+        });
+        if (!stored) return missingFile(PartForm, fields);
+        return { ETag: stored.etag, partNumber: stored.partNumber, uploadId: fields.uploadId, key: stored.key };
       },
     },
     {
