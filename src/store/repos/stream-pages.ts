@@ -12,14 +12,16 @@
 //
 // PostgreSQL has no such exit: the same statement read every change after
 // the position (a bitmap scan, then a top-N sort). Here each conversation's
-// range is read through a LATERAL capped at `k` rows, k·conversations ≈ 2n
-// rows. The merged rows are exact up to the earliest k-th row of a capped
+// range is read through a LATERAL capped at `k` rows (k·conversations ≈ 2n,
+// k ≥ 2). The merged rows are exact up to the earliest k-th row of a capped
 // conversation: a conversation under the cap returned all its rows in the
 // range, a capped one all of its rows up to its k-th. When that prefix is
 // shorter than the page, the next read starts after it, with the capped
 // conversations and those with rows past the prefix (the others have nothing
-// more in range) and a larger cap.
-// Positions are unique across messages, so the merge has no ties.
+// more in range) and a larger cap. A page thus reads about 2n rows, or k per
+// conversation when there are more than n; a burst in a few conversations
+// takes a few reads (the cap doubles). Positions are unique across messages,
+// so the merge has no ties.
 
 import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import type { MessageRecord } from '../../core/messages/ports.ts';
@@ -57,7 +59,9 @@ function cappedMerge(db: Kysely<Database>): StreamPageReader {
     const out: Selectable<MessagesTable>[] = [];
     let ids = [...new Set(conversationIds)];
     let [lo, hi] = [pos, upTo];
-    let cap = Math.min(limit, Math.ceil((2 * limit) / ids.length));
+    // At least 2: with a cap of 1 every conversation is capped and the exact
+    // prefix is a single row; with 2 it holds every conversation's first row.
+    let cap = Math.min(limit, Math.max(2, Math.ceil((2 * limit) / ids.length)));
     while (ids.length > 0 && lo < hi && out.length < limit) {
       const rows = (await db.executeQuery<Selectable<MessagesTable>>(CompiledQuery.raw(LATERAL[order], [ids, lo, hi, cap]))).rows;
       const perConversation = new Map<number, number>();
