@@ -110,7 +110,7 @@ try {
   const deadline = performance.now() + 10_000;
   while ((delivered < expected() || acked + refused < sent) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   const total = (performance.now() - t0) / 1000;
-  const cpu1 = await server.ask<{ cpu: NodeJS.CpuUsage; gateway: unknown; commits?: { batches: number; messages: number }; logFlushes?: unknown }>({ cmd: 'stats' });
+  const cpu1 = await server.ask<{ cpu: NodeJS.CpuUsage; gateway: unknown; commits?: { batches: number; messages: number }; logFlushes?: unknown; eventLoopDelay?: unknown; gcPauses?: unknown }>({ cmd: 'stats' });
   latencies.sort((a, b) => a - b);
   const genCpu = process.cpuUsage(genCpu0);
   const cpu = (cpu1.cpu.user + cpu1.cpu.system - cpu0.cpu.user - cpu0.cpu.system) / 1e6;
@@ -136,6 +136,8 @@ try {
         // Parley only: message transactions during the run, and its flushes of the SQLite log to disk (none with PARLEY_SQLITE_SYNC=normal).
         ...(cpu1.commits && cpu0.commits ? { commits: { batches: cpu1.commits.batches - cpu0.commits.batches, messages: cpu1.commits.messages - cpu0.commits.messages } } : {}),
         ...(cpu1.logFlushes ? { logFlushes: cpu1.logFlushes } : {}),
+        // Parley only, during the run: how late the server's event loop ran callbacks, and V8's GC pauses.
+        ...(cpu1.eventLoopDelay ? { eventLoopDelay: cpu1.eventLoopDelay, gcPauses: cpu1.gcPauses } : {}),
       },
       null,
       1,

@@ -11,6 +11,9 @@ import { startServer } from '../../src/server.ts';
 import { spyOnStore, type StoreSpy } from '../../test/support/store-spy.ts';
 import { countStatements, type StatementCounter } from '../../test/support/statement-counter.ts';
 import { openEngine } from '../../src/store/open.ts';
+import { Session } from 'node:inspector';
+import { writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 type Request =
   | { id: number; cmd: 'users'; n: number; prefix: string }
@@ -35,6 +38,26 @@ const server = await startServer(config, {
   },
 });
 const app = (await server.core.apps.defaultApp())!;
+
+// BENCH_ALLOC_PROF=<file>: where the server allocates, sampled between the
+// first and the second `stats` (the run), short-lived objects included; with
+// BENCH_ALLOC_PROMOTED=1 only what outlived the young generation (what fills
+// the old space and makes the long mark-compact pauses).
+const sampling = { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: !process.env.BENCH_ALLOC_PROMOTED };
+const allocations = process.env.BENCH_ALLOC_PROF ? new Session() : undefined;
+let statsAsked = 0;
+if (allocations) {
+  allocations.connect();
+  allocations.post('HeapProfiler.startSampling', sampling);
+}
+// Where a delivery's tail can come from inside the server, since the last
+// `stats`: how late the event loop ran its callbacks, and V8's pauses.
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+let gcMs: number[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs.push(e.duration);
+}).observe({ entryTypes: ['gc'] });
 
 const reply = (id: number, body: unknown) => process.send!({ id, body });
 /** Store calls counted from `count-store` on (the presence benchmark's "store writes"). */
@@ -100,14 +123,23 @@ process.on('message', (req: Request) => {
         return reply(req.id, { ...process.memoryUsage(), gateway: server.gateway.snapshot() });
       }
       case 'stats': {
+        if (allocations && ++statsAsked === 1) allocations.post('HeapProfiler.stopSampling', () => allocations.post('HeapProfiler.startSampling', sampling));
+        if (allocations && statsAsked === 2) allocations.post('HeapProfiler.stopSampling', (err, r) => { if (!err) writeFileSync(process.env.BENCH_ALLOC_PROF!, JSON.stringify(r.profile)); });
         const flushes = flushMs.sort((a, b) => a - b);
         flushMs = [];
         const at = (q: number) => +(flushes[Math.min(flushes.length - 1, Math.floor(q * flushes.length))] ?? 0).toFixed(2);
+        const pauses = gcMs.sort((a, b) => a - b);
+        gcMs = [];
+        const ms = (ns: number) => +(ns / 1e6).toFixed(2);
+        const loop = { p50Ms: ms(loopDelay.percentile(50)), p99Ms: ms(loopDelay.percentile(99)), maxMs: ms(loopDelay.max) };
+        loopDelay.reset();
         return reply(req.id, {
           gateway: server.gateway.snapshot(),
           commits: { ...server.core.messages.commitStats },
           logFlushes: { count: flushes.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: +(flushes.at(-1) ?? 0).toFixed(2) },
           cpu: process.cpuUsage(),
+          eventLoopDelay: loop,
+          gcPauses: { count: pauses.length, totalMs: +pauses.reduce((a, b) => a + b, 0).toFixed(1), p99Ms: +(pauses[Math.floor(0.99 * pauses.length)] ?? 0).toFixed(2), maxMs: +(pauses.at(-1) ?? 0).toFixed(2) },
           presence: { ...server.presence.stats, lastSeen: server.presence.lastSeen.stats },
           ...(spy ? { store: { calls: spy.total(), writes: spy.writes(), byMethod: Object.fromEntries(spy.calls) } } : {}),
           ...(statements ? { statements: { total: statements.total(), reads: statements.reads(), byTable: Object.fromEntries(statements.byTable) } } : {}),
