@@ -48,6 +48,8 @@ test('parley serve runs the built server as one process: /healthz answers and th
     const cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
     assert.ok(cmdline.includes(join(root, buildDir, 'parley.mjs')), cmdline.join(' '));
     assert.ok(cmdline.includes('--max-semi-space-size=8'), cmdline.join(' '));
+    // `gc`, for the server to give back what start-up grew once it is quiet (src/heap-settling.ts).
+    assert.ok(cmdline.includes('--expose-gc'), cmdline.join(' '));
     // And its environment: glibc's malloc kept to two arenas.
     assert.ok(readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0').includes('MALLOC_ARENA_MAX=2'));
     const health = await fetch(`${url}/healthz`);
@@ -98,7 +100,7 @@ test('PARLEY_MEMORY and --memory take small or large; anything else stops with a
       large.once('exit', (code) => reject(new Error(`exited with ${code}`)));
     });
     const cmdline = readFileSync(`/proc/${large.pid}/cmdline`, 'utf8');
-    assert.doesNotMatch(cmdline, /semi-space/);
+    assert.doesNotMatch(cmdline, /semi-space|expose-gc/);
     assert.ok(!readFileSync(`/proc/${large.pid}/environ`, 'utf8').split('\0').some((v) => v.startsWith('MALLOC_ARENA_MAX=')), 'large keeps glibc\'s arenas');
   } finally {
     large.kill('SIGTERM');
