@@ -14,6 +14,8 @@
 //   pool flushing SQLite's log, V8's helpers) may get an arena of its own,
 //   and the pages an idle arena keeps are 5-7 MiB of an idle server's
 //   resident memory. Ignored where the C library is not glibc.
+//   And --expose-gc, for the server to hand back what a burst of work grew
+//   once it goes quiet (src/heap-settling.ts: ~16 MiB of an idle server).
 // - `large`: V8's own sizing and glibc's arenas, for a process that allocates faster than the
 //   benchmarks do and has memory to spare.
 //
@@ -23,7 +25,7 @@
 export const SMALL_SEMI_SPACE_MIB = 8;
 
 export const profiles = {
-  small: { flags: [`--max-semi-space-size=${SMALL_SEMI_SPACE_MIB}`], env: { MALLOC_ARENA_MAX: '2' } },
+  small: { flags: [`--max-semi-space-size=${SMALL_SEMI_SPACE_MIB}`, '--expose-gc'], env: { MALLOC_ARENA_MAX: '2' } },
   large: { flags: [], env: {} },
 };
 

@@ -11,6 +11,7 @@ import { parseCommand, usage, UsageError } from './cli/commands.ts';
 import { createMetrics } from './http/ops.ts';
 import { createLogger } from './logger.ts';
 import { installFaultPolicy } from './process-faults.ts';
+import { settleHeapWhenQuiet } from './heap-settling.ts';
 import { ListenError, startServer } from './server.ts';
 
 async function main(argv: string[]): Promise<number> {
@@ -41,8 +42,11 @@ async function serve(config: Config): Promise<number> {
     );
   }
   server.app.log.info({ url: server.url }, 'parley listening');
+  // Here and not in startServer: a process-wide collection is the process's business, not an embedded server's (tests start several).
+  const stopSettling = settleHeapWhenQuiet((report) => server.app.log.debug(report, 'heap settled after a burst of work'));
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
+      stopSettling?.();
       server.app.log.info({ signal }, 'shutting down');
       server.close().then(resolve, (e: unknown) => {
         server.app.log.error({ err: e }, 'error during shutdown');

@@ -117,10 +117,10 @@ process.on('message', (req: Request) => {
         return reply(req.id, out);
       }
       case 'mem':
-        for (let i = 0; i < 3; i++) {
-          (globalThis as { gc?: () => void }).gc?.();
-          await new Promise((r) => setTimeout(r, 50));
-        }
+        // V8's last-resort collection (repeated full ones) also shrinks the young generation and releases pooled pages
+        // (src/heap-settling.ts): otherwise the young generation's size when asked lands in the RSS per session.
+        (globalThis as { gc?: (o: object) => void }).gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+        await new Promise((r) => setTimeout(r, 50));
         return reply(req.id, { ...process.memoryUsage(), gateway: { connections } });
       case 'stats':
         return reply(req.id, { gateway: { connections }, cpu: process.cpuUsage() });

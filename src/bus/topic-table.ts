@@ -12,9 +12,15 @@ export interface BrokerSubscriptions {
 }
 
 interface Entry {
-  handlers: Set<BusHandler>;
-  /** The broker subscription, shared by every handler of the topic. */
-  ready: Promise<void>;
+  /**
+   * In subscription order; the same handler twice is two subscriptions. An
+   * array, not a Set: a gateway holds one subscription per topic (its
+   * sessions share it), and a topic per connected user, so most entries have
+   * one handler, and an idle connection should cost as little as can be.
+   */
+  handlers: BusHandler[];
+  /** The broker subscription, shared by every handler of the topic; dropped once it is live. */
+  ready: Promise<void> | undefined;
 }
 
 export class TopicTable {
@@ -30,28 +36,32 @@ export class TopicTable {
   async subscribe(topic: string, handler: BusHandler): Promise<() => void> {
     let entry = this.#topics.get(topic);
     if (!entry) {
-      entry = { handlers: new Set(), ready: this.#broker.add(topic) };
-      this.#topics.set(topic, entry);
+      const created: Entry = { handlers: [], ready: this.#broker.add(topic) };
+      created.ready!.then(
+        () => (created.ready = undefined),
+        () => {},
+      );
+      this.#topics.set(topic, (entry = created));
     }
-    const wrapped: BusHandler = (p) => handler(p);
-    entry.handlers.add(wrapped);
+    entry.handlers.push(handler);
     try {
       await entry.ready;
     } catch (e) {
-      this.#drop(topic, entry, wrapped);
+      this.#drop(topic, entry, handler);
       throw e;
     }
     let done = false;
     return () => {
       if (done) return;
       done = true;
-      this.#drop(topic, entry, wrapped);
+      this.#drop(topic, entry, handler);
     };
   }
 
   #drop(topic: string, entry: Entry, handler: BusHandler): void {
-    entry.handlers.delete(handler);
-    if (entry.handlers.size === 0 && this.#topics.get(topic) === entry) {
+    const at = entry.handlers.lastIndexOf(handler);
+    if (at >= 0) entry.handlers.splice(at, 1);
+    if (entry.handlers.length === 0 && this.#topics.get(topic) === entry) {
       this.#topics.delete(topic);
       this.#broker.remove(topic);
     }
@@ -61,7 +71,9 @@ export class TopicTable {
   dispatch(topic: string, payload: string): void {
     const entry = this.#topics.get(topic);
     if (!entry) return;
-    for (const h of entry.handlers) {
+    // A copy when several: a handler may unsubscribe (itself or another) while they run.
+    const handlers = entry.handlers.length === 1 ? entry.handlers : [...entry.handlers];
+    for (const h of handlers) {
       try {
         h(payload);
       } catch (error) {

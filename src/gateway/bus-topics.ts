@@ -9,16 +9,18 @@
 import type { Bus } from '../core/bus.ts';
 import { decodeEnvelope, Topics, type Delivery } from './envelope.ts';
 import { Hub } from './hub.ts';
+import { add, has, members, remove, type OneOrMore } from './one-or-more.ts';
 
 /** An envelope decoded once, with the sessions subscribed to its topic when it arrived. */
 export type Arrival<S> = (topic: string, d: Delivery, sessions: readonly S[]) => void;
 
-export class BusTopics<S> {
+export class BusTopics<S extends object> {
   readonly names: Topics;
   readonly #bus: Bus;
   readonly #hub = new Hub<S>();
   readonly #subs = new Map<string, Promise<() => void>>();
-  readonly #held = new Map<S, Set<string>>();
+  /** The topics each session holds: most hold one (their user's). */
+  readonly #held = new Map<S, OneOrMore<string>>();
   readonly #arrival: Arrival<S>;
   readonly #undecodable: ((topic: string, payload: string) => void) | undefined;
 
@@ -32,10 +34,9 @@ export class BusTopics<S> {
 
   /** Subscribes `session` to `topic` (the bus too, if it is the topic's first local session); resolves when live. */
   async attach(session: S, topic: string): Promise<void> {
-    let held = this.#held.get(session);
-    if (!held) this.#held.set(session, (held = new Set()));
-    if (held.has(topic)) return this.#subs.get(topic)?.then(() => {});
-    held.add(topic);
+    const held = this.#held.get(session);
+    if (has(held, topic)) return this.#subs.get(topic)?.then(() => {});
+    this.#held.set(session, add(held, topic));
     if (this.#hub.join(topic, session)) {
       const sub = this.#bus.subscribe(topic, (payload) => this.#fromBus(topic, payload));
       this.#subs.set(topic, sub);
@@ -47,8 +48,10 @@ export class BusTopics<S> {
   /** Drops `topic` for `session`, and the bus subscription with its last local session. */
   detach(session: S, topic: string): void {
     const held = this.#held.get(session);
-    if (!held?.delete(topic)) return;
-    if (held.size === 0) this.#held.delete(session);
+    if (!has(held, topic)) return;
+    const left = remove(held, topic);
+    if (left === undefined) this.#held.delete(session);
+    else this.#held.set(session, left);
     if (!this.#hub.leave(topic, session)) return;
     const sub = this.#subs.get(topic);
     this.#subs.delete(topic);
@@ -56,11 +59,11 @@ export class BusTopics<S> {
   }
 
   detachAll(session: S): void {
-    for (const topic of [...(this.#held.get(session) ?? [])]) this.detach(session, topic);
+    for (const topic of members(this.#held.get(session))) this.detach(session, topic);
   }
 
   has(session: S, topic: string): boolean {
-    return this.#held.get(session)?.has(topic) ?? false;
+    return has(this.#held.get(session), topic);
   }
 
   get topicCount(): number {
@@ -69,9 +72,9 @@ export class BusTopics<S> {
 
   #fromBus(topic: string, payload: string): void {
     const subscribers = this.#hub.subscribers(topic);
-    if (!subscribers || subscribers.size === 0) return;
+    if (subscribers.length === 0) return;
     const d = decodeEnvelope(payload); // once per arrival, whatever the number of sessions
-    if (d) this.#arrival(topic, d, [...subscribers]);
+    if (d) this.#arrival(topic, d, subscribers);
     else this.#undecodable?.(topic, payload);
   }
 

@@ -2,32 +2,35 @@
 // bus-topics.ts turns "first session on a topic" into a bus subscription and
 // "last session gone" into an unsubscription.
 
-export class Hub<S> {
-  readonly #byTopic = new Map<string, Set<S>>();
+import { add, has, members, remove, type OneOrMore } from './one-or-more.ts';
+
+/** S: a session object (never a Set). */
+export class Hub<S extends object> {
+  readonly #byTopic = new Map<string, OneOrMore<S>>();
 
   /** True when `session` is the topic's first local subscriber. */
   join(topic: string, session: S): boolean {
-    let set = this.#byTopic.get(topic);
-    const first = !set;
-    if (!set) {
-      set = new Set();
-      this.#byTopic.set(topic, set);
-    }
-    set.add(session);
-    return first;
+    const held = this.#byTopic.get(topic);
+    this.#byTopic.set(topic, add(held, session));
+    return held === undefined;
   }
 
   /** True when the topic has no local subscriber left. */
   leave(topic: string, session: S): boolean {
-    const set = this.#byTopic.get(topic);
-    if (!set || !set.delete(session)) return false;
-    if (set.size > 0) return false;
+    const held = this.#byTopic.get(topic);
+    if (!has(held, session)) return false;
+    const left = remove(held, session);
+    if (left !== undefined) {
+      this.#byTopic.set(topic, left);
+      return false;
+    }
     this.#byTopic.delete(topic);
     return true;
   }
 
-  subscribers(topic: string): ReadonlySet<S> | undefined {
-    return this.#byTopic.get(topic);
+  /** The topic's local subscribers, as a new array (empty when none). */
+  subscribers(topic: string): S[] {
+    return members(this.#byTopic.get(topic));
   }
 
   get topicCount(): number {

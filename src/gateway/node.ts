@@ -151,6 +151,16 @@ export class GatewayNode {
     this.#topics.detach(session, topic);
   }
 
+  /** Every topic `session` holds (it is going). */
+  detachAll(session: Session): void {
+    this.#topics.detachAll(session);
+  }
+
+  /** Whether `session` holds `topic`. */
+  holds(session: Session, topic: string): boolean {
+    return this.#topics.has(session, topic);
+  }
+
   forget(session: Session): void {
     if (this.#sessions.delete(session)) this.core.presence?.sessionClosed(session.principal);
   }

@@ -37,11 +37,11 @@ export class OrderedDelivery {
   readonly #host: OrderedHost;
   readonly #node: GatewayNode;
   readonly #recent: RecentIds;
-  /** Last seq delivered per conversation. */
-  readonly #positions = new Map<string, number>();
-  /** When the user joined each group conversation (`g:<id>`): quotes of earlier hidden history are hidden. */
-  readonly #joinedAt = new Map<string, number>();
   // Allocated only when needed: most sessions are idle most of the time.
+  /** Last seq delivered per conversation. */
+  #positions: Map<string, number> | undefined;
+  /** When the user joined each group conversation (`g:<id>`): quotes of earlier hidden history are hidden. */
+  #joinedAt: Map<string, number> | undefined;
   #held: Map<string, Map<number, Delivery>> | undefined;
   #repairs: Map<string, NodeJS.Timeout> | undefined;
 
@@ -51,32 +51,37 @@ export class OrderedDelivery {
     this.#recent = recent;
   }
 
+  /** The positions, made on the first one. */
+  #at(): Map<string, number> {
+    return (this.#positions ??= new Map());
+  }
+
   /** The client's positions from its hello. */
   resumeFrom(positions: Record<string, number>): void {
-    for (const [c, s] of Object.entries(positions)) this.#positions.set(c, s);
+    for (const [c, s] of Object.entries(positions)) this.#at().set(c, s);
   }
 
   /** Conversations with a known position (what a resume re-reads). */
   get conversations(): string[] {
-    return [...this.#positions.keys()];
+    return [...(this.#positions?.keys() ?? [])];
   }
 
   get positions(): Record<string, number> {
-    return Object.fromEntries(this.#positions);
+    return Object.fromEntries(this.#positions ?? []);
   }
 
   has(conversation: string): boolean {
-    return this.#positions.has(conversation);
+    return !!this.#positions?.has(conversation);
   }
 
   /** The user joined a group at `at` (at hello, or while connected). */
   joined(conversation: string, at: number): void {
-    this.#joinedAt.set(conversation, at);
+    (this.#joinedAt ??= new Map()).set(conversation, at);
   }
 
   /** A message from before the user joined: not pushed, but the position starts after it. */
   skip(m: GatewayMessage): void {
-    if ((this.#positions.get(m.conversation) ?? 0) < m.seq) this.#positions.set(m.conversation, m.seq);
+    if ((this.#positions?.get(m.conversation) ?? 0) < m.seq) this.#at().set(m.conversation, m.seq);
   }
 
   /** A live delivery: written now if next in line, held if ahead, dropped if already delivered. */
@@ -89,11 +94,11 @@ export class OrderedDelivery {
       return;
     }
     const c = d.conversation;
-    const pos = this.#positions.get(c);
+    const pos = this.#positions?.get(c);
     if (pos !== undefined && d.seq <= pos) return; // already delivered
     if (pos === undefined || d.seq === pos + 1) {
       this.#deliver(d);
-      this.#positions.set(c, d.seq);
+      this.#at().set(c, d.seq);
       this.#release(c);
       return;
     }
@@ -111,10 +116,10 @@ export class OrderedDelivery {
 
   /** A message read from the store, in order, unless already delivered. */
   writeStored(m: GatewayMessage): void {
-    const pos = this.#positions.get(m.conversation);
+    const pos = this.#positions?.get(m.conversation);
     if (pos !== undefined && m.seq <= pos) return;
     this.#host.write(frame.message(m.conversation, m.seq, m.message));
-    this.#positions.set(m.conversation, m.seq);
+    this.#at().set(m.conversation, m.seq);
   }
 
   /**
@@ -128,14 +133,14 @@ export class OrderedDelivery {
       let replayed = 0;
       for (;;) {
         if (this.#host.closed) return;
-        const from = this.#positions.get(c)!;
+        const from = this.#at().get(c)!;
         let page: { messages: GatewayMessage[]; more: boolean };
         try {
           page = await this.#node.core.messagesAfter(this.#host.principal, c, from, Math.min(PAGE, limit - replayed));
         } catch (e) {
           if (!isParleyError(e)) throw e;
           this.#host.write(frame.gap(c, from, e.code));
-          this.#positions.delete(c);
+          this.#positions?.delete(c);
           break;
         }
         if (this.#host.closed) return;
@@ -143,9 +148,9 @@ export class OrderedDelivery {
         replayed += page.messages.length;
         if (!page.more || page.messages.length === 0) break;
         if (replayed >= limit) {
-          this.#host.write(frame.gap(c, this.#positions.get(c)!, 'resume_limit'));
+          this.#host.write(frame.gap(c, this.#at().get(c)!, 'resume_limit'));
           // Live messages of this conversation now start a new position.
-          this.#positions.delete(c);
+          this.#positions?.delete(c);
           break;
         }
         await this.#host.drained();
@@ -169,7 +174,7 @@ export class OrderedDelivery {
     const later = d.forLaterMembers;
     if (!later) return d;
     // A join time not known here counts as later: hiding a quote is the safe mistake.
-    const joinedAt = this.#joinedAt.get(later.conversation) ?? Number.POSITIVE_INFINITY;
+    const joinedAt = this.#joinedAt?.get(later.conversation) ?? Number.POSITIVE_INFINITY;
     return quoteHiddenFrom(later.joinedAfter, joinedAt) ? { ...d, data: later.data, wire: later.wire } : d;
   }
 
@@ -177,14 +182,14 @@ export class OrderedDelivery {
   #release(c: string): void {
     const held = this.#held?.get(c);
     if (!held) return;
-    let pos = this.#positions.get(c)!;
+    let pos = this.#at().get(c)!;
     for (const seq of [...held.keys()]) if (seq <= pos) held.delete(seq);
     for (let next = held.get(pos + 1); next; next = held.get(pos + 1)) {
       held.delete(pos + 1);
       this.#deliver(next);
       pos += 1;
     }
-    this.#positions.set(c, pos);
+    this.#at().set(c, pos);
     if (held.size === 0) {
       this.#held!.delete(c);
       const t = this.#repairs?.get(c);
@@ -208,7 +213,7 @@ export class OrderedDelivery {
     const first = Math.min(...held.keys());
     let read = 0;
     for (;;) {
-      const from = this.#positions.get(c)!;
+      const from = this.#at().get(c)!;
       if (from + 1 >= first || read >= this.#node.settings.resumeLimit) break;
       let page: { messages: GatewayMessage[]; more: boolean };
       try {
@@ -222,13 +227,13 @@ export class OrderedDelivery {
       read += page.messages.length;
       if (!page.more || page.messages.length === 0) break;
     }
-    const pos = this.#positions.get(c)!;
+    const pos = this.#at().get(c)!;
     const still = this.#held?.get(c);
     if (still && still.size > 0 && !still.has(pos + 1)) {
       const next = Math.min(...still.keys());
       if (next > pos + 1) {
         this.#host.write(frame.gap(c, pos, 'not_delivered', next));
-        this.#positions.set(c, next - 1);
+        this.#at().set(c, next - 1);
       }
     }
     this.#release(c);

@@ -35,8 +35,6 @@ export class Session implements OrderedHost {
   readonly #recent = new RecentIds();
   readonly #order: OrderedDelivery;
   #phase: Phase = 'new';
-  /** Topics this session holds on the node. */
-  readonly #topics = new Set<string>();
   // Allocated only when needed: most sessions are idle most of the time.
   #pending: Delivery[] | undefined;
   #pendingBytes = 0;
@@ -132,13 +130,13 @@ export class Session implements OrderedHost {
   // ---- topics --------------------------------------------------------------
 
   async attach(topic: string): Promise<void> {
-    if (this.closed || this.#topics.has(topic)) return;
-    this.#topics.add(topic);
+    // The node keeps which topics each session holds (one set per session, not two).
+    if (this.closed || this.#node.holds(this, topic)) return;
     await this.#node.attach(this, topic);
   }
 
   detach(topic: string): void {
-    if (this.#topics.delete(topic)) this.#node.detach(this, topic);
+    this.#node.detach(this, topic);
   }
 
   /**
@@ -152,7 +150,7 @@ export class Session implements OrderedHost {
     const c = `g:${groupId}`;
     // A rejoin starts the member's history anew, even while the topic is still held.
     if (at !== undefined) this.#order.joined(c, at);
-    if (this.closed || this.#topics.has(topic)) return;
+    if (this.closed || this.#node.holds(this, topic)) return;
     this.#joining ??= new Map();
     this.#joining.set(c, []);
     try {
@@ -280,8 +278,7 @@ export class Session implements OrderedHost {
     this.#phase = 'closed';
     this.#order.stop();
     this.#pending = undefined;
-    for (const topic of this.#topics) this.#node.detach(this, topic);
-    this.#topics.clear();
+    this.#node.detachAll(this);
     this.#node.forget(this);
   }
 }

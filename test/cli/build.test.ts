@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { addressOf } from '../../src/http/dtalk/address.ts';
+import { signToken } from '../../src/http/dtalk/signature.ts';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -48,6 +51,8 @@ test('parley serve runs the built server as one process: /healthz answers and th
     const cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
     assert.ok(cmdline.includes(join(root, buildDir, 'parley.mjs')), cmdline.join(' '));
     assert.ok(cmdline.includes('--max-semi-space-size=8'), cmdline.join(' '));
+    // `gc`, for the server to give back what start-up grew once it is quiet (src/heap-settling.ts).
+    assert.ok(cmdline.includes('--expose-gc'), cmdline.join(' '));
     // And its environment: glibc's malloc kept to two arenas.
     assert.ok(readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0').includes('MALLOC_ARENA_MAX=2'));
     const health = await fetch(`${url}/healthz`);
@@ -60,6 +65,13 @@ test('parley serve runs the built server as one process: /healthz answers and th
     const bad = await fetch(`${url}/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handle: 7 }) });
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as { error: { code: string } }).error.code, 'invalid_argument');
+    // dtalk's secp256k1 code is a chunk of its own, loaded by the first signature to check (src/http/dtalk/auth.ts): a signed login passes, an altered one is refused.
+    const key = secp256k1.utils.randomSecretKey();
+    const token = signToken(key, Date.now(), '');
+    const login = (signature: string) => fetch(`${url}/app/user/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'FZM-SIGNATURE': signature }, body: JSON.stringify({ connType: 0 }) }).then((r) => r.json());
+    assert.deepEqual(await login(token), { result: 0, message: 'OK', data: { address: addressOf(secp256k1.getPublicKey(key, true)) } });
+    const [sig, , pub] = token.split('#');
+    assert.equal(((await login(`${sig}#${Date.now() + 1}*#${pub}`)) as { result: number }).result, -1010);
     assert.equal(stderr, '', 'a first build says nothing');
   } finally {
     child.kill('SIGTERM');
@@ -98,7 +110,7 @@ test('PARLEY_MEMORY and --memory take small or large; anything else stops with a
       large.once('exit', (code) => reject(new Error(`exited with ${code}`)));
     });
     const cmdline = readFileSync(`/proc/${large.pid}/cmdline`, 'utf8');
-    assert.doesNotMatch(cmdline, /semi-space/);
+    assert.doesNotMatch(cmdline, /semi-space|expose-gc/);
     assert.ok(!readFileSync(`/proc/${large.pid}/environ`, 'utf8').split('\0').some((v) => v.startsWith('MALLOC_ARENA_MAX=')), 'large keeps glibc\'s arenas');
   } finally {
     large.kill('SIGTERM');
