@@ -1,5 +1,4 @@
 // Types of memory-profile.mjs, for the TypeScript that imports it (bench/).
-export declare const SMALL_SEMI_SPACE_MIB: number;
 export interface MemoryProfile {
   flags: string[];
   env: Record<string, string | undefined>;

@@ -3,29 +3,27 @@
 // so the launcher (bin/parley.mjs) reads the setting; src/config.ts only
 // declares it (README, `parley config`) and checks its value.
 //
-// - `small` (the default): the young generation's semi-spaces capped at
-//   SMALL_SEMI_SPACE_MIB. V8 otherwise grows them to 32 MiB each once the
-//   process has been busy and keeps them (up to ~50 MiB more resident when
-//   idle); short-lived garbage is then collected more often, in shorter
-//   pauses. Measured on the fan-out benchmarks without a loss (~3 % more
-//   CPU on 200 × 10; bench/README.md, idle footprint).
-//   And glibc's malloc kept to MALLOC_ARENA_MAX=2 arenas (unless the
-//   environment sets it): by default each thread that allocates (libuv's
-//   pool flushing SQLite's log, V8's helpers) may get an arena of its own,
-//   and the pages an idle arena keeps are 5-7 MiB of an idle server's
+// - `small` (the default): glibc's malloc kept to MALLOC_ARENA_MAX=2 arenas
+//   (unless the environment sets it): by default each thread that allocates
+//   (libuv's pool flushing SQLite's log, V8's helpers) may get an arena of its
+//   own, and the pages an idle arena keeps are 5-7 MiB of an idle server's
 //   resident memory. Ignored where the C library is not glibc.
 //   And --expose-gc, for the server to hand back what a burst of work grew
-//   once it goes quiet (src/heap-settling.ts: ~16 MiB of an idle server).
+//   once it goes quiet (src/heap-settling.ts): the young generation V8 grew
+//   under load (up to 2 × 32 MiB) and its pooled pages, ~16 MiB or more of an
+//   idle server. The young generation itself is V8's to size: capping it
+//   (8 MiB semi-spaces, as this profile did until settling gave the memory
+//   back) made survivors of a busy second reach the old generation and its
+//   ~10 ms mark-compact pauses, and doubled the 200 × 10 fan-out's p99
+//   (bench/gateway/README.md); with settling it saves nothing idle.
 // - `large`: V8's own sizing and glibc's arenas, for a process that allocates faster than the
 //   benchmarks do and has memory to spare.
 //
 // Flags in NODE_OPTIONS apply too, but these come after them on the command
 // line and win: PARLEY_MEMORY=large leaves the sizing to NODE_OPTIONS.
 
-export const SMALL_SEMI_SPACE_MIB = 8;
-
 export const profiles = {
-  small: { flags: [`--max-semi-space-size=${SMALL_SEMI_SPACE_MIB}`, '--expose-gc'], env: { MALLOC_ARENA_MAX: '2' } },
+  small: { flags: ['--expose-gc'], env: { MALLOC_ARENA_MAX: '2' } },
   large: { flags: [], env: {} },
 };
 

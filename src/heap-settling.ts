@@ -1,6 +1,6 @@
 // Gives memory back when the server goes quiet after a burst of work (its
 // start-up, a busy spell). V8 keeps what a burst grew: the young generation
-// at its full 2 × 8 MiB (PARLEY_MEMORY=small) and the pages of collected
+// at the full size it grew to (up to 2 × 32 MiB) and the pages of collected
 // spaces pooled for reuse, all of it resident. Its memory reducer shrinks the
 // young generation once the process is idle but keeps the pooled pages, so an
 // idle server stayed at its post-start-up size (bench/README.md, idle
