@@ -14,12 +14,11 @@
 // lowest CPU priority, then the driver takes an flock on the file and puts
 // the server back to normal priority before measuring.
 
-import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
-import { api, cpuSeconds, loadAverage } from '../support.ts';
+import { analyzeSchema, api, cpuSeconds, loadAverage, reniceToNormal, takeLock } from '../support.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const PAGES = Number(process.env.PAGES ?? 50);
@@ -63,31 +62,13 @@ const pct = (xs: number[], p: number) => {
   return +s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))].toFixed(2);
 };
 
-/** Holds an flock on `file` (through flock(1)) until the returned function is called. */
-const takeLock = async (file: string): Promise<() => void> => {
-  const holder = spawn('flock', [file, 'sh', '-c', 'echo locked; exec cat'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: holder.stdout! }).once('line', () => resolve());
-    holder.once('exit', (code) => reject(new Error(`flock exited with ${code}`)));
-  });
-  return () => holder.stdin!.end();
-};
 
 let release: (() => void) | undefined;
 try {
-  if (pgUrl && schema) {
-    // This host's PostgreSQL runs without autovacuum; a live database has statistics.
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    const tables = await admin.query<{ tablename: string }>('select tablename from pg_tables where schemaname = $1', [schema]);
-    for (const t of tables.rows) await admin.query(`analyze ${schema}."${t.tablename}"`);
-    await admin.end();
-  }
+  if (pgUrl && schema) await analyzeSchema(pgUrl, schema);
   if (lockFile) {
     release = await takeLock(lockFile);
-    const threads = readdirSync(`/proc/${child.pid}/task`);
-    const r = spawnSync('renice', ['-n', '0', '-p', ...threads]);
-    if (r.status !== 0) throw new Error(`renice failed: ${r.stderr}`);
+    reniceToNormal(child.pid!);
   }
   const get = (path: string) => api<any>(info.url, info.token, 'GET', path);
   for (let i = 0; i < 5; i++) await get(`/v1/sync?since=0&limit=${LIMIT}`);
@@ -144,10 +125,5 @@ try {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
-  if (pgUrl && schema) {
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`drop schema ${schema} cascade`);
-    await admin.end();
-  }
+  if (pgUrl && schema) await analyzeSchema(pgUrl, schema);
 }
