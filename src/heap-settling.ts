@@ -10,8 +10,8 @@
 //
 // That collection is reachable from JavaScript only through `gc`, which Node
 // defines when started with --expose-gc: the `small` memory profile passes it
-// (bin/memory-profile.mjs). It stops the process for a few tens of
-// milliseconds, hence only once the event loop has been quiet for a whole
+// (bin/memory-profile.mjs). It stops the process for 60-100 ms (an idle
+// embedded server on a 2-core host), hence only once the event loop has been quiet for a whole
 // check, after a busy one, and at most once a minute.
 
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';

@@ -43,7 +43,7 @@ describe('shouldSettle', () => {
   });
 });
 
-test('parley serve settles its heap once start-up is over, and resident memory falls', { timeout: 60_000 }, async () => {
+test('parley serve settles its heap once start-up is over, and resident memory falls', { timeout: 120_000 }, async () => {
   const bin = fileURLToPath(new URL('../../bin/parley.mjs', import.meta.url));
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-settling-'));
   const child = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, PARLEY_DATA_DIR: dataDir, PARLEY_PORT: '0', LOG_LEVEL: 'debug' }, stdio: ['ignore', 'pipe', 'pipe'] });
