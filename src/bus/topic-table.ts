@@ -75,7 +75,7 @@ export class TopicTable {
     const handlers = entry.handlers.length === 1 ? entry.handlers : [...entry.handlers];
     for (const h of handlers) {
       try {
-        h(payload);
+        h(payload, topic);
       } catch (error) {
         // A subscriber's failure is its own (the others still hear the payload), but it is said.
         this.#report({ task: 'bus_handler', subject: { topic }, error });

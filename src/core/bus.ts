@@ -8,7 +8,8 @@
 // lost is committed before it is published, and a subscriber that may have
 // missed notifications (`onInterrupted`) re-reads the store.
 
-export type BusHandler = (payload: string) => void;
+/** A payload of a subscribed topic; the topic is given too, so one handler can serve many. */
+export type BusHandler = (payload: string, topic: string) => void;
 
 /**
  * Why notifications may have been lost: this process's connection to the

@@ -23,6 +23,8 @@ export class BusTopics<S extends object> {
   readonly #held = new Map<S, OneOrMore<string>>();
   readonly #arrival: Arrival<S>;
   readonly #undecodable: ((topic: string, payload: string) => void) | undefined;
+  /** One handler for every topic (the bus names the topic): no closure per topic, that is per connected user. */
+  readonly #onPayload = (payload: string, topic: string): void => this.#fromBus(topic, payload);
 
   /** `undecodable` hears a payload on one of our topics that is not an envelope (a bug, or a stranger on the broker). */
   constructor(bus: Bus, prefix: string, arrival: Arrival<S>, undecodable?: (topic: string, payload: string) => void) {
@@ -38,7 +40,7 @@ export class BusTopics<S extends object> {
     if (has(held, topic)) return this.#subs.get(topic)?.then(() => {});
     this.#held.set(session, add(held, topic));
     if (this.#hub.join(topic, session)) {
-      const sub = this.#bus.subscribe(topic, (payload) => this.#fromBus(topic, payload));
+      const sub = this.#bus.subscribe(topic, this.#onPayload);
       this.#subs.set(topic, sub);
       sub.catch(() => this.#subs.get(topic) === sub && this.#subs.delete(topic));
     }

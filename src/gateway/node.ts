@@ -6,7 +6,7 @@
 
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import type { ReportBackgroundFailure } from '../core/background.ts';
 import type { Bus } from '../core/bus.ts';
 import { isParleyError } from '../core/errors.ts';
@@ -38,6 +38,19 @@ export interface GatewayStats {
   repairs: number;
   interruptions: number;
 }
+
+/** What a socket's shared listeners need to know of it. */
+interface Link {
+  node: GatewayNode;
+  raw: Socket | undefined;
+  session: Session | undefined;
+  /** Frames that came while the token was checked (at most 8); undefined once it was. */
+  early: string[] | undefined;
+  /** The socket closed (before or after its session began). */
+  lost: boolean;
+}
+
+const links = new WeakMap<WebSocket, Link>();
 
 export class GatewayNode {
   readonly core: GatewayCore;
@@ -92,48 +105,68 @@ export class GatewayNode {
       return;
     }
     this.#sockets.add(ws);
-    let session: Session | undefined;
-    // A broken or misbehaving peer (a reset, a frame over the limit, bad UTF-8): said, then the socket goes; 'close' follows.
-    ws.on('error', (error) => {
-      this.#report({ task: 'websocket', ...(session ? { appId: session.principal.appId } : {}), subject: { session: session?.id ?? 'unauthenticated', peer: raw?.remoteAddress ?? 'unknown' }, error });
-      ws.terminate();
-    });
-    let early: string[] | undefined = [];
-    let lost = false;
-    ws.on('message', (data, isBinary) => {
-      const text = isBinary || typeof data !== 'string' ? Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8') : data;
-      if (session) session.onFrame(text);
-      else if (early && early.length < 8) early.push(text);
-    });
-    ws.on('ping', () => session?.touch());
-    ws.on('pong', () => session?.touch());
-    ws.on('close', () => {
-      lost = true;
-      this.#sockets.delete(ws);
-      session?.onSocketClosed();
-    });
+    const link: Link = { node: this, raw, session: undefined, early: [], lost: false };
+    links.set(ws, link);
+    // Shared listeners, not closures: an idle connection costs what it holds (bench/gateway/README.md).
+    ws.on('error', GatewayNode.#onError);
+    ws.on('message', GatewayNode.#onMessage);
+    ws.on('ping', GatewayNode.#onAlive);
+    ws.on('pong', GatewayNode.#onAlive);
+    ws.on('close', GatewayNode.#onClose);
     this.core.authenticate(token).then(
       (p) => {
-        if (lost) return;
+        if (link.lost) return;
         if (this.#closing) return ws.close(CloseCode.goingAway.code, CloseCode.goingAway.reason);
         if (p.userId === null) return ws.close(CloseCode.forbidden.code, CloseCode.forbidden.reason);
-        session = new Session(`${this.settings.nodeId}.${(this.#nextSession++).toString(36)}`, ws, this, p as UserPrincipal, raw);
+        const session = new Session(`${this.settings.nodeId}.${(this.#nextSession++).toString(36)}`, ws, this, p as UserPrincipal, raw);
+        link.session = session;
         this.#sessions.add(session);
         this.core.presence?.sessionOpened(session.principal);
         session.write(
           frame.welcome({ sessionId: session.id, userId: p.userId, heartbeatMs: this.settings.heartbeatMs, idleTimeoutMs: this.settings.idleTimeoutMs, maxFrameBytes: this.settings.maxFrameBytes }),
         );
-        const queued = early ?? [];
-        early = undefined;
+        const queued = link.early ?? [];
+        link.early = undefined;
         for (const text of queued) session.onFrame(text);
       },
       (e: unknown) => {
-        if (lost) return;
+        if (link.lost) return;
         const reason = isParleyError(e) && e.code === 'token_revoked' ? CloseCode.tokenRevoked : isParleyError(e) ? CloseCode.unauthenticated : CloseCode.internal;
         if (!isParleyError(e)) this.failed('authenticating a WebSocket', e);
         ws.close(reason.code, isParleyError(e) ? e.message.slice(0, 120) : reason.reason);
       },
     );
+  }
+
+  // The socket's listeners; `this` is the WebSocket (its link says the rest).
+
+  /** A broken or misbehaving peer (a reset, a frame over the limit, bad UTF-8): said, then the socket goes; 'close' follows. */
+  static #onError(this: WebSocket, error: Error): void {
+    const link = links.get(this);
+    if (!link) return;
+    const { node, session, raw } = link;
+    node.#report({ task: 'websocket', ...(session ? { appId: session.principal.appId } : {}), subject: { session: session?.id ?? 'unauthenticated', peer: raw?.remoteAddress ?? 'unknown' }, error });
+    this.terminate();
+  }
+
+  static #onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    const link = links.get(this);
+    if (!link) return;
+    const text = isBinary || typeof data !== 'string' ? Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8') : data;
+    if (link.session) link.session.onFrame(text);
+    else if (link.early && link.early.length < 8) link.early.push(text);
+  }
+
+  static #onAlive(this: WebSocket): void {
+    links.get(this)?.session?.touch();
+  }
+
+  static #onClose(this: WebSocket): void {
+    const link = links.get(this);
+    if (!link) return;
+    link.lost = true;
+    link.node.#sockets.delete(this);
+    link.session?.onSocketClosed();
   }
 
   /** A failure that is not the client's (task `gateway`): logged with what failed and counted on /metrics. */

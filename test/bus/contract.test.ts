@@ -84,6 +84,29 @@ for (const v of variants) {
       }
     });
 
+    test('one handler serves several topics: each payload comes with its topic', async () => {
+      const bus = await openBus(v.url);
+      try {
+        const [t1, t2] = [topic('one'), topic('two')];
+        const heard: string[] = [];
+        let done: () => void = () => {};
+        const all = new Promise<void>((resolve) => (done = resolve));
+        const handler = (payload: string, from: string) => {
+          heard.push(`${from}:${payload}`);
+          if (heard.length === 3) done();
+        };
+        await bus.subscribe(t1, handler);
+        await bus.subscribe(t2, handler);
+        bus.publish(t1, 'a');
+        bus.publish(t2, 'b');
+        bus.publish(t1, 'c');
+        await all;
+        assert.deepEqual(heard.sort(), [`${t1}:a`, `${t1}:c`, `${t2}:b`].sort());
+      } finally {
+        await bus.close();
+      }
+    });
+
     test('several handlers share a topic; ending one leaves the others; ending the last stops delivery', async () => {
       const bus = await openBus(v.url);
       try {

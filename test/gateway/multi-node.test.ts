@@ -115,7 +115,7 @@ for (const broker of brokers) {
       // What node A's bus hands to A's subscribers, topic by topic (a spy around A's own bus).
       const heardOnA: string[] = [];
       const subscribe = a.bus.subscribe.bind(a.bus);
-      a.bus.subscribe = (t, handler) => subscribe(t, (payload) => (heardOnA.push(t), handler(payload)));
+      a.bus.subscribe = (t, handler) => subscribe(t, (payload, from) => (heardOnA.push(t), handler(payload, from)));
       try {
         const before = { a: a.gateway.snapshot().topics, b: b.gateway.snapshot().topics };
         const onB = await online(b.url, u.token);
