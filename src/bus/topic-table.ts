@@ -35,15 +35,16 @@ export class TopicTable {
 
   async subscribe(topic: string, handler: BusHandler): Promise<() => void> {
     let entry = this.#topics.get(topic);
-    if (!entry) {
-      const created: Entry = { handlers: [], ready: this.#broker.add(topic) };
+    if (entry) entry.handlers.push(handler);
+    else {
+      // Made with its first handler: an array grown from [] by a push reserves 17 slots.
+      const created: Entry = { handlers: [handler], ready: this.#broker.add(topic) };
       created.ready!.then(
         () => (created.ready = undefined),
         () => {},
       );
       this.#topics.set(topic, (entry = created));
     }
-    entry.handlers.push(handler);
     try {
       await entry.ready;
     } catch (e) {
