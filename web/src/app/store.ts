@@ -72,6 +72,8 @@ export class Store {
   #catchingUp: Promise<void> | undefined;
   #pendingUsers = new Set<number>();
   #pendingGroups = new Set<number>();
+  /** Groups whose refresh was asked for while a read was under way (with its `outside`). */
+  #staleGroups = new Map<number, boolean>();
 
   constructor() {
     try {
@@ -510,16 +512,28 @@ export class Store {
   /** The group, fetched in the background (its public face for non-members: `outside`). */
   group(id: number, refresh = false, outside = false): Group | undefined {
     const g = this.groups.get(id);
-    if ((!g || refresh) && !this.#pendingGroups.has(id)) {
-      this.#pendingGroups.add(id);
-      // Members read the whole group; others (an invitation, a left group) its public face.
-      const read = outside ? this.api.groups.publicInfo(id).then((r) => r.group) : this.api.groups.get(id).catch(async () => (await this.api.groups.publicInfo(id)).group);
-      read.then((x) => {
-        this.groups.set(id, x);
-        this.changed();
-      }, () => undefined).finally(() => this.#pendingGroups.delete(id));
+    if (!g || refresh) {
+      // A read under way may have started before the change this refresh is
+      // for, and answer what was: read again once it is done, not never.
+      if (this.#pendingGroups.has(id)) this.#staleGroups.set(id, outside);
+      else this.#readGroup(id, outside);
     }
     return g;
+  }
+
+  #readGroup(id: number, outside: boolean): void {
+    this.#pendingGroups.add(id);
+    // Members read the whole group; others (an invitation, a left group) its public face.
+    const read = outside ? this.api.groups.publicInfo(id).then((r) => r.group) : this.api.groups.get(id).catch(async () => (await this.api.groups.publicInfo(id)).group);
+    read.then((x) => {
+      this.groups.set(id, x);
+      this.changed();
+    }, () => undefined).finally(() => {
+      this.#pendingGroups.delete(id);
+      const again = this.#staleGroups.get(id);
+      this.#staleGroups.delete(id);
+      if (again !== undefined) this.#readGroup(id, again);
+    });
   }
 
   /** A user's name for display ("You" for oneself), fetched in the background when unknown. */
