@@ -17,58 +17,20 @@
 // the file, puts the server back to normal priority and measures, so a shared
 // machine's lock is held for the measurement only.
 
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
-import pg from 'pg';
-import { analyzeSchema, api, cpuSeconds, loadAverage, reniceToNormal, takeLock } from '../support.ts';
+import { api, cpuSeconds, loadAverage } from '../support.ts';
+import { pct, startSeededServer } from './seeded-server.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 100);
-const pgUrl = process.env.BENCH_DATABASE_URL;
-
-let schema: string | undefined;
-let databaseUrl = '';
-if (pgUrl) {
-  schema = `bench_conv_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const u = new URL(pgUrl);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  databaseUrl = u.toString();
-}
-
-const lockFile = process.env.BENCH_LOCK;
-const serverArgs = [process.execPath, '--disable-warning=ExperimentalWarning', new URL('./conversations-server.ts', import.meta.url).pathname];
-// `nice` execs node: the child's pid is the server's.
-const child = spawn(lockFile ? 'nice' : serverArgs[0], lockFile ? ['-n', '19', ...serverArgs] : serverArgs.slice(1), {
-  env: { ...process.env, DATABASE_URL: databaseUrl },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const info = await new Promise<{ url: string; token: string; engine: string }>((resolve, reject) => {
-  createInterface({ input: child.stdout! }).once('line', (l) => resolve(JSON.parse(l)));
-  child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-});
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return +s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))].toFixed(2);
-};
+const server = await startSeededServer('bench_conv');
+const { child, info } = server;
 const timed = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
   const t0 = performance.now();
   const r = await f();
   return [r, performance.now() - t0];
 };
 
-
-let release: (() => void) | undefined;
 try {
-  if (pgUrl && schema) await analyzeSchema(pgUrl, schema);
-  if (lockFile) {
-    release = await takeLock(lockFile);
-    reniceToNormal(child.pid!);
-  }
+  await server.measure();
   const get = (path: string) => api<any>(info.url, info.token, 'GET', path);
   // Warm: the server's caches (tokens, group rules) as a user who has been online.
   for (let i = 0; i < 5; i++) await get('/v1/conversations?limit=50');
@@ -146,10 +108,5 @@ try {
     }),
   );
 } finally {
-  release?.();
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-  if (pgUrl && schema) await analyzeSchema(pgUrl, schema);
+  await server.stop();
 }

@@ -14,62 +14,23 @@
 // lowest CPU priority, then the driver takes an flock on the file and puts
 // the server back to normal priority before measuring.
 
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
-import pg from 'pg';
-import { analyzeSchema, api, cpuSeconds, loadAverage, reniceToNormal, takeLock } from '../support.ts';
+import { api, cpuSeconds, loadAverage } from '../support.ts';
+import { pct, startSeededServer } from './seeded-server.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const PAGES = Number(process.env.PAGES ?? 50);
 const LIMIT = Number(process.env.LIMIT ?? 100);
-const pgUrl = process.env.BENCH_DATABASE_URL;
-
-let schema: string | undefined;
-let databaseUrl = '';
-if (pgUrl) {
-  schema = `bench_sync_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const u = new URL(pgUrl);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  databaseUrl = u.toString();
-}
-
-const lockFile = process.env.BENCH_LOCK;
-const serverArgs = [process.execPath, '--disable-warning=ExperimentalWarning', new URL('./conversations-server.ts', import.meta.url).pathname];
-const child = spawn(lockFile ? 'nice' : serverArgs[0], lockFile ? ['-n', '19', ...serverArgs] : serverArgs.slice(1), {
-  env: {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    BENCH_PRIVATE: process.env.BENCH_PRIVATE ?? '100',
-    BENCH_GROUPS: process.env.BENCH_GROUPS ?? '100',
-    BENCH_PER: process.env.BENCH_PER ?? '500',
-    BENCH_OTHERS: process.env.BENCH_OTHERS ?? '2000',
-    BENCH_OTHER_USERS: process.env.BENCH_OTHER_USERS ?? '200',
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
+const server = await startSeededServer('bench_sync', {
+  BENCH_PRIVATE: process.env.BENCH_PRIVATE ?? '100',
+  BENCH_GROUPS: process.env.BENCH_GROUPS ?? '100',
+  BENCH_PER: process.env.BENCH_PER ?? '500',
+  BENCH_OTHERS: process.env.BENCH_OTHERS ?? '2000',
+  BENCH_OTHER_USERS: process.env.BENCH_OTHER_USERS ?? '200',
 });
-const info = await new Promise<{ url: string; token: string; engine: string }>((resolve, reject) => {
-  createInterface({ input: child.stdout! }).once('line', (l) => resolve(JSON.parse(l)));
-  child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-});
+const { child, info } = server;
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return +s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))].toFixed(2);
-};
-
-
-let release: (() => void) | undefined;
 try {
-  if (pgUrl && schema) await analyzeSchema(pgUrl, schema);
-  if (lockFile) {
-    release = await takeLock(lockFile);
-    reniceToNormal(child.pid!);
-  }
+  await server.measure();
   const get = (path: string) => api<any>(info.url, info.token, 'GET', path);
   for (let i = 0; i < 5; i++) await get(`/v1/sync?since=0&limit=${LIMIT}`);
   const cpuBefore = cpuSeconds(child.pid);
@@ -120,10 +81,5 @@ try {
     }),
   );
 } finally {
-  release?.();
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-  if (pgUrl && schema) await analyzeSchema(pgUrl, schema);
+  await server.stop();
 }
