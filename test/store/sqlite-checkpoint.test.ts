@@ -14,6 +14,16 @@ import { sqliteEngine } from '../../src/store/sqlite/sqlite-engine.ts';
 import { startCheckpointer } from '../../src/store/sqlite/checkpointer.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 
+/** A WAL database with one table to fill, in a directory of its own (the caller removes it). */
+function walDatabase(): { dir: string; path: string; db: DatabaseSync } {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-ckpt-'));
+  const path = join(dir, 'parley.db');
+  const db = new DatabaseSync(path);
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('CREATE TABLE filler (body TEXT NOT NULL)');
+  return { dir, path, db };
+}
+
 test('the checkpoint worker copies committed pages into the database file without the committing thread', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-ckpt-'));
   const path = join(dir, 'parley.db');
@@ -45,11 +55,7 @@ test('the checkpoint worker copies committed pages into the database file withou
 });
 
 test('the worker starts with fast writes and stops after a quiet spell, with the log copied', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-ckpt-'));
-  const path = join(dir, 'parley.db');
-  const db = new DatabaseSync(path);
-  db.exec('PRAGMA journal_mode = WAL');
-  db.exec('CREATE TABLE filler (body TEXT NOT NULL)');
+  const { dir, path, db } = walDatabase();
   const checkpointer = startCheckpointer(path, db, { watchEveryMs: 250, idleStopMs: 500 });
   const waitFor = async (what: () => boolean, ms: number) => {
     const deadline = Date.now() + ms;
@@ -109,11 +115,7 @@ test("a fresh store's migrations do not start the worker: the main connection ch
 });
 
 test('writes made under a hold do not count as fast, and the ones after it do', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-ckpt-'));
-  const path = join(dir, 'parley.db');
-  const db = new DatabaseSync(path);
-  db.exec('PRAGMA journal_mode = WAL');
-  db.exec('CREATE TABLE filler (body TEXT NOT NULL)');
+  const { dir, path, db } = walDatabase();
   const checkpointer = startCheckpointer(path, db, { watchEveryMs: 100, idleStopMs: 500 });
   const insert = db.prepare('INSERT INTO filler (body) VALUES (?)');
   try {
