@@ -6,7 +6,7 @@
 export type OneOrMore<T> = T | Set<T>;
 
 export function has<T>(x: OneOrMore<T> | undefined, v: T): boolean {
-  return x instanceof Set ? x.has(v) : x !== undefined && x === v;
+  return x instanceof Set ? x.has(v) : x === v;
 }
 
 /** `x` with `v` added (store the result). */

@@ -52,13 +52,13 @@ export class OrderedDelivery {
   }
 
   /** The positions, made on the first one. */
-  #at(): Map<string, number> {
+  #positionsMade(): Map<string, number> {
     return (this.#positions ??= new Map());
   }
 
   /** The client's positions from its hello. */
   resumeFrom(positions: Record<string, number>): void {
-    for (const [c, s] of Object.entries(positions)) this.#at().set(c, s);
+    for (const [c, s] of Object.entries(positions)) this.#positionsMade().set(c, s);
   }
 
   /** Conversations with a known position (what a resume re-reads). */
@@ -81,7 +81,7 @@ export class OrderedDelivery {
 
   /** A message from before the user joined: not pushed, but the position starts after it. */
   skip(m: GatewayMessage): void {
-    if ((this.#positions?.get(m.conversation) ?? 0) < m.seq) this.#at().set(m.conversation, m.seq);
+    if ((this.#positions?.get(m.conversation) ?? 0) < m.seq) this.#positionsMade().set(m.conversation, m.seq);
   }
 
   /** A live delivery: written now if next in line, held if ahead, dropped if already delivered. */
@@ -98,7 +98,7 @@ export class OrderedDelivery {
     if (pos !== undefined && d.seq <= pos) return; // already delivered
     if (pos === undefined || d.seq === pos + 1) {
       this.#deliver(d);
-      this.#at().set(c, d.seq);
+      this.#positionsMade().set(c, d.seq);
       this.#release(c);
       return;
     }
@@ -119,7 +119,7 @@ export class OrderedDelivery {
     const pos = this.#positions?.get(m.conversation);
     if (pos !== undefined && m.seq <= pos) return;
     this.#host.write(frame.message(m.conversation, m.seq, m.message));
-    this.#at().set(m.conversation, m.seq);
+    this.#positionsMade().set(m.conversation, m.seq);
   }
 
   /**
@@ -133,7 +133,7 @@ export class OrderedDelivery {
       let replayed = 0;
       for (;;) {
         if (this.#host.closed) return;
-        const from = this.#at().get(c)!;
+        const from = this.#positionsMade().get(c)!;
         let page: { messages: GatewayMessage[]; more: boolean };
         try {
           page = await this.#node.core.messagesAfter(this.#host.principal, c, from, Math.min(PAGE, limit - replayed));
@@ -148,7 +148,7 @@ export class OrderedDelivery {
         replayed += page.messages.length;
         if (!page.more || page.messages.length === 0) break;
         if (replayed >= limit) {
-          this.#host.write(frame.gap(c, this.#at().get(c)!, 'resume_limit'));
+          this.#host.write(frame.gap(c, this.#positionsMade().get(c)!, 'resume_limit'));
           // Live messages of this conversation now start a new position.
           this.#positions?.delete(c);
           break;
@@ -182,14 +182,14 @@ export class OrderedDelivery {
   #release(c: string): void {
     const held = this.#held?.get(c);
     if (!held) return;
-    let pos = this.#at().get(c)!;
+    let pos = this.#positionsMade().get(c)!;
     for (const seq of [...held.keys()]) if (seq <= pos) held.delete(seq);
     for (let next = held.get(pos + 1); next; next = held.get(pos + 1)) {
       held.delete(pos + 1);
       this.#deliver(next);
       pos += 1;
     }
-    this.#at().set(c, pos);
+    this.#positionsMade().set(c, pos);
     if (held.size === 0) {
       this.#held!.delete(c);
       const t = this.#repairs?.get(c);
@@ -213,7 +213,7 @@ export class OrderedDelivery {
     const first = Math.min(...held.keys());
     let read = 0;
     for (;;) {
-      const from = this.#at().get(c)!;
+      const from = this.#positionsMade().get(c)!;
       if (from + 1 >= first || read >= this.#node.settings.resumeLimit) break;
       let page: { messages: GatewayMessage[]; more: boolean };
       try {
@@ -227,13 +227,13 @@ export class OrderedDelivery {
       read += page.messages.length;
       if (!page.more || page.messages.length === 0) break;
     }
-    const pos = this.#at().get(c)!;
+    const pos = this.#positionsMade().get(c)!;
     const still = this.#held?.get(c);
     if (still && still.size > 0 && !still.has(pos + 1)) {
       const next = Math.min(...still.keys());
       if (next > pos + 1) {
         this.#host.write(frame.gap(c, pos, 'not_delivered', next));
-        this.#at().set(c, next - 1);
+        this.#positionsMade().set(c, next - 1);
       }
     }
     this.#release(c);
